@@ -1,0 +1,151 @@
+#pragma once
+// The Vulkan runtime's public surface (contract between inference/vulkan and inference/ops).
+// Implementation: context.cpp, buffer.cpp, pipeline.cpp, recorder.cpp in this folder, with vk::raii.
+// Everything that can fail returns Result<T>; device loss and out-of-memory are Errors, never aborts.
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inference/core/error.h"
+
+namespace lantern::gpu {
+
+struct DeviceInfo {
+    uint32_t index = 0;              // position in the physical-device list (what LANTERN_DEVICE takes)
+    std::string name;                // "llvmpipe (LLVM 15.0.6, 256 bits)"
+    std::string type;                // "discrete", "integrated", "virtual", "cpu", "other"
+    std::string driver;              // driver name and info
+    uint64_t deviceLocalBytes = 0;   // size of the largest device-local heap
+    uint64_t budgetBytes = 0;        // free device memory (VK_EXT_memory_budget), else deviceLocalBytes
+    bool unifiedMemory = false;      // device-local memory is host-visible (UMA, lavapipe): no staging
+    uint32_t subgroupSize = 0;
+    uint64_t maxStorageBufferRange = 0;
+    uint64_t maxAllocationSize = 0;
+    uint32_t maxComputeSharedMemory = 0;
+    uint32_t maxWorkgroupInvocations = 0;
+    uint32_t minStorageBufferOffsetAlignment = 0;
+    bool fp16 = false;               // shaderFloat16
+    bool int8 = false;               // shaderInt8
+    bool storage16 = false;          // storageBuffer16BitAccess
+    bool storage8 = false;           // storageBuffer8BitAccess
+    bool subgroupArithmetic = false;
+    bool subgroupShuffle = false;
+    bool subgroupSizeControl = false;
+    bool memoryBudget = false;
+    bool externalHostMemory = false;
+};
+
+struct ContextOptions {
+    // Index or case-insensitive name substring; empty = LANTERN_DEVICE from the environment, else the
+    // best device (discrete > integrated > virtual > cpu).
+    std::string device;
+    bool validation = false;         // enable VK_LAYER_KHRONOS_validation when installed
+    std::string pipelineCachePath;   // empty = <XDG cache>/lantern/pipelines-<deviceUUID>.bin
+};
+
+class Context;
+
+// A device buffer. Sub-allocated from large blocks. Host-visible when the device is UMA or when asked.
+class Buffer {
+public:
+    Buffer();
+    ~Buffer();
+    Buffer(Buffer&&) noexcept;
+    Buffer& operator=(Buffer&&) noexcept;
+    uint64_t size() const;
+    bool valid() const;
+    // Copies host data in (through the staging ring when the memory is not host-visible).
+    Result<void> upload(std::span<const std::byte> data, uint64_t offset = 0);
+    // Copies device data out; waits for the device.
+    Result<void> download(std::span<std::byte> out, uint64_t offset = 0) const;
+    struct Impl;
+    Impl* impl() const { return m_impl.get(); }
+private:
+    friend class Context;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// A slice of a buffer bound to one shader binding. offset is aligned to minStorageBufferOffsetAlignment,
+// size <= maxStorageBufferRange (split bigger tensors into several ranges).
+struct BufferRange {
+    const Buffer* buffer = nullptr;
+    uint64_t offset = 0;
+    uint64_t size = 0;   // 0 = to the end of the buffer (still clamped to maxStorageBufferRange)
+    BufferRange() = default;
+    BufferRange(const Buffer& b, uint64_t off = 0, uint64_t sz = 0) : buffer(&b), offset(off), size(sz) {}
+};
+
+// A compute pipeline built from one embedded SPIR-V variant (shaders::find(name)).
+struct PipelineDesc {
+    std::string_view shader;                 // variant name, e.g. "matvec_q4k_f32"
+    uint32_t bindings = 0;                   // number of storage-buffer bindings 0..bindings-1
+    uint32_t pushConstantBytes = 0;          // size of the push-constant struct (<= 128)
+    std::vector<uint32_t> specialization;    // values for constant_id 0,1,2,... (e.g. local_size_x)
+};
+class Pipeline;
+
+// Records a sequence of dispatches into one command buffer and submits it.
+// Barriers: the recorder tracks which buffer ranges each dispatch reads (all but the bindings marked
+// written) and writes, and inserts a compute->compute memory barrier only before a dispatch that reads
+// or writes something an earlier, unbarriered dispatch wrote.
+struct Binding {
+    BufferRange range;
+    bool written = false;    // true when the shader writes this binding
+};
+class Recorder {
+public:
+    ~Recorder();
+    Recorder(Recorder&&) noexcept;
+    Recorder& operator=(Recorder&&) noexcept;
+    // label: "<op> L<layer>" for profiles and errors.
+    void dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
+                  std::span<const std::byte> pushConstants, uint32_t groupsX, uint32_t groupsY = 1,
+                  uint32_t groupsZ = 1, std::string_view label = {});
+    template <class Push>
+    void dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings, const Push& push,
+                  uint32_t gx, uint32_t gy = 1, uint32_t gz = 1, std::string_view label = {}) {
+        dispatch(pipeline, bindings, std::as_bytes(std::span<const Push, 1>(&push, 1)), gx, gy, gz, label);
+    }
+    // Buffer-to-buffer copy recorded in order with the dispatches (barriered like a dispatch).
+    void copy(BufferRange src, BufferRange dst);
+    // Ends recording, submits, waits. DeviceLost / OutOfDeviceMemory come back as Errors.
+    Result<void> submitAndWait();
+    // Per-dispatch GPU times of the last submission (when profiling was requested), in order.
+    struct Timing { std::string label; double microseconds; };
+    std::vector<Timing> timings() const;
+    size_t dispatchCount() const;
+    struct Impl;
+private:
+    friend class Context;
+    explicit Recorder(std::unique_ptr<Impl>);
+    std::unique_ptr<Impl> m_impl;
+};
+
+enum class Memory { Device, HostVisible };
+
+class Context {
+public:
+    static Result<std::vector<DeviceInfo>> enumerate();
+    static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
+    ~Context();
+    const DeviceInfo& info() const;
+    Result<Buffer> createBuffer(uint64_t bytes, Memory memory = Memory::Device);
+    // Created once per (shader, specialization) and cached; ShaderMissing when the variant is not built.
+    Result<const Pipeline*> pipeline(const PipelineDesc& desc);
+    // profile = record timestamp queries around every dispatch.
+    Result<Recorder> record(bool profile = false);
+    // Writes the pipeline cache to disk (also done in the destructor).
+    void savePipelineCache();
+    struct Impl;
+    Impl& impl() const { return *m_impl; }
+private:
+    Context();
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace lantern::gpu
