@@ -1,0 +1,114 @@
+#pragma once
+// The engine facade: everything the app and the CLI need, nothing about Vulkan or GGUF internals.
+//   auto model = Engine::load(path, options);      // reads, validates, uploads, builds pipelines
+//   auto session = (*model)->newSession();         // owns a KV cache
+//   session->generate(messages, options, onText, cancel);
+// A session keeps its KV cache between calls and reuses the longest matching token prefix, so turn N
+// of a conversation does not recompute turns 1..N-1. All calls on one Model/Session come from one
+// thread (the inference thread); the cancel flag may be set from any thread.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inference/core/error.h"
+
+namespace lantern {
+
+struct LoadOptions {
+    std::string device;            // index or name substring; empty = LANTERN_DEVICE or the best device
+    uint32_t contextLength = 0;    // 0 = the model's, capped to what memory allows (and 8192 by default)
+    // Called during load with progress 0..1 and a short stage name ("reading", "uploading", "pipelines").
+    std::function<void(float progress, std::string_view stage)> progress;
+    const std::atomic<bool>* cancel = nullptr;  // load returns Errc::Cancelled when set
+};
+
+struct ModelInfo {
+    std::filesystem::path path;
+    std::string name;              // general.name, else the file name
+    std::string architecture;      // general.architecture ("gemma3", "qwen2", ...)
+    std::string quantization;      // "Q4_K_M"-style label from general.file_type, else the dominant type
+    uint64_t parameters = 0;       // total weights
+    uint64_t fileBytes = 0;
+    uint32_t trainedContext = 0;   // <arch>.context_length
+    uint32_t contextLength = 0;    // the context this load uses
+    uint32_t layers = 0;
+    uint32_t embedding = 0;
+    std::string deviceName;        // after load: the Vulkan device in use
+    uint64_t deviceBytesUsed = 0;  // after load: weights + KV cache + scratch on the device
+    uint64_t deviceBytesFree = 0;  // after load: what the device reports free
+};
+
+struct ChatMessage {
+    std::string role;              // "system", "user", "assistant"
+    std::string content;
+};
+
+struct SamplingParams {
+    float temperature = 0.8f;      // 0 = greedy
+    int32_t topK = 40;             // 0 = off
+    float topP = 0.95f;            // 1 = off
+    float minP = 0.05f;            // 0 = off
+    float repeatPenalty = 1.0f;    // 1 = off
+    float presencePenalty = 0.0f;
+    float frequencyPenalty = 0.0f;
+    int32_t penaltyLastN = 64;
+    uint64_t seed = 0;             // 0 = random
+};
+
+struct GenerateOptions {
+    SamplingParams sampling;
+    int32_t maxTokens = -1;        // -1 = until end of turn or context
+    std::vector<std::string> stop; // extra stop strings (end-of-turn tokens always stop)
+    bool enableThinking = true;    // for templates with a thinking switch (Qwen3)
+    bool addGenerationPrompt = true;
+};
+
+struct GenerateStats {
+    uint32_t promptTokens = 0;     // tokens of the whole templated conversation
+    uint32_t reusedTokens = 0;     // of those, served from the KV cache
+    uint32_t generatedTokens = 0;
+    double timeToFirstTokenMs = 0;
+    double prefillTokensPerSecond = 0;
+    double decodeTokensPerSecond = 0;
+    std::string stopReason;        // "eos", "stop-string", "max-tokens", "context", "cancelled"
+    // Context overflow policy: the system prompt is kept, the oldest turns are dropped. These are the
+    // indices (into the messages passed in) that did not fit and were left out.
+    std::vector<size_t> droppedMessages;
+};
+
+class Session {
+public:
+    virtual ~Session() = default;
+    // Renders the chat template over messages, generates the assistant's reply and streams it through
+    // onText in UTF-8-complete pieces. Returns when done, on a stop condition, or when cancel is set
+    // (then stopReason = "cancelled" and what was generated so far has been streamed).
+    virtual Result<GenerateStats> generate(std::span<const ChatMessage> messages, const GenerateOptions& options,
+                                           const std::function<void(std::string_view piece)>& onText,
+                                           const std::atomic<bool>& cancel) = 0;
+    // Tokens the templated conversation would take (for the composer's context gauge).
+    virtual Result<uint32_t> countTokens(std::span<const ChatMessage> messages, const GenerateOptions& options) = 0;
+    // Forgets the KV cache.
+    virtual void reset() = 0;
+};
+
+class Model {
+public:
+    virtual ~Model() = default;
+    virtual const ModelInfo& info() const = 0;
+    virtual std::unique_ptr<Session> newSession() = 0;
+};
+
+class Engine {
+public:
+    // Reads the file's metadata only (no device): for the model library and `lantern-cli info`.
+    static Result<ModelInfo> inspect(const std::filesystem::path& path);
+    static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const LoadOptions& options = {});
+};
+
+}  // namespace lantern
