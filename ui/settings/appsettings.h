@@ -1,0 +1,85 @@
+#pragma once
+// The user's preferences, kept in QSettings. One shared instance serves QML (singleton) and C++
+// (ChatController reads the sampling preset, system prompt and context size for each request).
+#include <QObject>
+#include <QSettings>
+#include <QString>
+#include <QtQml/qqmlregistration.h>
+
+#include "inference/engine.h"
+
+class QQmlEngine;
+class QJSEngine;
+
+namespace lantern::ui {
+
+class AppSettings : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_SINGLETON
+    // "system", "light" or "dark"; `dark` is the resolved answer the views use.
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)
+    Q_PROPERTY(bool dark READ dark NOTIFY themeChanged)
+    Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)
+    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+    // Tokens of context to load models with; 0 = the model's own (capped by the engine).
+    Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
+    // Per model: "precise", "balanced" or "creative" for the model in modelPath.
+    Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY samplingPresetChanged)
+    Q_PROPERTY(QString modelFolder READ modelFolder WRITE setModelFolder NOTIFY modelFolderChanged)
+    Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY modelPathChanged)
+    // Vulkan device index or name part; empty = the best device.
+    Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)
+public:
+    explicit AppSettings(QObject* parent = nullptr);
+
+    // The instance QML and C++ share; created on first use.
+    static AppSettings* instance();
+    static AppSettings* create(QQmlEngine*, QJSEngine*);
+
+    QString theme() const { return m_theme; }
+    void setTheme(const QString& theme);
+    bool dark() const;
+    int fontSize() const { return m_fontSize; }
+    void setFontSize(int size);
+    QString systemPrompt() const { return m_systemPrompt; }
+    void setSystemPrompt(const QString& prompt);
+    int contextSize() const { return m_contextSize; }
+    void setContextSize(int tokens);
+    QString samplingPreset() const;
+    void setSamplingPreset(const QString& preset);
+    QString modelFolder() const { return m_modelFolder; }
+    void setModelFolder(const QString& folder);
+    QString modelPath() const { return m_modelPath; }
+    void setModelPath(const QString& path);
+    QString device() const { return m_device; }
+    void setDevice(const QString& device);
+
+    // The engine options for the current preset.
+    GenerateOptions generateOptions() const;
+    static SamplingParams presetParams(const QString& preset);
+
+signals:
+    void themeChanged();
+    void fontSizeChanged();
+    void systemPromptChanged();
+    void contextSizeChanged();
+    void samplingPresetChanged();
+    void modelFolderChanged();
+    void modelPathChanged();
+    void deviceChanged();
+
+private:
+    QString presetKey() const;
+
+    QSettings m_settings;
+    QString m_theme;
+    int m_fontSize = 14;
+    QString m_systemPrompt;
+    int m_contextSize = 4096;
+    QString m_modelFolder;
+    QString m_modelPath;
+    QString m_device;
+};
+
+}  // namespace lantern::ui
