@@ -3,7 +3,7 @@
 //
 // Threads: a ConversationStore owns ONE connection and must be used only on the thread that opened
 // it (one connection per thread). A worker thread opens its own store on the same file with
-// OpenOptions{.recoverStreaming = false}; WAL lets it read while the GUI thread writes.
+// recoverStreaming = false (see OpenOptions); WAL lets it read while the GUI thread writes.
 //
 // Cost: every call is one small transaction (typically well under a millisecond; an append to a
 // streaming message is a single UPDATE, meant to be called every ~250 ms while an answer grows).

@@ -1,0 +1,194 @@
+#include "storage/conversationsearch.h"
+
+#include <QRegularExpression>
+#include <algorithm>
+
+namespace lantern::storage {
+
+namespace {
+
+constexpr QChar kMarkStart = QChar(0x02);
+constexpr QChar kMarkEnd = QChar(0x03);
+constexpr int kTrigram = 3;
+constexpr int kSnippetBefore = 30;  // characters of context of a scanned (non-FTS) snippet
+constexpr int kSnippetAfter = 90;
+
+// An FTS5 query that matches every word as a literal substring: each word becomes a quoted string
+// (inner quotes doubled), so operators and punctuation typed by the user are never FTS syntax.
+QString ftsQuery(const QStringList& words) {
+    QStringList quoted;
+    for (QString w : words) {
+        quoted.append(QLatin1Char('"') + w.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"'));
+    }
+    return quoted.join(QLatin1Char(' '));
+}
+
+QString likePattern(QString word) {
+    word.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    word.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    word.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + word + QLatin1Char('%');
+}
+
+// A window of text around the first occurrence of any word, every occurrence marked.
+QString markedWindow(const QString& text, const QStringList& words) {
+    qsizetype first = text.size();
+    for (const QString& w : words) {
+        const qsizetype at = text.indexOf(w, 0, Qt::CaseInsensitive);
+        if (at >= 0) {
+            first = std::min(first, at);
+        }
+    }
+    if (first == text.size()) {
+        first = 0;
+    }
+    const qsizetype begin = std::max<qsizetype>(0, first - kSnippetBefore);
+    const qsizetype end = std::min<qsizetype>(text.size(), first + kSnippetAfter);
+    QString marked = begin > 0 ? QStringLiteral("…") : QString();
+    qsizetype i = begin;
+    while (i < end) {
+        qsizetype hitLength = 0;
+        for (const QString& w : words) {
+            if (i + w.size() <= text.size() && QStringView(text).mid(i, w.size()).compare(w, Qt::CaseInsensitive) == 0) {
+                hitLength = std::max(hitLength, w.size());
+            }
+        }
+        if (hitLength > 0) {
+            marked += kMarkStart + text.mid(i, hitLength) + kMarkEnd;
+            i += hitLength;
+        } else {
+            marked += text.at(i++);
+        }
+    }
+    if (i < text.size()) {
+        marked += QStringLiteral("…");
+    }
+    return marked;
+}
+
+SearchHit hitFromRow(const QSqlQuery& q, bool title) {
+    SearchHit h;
+    h.conversationId = q.value(1).toLongLong();
+    h.messageId = title ? 0 : q.value(0).toLongLong();
+    h.conversationTitle = q.value(2).toString();
+    h.created = fromStoredTime(q.value(3));
+    h.score = -q.value(5).toDouble();  // bm25: more negative is better
+    return h;
+}
+
+Result<void> collect(Database& db, const QString& sql, const QVariantList& binds, bool title, QList<SearchHit>& out,
+                     const QStringList& scanWords) {
+    auto q = db.run(sql, binds);
+    if (!q) {
+        return std::unexpected(q.error());
+    }
+    while (q->next()) {
+        SearchHit h = hitFromRow(*q, title);
+        const QString text = q->value(4).toString();
+        setMarkedSnippet(h, scanWords.isEmpty() ? text : markedWindow(text, scanWords));
+        out.append(h);
+    }
+    return {};
+}
+
+// FTS5 path. ORDER BY rank inside the FTS query lets FTS5 stop after `limit` rows, so snippets are
+// built only for hits that are returned. Messages of binned conversations are excluded there too.
+Result<QList<SearchHit>> searchIndexed(Database& db, const QStringList& words, int limit) {
+    const QString match = ftsQuery(words);
+    QList<SearchHit> hits;
+    const QString titles = QStringLiteral(
+        "SELECT c.id, c.id, c.title, c.created_ms, hit.snip, hit.score FROM"
+        " (SELECT rowid, snippet(title_search, 0, char(2), char(3), '…', 64) AS snip,"
+        "  bm25(title_search) AS score FROM title_search WHERE title_search MATCH ? ORDER BY rank) AS hit"
+        " JOIN conversations c ON c.id = hit.rowid WHERE c.deleted_ms IS NULL ORDER BY hit.score LIMIT ?");
+    if (auto r = collect(db, titles, {match, limit}, true, hits, {}); !r) {
+        return std::unexpected(r.error());
+    }
+    const QString messages = QStringLiteral(
+        "SELECT hit.rowid, m.conversation_id, c.title, m.created_ms, hit.snip, hit.score FROM"
+        " (SELECT rowid, snippet(message_search, 0, char(2), char(3), '…', 24) AS snip,"
+        "  bm25(message_search) AS score FROM message_search WHERE message_search MATCH ? AND rowid NOT IN"
+        "  (SELECT m2.id FROM conversations c2 JOIN messages m2 ON m2.conversation_id = c2.id"
+        "   WHERE c2.deleted_ms IS NOT NULL) ORDER BY rank LIMIT ?) AS hit"
+        " JOIN messages m ON m.id = hit.rowid JOIN conversations c ON c.id = m.conversation_id"
+        " ORDER BY hit.score");
+    const int rest = limit - static_cast<int>(hits.size());
+    if (rest > 0) {
+        if (auto r = collect(db, messages, {match, rest}, false, hits, {}); !r) {
+            return std::unexpected(r.error());
+        }
+    }
+    return hits;
+}
+
+// Scan path for words too short for trigrams.
+Result<QList<SearchHit>> searchScanned(Database& db, const QStringList& words, int limit) {
+    QString titleWhere;
+    QString messageWhere;
+    QVariantList binds;
+    for (const QString& w : words) {
+        titleWhere += QStringLiteral(" AND c.title LIKE ? ESCAPE '\\'");
+        messageWhere += QStringLiteral(" AND m.content LIKE ? ESCAPE '\\'");
+        binds.append(likePattern(w));
+    }
+    QList<SearchHit> hits;
+    QVariantList titleBinds = binds;
+    titleBinds.append(limit);
+    const QString titles = QStringLiteral("SELECT c.id, c.id, c.title, c.created_ms, c.title, 0 FROM conversations c"
+                                          " WHERE c.deleted_ms IS NULL") +
+                           titleWhere + QStringLiteral(" ORDER BY c.updated_ms DESC LIMIT ?");
+    if (auto r = collect(db, titles, titleBinds, true, hits, words); !r) {
+        return std::unexpected(r.error());
+    }
+    const int rest = limit - static_cast<int>(hits.size());
+    if (rest <= 0) {
+        return hits;
+    }
+    binds.append(rest);
+    const QString messages = QStringLiteral("SELECT m.id, m.conversation_id, c.title, m.created_ms, m.content, 0"
+                                            " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+                                            " WHERE c.deleted_ms IS NULL AND m.state <> 'streaming'") +
+                             messageWhere + QStringLiteral(" ORDER BY m.created_ms DESC, m.id DESC LIMIT ?");
+    if (auto r = collect(db, messages, binds, false, hits, words); !r) {
+        return std::unexpected(r.error());
+    }
+    return hits;
+}
+
+}  // namespace
+
+void setMarkedSnippet(SearchHit& hit, const QString& marked) {
+    hit.snippet.clear();
+    hit.highlights.clear();
+    hit.snippetHtml.clear();
+    int start = -1;
+    for (const QChar c : marked) {
+        if (c == kMarkStart) {
+            start = static_cast<int>(hit.snippet.size());
+            hit.snippetHtml += QStringLiteral("<b>");
+        } else if (c == kMarkEnd) {
+            if (start >= 0) {
+                hit.highlights.append({start, static_cast<int>(hit.snippet.size()) - start});
+            }
+            start = -1;
+            hit.snippetHtml += QStringLiteral("</b>");
+        } else {
+            hit.snippet += c;
+            hit.snippetHtml += QString(c).toHtmlEscaped();
+        }
+    }
+}
+
+Result<QList<SearchHit>> searchConversations(Database& db, const QString& query, int limit) {
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    const QStringList words = query.split(space, Qt::SkipEmptyParts);
+    if (words.isEmpty() || limit <= 0) {
+        return QList<SearchHit>{};
+    }
+    const bool indexable = std::all_of(words.cbegin(), words.cend(), [](const QString& w) {
+        return w.toUcs4().size() >= kTrigram;  // trigrams count code points, not UTF-16 units
+    });
+    return indexable ? searchIndexed(db, words, limit) : searchScanned(db, words, limit);
+}
+
+}  // namespace lantern::storage

@@ -1,0 +1,80 @@
+#pragma once
+// One SQLite connection (Qt SQL, QSQLITE) owned by one thread: pragmas, bound-parameter queries,
+// transactions, and SQLite error codes turned into lantern::Error sentences. Internal to storage/.
+#include "inference/core/error.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+#include <initializer_list>
+#include <memory>
+
+struct sqlite3;
+
+namespace lantern::storage {
+
+class Database {
+public:
+    // Opens path with foreign keys on and a busy timeout, and checks that it is an SQLite file.
+    // Writes nothing, so a file that is then refused (too new) stays byte-for-byte untouched.
+    static Result<std::unique_ptr<Database>> open(const QString& path, bool readOnly);
+    // Switches to write-ahead logging with synchronous=NORMAL (a write; skipped when read-only).
+    Result<void> useWal();
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    const QString& path() const { return m_path; }
+    bool readOnly() const { return m_readOnly; }
+    QSqlDatabase& connection() { return m_db; }
+    // The raw handle, for SQLite's online backup API (Qt SQL does not wrap it).
+    sqlite3* handle();
+
+    // Prepares sql, binds values positionally (never spliced into the text) and runs it.
+    Result<QSqlQuery> run(const QString& sql, std::initializer_list<QVariant> values = {});
+    Result<QSqlQuery> run(const QString& sql, const QVariantList& values);
+    // A query prepared once and reused (hot paths such as streaming appends).
+    Result<void> runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values);
+
+    // BEGIN IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading.
+    Result<void> begin();
+    Result<void> commit();
+    void rollback();
+
+    // Runs body inside one transaction; commits if it succeeds, rolls back otherwise.
+    template <class F>
+    auto transaction(F&& body) -> decltype(body()) {
+        if (auto b = begin(); !b) {
+            return std::unexpected(b.error());
+        }
+        auto r = body();
+        if (!r) {
+            rollback();
+            return r;
+        }
+        if (auto c = commit(); !c) {
+            rollback();
+            return std::unexpected(c.error());
+        }
+        return r;
+    }
+
+    // A complete sentence for a failed statement: what was being done, on which file, and why,
+    // with the code a caller can act on (DiskFull, StorageError).
+    Error error(const class QSqlError& e, const QString& what) const;
+
+private:
+    Database(QString path, QString connectionName, bool readOnly);
+
+    QString m_path;
+    QString m_connectionName;
+    bool m_readOnly = false;
+    QSqlDatabase m_db;
+};
+
+// Milliseconds since the epoch (UTC) <-> QDateTime, the form timestamps are stored in.
+qint64 toStoredTime(const QDateTime& t);
+QDateTime fromStoredTime(const QVariant& v);
+
+}  // namespace lantern::storage
