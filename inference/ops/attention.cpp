@@ -1,0 +1,139 @@
+// KV-cache writes and attention (split decode with a merge pass).
+#include <algorithm>
+
+#include "inference/ops/dispatch.h"
+
+namespace lantern::ops {
+namespace {
+
+// Mirror the push constants of kvstore.comp, attention.comp and attnmerge.comp.
+struct KvStorePush {
+    uint32_t nTokens;
+    uint32_t width;
+    uint32_t pos0;
+};
+static_assert(sizeof(KvStorePush) == 12);
+struct AttentionPush {
+    uint32_t nTokens;
+    uint32_t nHead;
+    uint32_t nHeadKv;
+    uint32_t headDim;
+    uint32_t qStride;
+    uint32_t kvStride;
+    uint32_t pos0;
+    uint32_t window;
+    uint32_t nSplit;
+    uint32_t splitLen;
+    float scale;
+    float softcap;
+};
+static_assert(sizeof(AttentionPush) == 48);
+struct MergePush {
+    uint32_t nHead;
+    uint32_t headDim;
+    uint32_t qStride;
+    uint32_t nSplit;
+};
+static_assert(sizeof(MergePush) == 16);
+
+constexpr uint32_t kKvWorkgroup = 256;
+constexpr uint32_t kAttnWorkgroup = 64;   // shader: headDim <= 8 * workgroup and <= 256
+constexpr uint32_t kMaxHeadDim = 256;
+constexpr uint32_t kMaxSplits = 32;
+constexpr uint32_t kMinSplitLen = 256;    // positions per split before splitting pays off
+
+Result<const gpu::Pipeline*> kvPipeline(gpu::Context& ctx, bool f16) {
+    return detail::pipeline(ctx, f16 ? "kvstore_f16" : "kvstore_f32", 2, sizeof(KvStorePush), {kKvWorkgroup});
+}
+Result<const gpu::Pipeline*> attnPipeline(gpu::Context& ctx, bool f16) {
+    return detail::pipeline(ctx, f16 ? "attention_f16" : "attention_f32", 5, sizeof(AttentionPush),
+                            {kAttnWorkgroup});
+}
+Result<const gpu::Pipeline*> mergePipeline(gpu::Context& ctx) {
+    return detail::pipeline(ctx, "attnmerge_f32", 2, sizeof(MergePush), {kAttnWorkgroup});
+}
+
+}  // namespace
+
+namespace detail {
+Result<void> prepareAttention(gpu::Context& ctx) {
+    for (bool f16 : {true, false}) {
+        if (auto p = kvPipeline(ctx, f16); !p) {
+            return std::unexpected(p.error());
+        }
+        if (auto p = attnPipeline(ctx, f16); !p) {
+            return std::unexpected(p.error());
+        }
+    }
+    if (auto p = mergePipeline(ctx); !p) {
+        return std::unexpected(p.error());
+    }
+    return {};
+}
+}  // namespace detail
+
+uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDim) {
+    return uint64_t{kMaxSplits} * nHead * (headDim + 2) * sizeof(float);
+}
+
+Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& a, std::string_view label) {
+    if (a.src.buffer == nullptr || a.cache.buffer == nullptr || (a.f16 && a.width % 2 != 0)) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": kvStore needs src, cache and (f16) an even width"));
+    }
+    auto pipe = kvPipeline(ctx, a.f16);
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    const uint32_t n = a.nTokens * a.width / (a.f16 ? 2 : 1);
+    if (n == 0) {
+        return {};
+    }
+    const KvStorePush push{a.nTokens, a.width, a.pos0};
+    const detail::Grid g = detail::gridFor(detail::ceilDiv(n, kKvWorkgroup));
+    rec.dispatch(**pipe, {{a.src, false}, {a.cache, true}}, detail::bytesOf(push), g.x, g.y, 1, label);
+    return {};
+}
+
+Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArgs& a, std::string_view label) {
+    if (a.q.buffer == nullptr || a.k.buffer == nullptr || a.v.buffer == nullptr || a.out.buffer == nullptr ||
+        a.nHeadKv == 0 || a.nHead % a.nHeadKv != 0 || a.headDim == 0 || a.headDim % 2 != 0 ||
+        a.headDim > kMaxHeadDim || a.nTokens == 0 || a.nTokens > 65535 || a.nHead > 65535) {
+        return fail(Errc::InvalidArgument,
+                    detail::cat(label, ": attention needs q, k, v, out, nHead divisible by nHeadKv, an even headDim <= ",
+                                kMaxHeadDim, " and 1..65535 tokens (nHead ", a.nHead, ", nHeadKv ", a.nHeadKv,
+                                ", headDim ", a.headDim, ", nTokens ", a.nTokens, ")"));
+    }
+    auto pipe = attnPipeline(ctx, a.kvF16);
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    // Positions the last query sees; a single query over many of them is split across workgroups.
+    const uint32_t lastPos = a.pos0 + a.nTokens - 1;
+    const uint32_t visible = a.window > 0 ? std::min(a.window, lastPos + 1) : lastPos + 1;
+    uint32_t nSplit = 1;
+    uint32_t splitLen = visible;
+    const bool canSplit = a.nTokens == 1 && a.scratch.buffer != nullptr &&
+                          a.scratch.buffer->size() - a.scratch.offset >= attentionScratchBytes(a.nHead, a.headDim);
+    if (canSplit && visible > kMinSplitLen) {
+        splitLen = std::max(kMinSplitLen, detail::ceilDiv(visible, kMaxSplits));
+        nSplit = detail::ceilDiv(visible, splitLen);
+    }
+    const uint32_t qStride = a.nHead * a.headDim;
+    const AttentionPush push{a.nTokens, a.nHead,  a.nHeadKv, a.headDim, qStride, a.nHeadKv * a.headDim,
+                             a.pos0,    a.window, nSplit,    splitLen,  a.scale, a.softcap};
+    const gpu::BufferRange partials = nSplit > 1 ? a.scratch : a.out;  // unused binding when not split
+    rec.dispatch(**pipe, {{a.q, false}, {a.k, false}, {a.v, false}, {a.out, true}, {partials, true}},
+                 detail::bytesOf(push), a.nHead, a.nTokens, nSplit, label);
+    if (nSplit > 1) {
+        auto merge = mergePipeline(ctx);
+        if (!merge) {
+            return std::unexpected(merge.error());
+        }
+        const MergePush mp{a.nHead, a.headDim, qStride, nSplit};
+        rec.dispatch(**merge, {{a.scratch, false}, {a.out, true}}, detail::bytesOf(mp), a.nHead, a.nTokens, 1,
+                     label);
+    }
+    return {};
+}
+
+}  // namespace lantern::ops

@@ -1,0 +1,60 @@
+#pragma once
+// Helpers shared by the op implementations (not part of the public ops API).
+#include <cstdint>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inference/ops/ops.h"
+
+namespace lantern::ops::detail {
+
+// The cached pipeline of one shader variant.
+Result<const gpu::Pipeline*> pipeline(gpu::Context& ctx, std::string_view shader, uint32_t bindings,
+                                      uint32_t pushBytes, std::vector<uint32_t> specialization = {});
+
+// One piece of a weight matrix that fits one storage-buffer binding.
+struct WeightChunk {
+    gpu::BufferRange range;  // aligned start, at most maxStorageBufferRange bytes
+    uint32_t firstRow = 0;   // first row of the matrix in this chunk
+    uint32_t rows = 0;
+    uint32_t byteOffset = 0; // where firstRow starts inside range (a multiple of 4)
+};
+// Splits w by rows into bindable chunks; InvalidArgument for an unusable Weight.
+Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight& w);
+
+// Grid that gives every one of `groups` workgroups a distinct id (X*Y may exceed groups: shaders
+// compute id = y * numGroupsX + x and return when id >= groups).
+struct Grid {
+    uint32_t x = 1;
+    uint32_t y = 1;
+};
+Grid gridFor(uint32_t groups);
+
+// Concatenates values into a message (g++ 12 has no std::format).
+template <class... Args>
+std::string cat(const Args&... args) {
+    std::ostringstream s;
+    (s << ... << args);
+    return s.str();
+}
+
+// Push constants as the dynamic byte span Recorder::dispatch takes. (Recorder's templated overload
+// would re-select itself for a fixed-extent span, so ops pass bytes explicitly.)
+template <class Push>
+std::span<const std::byte> bytesOf(const Push& push) {
+    return std::as_bytes(std::span<const Push>(&push, 1));
+}
+
+inline uint32_t ceilDiv(uint64_t a, uint64_t b) { return static_cast<uint32_t>((a + b - 1) / b); }
+
+// "matvec" + "_" + suffix + "_f32"; InvalidArgument when the type has no shaders.
+Result<std::string> variantName(std::string_view op, gguf::GgmlType type, std::string_view tail);
+
+// Pipelines of rope.cpp and attention.cpp, created by prepareCommon.
+Result<void> prepareRope(gpu::Context& ctx);
+Result<void> prepareAttention(gpu::Context& ctx);
+
+}  // namespace lantern::ops::detail

@@ -1,0 +1,64 @@
+#include "inference/ops/dispatch.h"
+
+namespace lantern::ops {
+namespace {
+
+// Mirrors the push constants of shaders/matvec.comp.
+struct MatvecPush {
+    uint32_t rows;
+    uint32_t cols;
+    uint32_t rowBytes;
+    uint32_t wOffset;
+    uint32_t yOffset;
+    uint32_t accumulate;
+};
+static_assert(sizeof(MatvecPush) == 24);
+
+// Threads per row: enough to give each thread a few 32-element units (or elements), at most 128.
+uint32_t workgroupSize(const Weight& w) {
+    const auto traits = gguf::typeTraits(w.type);
+    const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
+    return work <= 64 ? 32 : work <= 256 ? 64 : 128;
+}
+
+Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) {
+    auto name = detail::variantName("matvec", w.type, "f32");
+    if (!name) {
+        return std::unexpected(name.error());
+    }
+    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(w)});
+}
+
+}  // namespace
+
+Result<void> prepareMatvec(gpu::Context& ctx, const Weight& w) {
+    auto p = matvecPipeline(ctx, w);
+    if (!p) {
+        return std::unexpected(p.error());
+    }
+    return {};
+}
+
+Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
+                    gpu::BufferRange y, bool accumulate, std::string_view label) {
+    if (x.buffer == nullptr || y.buffer == nullptr) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": matvec needs x and y buffers"));
+    }
+    auto pipe = matvecPipeline(ctx, w);
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    auto chunks = detail::chunkRows(ctx, w);
+    if (!chunks) {
+        return std::unexpected(Error{chunks.error().code, detail::cat(label, ": ", chunks.error().detail)});
+    }
+    for (const detail::WeightChunk& c : *chunks) {
+        const MatvecPush push{c.rows, w.cols, static_cast<uint32_t>(rowBytes(w.type, w.cols)), c.byteOffset,
+                              c.firstRow, accumulate ? 1u : 0u};
+        const detail::Grid g = detail::gridFor(c.rows);
+        rec.dispatch(**pipe, {{c.range, false}, {x, false}, {y, true}}, detail::bytesOf(push), g.x, g.y, 1, label);
+    }
+    return {};
+}
+
+}  // namespace lantern::ops

@@ -1,0 +1,160 @@
+#pragma once
+// The GPU operators of a transformer forward pass. Each function records one dispatch (a few for weight
+// tensors bigger than one storage-buffer range) of the matching shader (shaders/<op>.comp) into a
+// Recorder; nothing runs until the recorder is submitted. Pipelines are cached in the Context; call the
+// prepare* functions at model load so that a missing variant is a load error, not a mid-generation one.
+//
+// Conventions shared by every op:
+// - Activations are f32, row-major: a [n × d] activation is n rows of d floats.
+// - A BufferRange argument binds where the data starts (its offset must be a multiple of the device's
+//   minStorageBufferOffsetAlignment, 16 on lavapipe); ops never read before it.
+// - `label` names the dispatch in profiles and errors: "<op> L<layer>", e.g. "attn_q L3".
+// - Errors: InvalidArgument for inconsistent shapes or a missing buffer, ShaderMissing (from the
+//   Context) when no shader variant exists for a weight type.
+#include <cstdint>
+#include <string_view>
+
+#include "inference/core/error.h"
+#include "inference/gguf/types.h"
+#include "inference/vulkan/gpu.h"
+
+namespace lantern::ops {
+
+// A GGUF weight matrix in device memory: `rows` rows of `cols` elements (GGUF ne[0] = cols, ne[1] =
+// rows), rows stored one after another. The matrix may be larger than maxStorageBufferRange: ops bind
+// it in row chunks. Keep buffers padded to a multiple of 4 bytes (the shaders read 32-bit words).
+struct Weight {
+    const gpu::Buffer* buffer = nullptr;
+    uint64_t offset = 0;                        // byte offset of row 0 in buffer; multiple of 4
+    gguf::GgmlType type = gguf::GgmlType::F32;
+    uint32_t rows = 0;
+    uint32_t cols = 0;                          // a multiple of the type's block size
+};
+
+// Variant-name suffix of a weight type ("q4k", "q8_0", "f16"); empty when no shader supports it.
+std::string_view typeSuffix(gguf::GgmlType type);
+// Bytes of one row of `cols` elements of `type` (cols must be a multiple of its block size).
+uint64_t rowBytes(gguf::GgmlType type, uint32_t cols);
+
+// ---- Matrix-vector product (decode) ---------------------------------------------------------------
+
+// Creates the pipeline matvec(w, ...) will use.
+Result<void> prepareMatvec(gpu::Context& ctx, const Weight& w);
+// y = W x, or y += W x when accumulate (a fused residual add). x: w.cols floats; y: w.rows floats.
+Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
+                    gpu::BufferRange y, bool accumulate, std::string_view label);
+
+// ---- Matrix product (prefill) ---------------------------------------------------------------------
+
+Result<void> prepareMatmul(gpu::Context& ctx, const Weight& w);
+// Y = X W^T, or Y += X W^T when accumulate. x: nTokens rows of w.cols floats; y: nTokens rows of
+// w.rows floats.
+Result<void> matmul(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
+                    gpu::BufferRange y, uint32_t nTokens, bool accumulate, std::string_view label);
+
+// ---- Embedding lookup -----------------------------------------------------------------------------
+
+Result<void> prepareGetRows(gpu::Context& ctx, const Weight& table);
+struct GetRowsArgs {
+    gpu::BufferRange ids;   // nIds int32 row indices into the table (token ids); ids >= table.rows are skipped
+    gpu::BufferRange out;   // nIds rows of table.cols floats
+    uint32_t nIds = 0;
+    float scale = 1.0f;     // multiplies every value (Gemma scales embeddings by sqrt(n_embd))
+};
+// out[t] = dequantize(table[ids[t]]) * scale.
+Result<void> getRows(gpu::Context& ctx, gpu::Recorder& rec, const Weight& table, const GetRowsArgs& args,
+                     std::string_view label);
+
+// ---- Norms and element-wise ops (f32) --------------------------------------------------------------
+
+// Creates the pipelines of every op below (norms, element-wise, rope, softmax, KV store, attention).
+Result<void> prepareCommon(gpu::Context& ctx);
+
+struct RmsNormArgs {
+    gpu::BufferRange x;       // rows x cols floats
+    gpu::BufferRange weight;  // cols floats; no buffer = no weight multiply
+    gpu::BufferRange out;     // rows x cols floats; may be the same range as x
+    uint32_t rows = 0;
+    uint32_t cols = 0;
+    float eps = 1e-6f;
+};
+// out[r] = x[r] / sqrt(mean(x[r]^2) + eps) * weight. For per-head norms (Gemma 3 / Qwen 3 q/k norm)
+// pass rows = tokens * heads, cols = head_dim and a head_dim weight.
+Result<void> rmsnorm(gpu::Context& ctx, gpu::Recorder& rec, const RmsNormArgs& args, std::string_view label);
+
+// out[i] = a[i] + b[i % nb] for i < n (nb = n: plain sum; nb = row length: bias broadcast over rows).
+// out may be the same range as a.
+Result<void> add(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gpu::BufferRange b,
+                 gpu::BufferRange out, uint32_t n, uint32_t nb, std::string_view label);
+// out[i] = a[i] * b[i % nb] for i < n.
+Result<void> mul(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gpu::BufferRange b,
+                 gpu::BufferRange out, uint32_t n, uint32_t nb, std::string_view label);
+// out[i] = a[i] * s for i < n.
+Result<void> scale(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gpu::BufferRange out,
+                   uint32_t n, float s, std::string_view label);
+// out[i] = gelu_tanh(gate[i]) * up[i] for i < n (Gemma's feed-forward). out may alias gate or up.
+Result<void> geglu(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange gate, gpu::BufferRange up,
+                   gpu::BufferRange out, uint32_t n, std::string_view label);
+// out[i] = silu(gate[i]) * up[i] for i < n (Llama/Qwen feed-forward).
+Result<void> swiglu(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange gate, gpu::BufferRange up,
+                    gpu::BufferRange out, uint32_t n, std::string_view label);
+// x[r] = softmax(x[r] * scale) in place, rows x cols.
+Result<void> softmax(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange x, uint32_t rows, uint32_t cols,
+                     float scale, std::string_view label);
+
+// ---- Rotary position embedding ---------------------------------------------------------------------
+
+struct RopeArgs {
+    gpu::BufferRange x;            // [nTokens][tokenStride] floats, heads of headDim at h*headDim; in place
+    gpu::BufferRange positions;    // nTokens int32 positions; no buffer = positions pos0, pos0+1, ...
+    gpu::BufferRange freqFactors;  // nRot/2 floats dividing each frequency (Llama 3 rope_freqs); optional
+    uint32_t nTokens = 0;
+    uint32_t nHeads = 0;
+    uint32_t headDim = 0;
+    uint32_t nRot = 0;             // rotated dimensions, even, <= headDim (0 = headDim)
+    uint32_t tokenStride = 0;      // floats between tokens (0 = nHeads * headDim)
+    uint32_t pos0 = 0;
+    float freqBase = 10000.0f;     // rope.freq_base
+    float freqScale = 1.0f;        // 1 / rope.scaling.factor for linear scaling
+    bool neox = false;             // pairs (i, i + nRot/2) (Gemma, Qwen) instead of (2i, 2i+1) (Llama)
+};
+Result<void> rope(gpu::Context& ctx, gpu::Recorder& rec, const RopeArgs& args, std::string_view label);
+
+// ---- KV cache and attention ------------------------------------------------------------------------
+// A layer's K and V caches are [context][nHeadKv * headDim] of f16 (or f32) elements.
+
+struct KvStoreArgs {
+    gpu::BufferRange src;     // nTokens rows of width floats (the new K or V)
+    gpu::BufferRange cache;   // the layer's K or V cache
+    uint32_t nTokens = 0;
+    uint32_t width = 0;       // nHeadKv * headDim (even for f16)
+    uint32_t pos0 = 0;        // cache row of the first token
+    bool f16 = true;          // cache element type
+};
+// cache[pos0 + t] = src[t] for t < nTokens (converted to f16 for an f16 cache).
+Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& args, std::string_view label);
+
+struct AttentionArgs {
+    gpu::BufferRange q;        // [nTokens][nHead * headDim] floats (after rope)
+    gpu::BufferRange k;        // K cache, positions 0 .. pos0 + nTokens - 1 filled
+    gpu::BufferRange v;        // V cache
+    gpu::BufferRange out;      // [nTokens][nHead * headDim] floats
+    gpu::BufferRange scratch;  // attentionScratchBytes(...) bytes for split decode; no buffer = no split
+    uint32_t nTokens = 0;      // queries; query t is at position pos0 + t (causal)
+    uint32_t nHead = 0;
+    uint32_t nHeadKv = 0;      // divides nHead (grouped-query attention)
+    uint32_t headDim = 0;      // even, <= 256
+    uint32_t pos0 = 0;
+    uint32_t window = 0;       // sliding window in positions (query sees the last `window`); 0 = none
+    float scale = 1.0f;        // usually 1/sqrt(headDim), Gemma 3: query_pre_attn_scalar^-1/2
+    float softcap = 0.0f;      // attention logit soft-capping (Gemma 2); 0 = none
+    bool kvF16 = true;         // cache element type
+};
+// out = softmax(q k^T * scale, causal and windowed) v, per head. A single query (decode) over a long
+// cache is split over positions into parallel workgroups when scratch is given, then merged.
+Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArgs& args,
+                       std::string_view label);
+// Scratch bytes attention() needs for split decode with nHead heads of headDim.
+uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDim);
+
+}  // namespace lantern::ops

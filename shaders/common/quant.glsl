@@ -1,0 +1,199 @@
+// Decoders for GGUF weight blocks, read from a buffer of 32-bit words named `wq` that the including
+// shader declares. Words (not 8/16-bit storage) so the same code runs on devices without
+// storageBuffer8BitAccess, and so ranges that start inside a row still load 4 bytes at a time.
+//
+// Every offset here is in BYTES from the start of the bound range. Block starts are even for every
+// type (all block sizes are even), so 16-bit fields are never split across words.
+//
+// The quantized types expose one entry point:
+//   vec4 wDecode4(uint blk, uint unit, uint q)
+// which returns elements [unit*32 + q*4, +4) of the block starting at byte `blk` (unit < BLOCK_ELEMS/32,
+// q < 8). Everything is "32-element units" so matvec/matmul/get_rows share one loop shape.
+// Plain types (F32/F16/BF16) instead expose float wElem(uint rowByte, uint col).
+//
+// Layouts and formulas follow the GGUF specification (ggml-common.h / gguf-py quants.py).
+
+#ifndef LANTERN_QUANT_GLSL
+#define LANTERN_QUANT_GLSL
+
+uint rd8(uint b) { return (wq[b >> 2] >> ((b & 3u) * 8u)) & 0xFFu; }
+// b must be even.
+uint rd16(uint b) { return (wq[b >> 2] >> ((b & 2u) * 8u)) & 0xFFFFu; }
+// Four bytes starting at an even offset, little-endian.
+uint rd32(uint b) {
+    const uint w = b >> 2;
+    if ((b & 2u) == 0u) {
+        return wq[w];
+    }
+    return (wq[w] >> 16) | (wq[w + 1u] << 16);
+}
+float rdHalf(uint b) { return unpackHalf2x16(rd16(b)).x; }
+
+// The four bytes of a word as unsigned / signed values.
+vec4 bytesU(uint v) { return vec4(uvec4(v, v >> 8, v >> 16, v >> 24) & 0xFFu); }
+vec4 bytesS(uint v) { return vec4(ivec4(int(v) << 24, int(v) << 16, int(v) << 8, int(v)) >> 24); }
+
+#if defined(WTYPE_F32) || defined(WTYPE_F16) || defined(WTYPE_BF16)
+#define WTYPE_PLAIN 1
+#if defined(WTYPE_F32)
+#define ELEM_BYTES 4u
+float wElem(uint rowByte, uint col) { return uintBitsToFloat(wq[(rowByte >> 2) + col]); }
+#elif defined(WTYPE_F16)
+#define ELEM_BYTES 2u
+float wElem(uint rowByte, uint col) { return rdHalf(rowByte + col * 2u); }
+#else
+#define ELEM_BYTES 2u
+float wElem(uint rowByte, uint col) { return uintBitsToFloat(rd16(rowByte + col * 2u) << 16); }
+#endif
+
+#else  // block-quantized types
+
+#if defined(WTYPE_Q4_0) || defined(WTYPE_IQ4_NL)
+#define BLOCK_ELEMS 32u
+#define BLOCK_BYTES 18u
+#ifdef WTYPE_IQ4_NL
+// The non-linear 4-bit code book of IQ4_NL / IQ4_XS.
+const float kIq4nl[16] = float[16](-127.0, -104.0, -83.0, -65.0, -49.0, -35.0, -22.0, -10.0,
+                                   1.0, 13.0, 25.0, 38.0, 53.0, 69.0, 89.0, 113.0);
+#endif
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    // Elements 0..15 are the low nibbles of qs[0..15], 16..31 the high nibbles.
+    const uint v = (rd32(blk + 2u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
+    const float d = rdHalf(blk);
+#ifdef WTYPE_IQ4_NL
+    return d * vec4(kIq4nl[v & 15u], kIq4nl[(v >> 8) & 15u], kIq4nl[(v >> 16) & 15u], kIq4nl[v >> 24]);
+#else
+    return d * (bytesU(v) - 8.0);
+#endif
+}
+
+#elif defined(WTYPE_Q4_1)
+#define BLOCK_ELEMS 32u
+#define BLOCK_BYTES 20u
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const uint v = (rd32(blk + 4u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);  // blk is a multiple of 4 (20-byte blocks)
+    return dm.x * bytesU(v) + dm.y;
+}
+
+#elif defined(WTYPE_Q5_0) || defined(WTYPE_Q5_1)
+#define BLOCK_ELEMS 32u
+#ifdef WTYPE_Q5_0
+#define BLOCK_BYTES 22u
+#define Q5_HEAD 2u
+#else
+#define BLOCK_BYTES 24u
+#define Q5_HEAD 4u
+#endif
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    // qh holds bit 4 of element e at bit e; qs as in Q4_0.
+    const uint qh = rd32(blk + Q5_HEAD);
+    const uint lo = (rd32(blk + Q5_HEAD + 4u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
+    const uint hb = (qh >> (4u * q)) & 15u;
+    const uint hi = ((hb & 1u) | ((hb & 2u) << 7) | ((hb & 4u) << 14) | ((hb & 8u) << 21)) << 4;
+    const vec4 v = bytesU(lo | hi);
+#ifdef WTYPE_Q5_0
+    return rdHalf(blk) * (v - 16.0);
+#else
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);  // 24-byte blocks: word aligned
+    return dm.x * v + dm.y;
+#endif
+}
+
+#elif defined(WTYPE_Q8_0)
+#define BLOCK_ELEMS 32u
+#define BLOCK_BYTES 34u
+vec4 wDecode4(uint blk, uint unit, uint q) { return rdHalf(blk) * bytesS(rd32(blk + 2u + 4u * q)); }
+
+#elif defined(WTYPE_Q2_K)
+#define BLOCK_ELEMS 256u
+#define BLOCK_BYTES 84u
+// scales[16] @0 (low nibble scale, high nibble min), qs[64] @16, d @80, dmin @82.
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const uint h = unit >> 2, j = unit & 3u;
+    const uint sc = rd8(blk + 8u * h + 2u * j + (q >> 2));
+    const vec2 dm = unpackHalf2x16(wq[(blk + 80u) >> 2]);
+    const uint v = (rd32(blk + 16u + 32u * h + 4u * q) >> (2u * j)) & 0x03030303u;
+    return dm.x * float(sc & 15u) * bytesU(v) - dm.y * float(sc >> 4);
+}
+
+#elif defined(WTYPE_Q3_K)
+#define BLOCK_ELEMS 256u
+#define BLOCK_BYTES 110u
+// hmask[32] @0, qs[64] @32, scales[12] @96 (16 packed 6-bit values), d @108.
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const uint h = unit >> 2, j = unit & 3u;
+    const uint is = 8u * h + 2u * j + (q >> 2);
+    const uint lo = (rd8(blk + 96u + (is & 7u)) >> (4u * (is >> 3))) & 15u;
+    const uint hi = (rd8(blk + 104u + (is & 3u)) >> (2u * (is >> 2))) & 3u;
+    const float dl = rdHalf(blk + 108u) * (float(lo | (hi << 4)) - 32.0);
+    const vec4 ql = bytesU((rd32(blk + 32u + 32u * h + 4u * q) >> (2u * j)) & 0x03030303u);
+    // A clear mask bit means "subtract 4".
+    const vec4 hm = bytesU((rd32(blk + 4u * q) >> unit) & 0x01010101u);
+    return dl * (ql - 4.0 + 4.0 * hm);
+}
+
+#elif defined(WTYPE_Q4_K) || defined(WTYPE_Q5_K)
+#define BLOCK_ELEMS 256u
+#ifdef WTYPE_Q4_K
+#define BLOCK_BYTES 144u
+#define QK_QS 16u
+#else
+#define BLOCK_BYTES 176u
+#define QK_QS 48u
+#endif
+// d, dmin @0; scales[12] @4 (8 packed 6-bit scale/min pairs); [Q5_K: qh[32] @16]; qs[128].
+vec2 scaleMinK4(uint sb, uint j) {
+    if (j < 4u) {
+        return vec2(rd8(sb + j) & 63u, rd8(sb + j + 4u) & 63u);
+    }
+    const uint a = rd8(sb + j + 4u);
+    return vec2((a & 15u) | ((rd8(sb + j - 4u) >> 6) << 4), (a >> 4) | ((rd8(sb + j) >> 6) << 4));
+}
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);  // 144/176-byte blocks: word aligned
+    const vec2 sm = scaleMinK4(blk + 4u, unit);
+    vec4 v = bytesU((wq[(blk + QK_QS + 32u * (unit >> 1) + 4u * q) >> 2] >> (4u * (unit & 1u))) & 0x0F0F0F0Fu);
+#ifdef WTYPE_Q5_K
+    v += 16.0 * bytesU((wq[(blk + 16u + 4u * q) >> 2] >> unit) & 0x01010101u);
+#endif
+    return dm.x * sm.x * v - dm.y * sm.y;
+}
+
+#elif defined(WTYPE_Q6_K)
+#define BLOCK_ELEMS 256u
+#define BLOCK_BYTES 210u
+// ql[128] @0, qh[64] @128, scales[16] int8 @192, d @208.
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const uint h = unit >> 2, k = unit & 3u;
+    const uint lo = (rd32(blk + 64u * h + 32u * (k & 1u) + 4u * q) >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
+    const uint hi = (rd32(blk + 128u + 32u * h + 4u * q) >> (2u * k)) & 0x03030303u;
+    const int sc = bitfieldExtract(int(rd8(blk + 192u + 8u * h + 2u * k + (q >> 2))), 0, 8);
+    return rdHalf(blk + 208u) * float(sc) * (bytesU(lo | (hi << 4)) - 32.0);
+}
+
+#elif defined(WTYPE_IQ4_XS)
+#define BLOCK_ELEMS 256u
+#define BLOCK_BYTES 136u
+const float kIq4nl[16] = float[16](-127.0, -104.0, -83.0, -65.0, -49.0, -35.0, -22.0, -10.0,
+                                   1.0, 13.0, 25.0, 38.0, 53.0, 69.0, 89.0, 113.0);
+// d @0, scales_h u16 @2, scales_l[4] @4, qs[128] @8; sub-block `unit` uses qs[16*unit .. +16].
+vec4 wDecode4(uint blk, uint unit, uint q) {
+    const uint ls = ((rd8(blk + 4u + (unit >> 1)) >> (4u * (unit & 1u))) & 15u) |
+                    (((rd16(blk + 2u) >> (2u * unit)) & 3u) << 4);
+    const float dl = rdHalf(blk) * (float(ls) - 32.0);
+    const uint v = (wq[(blk + 8u + 16u * unit + 4u * (q & 3u)) >> 2] >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
+    return dl * vec4(kIq4nl[v & 15u], kIq4nl[(v >> 8) & 15u], kIq4nl[(v >> 16) & 15u], kIq4nl[v >> 24]);
+}
+
+#else
+#error "no WTYPE_* defined"
+#endif
+
+#define UNITS_PER_BLOCK (BLOCK_ELEMS / 32u)
+// Byte offset of the 32-element unit `u` (counted along the row) relative to the row start.
+uint unitBlockByte(uint rowByte, uint u) { return rowByte + (u / UNITS_PER_BLOCK) * BLOCK_BYTES; }
+
+#endif  // plain / quantized
+
+#endif  // LANTERN_QUANT_GLSL
