@@ -1,0 +1,172 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Lantern
+
+// One message. The user's words sit in a bubble on the right; answers use the full column with
+// markdown, code blocks and a folded reasoning section. Actions appear on hover or keyboard focus.
+FocusScope {
+    id: message
+
+    required property int index
+    required property var messageId
+    required property string author
+    required property string content
+    required property var segments
+    required property string messageState
+    required property string errorText
+    required property int siblingIndex
+    required property int siblingCount
+    required property string statsText
+    required property string modelName
+
+    readonly property bool isUser: author === "user"
+    readonly property bool streaming: messageState === "streaming"
+    readonly property bool isLast: index === ListView.view.count - 1
+    property bool editing: false
+
+    implicitHeight: column.implicitHeight
+    Accessible.role: Accessible.ListItem
+    Accessible.name: (isUser ? qsTr("You said") : qsTr("Lantern answered")) + ": " + content
+
+    HoverHandler { id: hover }
+
+    Rectangle {
+        anchors.fill: parent
+        anchors.margins: -6
+        radius: Theme.radius
+        color: Theme.selection
+        visible: message.ListView.view !== null && message.ListView.view.highlightedRow === message.index
+    }
+
+    ColumnLayout {
+        id: column
+        width: parent.width
+        spacing: 6
+
+        Rectangle {
+            id: bubble
+            Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.preferredWidth: message.isUser && !message.editing
+                                   ? Math.min(message.width * 0.8, userText.implicitWidth + 28) : message.width
+            implicitHeight: (message.isUser ? 20 : 0) + (message.editing ? editor.implicitHeight : body.implicitHeight)
+            radius: 16
+            color: message.isUser ? Theme.userBubble : "transparent"
+
+            Text {
+                id: userText
+                x: 14
+                y: 10
+                width: bubble.width - 28
+                visible: message.isUser && !message.editing
+                text: message.content
+                wrapMode: Text.Wrap
+                textFormat: Text.PlainText
+                color: Theme.text
+                font.pixelSize: Theme.fontSize
+            }
+
+            Column {
+                id: body
+                width: bubble.width
+                spacing: 10
+                visible: !message.isUser && !message.editing
+
+                Repeater {
+                    model: message.isUser ? [] : message.segments
+                    delegate: Loader {
+                        required property var modelData
+                        readonly property var segment: modelData
+                        width: body.width
+                        sourceComponent: modelData.kind === "code" ? codeComponent
+                                       : modelData.kind === "think" ? thinkComponent : textComponent
+                    }
+                }
+                Label {
+                    visible: message.streaming && message.content.length === 0
+                    text: qsTr("Thinking…")
+                    color: Theme.mutedText
+                    font.italic: true
+                    SequentialAnimation on opacity {
+                        running: message.streaming
+                        loops: Animation.Infinite
+                        NumberAnimation { to: 0.35; duration: 700 }
+                        NumberAnimation { to: 1; duration: 700 }
+                    }
+                }
+            }
+
+            MessageEditor {
+                id: editor
+                width: bubble.width
+                visible: message.editing
+                original: message.content
+                onSave: (text) => {
+                    message.editing = false
+                    ChatController.editMessage(message.messageId, text)
+                }
+                onCancel: message.editing = false
+            }
+        }
+
+        Label {
+            Layout.fillWidth: true
+            visible: message.messageState === "error" || message.messageState === "cancelled"
+                     || message.messageState === "interrupted"
+            wrapMode: Text.Wrap
+            color: message.messageState === "error" ? Theme.danger : Theme.mutedText
+            font.pixelSize: Theme.fontSize - 2
+            text: message.messageState === "error" ? message.errorText
+                : message.messageState === "cancelled" ? qsTr("Stopped.")
+                : qsTr("This answer was interrupted when Lantern closed.")
+        }
+
+        MessageActions {
+            Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.fillWidth: !message.isUser
+            visible: !message.streaming && !message.editing
+            opacity: hover.hovered || activeFocus || message.isLast || message.siblingCount > 1 ? 1 : 0
+            shown: hover.hovered || message.isLast
+            messageId: message.messageId
+            isUser: message.isUser
+            content: message.content
+            siblingIndex: message.siblingIndex
+            siblingCount: message.siblingCount
+            statsText: message.statsText
+            onEditRequested: message.editing = true
+        }
+    }
+
+    Component {
+        id: textComponent
+        TextEdit {
+            property var segment: parent ? parent.segment : ({})
+            text: segment.html || ""
+            textFormat: TextEdit.RichText
+            readOnly: true
+            selectByMouse: true
+            wrapMode: TextEdit.Wrap
+            color: Theme.text
+            selectionColor: Theme.accent
+            selectedTextColor: Theme.accentText
+            font.pixelSize: Theme.fontSize
+            activeFocusOnPress: false
+            onLinkActivated: (link) => ChatController.openLink(link)
+            HoverHandler {
+                cursorShape: parent.hoveredLink.length > 0 ? Qt.PointingHandCursor : Qt.IBeamCursor
+            }
+        }
+    }
+    Component {
+        id: codeComponent
+        CodeBlock {
+            segment: parent ? parent.segment : ({})
+        }
+    }
+    Component {
+        id: thinkComponent
+        ThinkBlock {
+            segment: parent ? parent.segment : ({})
+        }
+    }
+}

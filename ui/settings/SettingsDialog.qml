@@ -1,0 +1,152 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+import Lantern
+
+// Preferences: look, the default system prompt, sampling for the current model, context, model
+// folder and device. Changes apply at once; model options apply on the next load.
+Dialog {
+    id: dialog
+
+    title: qsTr("Settings")
+    modal: true
+    anchors.centerIn: Overlay.overlay
+    width: Math.min(620, (parent ? parent.width : 620) - 40)
+    padding: 20
+    standardButtons: Dialog.Close
+    background: Rectangle {
+        radius: Theme.radius
+        color: Theme.raised
+        border.color: Theme.border
+    }
+    header: Label {
+        text: dialog.title
+        padding: 20
+        bottomPadding: 0
+        font.pixelSize: Theme.fontSize + 4
+        font.bold: true
+        color: Theme.text
+    }
+
+    component SectionLabel: Label {
+        Layout.columnSpan: 2
+        Layout.topMargin: 8
+        font.bold: true
+        color: Theme.accent
+    }
+
+    GridLayout {
+        width: parent.width
+        columns: 2
+        columnSpacing: 16
+        rowSpacing: 10
+
+        SectionLabel { text: qsTr("Appearance") }
+        Label { text: qsTr("Theme"); color: Theme.text }
+        ComboBox {
+            objectName: "themeBox"
+            Layout.fillWidth: true
+            Accessible.name: qsTr("Theme")
+            textRole: "label"
+            valueRole: "value"
+            model: [{ value: "system", label: qsTr("Same as the system") },
+                    { value: "light", label: qsTr("Light") },
+                    { value: "dark", label: qsTr("Dark") }]
+            Component.onCompleted: currentIndex = indexOfValue(AppSettings.theme)
+            onActivated: AppSettings.theme = currentValue
+        }
+        Label { text: qsTr("Text size"); color: Theme.text }
+        SpinBox {
+            from: 10
+            to: 24
+            value: AppSettings.fontSize
+            editable: true
+            Accessible.name: qsTr("Text size")
+            onValueModified: AppSettings.fontSize = value
+        }
+
+        SectionLabel { text: qsTr("Conversation") }
+        Label { text: qsTr("System prompt"); color: Theme.text; Layout.alignment: Qt.AlignTop }
+        TextArea {
+            Layout.fillWidth: true
+            Layout.preferredHeight: 80
+            text: AppSettings.systemPrompt
+            placeholderText: qsTr("Optional instructions the model sees before every new chat")
+            wrapMode: TextEdit.Wrap
+            color: Theme.text
+            Accessible.name: qsTr("System prompt")
+            onEditingFinished: AppSettings.systemPrompt = text
+            background: Rectangle { radius: 8; color: Theme.surface; border.color: Theme.border }
+        }
+        Label { text: qsTr("Answers"); color: Theme.text }
+        ComboBox {
+            Layout.fillWidth: true
+            Accessible.name: qsTr("Sampling preset for this model")
+            textRole: "label"
+            valueRole: "value"
+            model: [{ value: "precise", label: qsTr("Precise – focused, repeatable") },
+                    { value: "balanced", label: qsTr("Balanced") },
+                    { value: "creative", label: qsTr("Creative – more varied") }]
+            currentIndex: indexOfValue(AppSettings.samplingPreset)
+            onActivated: AppSettings.samplingPreset = currentValue
+        }
+
+        SectionLabel { text: qsTr("Model") }
+        Label { text: qsTr("Context size"); color: Theme.text }
+        ComboBox {
+            Layout.fillWidth: true
+            Accessible.name: qsTr("Context size in tokens")
+            textRole: "label"
+            valueRole: "value"
+            model: [{ value: 2048, label: qsTr("2,048 tokens") }, { value: 4096, label: qsTr("4,096 tokens") },
+                    { value: 8192, label: qsTr("8,192 tokens") }, { value: 16384, label: qsTr("16,384 tokens") },
+                    { value: 32768, label: qsTr("32,768 tokens") }, { value: 0, label: qsTr("As large as the model allows") }]
+            Component.onCompleted: currentIndex = Math.max(0, indexOfValue(AppSettings.contextSize))
+            onActivated: AppSettings.contextSize = currentValue
+        }
+        Label { text: qsTr("Model folder"); color: Theme.text }
+        RowLayout {
+            Layout.fillWidth: true
+            TextField {
+                Layout.fillWidth: true
+                text: AppSettings.modelFolder
+                color: Theme.text
+                selectByMouse: true
+                Accessible.name: qsTr("Model folder")
+                onEditingFinished: AppSettings.modelFolder = text
+            }
+            Button {
+                text: qsTr("Browse…")
+                Accessible.name: qsTr("Choose the model folder")
+                onClicked: folderDialog.open()
+            }
+        }
+        Label { text: qsTr("Device"); color: Theme.text }
+        TextField {
+            Layout.fillWidth: true
+            text: AppSettings.device
+            placeholderText: qsTr("Automatic (the fastest graphics device)")
+            color: Theme.text
+            selectByMouse: true
+            Accessible.name: qsTr("Graphics device: index or part of its name")
+            onEditingFinished: AppSettings.device = text
+        }
+        Label {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            color: Theme.mutedText
+            font.pixelSize: Theme.fontSize - 2
+            text: ChatController.models.deviceName.length > 0
+                  ? qsTr("In use: %1. Context size and device apply the next time a model loads.").arg(ChatController.models.deviceName)
+                  : qsTr("Context size and device apply the next time a model loads.")
+        }
+    }
+
+    FolderDialog {
+        id: folderDialog
+        title: qsTr("Choose the model folder")
+        onAccepted: AppSettings.modelFolder = decodeURIComponent(selectedFolder.toString().replace(/^file:\/\//, ""))
+    }
+}
