@@ -115,6 +115,15 @@ Result<std::unique_ptr<ConversationStore>> ConversationStore::open(const QString
     if (auto w = (*db)->useWal(); !w) {
         return std::unexpected(w.error());
     }
+    if (options.sizeLimitBytes > 0) {
+        // Per connection; the page size is fixed once the file exists. Numbers only, no user text.
+        auto size = (*db)->run(QStringLiteral("PRAGMA page_size"));
+        const qint64 pageSize = size && size->next() ? std::max<qint64>(512, size->value(0).toLongLong()) : 4096;
+        const qint64 pages = std::max<qint64>(1, options.sizeLimitBytes / pageSize);
+        if (auto r = (*db)->run(QStringLiteral("PRAGMA max_page_count = %1").arg(pages)); !r) {
+            return std::unexpected(r.error());
+        }
+    }
     if (options.recoverStreaming && !options.readOnly) {
         // Answers the app was writing when it died: keep their text, mark them interrupted.
         auto r = (*db)->run(QStringLiteral("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'"));
@@ -512,15 +521,16 @@ Result<void> ConversationStore::deleteBranch(qint64 messageId) {
             }
         }
         // The parent's active child was set to NULL by the foreign key; fall back to the newest sibling.
+        // (Plain "?" only: Qt counts every "?" as one positional value, so "?1" twice would be two.)
         auto fix = m->parentId > 0
                        ? db.run(QStringLiteral("UPDATE messages SET active_child_id ="
-                                               " (SELECT max(id) FROM messages WHERE parent_id = ?1)"
-                                               " WHERE id = ?1 AND active_child_id IS NULL"),
-                                {m->parentId})
+                                               " (SELECT max(id) FROM messages WHERE parent_id = ?)"
+                                               " WHERE id = ? AND active_child_id IS NULL"),
+                                {m->parentId, m->parentId})
                        : db.run(QStringLiteral("UPDATE conversations SET active_root_id = (SELECT max(id) FROM messages"
-                                               " WHERE conversation_id = ?1 AND parent_id IS NULL)"
-                                               " WHERE id = ?1 AND active_root_id = ?2"),
-                                {m->conversationId, messageId});
+                                               " WHERE conversation_id = ? AND parent_id IS NULL)"
+                                               " WHERE id = ? AND active_root_id = ?"),
+                                {m->conversationId, m->conversationId, messageId});
         if (!fix) {
             return std::unexpected(fix.error());
         }
@@ -557,10 +567,11 @@ Result<void> ConversationStore::Impl::streamingUpdate(std::optional<QSqlQuery>& 
         return std::unexpected(q.error());
     }
     // Autocommit: one UPDATE is one WAL commit, so every call is durable against a crash.
-    if (auto r = db->runPrepared(**q, {content, thinking, id}); !r) {
-        return r;
+    auto changed = db->runPrepared(**q, {content, thinking, id});
+    if (!changed) {
+        return std::unexpected(changed.error());
     }
-    if ((*q)->numRowsAffected() == 0) {
+    if (*changed == 0) {
         return fail(Errc::InvalidArgument,
                     QStringLiteral("Message %1 is not being streamed (it was finished, deleted or never started).")
                         .arg(id)

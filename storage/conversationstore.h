@@ -33,6 +33,9 @@ struct OpenOptions {
     // Open without write access (a viewer, or a file on read-only media). Writes then fail with
     // StorageError. Migrations are not run: an older schema is refused with StorageError.
     bool readOnly = false;
+    // Caps the file at about this many bytes (PRAGMA max_page_count); 0 = no cap. A write beyond it
+    // fails with DiskFull exactly as on a full disk, which is how the tests simulate one.
+    qint64 sizeLimitBytes = 0;
 };
 
 class ConversationStore {

@@ -147,7 +147,7 @@ Result<QSqlQuery> Database::run(const QString& sql, const QVariantList& values) 
     return q;
 }
 
-Result<void> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values) {
+Result<int> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values) {
     int i = 0;
     for (const QVariant& v : values) {
         query.bindValue(i++, bindable(v));
@@ -155,8 +155,9 @@ Result<void> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVari
     if (!query.exec()) {
         return std::unexpected(error(query.lastError(), QStringLiteral("saving a message")));
     }
+    const int changed = query.numRowsAffected();
     query.finish();  // release the statement's read snapshot at once (WAL checkpoints wait on it)
-    return {};
+    return changed;
 }
 
 Result<void> Database::begin() {

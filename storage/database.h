@@ -34,8 +34,9 @@ public:
     // Prepares sql, binds values positionally (never spliced into the text) and runs it.
     Result<QSqlQuery> run(const QString& sql, std::initializer_list<QVariant> values = {});
     Result<QSqlQuery> run(const QString& sql, const QVariantList& values);
-    // A query prepared once and reused (hot paths such as streaming appends).
-    Result<void> runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values);
+    // Runs a query prepared once and reused (hot paths such as streaming appends); returns the
+    // number of rows changed.
+    Result<int> runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values);
 
     // BEGIN IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading.
     Result<void> begin();
