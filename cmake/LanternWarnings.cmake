@@ -8,7 +8,7 @@ if(MSVC)
   endif()
 else()
   set(LANTERN_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wcast-align -Wunused
-    -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+    -Woverloaded-virtual -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough -Wno-missing-field-initializers)
   if(LANTERN_WERROR)
     list(APPEND LANTERN_WARNING_FLAGS -Werror)
   endif()

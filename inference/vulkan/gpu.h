@@ -109,7 +109,8 @@ public:
     template <class Push>
     void dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings, const Push& push,
                   uint32_t gx, uint32_t gy = 1, uint32_t gz = 1, std::string_view label = {}) {
-        dispatch(pipeline, bindings, std::as_bytes(std::span<const Push, 1>(&push, 1)), gx, gy, gz, label);
+        dispatch(pipeline, bindings, std::span<const std::byte>(std::as_bytes(std::span<const Push, 1>(&push, 1))), gx, gy,
+                 gz, label);
     }
     // Buffer-to-buffer copy recorded in order with the dispatches (barriered like a dispatch).
     void copy(BufferRange src, BufferRange dst);
@@ -119,6 +120,8 @@ public:
     struct Timing { std::string label; double microseconds; };
     std::vector<Timing> timings() const;
     size_t dispatchCount() const;
+    // Barriers inserted so far (only where a later command touches what an earlier one wrote).
+    size_t barrierCount() const;
     struct Impl;
 private:
     friend class Context;
