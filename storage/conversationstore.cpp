@@ -571,7 +571,7 @@ Result<void> ConversationStore::Impl::streamingUpdate(std::optional<QSqlQuery>& 
     if (!changed) {
         return std::unexpected(changed.error());
     }
-    if (*changed == 0) {
+    if (changed->rowsChanged == 0) {
         return fail(Errc::InvalidArgument,
                     QStringLiteral("Message %1 is not being streamed (it was finished, deleted or never started).")
                         .arg(id)
@@ -677,7 +677,7 @@ Result<QByteArray> ConversationStore::exportJson(const QList<qint64>& ids) const
             all.append(std::move(*x));
         }
         return exchangeToJson(all);
-    });
+    }, false);
 }
 
 Result<QString> ConversationStore::exportMarkdown(qint64 conversationId) const {
@@ -706,17 +706,21 @@ Result<qint64> ConversationStore::Impl::importOne(const ExchangeConversation& x)
     }
     const qint64 id = q->lastInsertId().toLongLong();
     QHash<qint64, qint64> newId;  // file id -> database id
+    std::optional<QSqlQuery> insert;  // prepared once: imports can hold thousands of messages
     for (const Message& m : x.messages) {
-        auto r = db->run(QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content, thinking,"
-                                        " state, error_text, created_ms, model, stats_json)"
-                                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                         {id, idOrNull(newId.value(m.parentId)), roleName(m.role), m.content, m.thinking,
-                          stateName(m.state), m.errorText, toStoredTime(m.created), m.model,
-                          jsonText(statsToJson(m.stats))});
+        auto ins = prepared(insert, QStringLiteral("INSERT INTO messages (conversation_id, parent_id, role, content,"
+                                                   " thinking, state, error_text, created_ms, model, stats_json)"
+                                                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        if (!ins) {
+            return std::unexpected(ins.error());
+        }
+        auto r = db->runPrepared(**ins, {id, idOrNull(newId.value(m.parentId)), roleName(m.role), m.content, m.thinking,
+                                         stateName(m.state), m.errorText, toStoredTime(m.created), m.model,
+                                         jsonText(statsToJson(m.stats))});
         if (!r) {
             return std::unexpected(r.error());
         }
-        newId.insert(m.id, r->lastInsertId().toLongLong());
+        newId.insert(m.id, r->lastInsertId);
     }
     for (auto it = x.activeChild.cbegin(); it != x.activeChild.cend(); ++it) {
         auto r = db->run(QStringLiteral("UPDATE messages SET active_child_id = ? WHERE id = ?"),

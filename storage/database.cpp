@@ -147,7 +147,7 @@ Result<QSqlQuery> Database::run(const QString& sql, const QVariantList& values) 
     return q;
 }
 
-Result<int> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values) {
+Result<Database::Outcome> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values) {
     int i = 0;
     for (const QVariant& v : values) {
         query.bindValue(i++, bindable(v));
@@ -155,13 +155,13 @@ Result<int> Database::runPrepared(QSqlQuery& query, std::initializer_list<QVaria
     if (!query.exec()) {
         return std::unexpected(error(query.lastError(), QStringLiteral("saving a message")));
     }
-    const int changed = query.numRowsAffected();
+    const Outcome outcome{query.numRowsAffected(), query.lastInsertId().toLongLong()};
     query.finish();  // release the statement's read snapshot at once (WAL checkpoints wait on it)
-    return changed;
+    return outcome;
 }
 
-Result<void> Database::begin() {
-    if (auto r = run(QStringLiteral("BEGIN IMMEDIATE")); !r) {
+Result<void> Database::begin(bool write) {
+    if (auto r = run(write ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("BEGIN DEFERRED")); !r) {
         return std::unexpected(r.error());
     }
     return {};

@@ -34,19 +34,24 @@ public:
     // Prepares sql, binds values positionally (never spliced into the text) and runs it.
     Result<QSqlQuery> run(const QString& sql, std::initializer_list<QVariant> values = {});
     Result<QSqlQuery> run(const QString& sql, const QVariantList& values);
-    // Runs a query prepared once and reused (hot paths such as streaming appends); returns the
-    // number of rows changed.
-    Result<int> runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values);
+    // What a prepared write did; read before the statement is reset (Qt forgets it then).
+    struct Outcome {
+        int rowsChanged = 0;
+        qint64 lastInsertId = 0;
+    };
+    // Runs a query prepared once and reused (hot paths such as streaming appends).
+    Result<Outcome> runPrepared(QSqlQuery& query, std::initializer_list<QVariant> values);
 
-    // BEGIN IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading.
-    Result<void> begin();
+    // BEGIN IMMEDIATE takes the write lock up front, so two connections never deadlock upgrading;
+    // a read transaction (BEGIN DEFERRED) only pins one consistent snapshot.
+    Result<void> begin(bool write = true);
     Result<void> commit();
     void rollback();
 
     // Runs body inside one transaction; commits if it succeeds, rolls back otherwise.
     template <class F>
-    auto transaction(F&& body) -> decltype(body()) {
-        if (auto b = begin(); !b) {
+    auto transaction(F&& body, bool write = true) -> decltype(body()) {
+        if (auto b = begin(write); !b) {
             return std::unexpected(b.error());
         }
         auto r = body();

@@ -361,6 +361,8 @@ private slots:
         QCOMPARE(w.error().code, Errc::StorageError);
         QVERIFY2(QString::fromStdString(w.error().detail).contains(QStringLiteral("read-only")), w.error().detail.c_str());
         QCOMPARE(s->listConversations()->first().title, QStringLiteral("kept"));
+        VERIFY_OK(s->exportJson());  // reading in a transaction needs no write lock
+        QCOMPARE(s->search(QStringLiteral("kept"))->size(), 1);
     }
 
     void readOnlyFileGivesClearErrors() {
