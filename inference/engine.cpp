@@ -1,15 +1,332 @@
 #include "inference/engine.h"
 
-// Placeholder until the model runtime lands in inference/models/ (in progress this session); every call
-// reports honestly that loading is not available yet.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include "inference/core/strformat.h"
+
+#include "inference/gguf/file.h"
+#include "inference/models/config.h"
+#include "inference/models/densemodel.h"
+#include "inference/sampling/sampler.h"
+#include "inference/sampling/stopmatcher.h"
+#include "inference/models/prompt.h"
+#include "inference/text/tokenizer.h"
+#include "inference/models/utf8stream.h"
+#include "inference/vulkan/gpu.h"
+
 namespace lantern {
 
-Result<ModelInfo> Engine::inspect(const std::filesystem::path& path) {
-    return fail(Errc::ModelUnsupported, "Lantern cannot read " + path.string() + " yet: the model runtime is not built.");
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+
+// "Q4_K_M" etc. from general.file_type (llama_ftype numbering).
+std::string fileTypeLabel(uint32_t ft) {
+    static const std::pair<uint32_t, const char*> names[] = {
+        {0, "F32"},     {1, "F16"},     {2, "Q4_0"},    {3, "Q4_1"},    {7, "Q8_0"},    {8, "Q5_0"},
+        {9, "Q5_1"},    {10, "Q2_K"},   {11, "Q3_K_S"}, {12, "Q3_K_M"}, {13, "Q3_K_L"}, {14, "Q4_K_S"},
+        {15, "Q4_K_M"}, {16, "Q5_K_S"}, {17, "Q5_K_M"}, {18, "Q6_K"},   {25, "IQ4_NL"}, {30, "IQ4_XS"},
+        {32, "BF16"},
+    };
+    for (auto [id, name] : names) {
+        if (id == ft) {
+            return name;
+        }
+    }
+    return "type " + std::to_string(ft);
 }
 
-Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, const LoadOptions&) {
-    return fail(Errc::ModelUnsupported, "Lantern cannot load " + path.string() + " yet: the model runtime is not built.");
+ModelInfo describe(const gguf::File& file) {
+    ModelInfo info;
+    info.path = file.path();
+    info.name = std::string(file.str("general.name").value_or(""));
+    if (info.name.empty()) {
+        info.name = file.path().stem().string();
+    }
+    info.architecture = std::string(file.arch());
+    info.fileBytes = file.fileBytes();
+    if (auto ft = file.u32("general.file_type")) {
+        info.quantization = fileTypeLabel(*ft);
+    }
+    for (const gguf::TensorInfo& t : file.tensors()) {
+        info.parameters += t.elements;
+    }
+    const std::string a = info.architecture;
+    info.trainedContext = file.u32(a + ".context_length").value_or(0);
+    info.layers = file.u32(a + ".block_count").value_or(0);
+    info.embedding = file.u32(a + ".embedding_length").value_or(0);
+    return info;
+}
+
+class GpuModel;
+
+class GpuSession final : public Session {
+public:
+    GpuSession(GpuModel& model, models::KvCache kv) : m_model(model), m_kv(std::move(kv)) {}
+    Result<GenerateStats> generate(std::span<const ChatMessage> messages, const GenerateOptions& options,
+                                   const std::function<void(std::string_view)>& onText,
+                                   const std::atomic<bool>& cancel) override;
+    Result<uint32_t> countTokens(std::span<const ChatMessage> messages, const GenerateOptions& options) override;
+    void reset() override { m_cached.clear(); }
+
+private:
+    // The prompt tokens, dropping the oldest turns (never the system prompt nor the last message) until
+    // the prompt leaves room for an answer.
+    Result<std::vector<int32_t>> fit(std::span<const ChatMessage> messages, const GenerateOptions& options,
+                                     std::vector<size_t>& dropped);
+    Result<std::string> render(const std::vector<ChatMessage>& messages, const GenerateOptions& options) const;
+    GpuModel& m_model;
+    models::KvCache m_kv;
+    std::vector<int32_t> m_cached;  // tokens whose K/V are in the cache, in order
+};
+
+class GpuModel final : public Model {
+public:
+    GpuModel(gguf::File file, std::unique_ptr<gpu::Context> ctx) : m_file(std::move(file)), m_ctx(std::move(ctx)) {}
+    const ModelInfo& info() const override { return m_info; }
+    std::unique_ptr<Session> newSession() override {
+        auto kv = m_dense->newKvCache(m_info.contextLength);
+        if (!kv) {
+            return nullptr;
+        }
+        return std::make_unique<GpuSession>(*this, std::move(*kv));
+    }
+
+    gguf::File m_file;
+    std::unique_ptr<gpu::Context> m_ctx;
+    std::unique_ptr<models::DenseModel> m_dense;
+    std::optional<text::Tokenizer> m_tokenizer;
+    std::optional<models::PromptFormat> m_prompt;
+    ModelInfo m_info;
+};
+
+Result<std::vector<int32_t>> GpuSession::fit(std::span<const ChatMessage> messages, const GenerateOptions& options,
+                                             std::vector<size_t>& dropped) {
+    std::vector<size_t> keep(messages.size());
+    for (size_t i = 0; i < keep.size(); ++i) {
+        keep[i] = i;
+    }
+    const uint32_t context = m_kv.context;
+    const uint32_t reserve = std::min<uint32_t>(context / 4, options.maxTokens > 0 ? uint32_t(options.maxTokens) : 256);
+    for (;;) {
+        std::vector<ChatMessage> kept;
+        for (size_t i : keep) {
+            kept.push_back(messages[i]);
+        }
+        auto rendered = render(kept, options);
+        if (!rendered) {
+            return std::unexpected(rendered.error());
+        }
+        std::vector<int32_t> tokens = m_model.m_tokenizer->encode(*rendered, true, false);
+        const text::Vocab& vocab = m_model.m_tokenizer->vocab();
+        if (vocab.addBos && vocab.bos >= 0 && (tokens.empty() || tokens.front() != vocab.bos)) {
+            tokens.insert(tokens.begin(), vocab.bos);
+        }
+        if (tokens.size() + reserve <= context) {
+            return tokens;
+        }
+        // Drop the oldest message that is neither a system prompt nor the last one.
+        auto victim = std::find_if(keep.begin(), keep.end(), [&](size_t i) {
+            return messages[i].role != "system" && i + 1 != messages.size();
+        });
+        if (victim == keep.end()) {
+            return fail(Errc::ContextOverflow,
+                        lantern::format("The message is too long: it needs {} tokens, but the context holds {} "
+                                    "(with {} kept free for the answer). Shorten it or raise the context size.",
+                                    tokens.size(), context, reserve));
+        }
+        dropped.push_back(*victim);
+        keep.erase(victim);
+    }
+}
+
+Result<std::string> GpuSession::render(const std::vector<ChatMessage>& messages, const GenerateOptions& options) const {
+    if (options.rawPrompt) {
+        std::string text;
+        for (const ChatMessage& m : messages) {
+            text += m.content;
+        }
+        return text;
+    }
+    return m_model.m_prompt->render(messages, options.addGenerationPrompt, options.enableThinking);
+}
+
+Result<uint32_t> GpuSession::countTokens(std::span<const ChatMessage> messages, const GenerateOptions& options) {
+    auto rendered = render({messages.begin(), messages.end()}, options);
+    if (!rendered) {
+        return std::unexpected(rendered.error());
+    }
+    return uint32_t(m_model.m_tokenizer->encode(*rendered, true, false).size());
+}
+
+Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages, const GenerateOptions& options,
+                                           const std::function<void(std::string_view)>& onText,
+                                           const std::atomic<bool>& cancel) {
+    GenerateStats stats;
+    const auto start = Clock::now();
+    auto prompt = fit(messages, options, stats.droppedMessages);
+    if (!prompt) {
+        return std::unexpected(prompt.error());
+    }
+    std::vector<int32_t>& tokens = *prompt;
+    stats.promptTokens = uint32_t(tokens.size());
+    // Reuse the longest cached prefix; at least one token must run to produce logits.
+    size_t common = 0;
+    while (common < tokens.size() && common < m_cached.size() && tokens[common] == m_cached[common]) {
+        ++common;
+    }
+    common = std::min(common, tokens.size() - 1);
+    stats.reusedTokens = uint32_t(common);
+    m_cached.resize(common);
+
+    models::DenseModel& dense = *m_model.m_dense;
+    std::vector<float> logits(dense.config().nVocab);
+    const auto prefillStart = Clock::now();
+    if (auto r = dense.forward(m_kv, std::span(tokens).subspan(common), uint32_t(common), logits); !r) {
+        m_cached.clear();
+        return std::unexpected(r.error());
+    }
+    m_cached = tokens;
+    const double prefillMs = msSince(prefillStart);
+    stats.prefillTokensPerSecond = double(tokens.size() - common) / std::max(prefillMs, 1e-3) * 1000.0;
+
+    sampling::Params sp;
+    sp.temperature = options.sampling.temperature;
+    sp.topK = options.sampling.topK;
+    sp.topP = options.sampling.topP;
+    sp.minP = options.sampling.minP;
+    sp.repeatPenalty = options.sampling.repeatPenalty;
+    sp.presencePenalty = options.sampling.presencePenalty;
+    sp.frequencyPenalty = options.sampling.frequencyPenalty;
+    sp.penaltyLastN = options.sampling.penaltyLastN;
+    sp.seed = options.sampling.seed;
+    sampling::Sampler sampler(sp);
+    for (int32_t t : tokens) {
+        sampler.accept(t);
+    }
+    sampling::StopMatcher stops(options.stop);
+    models::Utf8Stream utf8;
+    const text::Tokenizer& tok = *m_model.m_tokenizer;
+    const auto decodeStart = Clock::now();
+    stats.stopReason = "max-tokens";
+    for (;;) {
+        if (cancel.load()) {
+            stats.stopReason = "cancelled";
+            break;
+        }
+        const int32_t next = sampler.sample(logits);
+        if (tok.vocab().isEndOfGeneration(next)) {
+            stats.stopReason = "eos";
+            break;
+        }
+        sampler.accept(next);
+        ++stats.generatedTokens;
+        if (stats.generatedTokens == 1) {
+            stats.timeToFirstTokenMs = msSince(start);
+        }
+        const auto step = stops.feed(utf8.push(tok.tokenPiece(next)));
+        if (!step.text.empty()) {
+            onText(step.text);
+        }
+        if (step.stopped) {
+            stats.stopReason = "stop-string";
+            m_cached.push_back(next);  // its K/V are computed below only if we continue; keep cache exact
+            m_cached.pop_back();
+            break;
+        }
+        if (options.maxTokens >= 0 && stats.generatedTokens >= uint32_t(options.maxTokens)) {
+            break;
+        }
+        if (m_cached.size() + 1 >= m_kv.context) {
+            stats.stopReason = "context";
+            break;
+        }
+        const int32_t one[] = {next};
+        if (auto r = dense.forward(m_kv, one, uint32_t(m_cached.size()), logits); !r) {
+            m_cached.clear();
+            return std::unexpected(r.error());
+        }
+        m_cached.push_back(next);
+    }
+    if (!stops.stopped()) {
+        const std::string tail = stops.flush() + utf8.flush();
+        if (!tail.empty()) {
+            onText(tail);
+        }
+    }
+    const double decodeMs = msSince(decodeStart);
+    if (stats.generatedTokens > 1) {
+        stats.decodeTokensPerSecond = double(stats.generatedTokens - 1) / std::max(decodeMs, 1e-3) * 1000.0;
+    }
+    return stats;
+}
+
+}  // namespace
+
+Result<ModelInfo> Engine::inspect(const std::filesystem::path& path) {
+    auto file = gguf::File::open(path);
+    if (!file) {
+        return std::unexpected(file.error());
+    }
+    ModelInfo info = describe(*file);
+    if (auto config = models::readConfig(*file); !config) {
+        return std::unexpected(config.error());
+    }
+    return info;
+}
+
+Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, const LoadOptions& options) {
+    auto progress = [&](float p, std::string_view stage) {
+        if (options.progress) {
+            options.progress(p, stage);
+        }
+    };
+    progress(0.f, "reading");
+    auto file = gguf::File::open(path);
+    if (!file) {
+        return std::unexpected(file.error());
+    }
+    auto config = models::readConfig(*file);
+    if (!config) {
+        return std::unexpected(config.error());
+    }
+    auto vocab = text::loadVocab(*file);
+    if (!vocab) {
+        return std::unexpected(vocab.error());
+    }
+    auto tokenizer = text::Tokenizer::create(std::make_shared<const text::Vocab>(std::move(*vocab)));
+    if (!tokenizer) {
+        return std::unexpected(tokenizer.error());
+    }
+    auto prompt = models::PromptFormat::fromFile(*file, tokenizer->vocab());
+    if (!prompt) {
+        return std::unexpected(prompt.error());
+    }
+    auto ctx = gpu::Context::create({.device = options.device});
+    if (!ctx) {
+        return std::unexpected(ctx.error());
+    }
+    auto model = std::make_unique<GpuModel>(std::move(*file), std::move(*ctx));
+    model->m_info = describe(model->m_file);
+    model->m_tokenizer = std::move(*tokenizer);
+    model->m_prompt = std::move(*prompt);
+    auto dense = models::DenseModel::load(*model->m_ctx, model->m_file, *config, progress, options.cancel);
+    if (!dense) {
+        return std::unexpected(dense.error());
+    }
+    model->m_dense = std::move(*dense);
+    const uint32_t trained = config->trainedContext ? config->trainedContext : 4096;
+    model->m_info.contextLength = options.contextLength ? std::min(options.contextLength, trained)
+                                                        : std::min<uint32_t>(trained, 8192);
+    model->m_info.deviceName = model->m_ctx->info().name;
+    model->m_info.deviceBytesUsed = model->m_dense->deviceBytes() + uint64_t(config->nLayers) * 2 *
+                                                                         model->m_info.contextLength *
+                                                                         config->nHeadKv * config->headDim * 2;
+    model->m_info.deviceBytesFree = model->m_ctx->info().budgetBytes;
+    return std::unique_ptr<Model>(std::move(model));
 }
 
 }  // namespace lantern

@@ -67,6 +67,7 @@ struct GenerateOptions {
     std::vector<std::string> stop; // extra stop strings (end-of-turn tokens always stop)
     bool enableThinking = true;    // for templates with a thinking switch (Qwen3)
     bool addGenerationPrompt = true;
+    bool rawPrompt = false;        // no chat template: the messages' contents are the prompt text itself
 };
 
 struct GenerateStats {

@@ -1,0 +1,32 @@
+#pragma once
+// Options shared by the model-running sub-commands (run, chat, bench).
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "inference/engine.h"
+
+namespace lantern::cli {
+
+struct Options {
+    std::string model;
+    std::string prompt;
+    std::string system;
+    std::string device;
+    uint32_t context = 0;
+    bool raw = false;
+    bool stats = false;
+    bool verbose = true;
+    GenerateOptions generate;
+    // bench
+    uint32_t promptTokens = 512;
+    uint32_t genTokens = 128;
+    uint32_t repetitions = 3;
+    bool json = false;
+};
+
+// Parses args; prints usage and returns nullopt on a bad option.
+std::optional<Options> parseOptions(std::span<char*> args, const char* usage);
+
+}  // namespace lantern::cli

@@ -1,0 +1,59 @@
+#pragma once
+// ModelConfig: everything the forward pass needs to know about a dense decoder model, read from GGUF
+// metadata (never from the file name). Architecture differences are flags, not separate code paths.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inference/core/error.h"
+
+namespace lantern::gguf {
+class File;
+}
+
+namespace lantern::models {
+
+enum class Arch { Llama, Qwen2, Qwen3, Gemma3 };
+
+enum class Activation { Silu, GeluTanh };
+
+struct ModelConfig {
+    Arch arch = Arch::Llama;
+    std::string archName;      // general.architecture
+    uint32_t nLayers = 0;      // <arch>.block_count
+    uint32_t nEmbd = 0;        // <arch>.embedding_length
+    uint32_t nFf = 0;          // <arch>.feed_forward_length
+    uint32_t nHead = 0;        // <arch>.attention.head_count
+    uint32_t nHeadKv = 0;      // <arch>.attention.head_count_kv (default nHead)
+    uint32_t headDim = 0;      // <arch>.attention.key_length (default nEmbd / nHead)
+    uint32_t headDimV = 0;     // <arch>.attention.value_length (default headDim)
+    uint32_t nVocab = 0;       // length of tokenizer.ggml.tokens (or token_embd rows)
+    uint32_t trainedContext = 0;  // <arch>.context_length
+    float normEps = 1e-5f;     // <arch>.attention.layer_norm_rms_epsilon
+    float ropeBase = 10000.f;  // <arch>.rope.freq_base
+    float ropeBaseLocal = 10000.f;  // Gemma 3 sliding-window layers use their own base (10 000)
+    float ropeFreqScale = 1.f; // 1 / <arch>.rope.scaling.factor when rope.scaling.type = linear
+    uint32_t ropeDim = 0;      // <arch>.rope.dimension_count (default headDim)
+    bool ropeNeox = false;     // rotate halves (qwen2/qwen3/gemma3) instead of adjacent pairs (llama)
+    bool qkvBias = false;      // qwen2: attn_{q,k,v}.bias
+    bool qkNorm = false;       // qwen3/gemma3: per-head RMSNorm on Q and K (attn_{q,k}_norm)
+    bool postNorms = false;    // gemma3: post_attention_norm and post_ffw_norm
+    bool embedScale = false;   // gemma3: embeddings multiplied by sqrt(nEmbd)
+    Activation activation = Activation::Silu;  // gated FFN: silu (SwiGLU) or tanh-gelu (GeGLU)
+    float attnScale = 0.f;     // multiplies QK^T; 1/sqrt(headDim) unless the architecture says otherwise
+    uint32_t slidingWindow = 0;   // <arch>.attention.sliding_window (0 = none)
+    uint32_t slidingPattern = 0;  // every slidingPattern-th layer is global (gemma3: 6), others windowed
+    bool tiedOutput = false;   // no output.weight: logits use token_embd (set when loading tensors)
+
+    // Sliding-window layer? (gemma3: layers il with (il + 1) % 6 != 0)
+    bool isLocalLayer(uint32_t il) const {
+        return slidingWindow > 0 && slidingPattern > 0 && (il + 1) % slidingPattern != 0;
+    }
+};
+
+// Architectures Lantern can run, for error messages ("qwen2, qwen3, llama, gemma3").
+std::string supportedArchitectures();
+
+Result<ModelConfig> readConfig(const gguf::File& file);
+
+}  // namespace lantern::models

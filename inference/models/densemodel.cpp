@@ -1,0 +1,407 @@
+#include "inference/models/densemodel.h"
+
+#include <cmath>
+#include <cstring>
+#include "inference/core/strformat.h"
+
+#include "inference/gguf/file.h"
+
+namespace lantern::models {
+
+namespace {
+
+std::string shapeText(const gguf::TensorInfo& t) {
+    std::string s = "[";
+    for (uint32_t i = 0; i < t.nDims; ++i) {
+        s += (i ? ", " : "") + std::to_string(t.ne[i]);
+    }
+    return s + "]";
+}
+
+std::string typeText(gguf::GgmlType t) {
+    const auto traits = gguf::typeTraits(t);
+    return traits ? std::string(traits->name) : "type " + std::to_string(uint32_t(t));
+}
+
+}  // namespace
+
+// Uploads a tensor after checking its name, type and shape against what the architecture needs.
+class TensorLoader {
+public:
+    TensorLoader(gpu::Context& ctx, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes)
+        : m_ctx(ctx), m_file(file), m_out(out), m_bytes(bytes) {}
+
+    // A matrix of `rows` rows of `cols` elements (GGUF ne = [cols, rows]).
+    Result<ops::Weight> matrix(const std::string& name, uint64_t cols, uint64_t rows) {
+        const gguf::TensorInfo* t = m_file.tensor(name);
+        if (!t) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+        }
+        if (t->nDims != 2 || t->ne[0] != cols || t->ne[1] != rows) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected {} [{}, {}], found {} {}", fileName(), name,
+                                                        typeText(t->type), cols, rows, typeText(t->type), shapeText(*t)));
+        }
+        if (ops::typeSuffix(t->type).empty()) {
+            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
+                                                            fileName(), name, typeText(t->type)));
+        }
+        auto buf = upload(*t);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        return ops::Weight{*buf, 0, t->type, uint32_t(rows), uint32_t(cols)};
+    }
+
+    // An f32 vector of n elements; empty range when optional and absent.
+    Result<gpu::BufferRange> vector(const std::string& name, uint64_t n, bool optional = false) {
+        const gguf::TensorInfo* t = m_file.tensor(name);
+        if (!t) {
+            if (optional) {
+                return gpu::BufferRange{};
+            }
+            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+        }
+        if (t->type != gguf::GgmlType::F32 || t->elements != n) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected f32 [{}], found {} {}", fileName(), name, n,
+                                                        typeText(t->type), shapeText(*t)));
+        }
+        auto buf = upload(*t);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        return gpu::BufferRange(**buf);
+    }
+
+    bool has(const std::string& name) const { return m_file.tensor(name) != nullptr; }
+
+private:
+    std::string fileName() const { return m_file.path().filename().string(); }
+
+    Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
+        auto buf = m_ctx.createBuffer(t.bytes);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        if (auto r = buf->upload(t.data); !r) {
+            return std::unexpected(r.error());
+        }
+        m_bytes += t.bytes;
+        m_out.push_back(std::move(*buf));
+        return &m_out.back();
+    }
+
+    gpu::Context& m_ctx;
+    const gguf::File& m_file;
+    std::deque<gpu::Buffer>& m_out;
+    uint64_t& m_bytes;
+};
+
+Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gguf::File& file,
+                                                     const ModelConfig& config, const Progress& progress,
+                                                     const std::atomic<bool>* cancel) {
+    if (config.headDimV != config.headDim) {
+        return fail(Errc::ModelUnsupported, "attention with different key and value head sizes needs the MLA path");
+    }
+    std::unique_ptr<DenseModel> m(new DenseModel(ctx, config));
+    if (auto r = m->loadWeights(file, progress, cancel); !r) {
+        return std::unexpected(r.error());
+    }
+    if (progress) {
+        progress(0.95f, "pipelines");
+    }
+    // Every pipeline this model needs, now: a missing variant is a load error, not a mid-answer one.
+    auto prepare = [&](const ops::Weight& w) -> Result<void> {
+        if (auto r = ops::prepareMatvec(ctx, w); !r) {
+            return r;
+        }
+        return ops::prepareMatmul(ctx, w);
+    };
+    if (auto r = ops::prepareCommon(ctx); !r) {
+        return std::unexpected(r.error());
+    }
+    if (auto r = ops::prepareGetRows(ctx, m->m_w.tokenEmbd); !r) {
+        return std::unexpected(r.error());
+    }
+    for (const LayerWeights& l : m->m_w.layers) {
+        for (const ops::Weight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.wGate, &l.wUp, &l.wDown}) {
+            if (auto r = prepare(*w); !r) {
+                return std::unexpected(r.error());
+            }
+        }
+    }
+    if (auto r = prepare(m->m_w.output); !r) {
+        return std::unexpected(r.error());
+    }
+    if (auto r = m->allocateScratch(); !r) {
+        return std::unexpected(r.error());
+    }
+    if (progress) {
+        progress(1.f, "ready");
+    }
+    return m;
+}
+
+Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& progress,
+                                     const std::atomic<bool>* cancel) {
+    const ModelConfig& c = m_config;
+    TensorLoader load(m_ctx, file, m_tensors, m_deviceBytes);
+    const uint64_t qd = uint64_t(c.nHead) * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim;
+    const uint64_t vd = uint64_t(c.nHeadKv) * c.headDimV;
+    uint32_t vocab = c.nVocab;
+    if (const gguf::TensorInfo* t = file.tensor("token_embd.weight"); t && t->nDims == 2) {
+        vocab = uint32_t(t->ne[1]);
+    }
+    m_config.nVocab = vocab;
+// Assigns a loaded tensor or returns the loader's error.
+#define LANTERN_TRY(target, expr)                   \
+    do {                                            \
+        auto loaded = (expr);                       \
+        if (!loaded) {                              \
+            return std::unexpected(loaded.error()); \
+        }                                           \
+        target = *loaded;                           \
+    } while (0)
+    LANTERN_TRY(m_w.tokenEmbd, load.matrix("token_embd.weight", c.nEmbd, vocab));
+    m_w.layers.resize(c.nLayers);
+    for (uint32_t il = 0; il < c.nLayers; ++il) {
+        if (cancel && cancel->load()) {
+            return fail(Errc::Cancelled, "loading was cancelled");
+        }
+        if (progress) {
+            progress(0.9f * float(il) / float(c.nLayers), "uploading");
+        }
+        LayerWeights& l = m_w.layers[il];
+        const std::string p = "blk." + std::to_string(il) + ".";
+        LANTERN_TRY(l.attnNorm, load.vector(p + "attn_norm.weight", c.nEmbd));
+        LANTERN_TRY(l.wq, load.matrix(p + "attn_q.weight", c.nEmbd, qd));
+        LANTERN_TRY(l.wk, load.matrix(p + "attn_k.weight", c.nEmbd, kd));
+        LANTERN_TRY(l.wv, load.matrix(p + "attn_v.weight", c.nEmbd, vd));
+        if (c.qkvBias) {
+            LANTERN_TRY(l.bq, load.vector(p + "attn_q.bias", qd));
+            LANTERN_TRY(l.bk, load.vector(p + "attn_k.bias", kd));
+            LANTERN_TRY(l.bv, load.vector(p + "attn_v.bias", vd));
+        }
+        if (c.qkNorm) {
+            LANTERN_TRY(l.qNorm, load.vector(p + "attn_q_norm.weight", c.headDim));
+            LANTERN_TRY(l.kNorm, load.vector(p + "attn_k_norm.weight", c.headDim));
+        }
+        LANTERN_TRY(l.wo, load.matrix(p + "attn_output.weight", uint64_t(c.nHead) * c.headDimV, c.nEmbd));
+        if (c.postNorms) {
+            LANTERN_TRY(l.postAttnNorm, load.vector(p + "post_attention_norm.weight", c.nEmbd));
+            LANTERN_TRY(l.postFfnNorm, load.vector(p + "post_ffw_norm.weight", c.nEmbd));
+        }
+        LANTERN_TRY(l.ffnNorm, load.vector(p + "ffn_norm.weight", c.nEmbd));
+        LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
+        LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
+        LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
+    }
+    LANTERN_TRY(m_w.outputNorm, load.vector("output_norm.weight", c.nEmbd));
+    if (load.has("output.weight")) {
+        LANTERN_TRY(m_w.output, load.matrix("output.weight", c.nEmbd, vocab));
+    } else {
+        m_w.output = m_w.tokenEmbd;  // tied embeddings
+        m_config.tiedOutput = true;
+    }
+#undef LANTERN_TRY
+    return {};
+}
+
+Result<void> DenseModel::allocateScratch() {
+    const ModelConfig& c = m_config;
+    const uint64_t b = m_maxBatch, f = sizeof(float);
+    const uint64_t qd = uint64_t(c.nHead) * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim;
+    struct Want {
+        gpu::Buffer* buf;
+        uint64_t bytes;
+        gpu::Memory mem;
+    };
+    const Want wants[] = {
+        {&m_ids, b * 4, gpu::Memory::HostVisible},
+        {&m_x, b * c.nEmbd * f, gpu::Memory::Device},
+        {&m_h, b * c.nEmbd * f, gpu::Memory::Device},
+        {&m_q, b * qd * f, gpu::Memory::Device},
+        {&m_k, b * kd * f, gpu::Memory::Device},
+        {&m_v, b * kd * f, gpu::Memory::Device},
+        {&m_att, b * qd * f, gpu::Memory::Device},
+        {&m_gate, b * c.nFf * f, gpu::Memory::Device},
+        {&m_up, b * c.nFf * f, gpu::Memory::Device},
+        {&m_tmp, b * c.nEmbd * f, gpu::Memory::Device},
+        {&m_scratch, ops::attentionScratchBytes(c.nHead, c.headDim), gpu::Memory::Device},
+        {&m_logits, uint64_t(c.nVocab) * f, gpu::Memory::HostVisible},
+    };
+    for (const Want& w : wants) {
+        auto buf = m_ctx.createBuffer(w.bytes, w.mem);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        *w.buf = std::move(*buf);
+        m_deviceBytes += w.bytes;
+    }
+    return {};
+}
+
+Result<KvCache> DenseModel::newKvCache(uint32_t context) {
+    KvCache kv;
+    kv.context = context;
+    const uint64_t rowBytes = uint64_t(m_config.nHeadKv) * m_config.headDim * 2;  // f16
+    for (uint32_t il = 0; il < m_config.nLayers; ++il) {
+        for (auto* list : {&kv.k, &kv.v}) {
+            auto buf = m_ctx.createBuffer(rowBytes * context);
+            if (!buf) {
+                return std::unexpected(buf.error());
+            }
+            list->push_back(std::move(*buf));
+        }
+    }
+    return kv;
+}
+
+Result<void> DenseModel::project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
+                                 uint32_t n, bool accumulate, std::string_view label) {
+    if (n == 1) {
+        return ops::matvec(m_ctx, rec, w, x, y, accumulate, label);
+    }
+    return ops::matmul(m_ctx, rec, w, x, y, n, accumulate, label);
+}
+
+Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits) {
+    if (tokens.empty()) {
+        return fail(Errc::InvalidArgument, "no tokens to run");
+    }
+    if (pos0 + tokens.size() > kv.context) {
+        return fail(Errc::ContextOverflow, lantern::format("{} tokens at position {} do not fit the context of {}",
+                                                       tokens.size(), pos0, kv.context));
+    }
+    for (int32_t t : tokens) {
+        if (t < 0 || uint32_t(t) >= m_config.nVocab) {
+            return fail(Errc::InvalidArgument, lantern::format("token id {} is outside the vocabulary", t));
+        }
+    }
+    for (size_t done = 0; done < tokens.size(); done += m_maxBatch) {
+        const size_t n = std::min<size_t>(m_maxBatch, tokens.size() - done);
+        const bool last = done + n == tokens.size();
+        if (auto r = step(kv, tokens.subspan(done, n), pos0 + uint32_t(done), last); !r) {
+            return r;
+        }
+    }
+    if (logits.size() < m_config.nVocab) {
+        return fail(Errc::InvalidArgument, "logits buffer too small");
+    }
+    return m_logits.download(std::as_writable_bytes(logits.first(m_config.nVocab)));
+}
+
+// One batch through every layer, read top to bottom like the reference model. Gemma 3 differs by its
+// flags: scaled embeddings, Q/K norms, post-attention and post-FFN norms, GeGLU, sliding-window layers
+// with their own RoPE base.
+Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, bool wantLogits) {
+    const ModelConfig& c = m_config;
+    const uint32_t n = uint32_t(tokens.size());
+    const uint32_t E = c.nEmbd, QD = c.nHead * c.headDim, KD = c.nHeadKv * c.headDim;
+    if (auto r = m_ids.upload(std::as_bytes(tokens)); !r) {
+        return r;
+    }
+    auto rec = m_ctx.record();
+    if (!rec) {
+        return std::unexpected(rec.error());
+    }
+    Result<void> ok;
+    // Records one op; the first failure stops recording and is returned.
+    auto run = [&](Result<void> r) {
+        if (ok && !r) {
+            ok = std::move(r);
+        }
+    };
+    using gpu::BufferRange;
+    const BufferRange x(m_x), h(m_h), q(m_q), k(m_k), v(m_v), att(m_att), gate(m_gate), up(m_up), tmp(m_tmp);
+
+    run(ops::getRows(m_ctx, *rec, m_w.tokenEmbd,
+                     {BufferRange(m_ids), x, n, c.embedScale ? std::sqrt(float(E)) : 1.f}, "token_embd"));
+    for (uint32_t il = 0; il < c.nLayers && ok; ++il) {
+        const LayerWeights& l = m_w.layers[il];
+        const std::string L = " L" + std::to_string(il);
+        const bool local = c.isLocalLayer(il);
+
+        // Attention block.
+        run(ops::rmsnorm(m_ctx, *rec, {x, l.attnNorm, h, n, E, c.normEps}, "attn_norm" + L));
+        run(project(*rec, l.wq, h, q, n, false, "attn_q" + L));
+        run(project(*rec, l.wk, h, k, n, false, "attn_k" + L));
+        run(project(*rec, l.wv, h, v, n, false, "attn_v" + L));
+        if (c.qkvBias) {
+            run(ops::add(m_ctx, *rec, q, l.bq, q, n * QD, QD, "attn_q_bias" + L));
+            run(ops::add(m_ctx, *rec, k, l.bk, k, n * KD, KD, "attn_k_bias" + L));
+            run(ops::add(m_ctx, *rec, v, l.bv, v, n * KD, KD, "attn_v_bias" + L));
+        }
+        if (c.qkNorm) {
+            run(ops::rmsnorm(m_ctx, *rec, {q, l.qNorm, q, n * c.nHead, c.headDim, c.normEps}, "attn_q_norm" + L));
+            run(ops::rmsnorm(m_ctx, *rec, {k, l.kNorm, k, n * c.nHeadKv, c.headDim, c.normEps}, "attn_k_norm" + L));
+        }
+        ops::RopeArgs rope;
+        rope.nTokens = n;
+        rope.headDim = c.headDim;
+        rope.nRot = c.ropeDim;
+        rope.pos0 = pos0;
+        rope.freqBase = local ? c.ropeBaseLocal : c.ropeBase;
+        rope.freqScale = local ? 1.f : c.ropeFreqScale;
+        rope.neox = c.ropeNeox;
+        rope.x = q;
+        rope.nHeads = c.nHead;
+        run(ops::rope(m_ctx, *rec, rope, "rope_q" + L));
+        rope.x = k;
+        rope.nHeads = c.nHeadKv;
+        run(ops::rope(m_ctx, *rec, rope, "rope_k" + L));
+        run(ops::kvStore(m_ctx, *rec, {k, BufferRange(kv.k[il]), n, KD, pos0, true}, "k_store" + L));
+        run(ops::kvStore(m_ctx, *rec, {v, BufferRange(kv.v[il]), n, KD, pos0, true}, "v_store" + L));
+        ops::AttentionArgs a;
+        a.q = q;
+        a.k = BufferRange(kv.k[il]);
+        a.v = BufferRange(kv.v[il]);
+        a.out = att;
+        a.scratch = BufferRange(m_scratch);
+        a.nTokens = n;
+        a.nHead = c.nHead;
+        a.nHeadKv = c.nHeadKv;
+        a.headDim = c.headDim;
+        a.pos0 = pos0;
+        a.window = local ? c.slidingWindow : 0;
+        a.scale = c.attnScale;
+        a.kvF16 = true;
+        run(ops::attention(m_ctx, *rec, a, "attention" + L));
+        if (c.postNorms) {
+            run(project(*rec, l.wo, att, tmp, n, false, "attn_output" + L));
+            run(ops::rmsnorm(m_ctx, *rec, {tmp, l.postAttnNorm, tmp, n, E, c.normEps}, "post_attention_norm" + L));
+            run(ops::add(m_ctx, *rec, x, tmp, x, n * E, n * E, "attn_residual" + L));
+        } else {
+            run(project(*rec, l.wo, att, x, n, true, "attn_output" + L));  // residual fused
+        }
+
+        // Feed-forward block.
+        run(ops::rmsnorm(m_ctx, *rec, {x, l.ffnNorm, h, n, E, c.normEps}, "ffn_norm" + L));
+        run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));
+        run(project(*rec, l.wUp, h, up, n, false, "ffn_up" + L));
+        if (c.activation == Activation::GeluTanh) {
+            run(ops::geglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_geglu" + L));
+        } else {
+            run(ops::swiglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_swiglu" + L));
+        }
+        if (c.postNorms) {
+            run(project(*rec, l.wDown, gate, tmp, n, false, "ffn_down" + L));
+            run(ops::rmsnorm(m_ctx, *rec, {tmp, l.postFfnNorm, tmp, n, E, c.normEps}, "post_ffw_norm" + L));
+            run(ops::add(m_ctx, *rec, x, tmp, x, n * E, n * E, "ffn_residual" + L));
+        } else {
+            run(project(*rec, l.wDown, gate, x, n, true, "ffn_down" + L));
+        }
+    }
+    if (wantLogits && ok) {
+        // Only the last token's logits are needed: copy its row out, normalise, project.
+        rec->copy(BufferRange(m_x, uint64_t(n - 1) * E * 4, uint64_t(E) * 4), BufferRange(m_tmp, 0, uint64_t(E) * 4));
+        run(ops::rmsnorm(m_ctx, *rec, {BufferRange(m_tmp), m_w.outputNorm, h, 1, E, c.normEps}, "output_norm"));
+        run(ops::matvec(m_ctx, *rec, m_w.output, h, BufferRange(m_logits), false, "output"));
+    }
+    if (!ok) {
+        return ok;
+    }
+    m_lastDispatches = rec->dispatchCount();
+    return rec->submitAndWait();
+}
+
+}  // namespace lantern::models

@@ -1,0 +1,91 @@
+#pragma once
+// Dense decoder models (llama, qwen2, qwen3, gemma3) on the GPU: weights uploaded once, the forward
+// pass recorded as one command buffer per step. Differences between families are ModelConfig flags.
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "inference/core/error.h"
+#include "inference/models/config.h"
+#include "inference/ops/ops.h"
+#include "inference/vulkan/gpu.h"
+
+namespace lantern::gguf {
+class File;
+}
+
+namespace lantern::models {
+
+// One layer's tensors. Matrices are [cols = input, rows = output] as in GGUF; vectors are f32.
+struct LayerWeights {
+    gpu::BufferRange attnNorm;       // [nEmbd]
+    ops::Weight wq;                  // [nEmbd, nHead*headDim]
+    ops::Weight wk;                  // [nEmbd, nHeadKv*headDim]
+    ops::Weight wv;                  // [nEmbd, nHeadKv*headDimV]
+    gpu::BufferRange bq, bk, bv;     // qwen2 biases [rows]
+    gpu::BufferRange qNorm, kNorm;   // qwen3/gemma3 per-head norms [headDim]
+    ops::Weight wo;                  // [nHead*headDimV, nEmbd]
+    gpu::BufferRange postAttnNorm;   // gemma3 [nEmbd]
+    gpu::BufferRange ffnNorm;        // [nEmbd]
+    ops::Weight wGate;               // [nEmbd, nFf]
+    ops::Weight wUp;                 // [nEmbd, nFf]
+    ops::Weight wDown;               // [nFf, nEmbd]
+    gpu::BufferRange postFfnNorm;    // gemma3 [nEmbd]
+};
+
+struct ModelWeights {
+    ops::Weight tokenEmbd;           // [nEmbd, nVocab]
+    std::vector<LayerWeights> layers;
+    gpu::BufferRange outputNorm;     // [nEmbd]
+    ops::Weight output;              // [nEmbd, nVocab]; token_embd when tied
+};
+
+// A session's KV cache: per layer, K and V of [context][nHeadKv*headDim] f16.
+struct KvCache {
+    uint32_t context = 0;
+    std::vector<gpu::Buffer> k;
+    std::vector<gpu::Buffer> v;
+};
+
+class DenseModel {
+public:
+    using Progress = std::function<void(float, std::string_view)>;
+    static Result<std::unique_ptr<DenseModel>> load(gpu::Context& ctx, const gguf::File& file,
+                                                    const ModelConfig& config, const Progress& progress,
+                                                    const std::atomic<bool>* cancel);
+    const ModelConfig& config() const { return m_config; }
+    uint64_t deviceBytes() const { return m_deviceBytes; }
+
+    Result<KvCache> newKvCache(uint32_t context);
+    // Runs tokens at positions pos0.. through the model, filling the cache; writes the logits of the
+    // last token to logits (nVocab floats). Splits long inputs into batches of maxBatch().
+    Result<void> forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits);
+    uint32_t maxBatch() const { return m_maxBatch; }
+    // Dispatches of the last forward call (for reports).
+    size_t lastDispatchCount() const { return m_lastDispatches; }
+
+private:
+    DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
+    Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel);
+    Result<void> allocateScratch();
+    Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, bool wantLogits);
+    // y = W x for n tokens (matvec for one, matmul for more).
+    Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
+                         uint32_t n, bool accumulate, std::string_view label);
+
+    gpu::Context& m_ctx;
+    ModelConfig m_config;
+    std::deque<gpu::Buffer> m_tensors;  // every uploaded tensor (deque: Weights point into it)
+    ModelWeights m_w;
+    uint64_t m_deviceBytes = 0;
+    uint32_t m_maxBatch = 64;
+    size_t m_lastDispatches = 0;
+    // Activations, [maxBatch][width] f32.
+    gpu::Buffer m_ids, m_x, m_h, m_q, m_k, m_v, m_att, m_gate, m_up, m_tmp, m_scratch, m_logits;
+};
+
+}  // namespace lantern::models
