@@ -17,17 +17,16 @@ struct MatmulPush {
 };
 static_assert(sizeof(MatmulPush) == 36);
 
-// The tile shape is fixed in the shader (64 rows x 32 tokens); 256 invocations compute 8 outputs each.
+// The tile shape is fixed in the shader (64 rows x 32 tokens); 128 invocations compute 4x4 outputs each.
 constexpr uint32_t kTileRows = 64;
 constexpr uint32_t kTileTokens = 32;
-constexpr uint32_t kWorkgroup = 256;
 
 Result<const gpu::Pipeline*> matmulPipeline(gpu::Context& ctx, const Weight& w) {
     auto name = detail::variantName("matmul", w.type, "f32");
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, 3, sizeof(MatmulPush), {kWorkgroup});
+    return detail::pipeline(ctx, *name, 3, sizeof(MatmulPush));
 }
 
 }  // namespace

@@ -14,11 +14,14 @@ struct MatvecPush {
 };
 static_assert(sizeof(MatvecPush) == 24);
 
-// Threads per row: enough to give each thread a few 32-element units (or elements), at most 128.
+// Rows per workgroup (spec constant 1, <= 16): several rows share each loaded x value and one barrier.
+constexpr uint32_t kRowsPerGroup = 8;
+
+// Invocations per workgroup: about one 32-element unit (or element) of a row each, 32..128.
 uint32_t workgroupSize(const Weight& w) {
     const auto traits = gguf::typeTraits(w.type);
     const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
-    return work <= 64 ? 32 : work <= 256 ? 64 : 128;
+    return work <= 32 ? 32 : work <= 64 ? 64 : 128;
 }
 
 Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) {
@@ -26,7 +29,7 @@ Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) 
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(w)});
+    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(w), kRowsPerGroup});
 }
 
 }  // namespace
@@ -55,7 +58,7 @@ Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu:
     for (const detail::WeightChunk& c : *chunks) {
         const MatvecPush push{c.rows, w.cols, static_cast<uint32_t>(rowBytes(w.type, w.cols)), c.byteOffset,
                               c.firstRow, accumulate ? 1u : 0u};
-        const detail::Grid g = detail::gridFor(c.rows);
+        const detail::Grid g = detail::gridFor(detail::ceilDiv(c.rows, kRowsPerGroup));
         rec.dispatch(**pipe, {{c.range, false}, {x, false}, {y, true}}, detail::bytesOf(push), g.x, g.y, 1, label);
     }
     return {};

@@ -9,6 +9,10 @@
 //   vec4 wDecode4(uint blk, uint unit, uint q)
 // which returns elements [unit*32 + q*4, +4) of the block starting at byte `blk` (unit < BLOCK_ELEMS/32,
 // q < 8). Everything is "32-element units" so matvec/matmul/get_rows share one loop shape.
+// and, for matvec, the dot product of a whole unit with 32 activations held in xv[8], xh = the sums of
+// xv[0..3] and xv[4..7]:
+//   float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh)
+// which reads each scale once per unit (offsets like "- 8" are folded into xh).
 // Plain types (F32/F16/BF16) instead expose float wElem(uint rowByte, uint col).
 //
 // Layouts and formulas follow the GGUF specification (ggml-common.h / gguf-py quants.py).
@@ -66,6 +70,24 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     return d * (bytesU(v) - 8.0);
 #endif
 }
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    float s = 0.0;
+    for (uint i = 0u; i < 4u; ++i) {
+        const uint w = rd32(blk + 2u + 4u * i);
+        const uint lo = w & 0x0F0F0F0Fu, hi = (w >> 4) & 0x0F0F0F0Fu;
+#ifdef WTYPE_IQ4_NL
+        s += dot(vec4(kIq4nl[lo & 15u], kIq4nl[(lo >> 8) & 15u], kIq4nl[(lo >> 16) & 15u], kIq4nl[lo >> 24]), xv[i]) +
+             dot(vec4(kIq4nl[hi & 15u], kIq4nl[(hi >> 8) & 15u], kIq4nl[(hi >> 16) & 15u], kIq4nl[hi >> 24]), xv[i + 4u]);
+#else
+        s += dot(bytesU(lo), xv[i]) + dot(bytesU(hi), xv[i + 4u]);
+#endif
+    }
+#ifdef WTYPE_IQ4_NL
+    return rdHalf(blk) * s;
+#else
+    return rdHalf(blk) * (s - 8.0 * (xh.x + xh.y));
+#endif
+}
 
 #elif defined(WTYPE_Q4_1)
 #define BLOCK_ELEMS 32u
@@ -74,6 +96,15 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     const uint v = (rd32(blk + 4u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
     const vec2 dm = unpackHalf2x16(wq[blk >> 2]);  // blk is a multiple of 4 (20-byte blocks)
     return dm.x * bytesU(v) + dm.y;
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    float s = 0.0;
+    for (uint i = 0u; i < 4u; ++i) {
+        const uint w = wq[(blk + 4u + 4u * i) >> 2];
+        s += dot(bytesU(w & 0x0F0F0F0Fu), xv[i]) + dot(bytesU((w >> 4) & 0x0F0F0F0Fu), xv[i + 4u]);
+    }
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
+    return dm.x * s + dm.y * (xh.x + xh.y);
 }
 
 #elif defined(WTYPE_Q5_0) || defined(WTYPE_Q5_1)
@@ -99,11 +130,44 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     return dm.x * v + dm.y;
 #endif
 }
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    const uint qh = rd32(blk + Q5_HEAD);
+    float s = 0.0;
+    for (uint q = 0u; q < 8u; ++q) {
+        const uint lo = (rd32(blk + Q5_HEAD + 4u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
+        const uint hb = (qh >> (4u * q)) & 15u;
+        const uint hi = ((hb & 1u) | ((hb & 2u) << 7) | ((hb & 4u) << 14) | ((hb & 8u) << 21)) << 4;
+        s += dot(bytesU(lo | hi), xv[q]);
+    }
+#ifdef WTYPE_Q5_0
+    return rdHalf(blk) * (s - 16.0 * (xh.x + xh.y));
+#else
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
+    return dm.x * s + dm.y * (xh.x + xh.y);
+#endif
+}
 
 #elif defined(WTYPE_Q8_0)
 #define BLOCK_ELEMS 32u
 #define BLOCK_BYTES 34u
 vec4 wDecode4(uint blk, uint unit, uint q) { return rdHalf(blk) * bytesS(rd32(blk + 2u + 4u * q)); }
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    // Block starts alternate between word-aligned and half-word-aligned; qs then start at byte 2 or 0
+    // of a word, so each 4-byte group is assembled from two word loads by a funnel shift.
+    const uint w0 = blk >> 2;
+    const uint sh = (blk & 2u) * 8u;  // 0 or 16
+    uint prev = wq[w0];
+    const float d = unpackHalf2x16(prev >> sh).x;
+    float s = 0.0;
+    for (uint q = 0u; q < 8u; ++q) {
+        const uint next = wq[w0 + 1u + q];
+        // bytes 2+4q .. 5+4q of the block
+        const uint v = sh == 0u ? (prev >> 16) | (next << 16) : next;
+        s += dot(bytesS(v), xv[q]);
+        prev = next;
+    }
+    return d * s;
+}
 
 #elif defined(WTYPE_Q2_K)
 #define BLOCK_ELEMS 256u
@@ -115,6 +179,18 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     const vec2 dm = unpackHalf2x16(wq[(blk + 80u) >> 2]);
     const uint v = (rd32(blk + 16u + 32u * h + 4u * q) >> (2u * j)) & 0x03030303u;
     return dm.x * float(sc & 15u) * bytesU(v) - dm.y * float(sc >> 4);
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    const uint h = unit >> 2, j = unit & 3u;
+    const uint sc2 = rd16(blk + 8u * h + 2u * j);  // the unit's two 16-element scale bytes
+    const vec2 dm = unpackHalf2x16(wq[(blk + 80u) >> 2]);
+    vec2 s = vec2(0.0);
+    for (uint q = 0u; q < 8u; ++q) {
+        const float d = dot(bytesU((wq[(blk + 16u + 32u * h + 4u * q) >> 2] >> (2u * j)) & 0x03030303u), xv[q]);
+        if (q < 4u) { s.x += d; } else { s.y += d; }
+    }
+    const vec2 sc = vec2(sc2 & 15u, (sc2 >> 8) & 15u), mn = vec2((sc2 >> 4) & 15u, sc2 >> 12);
+    return dm.x * dot(sc, s) - dm.y * dot(mn, xh);
 }
 
 #elif defined(WTYPE_Q3_K)
@@ -131,6 +207,23 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     // A clear mask bit means "subtract 4".
     const vec4 hm = bytesU((rd32(blk + 4u * q) >> unit) & 0x01010101u);
     return dl * (ql - 4.0 + 4.0 * hm);
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    const uint h = unit >> 2, j = unit & 3u;
+    vec2 s = vec2(0.0), dl;
+    for (uint k = 0u; k < 2u; ++k) {
+        const uint is = 8u * h + 2u * j + k;
+        const uint lo = (rd8(blk + 96u + (is & 7u)) >> (4u * (is >> 3))) & 15u;
+        const uint hi = (rd8(blk + 104u + (is & 3u)) >> (2u * (is >> 2))) & 3u;
+        dl[k] = float(lo | (hi << 4)) - 32.0;
+    }
+    for (uint q = 0u; q < 8u; ++q) {
+        const vec4 ql = bytesU((rd32(blk + 32u + 32u * h + 4u * q) >> (2u * j)) & 0x03030303u);
+        const vec4 hm = bytesU((rd32(blk + 4u * q) >> unit) & 0x01010101u);
+        const float d = dot(ql + 4.0 * hm, xv[q]);
+        if (q < 4u) { s.x += d; } else { s.y += d; }
+    }
+    return rdHalf(blk + 108u) * dot(dl, s - 4.0 * xh);
 }
 
 #elif defined(WTYPE_Q4_K) || defined(WTYPE_Q5_K)
@@ -159,6 +252,20 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
 #endif
     return dm.x * sm.x * v - dm.y * sm.y;
 }
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
+    const vec2 sm = scaleMinK4(blk + 4u, unit);
+    const uint qs = (blk + QK_QS + 32u * (unit >> 1)) >> 2, shift = 4u * (unit & 1u);
+    float s = 0.0;
+    for (uint q = 0u; q < 8u; ++q) {
+        vec4 v = bytesU((wq[qs + q] >> shift) & 0x0F0F0F0Fu);
+#ifdef WTYPE_Q5_K
+        v += 16.0 * bytesU((wq[((blk + 16u) >> 2) + q] >> unit) & 0x01010101u);
+#endif
+        s += dot(v, xv[q]);
+    }
+    return dm.x * sm.x * s - dm.y * sm.y * (xh.x + xh.y);
+}
 
 #elif defined(WTYPE_Q6_K)
 #define BLOCK_ELEMS 256u
@@ -170,6 +277,19 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     const uint hi = (rd32(blk + 128u + 32u * h + 4u * q) >> (2u * k)) & 0x03030303u;
     const int sc = bitfieldExtract(int(rd8(blk + 192u + 8u * h + 2u * k + (q >> 2))), 0, 8);
     return rdHalf(blk + 208u) * float(sc) * (bytesU(lo | (hi << 4)) - 32.0);
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    const uint h = unit >> 2, k = unit & 3u;
+    const uint sc2 = rd16(blk + 192u + 8u * h + 2u * k);  // the unit's two int8 scales
+    const vec2 sc = vec2(ivec2(int(sc2 << 24), int(sc2 << 16)) >> 24);
+    vec2 s = vec2(0.0);
+    for (uint q = 0u; q < 8u; ++q) {
+        const uint lo = (rd32(blk + 64u * h + 32u * (k & 1u) + 4u * q) >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
+        const uint hi = (rd32(blk + 128u + 32u * h + 4u * q) >> (2u * k)) & 0x03030303u;
+        const float d = dot(bytesU(lo | (hi << 4)), xv[q]);
+        if (q < 4u) { s.x += d; } else { s.y += d; }
+    }
+    return rdHalf(blk + 208u) * dot(sc, s - 32.0 * xh);
 }
 
 #elif defined(WTYPE_IQ4_XS)
@@ -184,6 +304,13 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     const float dl = rdHalf(blk) * (float(ls) - 32.0);
     const uint v = (wq[(blk + 8u + 16u * unit + 4u * (q & 3u)) >> 2] >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
     return dl * vec4(kIq4nl[v & 15u], kIq4nl[(v >> 8) & 15u], kIq4nl[(v >> 16) & 15u], kIq4nl[v >> 24]);
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    float s = 0.0;
+    for (uint q = 0u; q < 8u; ++q) {
+        s += dot(wDecode4(blk, unit, q), xv[q]);
+    }
+    return s;
 }
 
 #else

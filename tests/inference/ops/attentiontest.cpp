@@ -1,0 +1,167 @@
+// kvStore + attention against a scalar double-precision attention: causal prefill, long single-query
+// decode (split over positions, then merged), sliding window, soft-capping, GQA, f16 and f32 caches.
+// The reference reads the cache values the GPU holds (f16-rounded for the f16 cache), so the only error
+// is f32 arithmetic. Tolerance: NMSE < 1e-9. kvStore itself must reproduce the f16 rounding exactly.
+#include <cmath>
+
+#include "tests/inference/ops/gputest.h"
+
+using namespace lantern;
+using namespace lantern::test;
+
+namespace {
+
+struct Case {
+    uint32_t nTokens, pos0, window;
+    float softcap;
+    bool f16;
+    uint32_t headDim;
+};
+
+// out[t][h] = softmax over p in [lo, pos0+t] of (q.k_p * scale, soft-capped) applied to v.
+std::vector<float> referenceAttention(const Case& c, uint32_t nHead, uint32_t nHeadKv, float scale,
+                                      const std::vector<float>& q, const std::vector<float>& k,
+                                      const std::vector<float>& v) {
+    const uint32_t hd = c.headDim, kvw = nHeadKv * hd;
+    std::vector<float> out(size_t(c.nTokens) * nHead * hd);
+    for (uint32_t t = 0; t < c.nTokens; ++t) {
+        const uint32_t qpos = c.pos0 + t;
+        const uint32_t lo = c.window > 0 && qpos + 1 > c.window ? qpos + 1 - c.window : 0;
+        for (uint32_t h = 0; h < nHead; ++h) {
+            const uint32_t g = h / (nHead / nHeadKv);
+            std::vector<double> s;
+            double m = -1e300;
+            for (uint32_t p = lo; p <= qpos; ++p) {
+                double d = 0.0;
+                for (uint32_t i = 0; i < hd; ++i) {
+                    d += double(q[(size_t(t) * nHead + h) * hd + i]) * double(k[size_t(p) * kvw + g * hd + i]);
+                }
+                d *= double(scale);
+                if (c.softcap > 0) {
+                    d = double(c.softcap) * std::tanh(d / double(c.softcap));
+                }
+                s.push_back(d);
+                m = std::max(m, d);
+            }
+            double l = 0.0;
+            for (double& x : s) {
+                x = std::exp(x - m);
+                l += x;
+            }
+            for (uint32_t i = 0; i < hd; ++i) {
+                double acc = 0.0;
+                for (uint32_t p = lo; p <= qpos; ++p) {
+                    acc += s[p - lo] * double(v[size_t(p) * kvw + g * hd + i]);
+                }
+                out[(size_t(t) * nHead + h) * hd + i] = static_cast<float>(acc / l);
+            }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+class AttentionTest : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        gpuContext();
+        QVERIFY(ops::prepareCommon(gpuContext()).has_value());
+    }
+    void matchesReference_data();
+    void matchesReference();
+};
+
+void AttentionTest::matchesReference_data() {
+    QTest::addColumn<int>("nTokens");
+    QTest::addColumn<int>("pos0");
+    QTest::addColumn<int>("window");
+    QTest::addColumn<float>("softcap");
+    QTest::addColumn<bool>("f16");
+    QTest::addColumn<int>("headDim");
+    QTest::newRow("prefill f16") << 7 << 5 << 0 << 0.0f << true << 64;
+    QTest::newRow("prefill f32 window 4") << 9 << 0 << 4 << 0.0f << false << 64;
+    QTest::newRow("decode split f16") << 1 << 700 << 0 << 0.0f << true << 64;
+    QTest::newRow("decode split window f16") << 1 << 900 << 600 << 0.0f << true << 64;
+    QTest::newRow("decode short softcap f32") << 1 << 40 << 0 << 5.0f << false << 64;
+    QTest::newRow("gemma head 256 prefill") << 3 << 2 << 0 << 0.0f << true << 256;
+}
+
+void AttentionTest::matchesReference() {
+    QFETCH(int, nTokens);
+    QFETCH(int, pos0);
+    QFETCH(int, window);
+    QFETCH(float, softcap);
+    QFETCH(bool, f16);
+    QFETCH(int, headDim);
+    const Case c{uint32_t(nTokens), uint32_t(pos0), uint32_t(window), softcap, f16, uint32_t(headDim)};
+    const uint32_t nHead = 4, nHeadKv = 2, hd = c.headDim, kvw = nHeadKv * hd;
+    const uint32_t nPos = c.pos0 + c.nTokens;
+    const float scale = 1.0f / std::sqrt(float(hd));
+    Rng rng(21 + nTokens * 1000 + pos0);
+    const std::vector<float> q = rng.floats(size_t(c.nTokens) * nHead * hd, -2.0f, 2.0f);
+    std::vector<float> k = rng.floats(size_t(nPos) * kvw, -2.0f, 2.0f), v = rng.floats(size_t(nPos) * kvw);
+    std::vector<float> kHeld = k, vHeld = v;  // what the cache holds after kvStore
+    if (f16) {
+        for (float& x : kHeld) {
+            x = fromHalf(toHalf(x));
+        }
+        for (float& x : vHeld) {
+            x = fromHalf(toHalf(x));
+        }
+    }
+    const std::vector<float> want = referenceAttention(c, nHead, nHeadKv, scale, q, kHeld, vHeld);
+
+    const uint64_t cacheBytes = uint64_t(nPos + 16) * kvw * (f16 ? 2 : 4);
+    gpu::Buffer qb = upload(q), kb = upload(k), vb = upload(v);
+    gpu::Buffer kc = makeBuffer(cacheBytes), vc = makeBuffer(cacheBytes), ob = makeBuffer(q.size() * 4);
+    gpu::Buffer scratch = makeBuffer(ops::attentionScratchBytes(nHead, hd));
+    run([&](gpu::Recorder& rec) -> Result<void> {
+        // The cache is filled in two writes (positions before pos0, then the new tokens) as a model does.
+        for (auto [cache, src] : {std::pair{&kc, &kb}, std::pair{&vc, &vb}}) {
+            if (c.pos0 > 0) {
+                if (auto r = ops::kvStore(gpuContext(), rec, {*src, *cache, c.pos0, kvw, 0, f16}, "kv old"); !r) {
+                    return r;
+                }
+            }
+            const gpu::BufferRange fresh(*src, uint64_t(c.pos0) * kvw * 4, uint64_t(c.nTokens) * kvw * 4);
+            if (auto r = ops::kvStore(gpuContext(), rec, {fresh, *cache, c.nTokens, kvw, c.pos0, f16}, "kv new");
+                !r) {
+                return r;
+            }
+        }
+        ops::AttentionArgs a;
+        a.q = qb;
+        a.k = kc;
+        a.v = vc;
+        a.out = ob;
+        a.scratch = scratch;
+        a.nTokens = c.nTokens;
+        a.nHead = nHead;
+        a.nHeadKv = nHeadKv;
+        a.headDim = hd;
+        a.pos0 = c.pos0;
+        a.window = c.window;
+        a.scale = scale;
+        a.softcap = c.softcap;
+        a.kvF16 = f16;
+        return ops::attention(gpuContext(), rec, a, "attn");
+    });
+    const double e = nmse(download(ob, want.size()), want);
+    QVERIFY2(e < 1e-9, qPrintable(QString("NMSE %1").arg(e)));
+
+    // The K cache holds exactly the converted rows.
+    if (f16) {
+        std::vector<uint16_t> held(size_t(nPos) * kvw);
+        QVERIFY(kc.download(std::as_writable_bytes(std::span<uint16_t>(held))).has_value());
+        for (size_t i = 0; i < held.size(); ++i) {
+            QCOMPARE(held[i], toHalf(k[i]));
+        }
+    } else {
+        QCOMPARE(download(kc, size_t(nPos) * kvw), k);
+    }
+}
+
+QTEST_MAIN(AttentionTest)
+#include "attentiontest.moc"
