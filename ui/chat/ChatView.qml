@@ -23,6 +23,8 @@ Item {
             Layout.preferredWidth: view.columnWidth
             Layout.alignment: Qt.AlignHCenter
             Layout.topMargin: 12
+            Layout.fillHeight: false  // layouts fill by default; the messages get the room
+            Layout.fillWidth: false
             spacing: 8
 
             Banner {

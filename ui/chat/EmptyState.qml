@@ -41,10 +41,12 @@ Item {
                     ? qsTr("Loading %1…").arg(empty.models.modelName)
                     : qsTr("Everything runs on this computer. Nothing you write leaves it.")
         }
-        Flow {
+        GridLayout {
             Layout.fillWidth: true
             Layout.topMargin: 8
-            spacing: 8
+            columns: 2
+            columnSpacing: 8
+            rowSpacing: 8
             Repeater {
                 model: [
                     qsTr("Explain how a hash map works, with a short C++ example."),
@@ -55,19 +57,24 @@ Item {
                 delegate: Button {
                     id: chip
                     required property string modelData
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 1
+                    Layout.fillHeight: true
                     text: modelData
                     Accessible.name: text
                     focusPolicy: Qt.StrongFocus
                     onClicked: empty.suggestion(modelData)
+                    padding: 12
                     contentItem: Label {
                         text: chip.text
                         color: Theme.text
                         font.pixelSize: Theme.fontSize - 1
-                        elide: Text.ElideRight
+                        wrapMode: Text.Wrap
+                        verticalAlignment: Text.AlignVCenter
                     }
                     background: Rectangle {
-                        implicitHeight: 34
-                        radius: 17
+                        implicitHeight: 56
+                        radius: 12
                         color: chip.hovered ? Theme.selection : Theme.surface
                         border.color: chip.visualFocus ? Theme.accent : Theme.border
                     }

@@ -49,7 +49,8 @@ FocusScope {
             Layout.alignment: message.isUser ? Qt.AlignRight : Qt.AlignLeft
             Layout.preferredWidth: message.isUser && !message.editing
                                    ? Math.min(message.width * 0.8, userText.implicitWidth + 28) : message.width
-            implicitHeight: (message.isUser ? 20 : 0) + (message.editing ? editor.implicitHeight : body.implicitHeight)
+            implicitHeight: message.editing ? editor.implicitHeight
+                          : message.isUser ? userText.implicitHeight + 20 : body.implicitHeight
             radius: 16
             color: message.isUser ? Theme.userBubble : "transparent"
 

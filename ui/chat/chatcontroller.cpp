@@ -308,8 +308,8 @@ void ChatController::onFinished(quint64 requestId, const GenerateStats& stats) {
     s.device = m_models->deviceName();
     const bool cancelled = stats.stopReason == "cancelled";
     if (!stats.droppedMessages.empty())
-        setNotice(tr("The conversation is longer than the model's context, so the %n oldest message(s) were left out "
-                     "of this answer. Your system prompt was kept.", nullptr, int(stats.droppedMessages.size())));
+        setNotice(tr("The conversation is longer than the model's context, so the %1 oldest messages were left out "
+                     "of this answer. Your system prompt was kept.").arg(stats.droppedMessages.size()));
     else if (stats.stopReason == "context")
         setNotice(tr("The answer stopped because the context is full. Start a new chat or raise the context size in "
                      "Settings."));

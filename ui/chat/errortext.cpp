@@ -4,35 +4,31 @@
 
 namespace lantern::ui {
 
-namespace {
-QString tr(const char* text) { return QCoreApplication::translate("ErrorText", text); }
-}  // namespace
-
 QString errorAdvice(Errc code) {
     switch (code) {
-    case Errc::FileNotFound: return tr("The model file could not be found. Check that it still exists, or choose another model.");
-    case Errc::FileRead: return tr("The model file could not be read. Check that the disk is available and the file is readable.");
-    case Errc::GgufInvalid: return tr("This file is not a valid GGUF model, or it is damaged. Download it again.");
-    case Errc::GgufUnsupported: return tr("This GGUF file uses a format Lantern cannot read yet. Try another quantization of the model.");
-    case Errc::ModelUnsupported: return tr("Lantern cannot run this model yet. Try another model file.");
-    case Errc::ModelInvalid: return tr("The model file is incomplete or inconsistent. Download it again.");
-    case Errc::NoDevice: return tr("No graphics device that can run models was found. Install a Vulkan driver for your graphics card.");
-    case Errc::DeviceLost: return tr("The graphics device stopped responding. Load the model again; if this repeats, try a smaller model.");
-    case Errc::OutOfDeviceMemory: return tr("There is not enough graphics memory for this model. Try a smaller quantization or a shorter context in Settings.");
-    case Errc::OutOfHostMemory: return tr("There is not enough memory for this model. Close other programs or try a smaller model.");
+    case Errc::FileNotFound: return QCoreApplication::translate("ErrorText", "The model file could not be found. Check that it still exists, or choose another model.");
+    case Errc::FileRead: return QCoreApplication::translate("ErrorText", "The model file could not be read. Check that the disk is available and the file is readable.");
+    case Errc::GgufInvalid: return QCoreApplication::translate("ErrorText", "This file is not a valid GGUF model, or it is damaged. Download it again.");
+    case Errc::GgufUnsupported: return QCoreApplication::translate("ErrorText", "This GGUF file uses a format Lantern cannot read yet. Try another quantization of the model.");
+    case Errc::ModelUnsupported: return QCoreApplication::translate("ErrorText", "Lantern cannot run this model yet. Try another model file.");
+    case Errc::ModelInvalid: return QCoreApplication::translate("ErrorText", "The model file is incomplete or inconsistent. Download it again.");
+    case Errc::NoDevice: return QCoreApplication::translate("ErrorText", "No graphics device that can run models was found. Install a Vulkan driver for your graphics card.");
+    case Errc::DeviceLost: return QCoreApplication::translate("ErrorText", "The graphics device stopped responding. Load the model again; if this repeats, try a smaller model.");
+    case Errc::OutOfDeviceMemory: return QCoreApplication::translate("ErrorText", "There is not enough graphics memory for this model. Try a smaller quantization or a shorter context in Settings.");
+    case Errc::OutOfHostMemory: return QCoreApplication::translate("ErrorText", "There is not enough memory for this model. Close other programs or try a smaller model.");
     case Errc::VulkanError:
-    case Errc::ShaderMissing: return tr("The graphics driver reported a problem. Update the driver or choose another device in Settings.");
+    case Errc::ShaderMissing: return QCoreApplication::translate("ErrorText", "The graphics driver reported a problem. Update the driver or choose another device in Settings.");
     case Errc::TokenizerInvalid:
-    case Errc::TemplateError: return tr("This model's tokenizer or chat template cannot be used. Try another build of the model.");
-    case Errc::ContextOverflow: return tr("The conversation no longer fits the model's context. Start a new chat or raise the context size in Settings.");
-    case Errc::StorageError: return tr("Your conversations could not be saved. Check that the disk is available.");
-    case Errc::StorageTooNew: return tr("Your conversations were saved by a newer version of Lantern. Update Lantern to open them.");
-    case Errc::DiskFull: return tr("The disk is full. Free some space so Lantern can save your conversations.");
-    case Errc::InvalidArgument: return tr("Lantern was asked to do something it cannot do.");
-    case Errc::Cancelled: return tr("Cancelled.");
+    case Errc::TemplateError: return QCoreApplication::translate("ErrorText", "This model's tokenizer or chat template cannot be used. Try another build of the model.");
+    case Errc::ContextOverflow: return QCoreApplication::translate("ErrorText", "The conversation no longer fits the model's context. Start a new chat or raise the context size in Settings.");
+    case Errc::StorageError: return QCoreApplication::translate("ErrorText", "Your conversations could not be saved. Check that the disk is available.");
+    case Errc::StorageTooNew: return QCoreApplication::translate("ErrorText", "Your conversations were saved by a newer version of Lantern. Update Lantern to open them.");
+    case Errc::DiskFull: return QCoreApplication::translate("ErrorText", "The disk is full. Free some space so Lantern can save your conversations.");
+    case Errc::InvalidArgument: return QCoreApplication::translate("ErrorText", "Lantern was asked to do something it cannot do.");
+    case Errc::Cancelled: return QCoreApplication::translate("ErrorText", "Cancelled.");
     case Errc::Internal: break;
     }
-    return tr("Something went wrong inside Lantern.");
+    return QCoreApplication::translate("ErrorText", "Something went wrong inside Lantern.");
 }
 
 QString describeError(const Error& error) {

@@ -13,7 +13,7 @@ QString statsText(const storage::Message& m) {
         parts << MessageModel::tr("%1 s to first token").arg(m.stats.ttftMs / 1000.0, 0, 'f', 2);
     if (m.stats.tokensPerSecond > 0)
         parts << MessageModel::tr("%1 tokens/s").arg(m.stats.tokensPerSecond, 0, 'f', 1);
-    parts << MessageModel::tr("%n token(s)", nullptr, m.stats.generatedTokens);
+    parts << MessageModel::tr("%1 tokens").arg(m.stats.generatedTokens);
     if (!m.stats.device.isEmpty())
         parts << m.stats.device;
     return parts.join(QStringLiteral(" · "));

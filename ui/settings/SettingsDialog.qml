@@ -14,7 +14,16 @@ Dialog {
     anchors.centerIn: Overlay.overlay
     width: Math.min(620, (parent ? parent.width : 620) - 40)
     padding: 20
-    standardButtons: Dialog.Close
+    footer: DialogButtonBox {
+        alignment: Qt.AlignRight
+        padding: 16
+        background: null
+        Button {
+            text: qsTr("Close")
+            Accessible.name: text
+            DialogButtonBox.buttonRole: DialogButtonBox.RejectRole
+        }
+    }
     background: Rectangle {
         radius: Theme.radius
         color: Theme.raised
@@ -53,7 +62,7 @@ Dialog {
             model: [{ value: "system", label: qsTr("Same as the system") },
                     { value: "light", label: qsTr("Light") },
                     { value: "dark", label: qsTr("Dark") }]
-            Component.onCompleted: currentIndex = indexOfValue(AppSettings.theme)
+            currentIndex: indexOfValue(AppSettings.theme)
             onActivated: AppSettings.theme = currentValue
         }
         Label { text: qsTr("Text size"); color: Theme.text }
@@ -102,7 +111,7 @@ Dialog {
             model: [{ value: 2048, label: qsTr("2,048 tokens") }, { value: 4096, label: qsTr("4,096 tokens") },
                     { value: 8192, label: qsTr("8,192 tokens") }, { value: 16384, label: qsTr("16,384 tokens") },
                     { value: 32768, label: qsTr("32,768 tokens") }, { value: 0, label: qsTr("As large as the model allows") }]
-            Component.onCompleted: currentIndex = Math.max(0, indexOfValue(AppSettings.contextSize))
+            currentIndex: Math.max(0, indexOfValue(AppSettings.contextSize))
             onActivated: AppSettings.contextSize = currentValue
         }
         Label { text: qsTr("Model folder"); color: Theme.text }

@@ -31,7 +31,8 @@ class AppSettings : public QObject {
     // Vulkan device index or name part; empty = the best device.
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)
 public:
-    explicit AppSettings(QObject* parent = nullptr);
+    // No default argument: QML must use create() (the shared instance), not construct its own.
+    explicit AppSettings(QObject* parent);
 
     // The instance QML and C++ share; created on first use.
     static AppSettings* instance();

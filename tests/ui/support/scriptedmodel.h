@@ -18,6 +18,10 @@ namespace lantern::test {
 struct Script {
     std::vector<std::string> pieces;                   // streamed in order through onText
     std::chrono::microseconds delay{1000};              // between pieces
+    // When set, the n-th request streams answers[n % size] instead of pieces (for multi-turn scenes).
+    std::vector<std::vector<std::string>> answers;
+    std::shared_ptr<std::atomic<int>> calls = std::make_shared<std::atomic<int>>(0);
+    std::string modelName = "Scripted test double";
     std::shared_ptr<std::vector<std::vector<ChatMessage>>> seen =
         std::make_shared<std::vector<std::vector<ChatMessage>>>();  // every conversation it was asked
     std::shared_ptr<std::mutex> seenMutex = std::make_shared<std::mutex>();
@@ -37,7 +41,10 @@ public:
         GenerateStats stats;
         stats.promptTokens = static_cast<uint32_t>(messages.size() * 10);
         const auto start = std::chrono::steady_clock::now();
-        for (const std::string& piece : m_script.pieces) {
+        const int call = m_script.calls->fetch_add(1);
+        const auto& pieces = m_script.answers.empty() ? m_script.pieces
+                                                      : m_script.answers[size_t(call) % m_script.answers.size()];
+        for (const std::string& piece : pieces) {
             if (cancel.load()) {
                 stats.stopReason = "cancelled";
                 return stats;
@@ -68,7 +75,7 @@ private:
 class ScriptedTestModel final : public Model {
 public:
     explicit ScriptedTestModel(Script script) : m_script(std::move(script)) {
-        m_info.name = "Scripted test double";
+        m_info.name = m_script.modelName;
         m_info.architecture = "test";
         m_info.contextLength = 2048;
         m_info.deviceName = "none (test double)";

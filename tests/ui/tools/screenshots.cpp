@@ -1,0 +1,245 @@
+// lantern-ui-screenshots: renders the main states of the app into PNGs (docs/screenshots/) and measures
+// frame times while an answer streams. Not a test and not the product: the window is the real QML app
+// with the real controller and store (in a temp dir), but unless --real-model is given the answers are
+// scripted by the test double of tests/ui/support/scriptedmodel.h, and the model is named so in the UI.
+//
+//   QT_QPA_PLATFORM=offscreen lantern-ui-screenshots <out-dir> [--real-model <file.gguf>]
+#include <QDir>
+#include <QGuiApplication>
+#include <QQmlApplicationEngine>
+#include <QQmlComponent>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+#include <algorithm>
+#include <cstdio>
+
+#include "storage/conversationstore.h"
+#include "tests/ui/support/scriptedmodel.h"
+#include "ui/chat/chatcontroller.h"
+#include "ui/settings/appsettings.h"
+
+Q_IMPORT_QML_PLUGIN(LanternPlugin)
+
+using namespace lantern;
+using namespace lantern::ui;
+
+namespace {
+
+// Pieces of about `piece` bytes, never splitting a UTF-8 sequence (the engine's contract for onText).
+std::vector<std::string> chop(const char* text, size_t piece = 6) {
+    std::vector<std::string> out;
+    const std::string s(text);
+    size_t i = 0;
+    while (i < s.size()) {
+        size_t end = std::min(s.size(), i + piece);
+        while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
+            ++end;
+        out.push_back(s.substr(i, end - i));
+        i = end;
+    }
+    return out;
+}
+
+void dumpList(QQuickWindow* w) {
+    auto* list = w->findChild<QQuickItem*>(QStringLiteral("messageList"));
+    if (!list)
+        return;
+    std::printf("list h=%.0f contentY=%.0f contentH=%.0f\n", list->height(), list->property("contentY").toDouble(),
+                list->property("contentHeight").toDouble());
+    for (QQuickItem* sib : list->parentItem()->childItems())
+        std::printf("  layout child %s y=%.0f h=%.0f visible=%d\n", sib->metaObject()->className(), sib->y(), sib->height(), sib->isVisible());
+    auto* content = list->property("contentItem").value<QQuickItem*>();
+    for (QQuickItem* item : content->childItems())
+        std::printf("  item y=%.0f h=%.0f visible=%d opacity=%.1f\n", item->y(), item->height(), item->isVisible(), item->opacity());
+    std::fflush(stdout);
+}
+
+const char* kHashMapAnswer =
+    "A **hash map** stores key–value pairs in an array of *buckets*. A hash function turns each key into a "
+    "bucket index, so a lookup jumps straight to the right place instead of searching the whole table.\n\n"
+    "- **Insert / find / erase:** O(1) on average\n"
+    "- **Worst case:** O(n), when many keys land in the same bucket\n"
+    "- **Load factor:** when the table gets too full, it grows and rehashes\n\n"
+    "In C++ the standard one is `std::unordered_map`:\n\n"
+    "```cpp\n#include <iostream>\n#include <string>\n#include <unordered_map>\n\n"
+    "int main() {\n    std::unordered_map<std::string, int> ages{{\"Ada\", 36}, {\"Alan\", 41}};\n"
+    "    ages[\"Grace\"] = 85;  // insert\n\n    if (auto it = ages.find(\"Ada\"); it != ages.end())\n"
+    "        std::cout << it->first << \" is \" << it->second << \"\\n\";\n}\n```\n\n"
+    "Use `std::map` instead when you need the keys in sorted order.";
+
+const char* kThinkAnswer =
+    "<think>\nThe user asks for 17 × 24. 17 × 24 = 17 × 20 + 17 × 4 = 340 + 68 = 408.\n</think>\n\n"
+    "17 × 24 = **408**.\n\nA quick way: 17 × 20 = 340, plus 17 × 4 = 68, and 340 + 68 = 408.";
+
+const char* kStreamAnswer =
+    "Here are three ideas for a weekend project:\n\n1. **Build a weather station** with a Raspberry Pi and a "
+    "BME280 sensor, and plot the readings in a small web page.\n2. **Write a command-line todo app** in a "
+    "language you want to learn; keep the data in a plain JSON file.\n3. **Restore an old bike**: new chain, "
+    "brake pads and tyres make a big difference for little money.\n\nEach fits in two days and teaches "
+    "something you can reuse.";
+
+class Shooter {
+public:
+    Shooter(QQuickWindow* window, QString dir) : m_window(window), m_dir(std::move(dir)) {}
+    void shot(const QString& name, int settleMs = 400) {
+        QTest::qWait(settleMs);
+        const QImage image = m_window->grabWindow();
+        const QString path = QDir(m_dir).filePath(name + QStringLiteral(".png"));
+        std::printf("%s %s\n", image.save(path) ? "wrote" : "FAILED", qPrintable(path));
+        std::fflush(stdout);
+    }
+
+private:
+    QQuickWindow* m_window;
+    QString m_dir;
+};
+
+bool waitAnswer(ChatController& c) {
+    QSignalSpy done(&c, &ChatController::answerFinished);
+    return done.wait(120000);
+}
+
+void send(ChatController& c, const QString& text) {
+    if (!c.send(text) || !waitAnswer(c))
+        std::printf("answer to \"%s\" did not finish\n", qPrintable(text));
+    QTest::qWait(1200);  // code highlighting runs in its own process
+}
+
+QObject* find(QQuickWindow* w, const char* name) { return w->findChild<QObject*>(QString::fromLatin1(name)); }
+
+}  // namespace
+
+int main(int argc, char* argv[]) {
+    QTemporaryDir home;
+    qputenv("XDG_CONFIG_HOME", home.filePath(QStringLiteral("config")).toUtf8());
+    qputenv("XDG_DATA_HOME", home.filePath(QStringLiteral("data")).toUtf8());
+    QGuiApplication app(argc, argv);
+    QGuiApplication::setApplicationName(QStringLiteral("Lantern"));
+    QQuickStyle::setStyle(QStringLiteral("Basic"));
+    const QStringList args = app.arguments();
+    const QString out = args.value(1, QStringLiteral("."));
+    const qsizetype realAt = args.indexOf(QStringLiteral("--real-model"));
+    const QString realModel = realAt > 0 ? args.value(realAt + 1) : QString();
+    QDir().mkpath(out);
+
+    test::Script script;
+    script.modelName = "Scripted preview (test double)";
+    script.answers = {chop(kHashMapAnswer), chop(kThinkAnswer), chop(kStreamAnswer)};
+    script.delay = std::chrono::milliseconds(12);
+    bool realEngine = true;  // the first load shows what the real engine says about the real model
+    ModelLoader loader = [&](const std::filesystem::path& p, const LoadOptions& o) -> Result<std::unique_ptr<Model>> {
+        if (realEngine)
+            return Engine::load(p, o);
+        return std::make_unique<test::ScriptedTestModel>(script);
+    };
+
+    AppSettings* settings = AppSettings::instance();
+    settings->setModelFolder(QStringLiteral("/root/.local/share/lantern/models"));
+    auto store = storage::ConversationStore::open(home.filePath(QStringLiteral("conversations.sqlite3")));
+    if (!store)
+        return 1;
+    ChatController controller(std::move(*store), {}, settings, loader);
+    ChatController::setInstance(&controller);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.load(QUrl(QStringLiteral("qrc:/Lantern/chat/Main.qml")));
+    if (engine.rootObjects().isEmpty())
+        return 1;
+    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+    window->resize(1280, 820);
+    Shooter shooter(window, out);
+
+    // Error state: the real engine on the real default model (or a missing file when none is given).
+    const QString defaultModel = QDir(settings->modelFolder()).filePath(QString::fromLatin1(ModelManager::kDefaultModel));
+    controller.models()->load(realModel.isEmpty() ? defaultModel : realModel);
+    (void)QTest::qWaitFor([&] { return controller.models()->state() != QLatin1String("loading"); }, 120000);
+    for (const char* theme : {"light", "dark"}) {
+        settings->setTheme(QString::fromLatin1(theme));
+        QTest::qWait(100);
+        {
+            QQmlComponent probe(&engine);
+            probe.setData("import QtQuick\nimport Lantern\nQtObject { property var s: AppSettings; property bool d: AppSettings.dark; property color w: Theme.window; property bool td: Theme.dark }", QUrl());
+            QObject* o = probe.create();
+            std::printf("probe err=%s same=%d d=%d w=%s td=%d\n", qPrintable(probe.errorString()), o && o->property("s").value<QObject*>() == settings,
+                        o ? o->property("d").toBool() : -1, o ? qPrintable(o->property("w").value<QColor>().name()) : "", o ? o->property("td").toBool() : -1);
+        }
+        std::printf("theme %s dark=%d window color %s\n", theme, settings->dark(), qPrintable(window->color().name()));
+        shooter.shot(controller.models()->state() == QLatin1String("error") ? QStringLiteral("error-%1").arg(QLatin1String(theme))
+                                                                              : QStringLiteral("empty-real-%1").arg(QLatin1String(theme)));
+    }
+    if (realModel.isEmpty() || controller.models()->state() != QLatin1String("ready")) {
+        realEngine = false;
+        const QString fake = home.filePath(QStringLiteral("scripted-preview.gguf"));
+        QFile f(fake);
+        (void)f.open(QIODevice::WriteOnly);
+        f.close();
+        controller.models()->load(fake);
+        (void)QTest::qWaitFor([&] { return controller.models()->state() == QLatin1String("ready"); }, 10000);
+    }
+    for (const char* theme : {"light", "dark"}) {
+        settings->setTheme(QString::fromLatin1(theme));
+        shooter.shot(QStringLiteral("empty-%1").arg(QLatin1String(theme)));
+    }
+
+    settings->setTheme(QStringLiteral("light"));
+    send(controller, QStringLiteral("How does a hash map work? Show a short C++ example."));
+    shooter.shot(QStringLiteral("main"));
+    settings->setTheme(QStringLiteral("dark"));
+    shooter.shot(QStringLiteral("code-dark"));
+
+    settings->setTheme(QStringLiteral("light"));
+    controller.newConversation();
+    send(controller, QStringLiteral("What is 17 × 24?"));
+    shooter.shot(QStringLiteral("thinking-light"));
+    dumpList(window);
+
+    // Streaming, with frame times: intervals between swapped frames while the answer grows.
+    controller.newConversation();
+    QElapsedTimer clock;
+    std::vector<double> frames;
+    qint64 last = -1;
+    QObject::connect(window, &QQuickWindow::frameSwapped, window, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        if (last >= 0 && controller.generating())
+            frames.push_back(double(now - last) / 1e6);
+        last = now;
+    });
+    clock.start();
+    QSignalSpy streamed(&controller, &ChatController::answerFinished);
+    controller.send(QStringLiteral("Give me three ideas for a weekend project."));
+    QTest::qWait(900);
+    shooter.shot(QStringLiteral("streaming-light"), 0);
+    if (streamed.isEmpty())
+        (void)streamed.wait(60000);
+    if (!frames.empty()) {
+        std::sort(frames.begin(), frames.end());
+        std::printf("frames while streaming: %zu, median %.1f ms, p95 %.1f ms, worst %.1f ms\n", frames.size(),
+                    frames[frames.size() / 2], frames[frames.size() * 95 / 100], frames.back());
+    }
+
+    settings->setTheme(QStringLiteral("dark"));
+    controller.search(QStringLiteral("hash"));
+    if (QObject* field = find(window, "searchField"))
+        field->setProperty("text", QStringLiteral("hash"));
+    shooter.shot(QStringLiteral("search-dark"));
+    if (QObject* field = find(window, "searchField"))
+        field->setProperty("text", QString());
+    controller.search(QString());
+
+    for (const char* theme : {"light", "dark"}) {
+        settings->setTheme(QString::fromLatin1(theme));
+        QMetaObject::invokeMethod(find(window, "settingsDialog"), "open");
+        shooter.shot(QStringLiteral("settings-%1").arg(QLatin1String(theme)));
+        QMetaObject::invokeMethod(find(window, "settingsDialog"), "close");
+    }
+    settings->setTheme(QStringLiteral("light"));
+    QMetaObject::invokeMethod(find(window, "modelPicker"), "openPopup");
+    shooter.shot(QStringLiteral("model-picker-light"));
+    return 0;
+}
