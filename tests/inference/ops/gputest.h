@@ -12,6 +12,7 @@
 #include "inference/gguf/types.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
+#include "tests/inference/ops/localdequant.h"
 #include "tests/support/testenv.h"
 
 namespace lantern::test {
@@ -222,34 +223,14 @@ inline std::vector<gguf::GgmlType> weightTypes() {
 
 namespace lantern::test {
 
-inline float fromHalf(uint16_t h) {
-    const uint32_t sign = (h & 0x8000u) << 16;
-    uint32_t exp = (h >> 10) & 0x1F, mant = h & 0x3FFu;
-    uint32_t bits;
-    if (exp == 0) {
-        if (mant == 0) {
-            bits = sign;
-        } else {
-            int e = -1;
-            do {
-                mant <<= 1;
-                ++e;
-            } while ((mant & 0x400u) == 0);
-            bits = sign | (static_cast<uint32_t>(127 - 15 - e) << 23) | ((mant & 0x3FFu) << 13);
-        }
-    } else if (exp == 31) {
-        bits = sign | 0x7F800000u | (mant << 13);
-    } else {
-        bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
-    }
-    float f;
-    std::memcpy(&f, &bits, 4);
-    return f;
-}
+inline float fromHalf(uint16_t h) { return local::fromHalfBits(h); }
 
-// rows x cols floats of a GGUF tensor, dequantized by the CPU reference.
-std::vector<float> referenceDequantize(gguf::GgmlType type, std::span<const std::byte> data, uint32_t rows,
-                                       uint32_t cols);
+// rows x cols floats of a GGUF tensor, dequantized on the CPU (local::dequantize until
+// inference/reference lands).
+inline std::vector<float> referenceDequantize(gguf::GgmlType type, std::span<const std::byte> data, uint32_t rows,
+                                              uint32_t cols) {
+    return local::dequantize(type, data, rows, cols);
+}
 
 // y = dequantize(W) x in double.
 inline std::vector<float> referenceMatvec(gguf::GgmlType type, std::span<const std::byte> w, uint32_t rows,
