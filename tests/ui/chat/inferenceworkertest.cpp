@@ -67,15 +67,20 @@ private slots:
             ++batches;
         });
         test::QueuedSpy finished(m_worker, &InferenceWorker::generationFinished);
+        QElapsedTimer clock;
+        clock.start();
         generate(1);
         QVERIFY(finished.waitFor(1, 10000));
+        const qint64 elapsedMs = clock.elapsed();
         QString expected;
         for (const auto& p : script.pieces)
             expected += QString::fromStdString(p);
         QCOMPARE(received, expected);
         QVERIFY(onGuiThread);
-        // 300 pieces over >=150 ms in 16 ms batches: far fewer deliveries than pieces.
-        QVERIFY2(batches < 60, qPrintable(QStringLiteral("%1 batches").arg(batches)));
+        // At most one delivery per 16 ms (plus the final flush), far fewer than the 300 pieces.
+        QVERIFY2(batches <= elapsedMs / InferenceWorker::kBatchIntervalMs + 2,
+                 qPrintable(QStringLiteral("%1 batches in %2 ms").arg(batches).arg(elapsedMs)));
+        QVERIFY(batches < 150);
         QVERIFY(batches >= 2);
         const auto stats = finished.first().at(1).value<GenerateStats>();
         QCOMPARE(stats.generatedTokens, 300u);
@@ -100,7 +105,7 @@ private slots:
         clock.start();
         m_worker->cancelGeneration(7);  // direct call from the GUI thread, like the Stop button
         QVERIFY(finished.waitFor(1, 5000));
-        QVERIFY2(clock.elapsed() < 250, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY2(clock.elapsed() < 500, qPrintable(QString::number(clock.elapsed())));
         QCOMPARE(QString::fromStdString(finished.first().at(1).value<GenerateStats>().stopReason),
                  QStringLiteral("cancelled"));
         QVERIFY(received.size() < 2000);

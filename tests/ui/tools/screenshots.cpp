@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
-#include <QQmlComponent>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -44,44 +43,6 @@ std::vector<std::string> chop(const char* text, size_t piece = 6) {
     }
     return out;
 }
-
-void dumpList(QQuickWindow* w) {
-    auto* list = w->findChild<QQuickItem*>(QStringLiteral("messageList"));
-    if (!list)
-        return;
-    std::printf("list h=%.0f contentY=%.0f contentH=%.0f\n", list->height(), list->property("contentY").toDouble(),
-                list->property("contentHeight").toDouble());
-    for (QQuickItem* sib : list->parentItem()->childItems())
-        std::printf("  layout child %s y=%.0f h=%.0f visible=%d\n", sib->metaObject()->className(), sib->y(), sib->height(), sib->isVisible());
-    auto* content = list->property("contentItem").value<QQuickItem*>();
-    for (QQuickItem* item : content->childItems())
-        std::printf("  item y=%.0f h=%.0f visible=%d opacity=%.1f\n", item->y(), item->height(), item->isVisible(), item->opacity());
-    std::fflush(stdout);
-}
-
-const char* kHashMapAnswer =
-    "A **hash map** stores key–value pairs in an array of *buckets*. A hash function turns each key into a "
-    "bucket index, so a lookup jumps straight to the right place instead of searching the whole table.\n\n"
-    "- **Insert / find / erase:** O(1) on average\n"
-    "- **Worst case:** O(n), when many keys land in the same bucket\n"
-    "- **Load factor:** when the table gets too full, it grows and rehashes\n\n"
-    "In C++ the standard one is `std::unordered_map`:\n\n"
-    "```cpp\n#include <iostream>\n#include <string>\n#include <unordered_map>\n\n"
-    "int main() {\n    std::unordered_map<std::string, int> ages{{\"Ada\", 36}, {\"Alan\", 41}};\n"
-    "    ages[\"Grace\"] = 85;  // insert\n\n    if (auto it = ages.find(\"Ada\"); it != ages.end())\n"
-    "        std::cout << it->first << \" is \" << it->second << \"\\n\";\n}\n```\n\n"
-    "Use `std::map` instead when you need the keys in sorted order.";
-
-const char* kThinkAnswer =
-    "<think>\nThe user asks for 17 × 24. 17 × 24 = 17 × 20 + 17 × 4 = 340 + 68 = 408.\n</think>\n\n"
-    "17 × 24 = **408**.\n\nA quick way: 17 × 20 = 340, plus 17 × 4 = 68, and 340 + 68 = 408.";
-
-const char* kStreamAnswer =
-    "Here are three ideas for a weekend project:\n\n1. **Build a weather station** with a Raspberry Pi and a "
-    "BME280 sensor, and plot the readings in a small web page.\n2. **Write a command-line todo app** in a "
-    "language you want to learn; keep the data in a plain JSON file.\n3. **Restore an old bike**: new chain, "
-    "brake pads and tyres make a big difference for little money.\n\nEach fits in two days and teaches "
-    "something you can reuse.";
 
 class Shooter {
 public:
@@ -161,15 +122,6 @@ int main(int argc, char* argv[]) {
     (void)QTest::qWaitFor([&] { return controller.models()->state() != QLatin1String("loading"); }, 120000);
     for (const char* theme : {"light", "dark"}) {
         settings->setTheme(QString::fromLatin1(theme));
-        QTest::qWait(100);
-        {
-            QQmlComponent probe(&engine);
-            probe.setData("import QtQuick\nimport Lantern\nQtObject { property var s: AppSettings; property bool d: AppSettings.dark; property color w: Theme.window; property bool td: Theme.dark }", QUrl());
-            QObject* o = probe.create();
-            std::printf("probe err=%s same=%d d=%d w=%s td=%d\n", qPrintable(probe.errorString()), o && o->property("s").value<QObject*>() == settings,
-                        o ? o->property("d").toBool() : -1, o ? qPrintable(o->property("w").value<QColor>().name()) : "", o ? o->property("td").toBool() : -1);
-        }
-        std::printf("theme %s dark=%d window color %s\n", theme, settings->dark(), qPrintable(window->color().name()));
         shooter.shot(controller.models()->state() == QLatin1String("error") ? QStringLiteral("error-%1").arg(QLatin1String(theme))
                                                                               : QStringLiteral("empty-real-%1").arg(QLatin1String(theme)));
     }
@@ -197,7 +149,6 @@ int main(int argc, char* argv[]) {
     controller.newConversation();
     send(controller, QStringLiteral("What is 17 × 24?"));
     shooter.shot(QStringLiteral("thinking-light"));
-    dumpList(window);
 
     // Streaming, with frame times: intervals between swapped frames while the answer grows.
     controller.newConversation();
