@@ -722,9 +722,13 @@ Result<qint64> ConversationStore::Impl::importOne(const ExchangeConversation& x)
         }
         newId.insert(m.id, r->lastInsertId);
     }
+    std::optional<QSqlQuery> link;
     for (auto it = x.activeChild.cbegin(); it != x.activeChild.cend(); ++it) {
-        auto r = db->run(QStringLiteral("UPDATE messages SET active_child_id = ? WHERE id = ?"),
-                         {newId.value(it.value()), newId.value(it.key())});
+        auto up = prepared(link, QStringLiteral("UPDATE messages SET active_child_id = ? WHERE id = ?"));
+        if (!up) {
+            return std::unexpected(up.error());
+        }
+        auto r = db->runPrepared(**up, {newId.value(it.value()), newId.value(it.key())});
         if (!r) {
             return std::unexpected(r.error());
         }

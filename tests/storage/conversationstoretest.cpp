@@ -4,6 +4,8 @@
 #include "tests/storage/rawsqlite.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -448,6 +450,47 @@ private slots:
         QCOMPARE(regressions.load(), 0);
         QVERIFY(reads.load() > 0);
         QCOMPARE(s->activePath(c)->size(), 300);
+    }
+
+    void listTenThousandConversations() {
+        auto s = openOrFail(newPath());
+        QVERIFY(s);
+        QJsonArray conversations;
+        for (int i = 0; i < 10000; ++i) {
+            conversations.append(QJsonObject{{QStringLiteral("title"), QStringLiteral("conversation %1").arg(i)},
+                                             {QStringLiteral("pinned"), i % 1000 == 0},
+                                             {QStringLiteral("updated"), QDateTime::fromMSecsSinceEpoch(
+                                                                             1700000000000 + i * 1000LL, Qt::UTC)
+                                                                             .toString(Qt::ISODateWithMs)}});
+        }
+        const QJsonObject doc{{QStringLiteral("format"), QStringLiteral("lantern-conversations")},
+                              {QStringLiteral("version"), 1},
+                              {QStringLiteral("conversations"), conversations}};
+        VERIFY_OK(s->importJson(QJsonDocument(doc).toJson()));
+        QList<double> all;
+        QList<double> page;
+        Result<QList<Conversation>> list;
+        Result<QList<Conversation>> first;
+        ConversationFilter top;
+        top.limit = 100;
+        for (int rep = 0; rep < 5; ++rep) {
+            QElapsedTimer t;
+            t.start();
+            list = s->listConversations();
+            all.append(static_cast<double>(t.nsecsElapsed()) / 1e6);
+            t.restart();
+            first = s->listConversations(top);
+            page.append(static_cast<double>(t.nsecsElapsed()) / 1e6);
+        }
+        std::sort(all.begin(), all.end());
+        std::sort(page.begin(), page.end());
+        qInfo("list 10000 conversations: %.1f ms all, %.2f ms first 100 (medians of 5)", all.at(2), page.at(2));
+        QCOMPARE(list->size(), 10000);
+        QCOMPARE(first->size(), 100);
+        // Pinned first (every 1000th), then newest update first.
+        QCOMPARE(first->at(0).title, QStringLiteral("conversation 9000"));
+        QCOMPARE(first->at(9).title, QStringLiteral("conversation 0"));
+        QCOMPARE(first->at(10).title, QStringLiteral("conversation 9999"));
     }
 
     void thousandStreamingAppends() {
