@@ -1,0 +1,143 @@
+// lantern-cli bench: prefill and decode speed of a model on the chosen device, llama-bench style:
+// -p N prompt tokens in one prefill, then -n N tokens decoded one by one, repeated -r times.
+// Prints mean and spread, time to first token, the device, and GPU dispatches per decoded token.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <random>
+
+#include "app/cli/command.h"
+#include "app/cli/options.h"
+#include "inference/gguf/file.h"
+#include "inference/models/config.h"
+#include "inference/models/densemodel.h"
+#include "inference/vulkan/gpu.h"
+
+namespace lantern::cli {
+
+namespace {
+
+const char* kBenchUsage =
+    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--json]\n";
+
+struct Stat {
+    double mean = 0, spread = 0;  // spread = sample standard deviation
+};
+
+Stat stat(const std::vector<double>& v) {
+    Stat s;
+    if (v.empty()) {
+        return s;
+    }
+    s.mean = std::accumulate(v.begin(), v.end(), 0.0) / double(v.size());
+    double sq = 0;
+    for (double x : v) {
+        sq += (x - s.mean) * (x - s.mean);
+    }
+    s.spread = v.size() > 1 ? std::sqrt(sq / double(v.size() - 1)) : 0.0;
+    return s;
+}
+
+int bench(std::span<char*> args) {
+    auto parsed = parseOptions(args, kBenchUsage);
+    if (!parsed || parsed->model.empty()) {
+        if (parsed) {
+            std::fputs(kBenchUsage, stderr);
+        }
+        return 2;
+    }
+    const Options& o = *parsed;
+    const uint32_t p = o.promptTokens, n = o.genTokens ? o.genTokens : 128, reps = std::max(1u, o.repetitions);
+    auto file = gguf::File::open(o.model);
+    if (!file) {
+        std::fprintf(stderr, "lantern-cli: %s\n", file.error().detail.c_str());
+        return 1;
+    }
+    auto config = models::readConfig(*file);
+    if (!config) {
+        std::fprintf(stderr, "lantern-cli: %s\n", config.error().detail.c_str());
+        return 1;
+    }
+    auto ctx = gpu::Context::create({.device = o.device});
+    if (!ctx) {
+        std::fprintf(stderr, "lantern-cli: %s\n", ctx.error().detail.c_str());
+        return 1;
+    }
+    auto model = models::DenseModel::load(**ctx, *file, *config, {}, nullptr);
+    if (!model) {
+        std::fprintf(stderr, "lantern-cli: %s\n", model.error().detail.c_str());
+        return 1;
+    }
+    auto kv = (*model)->newKvCache(p + n + 1);
+    if (!kv) {
+        std::fprintf(stderr, "lantern-cli: %s\n", kv.error().detail.c_str());
+        return 1;
+    }
+    const uint32_t vocab = (*model)->config().nVocab;
+    std::vector<float> logits(vocab);
+    std::mt19937 rng(42);
+    std::vector<int32_t> prompt(p);
+    for (int32_t& t : prompt) {
+        t = int32_t(rng() % vocab);
+    }
+    using Clock = std::chrono::steady_clock;
+    auto seconds = [](Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); };
+    // One warm-up step compiles every pipeline in the driver (lavapipe compiles at first dispatch).
+    if (auto r = (*model)->forward(*kv, std::span(prompt).first(std::min<uint32_t>(p, 2)), 0, logits); !r) {
+        std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+        return 1;
+    }
+    std::vector<double> prefill, decode, ttft;
+    size_t dispatches = 0;
+    for (uint32_t rep = 0; rep < reps; ++rep) {
+        if (p > 0) {
+            const auto t0 = Clock::now();
+            if (auto r = (*model)->forward(*kv, prompt, 0, logits); !r) {
+                std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+                return 1;
+            }
+            const double s = seconds(t0);
+            prefill.push_back(p / s);
+            ttft.push_back(s * 1000.0);
+        }
+        if (n > 0) {
+            const auto t0 = Clock::now();
+            int32_t token = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+            for (uint32_t i = 0; i < n; ++i) {
+                const int32_t one[] = {token};
+                if (auto r = (*model)->forward(*kv, one, p + i, logits); !r) {
+                    std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+                    return 1;
+                }
+                token = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
+            }
+            decode.push_back(n / seconds(t0));
+            dispatches = (*model)->lastDispatchCount();
+        }
+    }
+    const Stat pf = stat(prefill), dc = stat(decode), tt = stat(ttft);
+    const std::string device = (*ctx)->info().name;
+    if (o.json) {
+        std::printf("{\"engine\": \"lantern\", \"model\": \"%s\", \"device\": \"%s\", \"prompt_tokens\": %u, "
+                    "\"gen_tokens\": %u, \"repetitions\": %u, \"prefill_tps\": %.3f, \"prefill_tps_sd\": %.3f, "
+                    "\"decode_tps\": %.3f, \"decode_tps_sd\": %.3f, \"ttft_ms\": %.1f, \"dispatches_per_token\": %zu}\n",
+                    file->path().filename().string().c_str(), device.c_str(), p, n, reps, pf.mean, pf.spread, dc.mean,
+                    dc.spread, tt.mean, dispatches);
+    } else {
+        std::printf("model    %s (%s)\ndevice   %s\n", file->path().filename().string().c_str(), config->archName.c_str(),
+                    device.c_str());
+        std::printf("prefill  %u tokens: %.2f ± %.2f tok/s (time to first token %.0f ms)\n", p, pf.mean, pf.spread,
+                    tt.mean);
+        std::printf("decode   %u tokens: %.2f ± %.2f tok/s (%zu GPU dispatches per token)\n", n, dc.mean, dc.spread,
+                    dispatches);
+    }
+    return 0;
+}
+
+const Registrar kBench{{"bench", "measure prefill and decode speed", bench}};
+
+}  // namespace
+
+}  // namespace lantern::cli

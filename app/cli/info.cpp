@@ -1,0 +1,72 @@
+// lantern-cli info FILE [-c CONTEXT]: what a GGUF file holds and what running it needs.
+#include <cstdio>
+#include <map>
+
+#include "app/cli/command.h"
+#include "app/cli/options.h"
+#include "inference/gguf/file.h"
+#include "inference/models/config.h"
+
+namespace lantern::cli {
+
+namespace {
+
+double gib(uint64_t b) { return double(b) / double(1ull << 30); }
+
+int info(std::span<char*> args) {
+    if (args.empty()) {
+        std::fputs("usage: lantern-cli info FILE [-c CONTEXT]\n", stderr);
+        return 2;
+    }
+    const char* path = args[0];
+    auto parsed = parseOptions(args.subspan(1), "usage: lantern-cli info FILE [-c CONTEXT]\n");
+    if (!parsed) {
+        return 2;
+    }
+    auto file = gguf::File::open(path);
+    if (!file) {
+        std::fprintf(stderr, "lantern-cli: %s\n", file.error().detail.c_str());
+        return 1;
+    }
+    std::printf("file          %s (%.2f GiB, GGUF v%u)\n", path, gib(file->fileBytes()), file->version());
+    std::printf("architecture  %s\n", std::string(file->arch()).c_str());
+    std::printf("name          %s\n\nmetadata (%zu keys):\n", std::string(file->str("general.name").value_or("")).c_str(),
+                file->keys().size());
+    for (std::string_view k : file->keys()) {
+        std::printf("  %-44.*s %s\n", int(k.size()), k.data(), file->describe(k).c_str());
+    }
+    std::map<std::string, std::pair<uint64_t, uint64_t>> types;  // name -> (tensors, bytes)
+    uint64_t params = 0, weightBytes = 0;
+    for (const gguf::TensorInfo& t : file->tensors()) {
+        const auto traits = gguf::typeTraits(t.type);
+        auto& e = types[traits ? std::string(traits->name) : "?"];
+        ++e.first;
+        e.second += t.bytes;
+        params += t.elements;
+        weightBytes += t.bytes;
+    }
+    std::printf("\ntensors       %zu, %.1f M parameters, %.2f GiB\n", file->tensors().size(), double(params) / 1e6,
+                gib(weightBytes));
+    for (const auto& [name, e] : types) {
+        std::printf("  %-8s %5llu tensors %10.1f MiB\n", name.c_str(), (unsigned long long)e.first,
+                    double(e.second) / double(1 << 20));
+    }
+    auto config = models::readConfig(*file);
+    if (!config) {
+        std::printf("\nLantern cannot run this file: %s\n", config.error().detail.c_str());
+        return 0;
+    }
+    const uint32_t context = parsed->context ? parsed->context : std::min<uint32_t>(config->trainedContext, 8192);
+    const uint64_t kv = uint64_t(config->nLayers) * 2 * context * config->nHeadKv * config->headDim * 2;
+    std::printf("\nmemory plan at a context of %u tokens:\n  weights   %8.1f MiB\n  KV cache  %8.1f MiB (f16)\n"
+                "  total     %8.1f MiB of GPU memory\n",
+                context, double(weightBytes) / double(1 << 20), double(kv) / double(1 << 20),
+                double(weightBytes + kv) / double(1 << 20));
+    return 0;
+}
+
+const Registrar kInfo{{"info", "show what a GGUF file holds and the memory it needs", info}};
+
+}  // namespace
+
+}  // namespace lantern::cli
