@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <string>
 #include <numeric>
 #include <random>
 
@@ -115,6 +117,30 @@ int bench(std::span<char*> args) {
             }
             decode.push_back(n / seconds(t0));
             dispatches = (*model)->lastDispatchCount();
+        }
+    }
+    if (o.profile) {
+        // One more decode step with timestamps: where a token's GPU time goes, by op.
+        (*model)->setProfiling(true);
+        const int32_t one[] = {0};
+        if (auto r = (*model)->forward(*kv, one, p + n - 1, logits); !r) {
+            std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+            return 1;
+        }
+        std::map<std::string, std::pair<double, int>> byOp;
+        double total = 0;
+        for (const auto& t : (*model)->lastTimings()) {
+            const std::string op = t.label.substr(0, t.label.find(" L"));
+            byOp[op].first += t.microseconds;
+            byOp[op].second += 1;
+            total += t.microseconds;
+        }
+        std::vector<std::pair<std::string, std::pair<double, int>>> rows(byOp.begin(), byOp.end());
+        std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.second.first > b.second.first; });
+        std::printf("decode step profile (GPU time %.2f ms):\n", total / 1000.0);
+        for (const auto& [op, v] : rows) {
+            std::printf("  %-22s %8.2f ms %5.1f%%  (%d dispatches)\n", op.c_str(), v.first / 1000.0,
+                        100.0 * v.first / total, v.second);
         }
     }
     const Stat pf = stat(prefill), dc = stat(decode), tt = stat(ttft);

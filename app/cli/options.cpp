@@ -78,6 +78,8 @@ std::optional<Options> parseOptions(std::span<char*> args, const char* usage) {
             o.stats = true;
         } else if (a == "--quiet") {
             o.verbose = false;
+        } else if (a == "--profile") {
+            o.profile = true;
         } else if (a == "--json") {
             o.json = true;
         } else {

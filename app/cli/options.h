@@ -24,6 +24,7 @@ struct Options {
     uint32_t genTokens = 128;
     uint32_t repetitions = 3;
     bool json = false;
+    bool profile = false;
 };
 
 // Parses args; prints usage and returns nullopt on a bad option.

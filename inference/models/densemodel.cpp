@@ -300,7 +300,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     if (auto r = m_ids.upload(std::as_bytes(tokens)); !r) {
         return r;
     }
-    auto rec = m_ctx.record();
+    auto rec = m_ctx.record(m_profile);
     if (!rec) {
         return std::unexpected(rec.error());
     }
@@ -401,7 +401,11 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         return ok;
     }
     m_lastDispatches = rec->dispatchCount();
-    return rec->submitAndWait();
+    auto submitted = rec->submitAndWait();
+    if (m_profile) {
+        m_timings = rec->timings();
+    }
+    return submitted;
 }
 
 }  // namespace lantern::models

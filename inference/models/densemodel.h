@@ -67,6 +67,9 @@ public:
     uint32_t maxBatch() const { return m_maxBatch; }
     // Dispatches of the last forward call (for reports).
     size_t lastDispatchCount() const { return m_lastDispatches; }
+    // With profiling on, every step records GPU timestamps around each dispatch.
+    void setProfiling(bool on) { m_profile = on; }
+    const std::vector<gpu::Recorder::Timing>& lastTimings() const { return m_timings; }
 
 private:
     DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
@@ -84,6 +87,8 @@ private:
     uint64_t m_deviceBytes = 0;
     uint32_t m_maxBatch = 64;
     size_t m_lastDispatches = 0;
+    bool m_profile = false;
+    std::vector<gpu::Recorder::Timing> m_timings;
     // Activations, [maxBatch][width] f32.
     gpu::Buffer m_ids, m_x, m_h, m_q, m_k, m_v, m_att, m_gate, m_up, m_tmp, m_scratch, m_logits;
 };
