@@ -37,7 +37,7 @@ struct Conversation {
     qint64 id = 0;
     QString title;
     QDateTime created;  // UTC, millisecond precision
-    QDateTime updated;  // last change of the conversation or any of its messages
+    QDateTime updated;  // last change of title, settings or messages (not pin/archive/folder/bin moves)
     bool pinned = false;
     bool archived = false;
     QString folder;         // empty = no folder
