@@ -1,5 +1,6 @@
 #include "inference/text/tokenizer.h"
 
+#include <algorithm>
 #include <array>
 #include <queue>
 
@@ -133,6 +134,12 @@ std::vector<Tokenizer::Fragment> Tokenizer::partition(std::string_view text, boo
         }
         const std::string& special = v.text(id);
         if (special.empty() || !present[static_cast<uint8_t>(special[0])]) {
+            continue;
+        }
+        const bool occurs = std::any_of(fragments.begin(), fragments.end(), [&](const Fragment& f) {
+            return f.token < 0 && f.text.find(special) != std::string_view::npos;
+        });
+        if (!occurs) {
             continue;
         }
         std::vector<Fragment> next;

@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <random>
+
 #include "inference/text/chattemplate.h"
 #include "tests/support/testenv.h"
 
@@ -141,6 +143,39 @@ private slots:
         QVERIFY(!big && big.error().detail.find("larger") != std::string::npos);
         auto deep = renderSource("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}");
         QVERIFY(!deep && deep.error().detail.find("nest") != std::string::npos);
+    }
+
+    // Damaged templates (random edits of the real ones) fail with an error, never crash or hang.
+    void damagedTemplatesFailCleanly() {
+        std::mt19937 rng(20261122);
+        const std::string alphabet = "{}%#-+|()[]'\" .:,=~!<>0123456789abcxyz\n";
+        int parsed = 0, rendered = 0, total = 0;
+        for (const char* n : {"qwen3", "llama3.1", "gemma3", "glm4.6", "deepseek-r1"}) {
+            const std::string source = readFile(templatesDir() + "/" + n + ".jinja");
+            for (int i = 0; i < 150; ++i, ++total) {
+                std::string s = source;
+                for (int edits = 1 + int(rng() % 4); edits > 0; --edits) {
+                    const size_t at = rng() % s.size();
+                    switch (rng() % 3) {
+                    case 0: s.erase(at, 1 + rng() % 8); break;
+                    case 1: s.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+                    default: s[at] = alphabet[rng() % alphabet.size()]; break;
+                    }
+                }
+                tmpl::Limits limits;
+                limits.maxSteps = 200000;
+                auto t = ChatTemplate::parse(s, limits);
+                if (!t) {
+                    QCOMPARE(t.error().code, Errc::TemplateError);
+                    continue;
+                }
+                ++parsed;
+                auto out = t->render({{"system", "s"}, {"user", "u"}, {"assistant", "a"}, {"user", "v"}}, {});
+                if (out) ++rendered;
+                else QCOMPARE(out.error().code, Errc::TemplateError);
+            }
+        }
+        qInfo("%d damaged templates: %d parsed, %d rendered", total, parsed, rendered);
     }
 
     // Expressions outside the real templates, each against the value Python's jinja2 gives.

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <chrono>
+
 #include "inference/gguf/file.h"
 #include "inference/text/tokenizer.h"
 #include "tests/support/testenv.h"
@@ -131,6 +133,23 @@ private slots:
         QVERIFY(!v.isEndOfGeneration(v.find("<start_of_turn>")));
         QCOMPARE(v.model, text::VocabModel::Spm);
         QVERIFY(!v.addSpacePrefix);
+    }
+
+    void encodeSpeed() {
+        // A long conversation: ~40 KB of mixed text, encoded as a rendered template would be.
+        std::string text;
+        for (int i = 0; i < 200; ++i) {
+            text += "<start_of_turn>user\nThe quick brown fox, 12345 times; 你好世界 😀 def f(x): return x\n"
+                    "<end_of_turn>\n<start_of_turn>model\nSure! Here is the answer.<end_of_turn>\n";
+        }
+        for (auto [tok, name] : {std::pair{&gemma(), "gemma3"}, std::pair{&qwen2(), "qwen2"}}) {
+            const auto t0 = std::chrono::steady_clock::now();
+            const auto ids = tok->encode(text, true);
+            const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+            qInfo("%s: %zu bytes -> %zu tokens in %.1f ms", name, text.size(), ids.size(), ms);
+            QVERIFY(ids.size() > 4000);
+            QVERIFY2(ms < 2000, "tokenizing a long conversation must not stall the first token");
+        }
     }
 
     void bytesRoundTrip() {
