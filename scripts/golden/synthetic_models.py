@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Synthetic GGUF models (random weights, small shapes) of the dense families Lantern runs, and llama.cpp's
+logits for them: the independent reference for architectures and quant types no small real model covers.
+
+Usage: synthetic_models.py OUT_DIR
+For each family in (llama, qwen2, qwen3) writes an f32 model with gguf-py, quantizes it with llama.cpp's own
+llama_model_quantize to OUT_DIR/tiny-<arch>-q4_k_m.gguf and tiny-<arch>-q8_0.gguf and, per file,
+<file>.golden (same layout as llamacpp_logits.py: prompt ids, last logits, greedy ids, margins).
+Deterministic (fixed seeds)."""
+import ctypes
+import os
+import struct
+import sys
+
+import numpy as np
+import gguf
+import llama_cpp
+from llama_cpp import Llama
+
+N_EMBD, N_FF, N_HEAD, N_HEAD_KV, N_LAYER, N_VOCAB, CTX = 256, 512, 4, 2, 2, 512, 256
+HEAD = N_EMBD // N_HEAD
+PROMPT = [1, 17, 300, 42, 511, 260, 99, 5]
+N_GREEDY = 12
+
+
+def vocab():
+    tokens = ["<unk>", "<s>", "</s>"] + [f"<0x{b:02X}>" for b in range(256)]
+    types = [2, 3, 3] + [6] * 256
+    rng = np.random.default_rng(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    while len(tokens) < N_VOCAB:
+        w = "\u2581" + "".join(rng.choice(list(letters), size=int(rng.integers(2, 7))))
+        if w not in tokens:
+            tokens.append(w)
+            types.append(1)
+    scores = [0.0] * 259 + [-float(i) for i in range(N_VOCAB - 259)]
+    return tokens, scores, types
+
+
+def write_f32(path, arch, seed):
+    rng = np.random.default_rng(seed)
+    w = gguf.GGUFWriter(path, arch)
+    w.add_name(f"tiny-{arch}")
+    w.add_block_count(N_LAYER)
+    w.add_context_length(CTX)
+    w.add_embedding_length(N_EMBD)
+    w.add_feed_forward_length(N_FF)
+    w.add_head_count(N_HEAD)
+    w.add_head_count_kv(N_HEAD_KV)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_rope_freq_base(10000.0 if arch == "llama" else 1000000.0)
+    w.add_file_type(0)
+    tokens, scores, types = vocab()
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_unk_token_id(0)
+
+    def mat(rows, cols, scale=None):
+        s = scale if scale is not None else 1.0 / np.sqrt(cols)
+        return (rng.standard_normal((rows, cols)) * s).astype(np.float32)
+
+    def norm(n):
+        return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+
+    w.add_tensor("token_embd.weight", mat(N_VOCAB, N_EMBD, 1.0))
+    for il in range(N_LAYER):
+        p = f"blk.{il}."
+        w.add_tensor(p + "attn_norm.weight", norm(N_EMBD))
+        w.add_tensor(p + "attn_q.weight", mat(N_HEAD * HEAD, N_EMBD))
+        w.add_tensor(p + "attn_k.weight", mat(N_HEAD_KV * HEAD, N_EMBD))
+        w.add_tensor(p + "attn_v.weight", mat(N_HEAD_KV * HEAD, N_EMBD))
+        if arch == "qwen2":
+            w.add_tensor(p + "attn_q.bias", (0.1 * rng.standard_normal(N_HEAD * HEAD)).astype(np.float32))
+            w.add_tensor(p + "attn_k.bias", (0.1 * rng.standard_normal(N_HEAD_KV * HEAD)).astype(np.float32))
+            w.add_tensor(p + "attn_v.bias", (0.1 * rng.standard_normal(N_HEAD_KV * HEAD)).astype(np.float32))
+        if arch == "qwen3":
+            w.add_tensor(p + "attn_q_norm.weight", norm(HEAD))
+            w.add_tensor(p + "attn_k_norm.weight", norm(HEAD))
+        w.add_tensor(p + "attn_output.weight", mat(N_EMBD, N_HEAD * HEAD))
+        w.add_tensor(p + "ffn_norm.weight", norm(N_EMBD))
+        w.add_tensor(p + "ffn_gate.weight", mat(N_FF, N_EMBD))
+        w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
+        w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
+    w.add_tensor("output_norm.weight", norm(N_EMBD))
+    if arch != "qwen2":  # qwen2 file: tied embeddings
+        w.add_tensor("output.weight", mat(N_VOCAB, N_EMBD))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def quantize(src, dst, ftype):
+    params = llama_cpp.llama_model_quantize_default_params()
+    params.ftype = ftype
+    params.nthread = 2
+    rc = llama_cpp.llama_model_quantize(src.encode(), dst.encode(), ctypes.byref(params))
+    if rc != 0:
+        raise RuntimeError(f"quantize {src} -> {dst} failed: {rc}")
+
+
+def golden(path):
+    llm = Llama(model_path=path, n_ctx=CTX, logits_all=True, verbose=False, n_threads=2)
+    llm.eval(PROMPT)
+    last = np.array(llm.scores[len(PROMPT) - 1], dtype=np.float32)
+    greedy, margins, logits = [], [], last.copy()
+    for _ in range(N_GREEDY):
+        order = np.argsort(-logits)
+        greedy.append(int(order[0]))
+        margins.append(float(logits[order[0]] - logits[order[1]]))
+        llm.eval([int(order[0])])
+        logits = np.array(llm.scores[llm.n_tokens - 1], dtype=np.float32)
+    with open(path + ".golden", "wb") as f:
+        f.write(struct.pack("<4I", 0x444C474C, len(PROMPT), len(last), N_GREEDY))
+        f.write(np.array(PROMPT, dtype="<i4").tobytes())
+        f.write(last.astype("<f4").tobytes())
+        f.write(np.array(greedy, dtype="<i4").tobytes())
+        f.write(np.array(margins, dtype="<f4").tobytes())
+    print(os.path.basename(path), "greedy", greedy, "min margin", round(min(margins), 3))
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for seed, arch in enumerate(["llama", "qwen2", "qwen3"]):
+        f32 = os.path.join(out, f"tiny-{arch}-f32.gguf")
+        q4 = os.path.join(out, f"tiny-{arch}-q4_k_m.gguf")
+        q8 = os.path.join(out, f"tiny-{arch}-q8_0.gguf")
+        write_f32(f32, arch, 100 + seed)
+        quantize(f32, q4, 15)  # LLAMA_FTYPE_MOSTLY_Q4_K_M
+        quantize(f32, q8, 7)   # LLAMA_FTYPE_MOSTLY_Q8_0
+        for path in (q4, q8):
+            golden(path)
+        os.remove(f32)  # only an intermediate: the f32 path is covered by the operator tests
+
+
+if __name__ == "__main__":
+    main()
