@@ -416,6 +416,7 @@ private slots:
         std::atomic<int> reads{0};
         std::atomic<int> errors{0};
         std::atomic<int> regressions{0};
+        std::atomic<qsizetype> finalCount{-1};
         QThread* reader = QThread::create([&] {
             OpenOptions o;
             o.recoverStreaming = false;
@@ -425,7 +426,9 @@ private slots:
                 return;
             }
             qsizetype last = 0;
-            while (!done.load()) {
+            bool more = true;
+            while (more) {
+                more = !done.load();  // one last read after the writer finished, even on a slow machine
                 auto all = (*r)->allMessages(c);
                 if (!all) {
                     ++errors;
@@ -434,6 +437,9 @@ private slots:
                 regressions += all->size() < last ? 1 : 0;  // WAL snapshots only move forward
                 last = all->size();
                 ++reads;
+                if (!more) {
+                    finalCount = all->size();
+                }
             }
         });
         reader->start();
@@ -449,6 +455,7 @@ private slots:
         QCOMPARE(errors.load(), 0);
         QCOMPARE(regressions.load(), 0);
         QVERIFY(reads.load() > 0);
+        QCOMPARE(finalCount.load(), 300);  // the reader sees every committed write
         QCOMPARE(s->activePath(c)->size(), 300);
     }
 
