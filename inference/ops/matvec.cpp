@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "inference/ops/dispatch.h"
 
 namespace lantern::ops {
@@ -17,11 +19,14 @@ static_assert(sizeof(MatvecPush) == 24);
 // Rows per workgroup (spec constant 1, <= 16): several rows share each loaded x value and one barrier.
 constexpr uint32_t kRowsPerGroup = 8;
 
-// Invocations per workgroup: about one 32-element unit (or element) of a row each, 32..128.
-uint32_t workgroupSize(const Weight& w) {
+// Invocations per workgroup: one per 32-element unit (or element) of a row, rounded up to whole
+// subgroups, at most 128. A 640-column Gemma row has 20 units: 24 invocations on lavapipe (8-wide
+// subgroups) leave 4 idle where a power of two would leave 12.
+uint32_t workgroupSize(const gpu::Context& ctx, const Weight& w) {
     const auto traits = gguf::typeTraits(w.type);
     const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
-    return work <= 32 ? 32 : work <= 64 ? 64 : 128;
+    const uint32_t sg = std::max<uint32_t>(ctx.info().subgroupSize, 8);
+    return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kRowsPerGroup * 2, 128);
 }
 
 Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) {
@@ -29,7 +34,7 @@ Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) 
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(w), kRowsPerGroup});
+    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(ctx, w), kRowsPerGroup});
 }
 
 }  // namespace

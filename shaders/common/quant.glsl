@@ -23,13 +23,13 @@
 uint rd8(uint b) { return (wq[b >> 2] >> ((b & 3u) * 8u)) & 0xFFu; }
 // b must be even.
 uint rd16(uint b) { return (wq[b >> 2] >> ((b & 2u) * 8u)) & 0xFFFFu; }
-// Four bytes starting at an even offset, little-endian.
+// Four bytes starting at an even offset, little-endian. Branch-free (a select): divergent branches
+// are expensive on CPU drivers, and both words lie inside the bytes asked for.
 uint rd32(uint b) {
     const uint w = b >> 2;
-    if ((b & 2u) == 0u) {
-        return wq[w];
-    }
-    return (wq[w] >> 16) | (wq[w + 1u] << 16);
+    const uint lo = wq[w];
+    const uint hi = wq[w + ((b >> 1) & 1u)];
+    return (b & 2u) == 0u ? lo : (lo >> 16) | (hi << 16);
 }
 float rdHalf(uint b) { return unpackHalf2x16(rd16(b)).x; }
 
@@ -130,20 +130,40 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     return dm.x * v + dm.y;
 #endif
 }
-float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
-    const uint qh = rd32(blk + Q5_HEAD);
+// Sum over the unit of the 5-bit codes times x: `lo` holds qs (4 words), qh the high bits.
+float q5Dot(uint qs[4], uint qh, vec4 xv[8]) {
     float s = 0.0;
-    for (uint q = 0u; q < 8u; ++q) {
-        const uint lo = (rd32(blk + Q5_HEAD + 4u + 4u * (q & 3u)) >> (4u * (q >> 2))) & 0x0F0F0F0Fu;
-        const uint hb = (qh >> (4u * q)) & 15u;
-        const uint hi = ((hb & 1u) | ((hb & 2u) << 7) | ((hb & 4u) << 14) | ((hb & 8u) << 21)) << 4;
-        s += dot(bytesU(lo | hi), xv[q]);
+    for (uint i = 0u; i < 4u; ++i) {
+        for (uint half_ = 0u; half_ < 2u; ++half_) {
+            const uint q = i + 4u * half_;
+            const uint hb = (qh >> (4u * q)) & 15u;
+            const uint hi = ((hb & 1u) | ((hb & 2u) << 7) | ((hb & 4u) << 14) | ((hb & 8u) << 21)) << 4;
+            s += dot(bytesU(((qs[i] >> (4u * half_)) & 0x0F0F0F0Fu) | hi), xv[q]);
+        }
+    }
+    return s;
+}
+float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    // Six aligned words cover the block; Q5_0 blocks (22 bytes) start at either half of a word, so
+    // its fields are assembled by funnel shifts instead of one unaligned read per field.
+    const uint w0 = blk >> 2;
+    uint w[6];
+    for (uint i = 0u; i < 6u; ++i) {
+        w[i] = wq[w0 + i];
     }
 #ifdef WTYPE_Q5_0
-    return rdHalf(blk) * (s - 16.0 * (xh.x + xh.y));
+    const bool odd = (blk & 2u) != 0u;
+    const float d = unpackHalf2x16(odd ? w[0] >> 16 : w[0]).x;
+    const uint qh = odd ? w[1] : (w[0] >> 16) | (w[1] << 16);
+    uint qs[4];
+    for (uint i = 0u; i < 4u; ++i) {
+        qs[i] = odd ? w[2u + i] : (w[1u + i] >> 16) | (w[2u + i] << 16);
+    }
+    return d * (q5Dot(qs, qh, xv) - 16.0 * (xh.x + xh.y));
 #else
-    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
-    return dm.x * s + dm.y * (xh.x + xh.y);
+    const uint qs[4] = uint[4](w[2], w[3], w[4], w[5]);
+    const vec2 dm = unpackHalf2x16(w[0]);
+    return dm.x * q5Dot(qs, w[1], xv) + dm.y * (xh.x + xh.y);
 #endif
 }
 
@@ -237,11 +257,13 @@ float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
 #endif
 // d, dmin @0; scales[12] @4 (8 packed 6-bit scale/min pairs); [Q5_K: qh[32] @16]; qs[128].
 vec2 scaleMinK4(uint sb, uint j) {
-    if (j < 4u) {
-        return vec2(rd8(sb + j) & 63u, rd8(sb + j + 4u) & 63u);
-    }
-    const uint a = rd8(sb + j + 4u);
-    return vec2((a & 15u) | ((rd8(sb + j - 4u) >> 6) << 4), (a >> 4) | ((rd8(sb + j) >> 6) << 4));
+    // Both forms are computed and one selected: no divergent branch.
+    // j < 4: scale = q[j] & 63, min = q[j+4] & 63; j >= 4: the low 4 bits come from q[j+4], the high
+    // 2 bits from the top of q[j-4] (scale) and q[j] (min).
+    const uint a = rd8(sb + j), b = rd8(sb + j + 4u), c = rd8(sb + ((j + 4u) & 7u));
+    const vec2 low = vec2(a & 63u, b & 63u);
+    const vec2 high = vec2((b & 15u) | ((c >> 6) << 4), (b >> 4) | ((a >> 6) << 4));
+    return j < 4u ? low : high;
 }
 vec4 wDecode4(uint blk, uint unit, uint q) {
     const vec2 dm = unpackHalf2x16(wq[blk >> 2]);  // 144/176-byte blocks: word aligned
@@ -278,14 +300,31 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
     const int sc = bitfieldExtract(int(rd8(blk + 192u + 8u * h + 2u * k + (q >> 2))), 0, 8);
     return rdHalf(blk + 208u) * float(sc) * (bytesU(lo | (hi << 4)) - 32.0);
 }
+// The 8 words of 32 bytes starting at an even byte offset: 8 loads when word-aligned, else 9 loads
+// joined by funnel shifts (Q6_K blocks are 210 bytes, so every other block starts mid-word).
+// Always 9 loads and a select (no branch), which keeps everything in registers on CPU drivers.
+// The 9th word lies inside the block for every use below.
+void load8(uint b, out uint v[8]) {
+    const uint w0 = b >> 2;
+    const uint sh = (b & 2u) * 8u;  // 0 or 16
+    uint prev = wq[w0];
+    for (uint i = 0u; i < 8u; ++i) {
+        const uint next = wq[w0 + 1u + i];
+        v[i] = sh == 0u ? prev : (prev >> 16) | (next << 16);
+        prev = next;
+    }
+}
 float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
     const uint h = unit >> 2, k = unit & 3u;
     const uint sc2 = rd16(blk + 192u + 8u * h + 2u * k);  // the unit's two int8 scales
     const vec2 sc = vec2(ivec2(int(sc2 << 24), int(sc2 << 16)) >> 24);
+    uint ql[8], qh[8];
+    load8(blk + 64u * h + 32u * (k & 1u), ql);
+    load8(blk + 128u + 32u * h, qh);
     vec2 s = vec2(0.0);
     for (uint q = 0u; q < 8u; ++q) {
-        const uint lo = (rd32(blk + 64u * h + 32u * (k & 1u) + 4u * q) >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
-        const uint hi = (rd32(blk + 128u + 32u * h + 4u * q) >> (2u * k)) & 0x03030303u;
+        const uint lo = (ql[q] >> (4u * (k >> 1))) & 0x0F0F0F0Fu;
+        const uint hi = (qh[q] >> (2u * k)) & 0x03030303u;
         const float d = dot(bytesU(lo | (hi << 4)), xv[q]);
         if (q < 4u) { s.x += d; } else { s.y += d; }
     }
