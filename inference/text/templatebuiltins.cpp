@@ -172,6 +172,62 @@ ValueList selectAttr(const Value& seq, const CallArgs& args, bool reject) {
     return out;
 }
 
+// Filters over lists, strings and mappings (first, join, map, selectattr, ...); nullopt if none matches.
+std::optional<Value> sequenceFilter(std::string_view name, const Value& v, const CallArgs& args) {
+    if (name == "first" || name == "last") {
+        if (v.isList()) {
+            if (v.list().empty()) return {};
+            return name == "first" ? v.list().front() : v.list().back();
+        }
+        if (v.isString() && !v.asString().empty()) return Value(std::string(1, name == "first" ? v.asString().front() : v.asString().back()));
+        return {};
+    }
+    if (name == "join") {
+        const std::string sep = argString(args, 0, "d");
+        const std::string attr = argString(args, 1, "attribute");
+        std::string out;
+        if (v.isList()) {
+            for (size_t i = 0; i < v.list().size(); ++i) {
+                const Value& item = v.list()[i];
+                const Value* field = !attr.empty() && item.isDict() ? item.dict().find(attr) : nullptr;
+                out += (i ? sep : "") + (attr.empty() ? item.str() : field ? field->str() : "");
+            }
+        }
+        return Value(std::move(out));
+    }
+    if (name == "replace") {
+        const Value* count = args.get(2, "count");
+        return Value(replaceAll(v.str(), argString(args, 0, "old"), argString(args, 1, "new"), count ? count->asInt() : -1));
+    }
+    if (name == "items") return items(v);
+    if (name == "list") {
+        if (v.isList()) return v;
+        ValueList out;
+        if (v.isString()) for (char c : v.asString()) out.emplace_back(std::string(1, c));
+        if (v.isDict()) for (const auto& [k, _] : v.dict().items) out.emplace_back(k);
+        return Value(std::move(out));
+    }
+    if (name == "reverse") {
+        if (v.isString()) return Value(std::string(v.asString().rbegin(), v.asString().rend()));
+        ValueList out = v.isList() ? v.list() : ValueList{};
+        std::reverse(out.begin(), out.end());
+        return Value(std::move(out));
+    }
+    if (name == "selectattr" || name == "rejectattr") return Value(selectAttr(v, args, name == "rejectattr"));
+    if (name == "map") {
+        const std::string attr = argString(args, 0, "attribute");
+        ValueList out;
+        if (v.isList()) {
+            for (const Value& item : v.list()) {
+                const Value* field = item.isDict() ? item.dict().find(attr) : nullptr;
+                out.push_back(field ? *field : Value());
+            }
+        }
+        return Value(std::move(out));
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::string pyStrip(std::string_view s, std::string_view chars, bool left, bool right) {
@@ -224,57 +280,7 @@ Value applyFilter(std::string_view name, const Value& v, const CallArgs& args) {
         const bool useDefault = v.isUndefined() || (boolean && boolean->truthy() && !v.truthy());
         return useDefault ? (def ? *def : Value(std::string())) : v;
     }
-    if (name == "first" || name == "last") {
-        if (v.isList()) {
-            if (v.list().empty()) return {};
-            return name == "first" ? v.list().front() : v.list().back();
-        }
-        if (v.isString() && !v.asString().empty()) return Value(std::string(1, name == "first" ? v.asString().front() : v.asString().back()));
-        return {};
-    }
-    if (name == "join") {
-        const std::string sep = argString(args, 0, "d");
-        const std::string attr = argString(args, 1, "attribute");
-        std::string out;
-        if (v.isList()) {
-            for (size_t i = 0; i < v.list().size(); ++i) {
-                const Value& item = v.list()[i];
-                const Value* field = !attr.empty() && item.isDict() ? item.dict().find(attr) : nullptr;
-                out += (i ? sep : "") + (attr.empty() ? item.str() : field ? field->str() : "");
-            }
-        }
-        return Value(std::move(out));
-    }
-    if (name == "replace") {
-        const Value* count = args.get(2, "count");
-        return Value(replaceAll(v.str(), argString(args, 0, "old"), argString(args, 1, "new"), count ? count->asInt() : -1));
-    }
-    if (name == "items") return items(v);
-    if (name == "list") {
-        if (v.isList()) return v;
-        ValueList out;
-        if (v.isString()) for (char c : v.asString()) out.emplace_back(std::string(1, c));
-        if (v.isDict()) for (const auto& [k, _] : v.dict().items) out.emplace_back(k);
-        return Value(std::move(out));
-    }
-    if (name == "reverse") {
-        if (v.isString()) return Value(std::string(v.asString().rbegin(), v.asString().rend()));
-        ValueList out = v.isList() ? v.list() : ValueList{};
-        std::reverse(out.begin(), out.end());
-        return Value(std::move(out));
-    }
-    if (name == "selectattr" || name == "rejectattr") return Value(selectAttr(v, args, name == "rejectattr"));
-    if (name == "map") {
-        const std::string attr = argString(args, 0, "attribute");
-        ValueList out;
-        if (v.isList()) {
-            for (const Value& item : v.list()) {
-                const Value* field = item.isDict() ? item.dict().find(attr) : nullptr;
-                out.push_back(field ? *field : Value());
-            }
-        }
-        return Value(std::move(out));
-    }
+    if (auto r = sequenceFilter(name, v, args)) return *r;
     if (name == "int") return v.isString() ? Value(static_cast<int64_t>(std::atoll(v.asString().c_str()))) : Value(v.asInt());
     if (name == "float") return v.isString() ? Value(std::atof(v.asString().c_str())) : Value(v.asFloat());
     if (name == "abs") return v.kind() == Value::Kind::Int ? Value(static_cast<int64_t>(std::llabs(v.asInt()))) : Value(std::fabs(v.asFloat()));

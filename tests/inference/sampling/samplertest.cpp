@@ -209,7 +209,7 @@ private slots:
         }
         const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / rounds;
         qInfo("sample() over 262144 logits with top-k 40 and penalties: %.2f ms", ms);
-        QVERIFY2(ms < 20.0, "sampling must stay far below the time of a decode step");
+        QVERIFY2(ms < 50.0, "sampling must stay far below the time of a decode step");
     }
 };
 
