@@ -12,7 +12,7 @@
 #include "inference/sampling/stopmatcher.h"
 #include "inference/models/prompt.h"
 #include "inference/text/tokenizer.h"
-#include "inference/models/utf8stream.h"
+#include "inference/text/detokenizer.h"
 #include "inference/vulkan/gpu.h"
 
 namespace lantern {
@@ -208,7 +208,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
         sampler.accept(t);
     }
     sampling::StopMatcher stops(options.stop);
-    models::Utf8Stream utf8;
+    text::Detokenizer detok(*m_model.m_tokenizer);
     const text::Tokenizer& tok = *m_model.m_tokenizer;
     const auto decodeStart = Clock::now();
     stats.stopReason = "max-tokens";
@@ -227,7 +227,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
         if (stats.generatedTokens == 1) {
             stats.timeToFirstTokenMs = msSince(start);
         }
-        const auto step = stops.feed(utf8.push(tok.tokenPiece(next)));
+        const auto step = stops.feed(detok.feed(next));
         if (!step.text.empty()) {
             onText(step.text);
         }
@@ -252,7 +252,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
         m_cached.push_back(next);
     }
     if (!stops.stopped()) {
-        const std::string tail = stops.flush() + utf8.flush();
+        const std::string tail = stops.feed(detok.flush()).text + stops.flush();
         if (!tail.empty()) {
             onText(tail);
         }

@@ -1,12 +1,13 @@
 #pragma once
-// How a conversation becomes the model's prompt text. Uses the GGUF's tokenizer.chat_template through the
-// Jinja interpreter in inference/text when the file has one, and the family's known turn format when it
-// has none (the Gemma 3 270M GGUF ships without a template).
+// How a conversation becomes the model's prompt text: the GGUF's tokenizer.chat_template run by the Jinja
+// interpreter in inference/text, or the family's built-in template when the file has none (the Gemma 3
+// 270M GGUF ships without one).
 #include <string>
 #include <vector>
 
 #include "inference/core/error.h"
 #include "inference/engine.h"
+#include "inference/text/chattemplate.h"
 
 namespace lantern::gguf {
 class File;
@@ -19,15 +20,14 @@ namespace lantern::models {
 
 class PromptFormat {
 public:
-    enum class Builtin { None, Gemma, ChatMl, Llama3 };
     static Result<PromptFormat> fromFile(const gguf::File& file, const text::Vocab& vocab);
     Result<std::string> render(const std::vector<ChatMessage>& messages, bool addGenerationPrompt,
                                bool enableThinking) const;
-    Builtin builtin() const { return m_builtin; }
+    bool hasThinkingSwitch() const { return m_template.hasThinkingSwitch(); }
 
 private:
-    Builtin m_builtin = Builtin::ChatMl;
-    std::string m_template;  // the GGUF's Jinja template (empty = builtin)
+    PromptFormat(text::ChatTemplate t) : m_template(std::move(t)) {}
+    text::ChatTemplate m_template;
     std::string m_bos;
     std::string m_eos;
 };

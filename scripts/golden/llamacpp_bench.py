@@ -11,7 +11,7 @@ import numpy as np
 from llama_cpp import Llama
 
 model, p, n, r, backend = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-llm = Llama(model_path=model, n_ctx=p + n + 8, n_batch=max(p, 8), n_gpu_layers=(-1 if backend == "vulkan" else 0),
+llm = Llama(model_path=model, n_ctx=p + n + 8, n_batch=max(p, 8), logits_all=True, n_gpu_layers=(-1 if backend == "vulkan" else 0),
             verbose=False, n_threads=2)
 rng = np.random.default_rng(42)
 prompt = [int(t) for t in rng.integers(0, llm.n_vocab(), p)]
