@@ -1,6 +1,7 @@
 // Instance and device choice, device facts, the pipeline cache on disk.
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -52,27 +53,16 @@ bool hasExtension(const vk::raii::PhysicalDevice& pd, const char* name) {
     return false;
 }
 
-DeviceInfo describe(const vk::raii::PhysicalDevice& pd, uint32_t index) {
-    DeviceInfo d;
-    d.index = index;
-    const auto props = pd.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties,
-                                         vk::PhysicalDeviceDriverProperties>();
-    const auto& p = props.get<vk::PhysicalDeviceProperties2>().properties;
-    const auto& sg = props.get<vk::PhysicalDeviceSubgroupProperties>();
-    const auto& drv = props.get<vk::PhysicalDeviceDriverProperties>();
-    d.name = p.deviceName.data();
-    d.type = typeName(p.deviceType);
-    d.driver = std::string(drv.driverName.data()) + " " + drv.driverInfo.data();
-    d.subgroupSize = sg.subgroupSize;
-    d.subgroupArithmetic = bool(sg.supportedOperations & vk::SubgroupFeatureFlagBits::eArithmetic);
-    d.subgroupShuffle = bool(sg.supportedOperations & vk::SubgroupFeatureFlagBits::eShuffle);
-    d.maxStorageBufferRange = p.limits.maxStorageBufferRange;
-    d.maxComputeSharedMemory = p.limits.maxComputeSharedMemorySize;
-    d.maxWorkgroupInvocations = p.limits.maxComputeWorkGroupInvocations;
-    d.minStorageBufferOffsetAlignment = uint32_t(p.limits.minStorageBufferOffsetAlignment);
-    const auto p11 = pd.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceMaintenance3Properties>();
-    d.maxAllocationSize = p11.get<vk::PhysicalDeviceMaintenance3Properties>().maxMemoryAllocationSize;
+// The Vulkan version both the loader and the device speak, capped at 1.3 (what we know how to use).
+uint32_t usableApi(uint32_t deviceApi) {
+    uint32_t loader = VK_API_VERSION_1_0;
+    if (auto f = vk::raii::Context().getDispatcher()->vkEnumerateInstanceVersion) {
+        f(&loader);
+    }
+    return std::min({deviceApi, loader, uint32_t(VK_API_VERSION_1_3)});
+}
 
+void describeFeatures(const vk::raii::PhysicalDevice& pd, DeviceInfo& d) {
     const auto feats = pd.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceVulkan11Features,
                                        vk::PhysicalDeviceVulkan12Features>();
     const auto& f11 = feats.get<vk::PhysicalDeviceVulkan11Features>();
@@ -81,28 +71,71 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& pd, uint32_t index) {
     d.storage8 = f12.storageBuffer8BitAccess;
     d.fp16 = f12.shaderFloat16;
     d.int8 = f12.shaderInt8;
-    d.subgroupSizeControl = p.apiVersion >= VK_API_VERSION_1_3 || hasExtension(pd, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
     d.memoryBudget = hasExtension(pd, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     d.externalHostMemory = hasExtension(pd, VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
+    const bool core13 = usableApi(d.apiVersion) >= VK_API_VERSION_1_3;
+    if (core13 || hasExtension(pd, VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME)) {
+        const auto sc = pd.getFeatures2<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceSubgroupSizeControlFeatures>();
+        d.subgroupSizeControl = sc.get<vk::PhysicalDeviceSubgroupSizeControlFeatures>().subgroupSizeControl;
+        const auto sp = pd.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupSizeControlProperties>();
+        const auto& p = sp.get<vk::PhysicalDeviceSubgroupSizeControlProperties>();
+        d.minSubgroupSize = p.minSubgroupSize;
+        d.maxSubgroupSize = p.maxSubgroupSize;
+    }
+    if (!d.subgroupSizeControl) {
+        d.minSubgroupSize = d.maxSubgroupSize = d.subgroupSize;
+    }
+}
 
-    const auto mem = pd.getMemoryProperties();
-    uint32_t largestHeap = 0;
+// Index of the largest device-local heap.
+uint32_t deviceLocalHeap(const vk::PhysicalDeviceMemoryProperties& mem) {
+    uint32_t best = 0;
     for (uint32_t h = 0; h < mem.memoryHeapCount; ++h) {
         if ((mem.memoryHeaps[h].flags & vk::MemoryHeapFlagBits::eDeviceLocal) &&
-            mem.memoryHeaps[h].size > d.deviceLocalBytes) {
-            d.deviceLocalBytes = mem.memoryHeaps[h].size;
-            largestHeap = h;
+            mem.memoryHeaps[h].size > mem.memoryHeaps[best].size) {
+            best = h;
         }
     }
-    d.budgetBytes = d.deviceLocalBytes;
-    if (d.memoryBudget) {
-        const auto mb = pd.getMemoryProperties2<vk::PhysicalDeviceMemoryProperties2,
-                                                vk::PhysicalDeviceMemoryBudgetPropertiesEXT>();
-        const auto& b = mb.get<vk::PhysicalDeviceMemoryBudgetPropertiesEXT>();
-        const uint64_t budget = b.heapBudget[largestHeap];
-        const uint64_t used = b.heapUsage[largestHeap];
-        d.budgetBytes = budget > used ? budget - used : 0;
+    return best;
+}
+
+// Free bytes of a heap: budget minus usage when VK_EXT_memory_budget is there, else the heap size.
+uint64_t heapFree(const vk::raii::PhysicalDevice& pd, uint32_t heap, bool budget) {
+    if (!budget) {
+        return pd.getMemoryProperties().memoryHeaps[heap].size;
     }
+    const auto mb = pd.getMemoryProperties2<vk::PhysicalDeviceMemoryProperties2,
+                                            vk::PhysicalDeviceMemoryBudgetPropertiesEXT>();
+    const auto& b = mb.get<vk::PhysicalDeviceMemoryBudgetPropertiesEXT>();
+    return b.heapBudget[heap] > b.heapUsage[heap] ? b.heapBudget[heap] - b.heapUsage[heap] : 0;
+}
+
+DeviceInfo describe(const vk::raii::PhysicalDevice& pd, uint32_t index) {
+    DeviceInfo d;
+    d.index = index;
+    const auto props = pd.getProperties2<vk::PhysicalDeviceProperties2, vk::PhysicalDeviceSubgroupProperties,
+                                         vk::PhysicalDeviceDriverProperties, vk::PhysicalDeviceMaintenance3Properties>();
+    const auto& p = props.get<vk::PhysicalDeviceProperties2>().properties;
+    const auto& sg = props.get<vk::PhysicalDeviceSubgroupProperties>();
+    const auto& drv = props.get<vk::PhysicalDeviceDriverProperties>();
+    d.name = p.deviceName.data();
+    d.type = typeName(p.deviceType);
+    d.driver = std::string(drv.driverName.data()) + " " + drv.driverInfo.data();
+    d.apiVersion = p.apiVersion;
+    d.subgroupSize = sg.subgroupSize;
+    d.subgroupArithmetic = bool(sg.supportedOperations & vk::SubgroupFeatureFlagBits::eArithmetic);
+    d.subgroupShuffle = bool(sg.supportedOperations & vk::SubgroupFeatureFlagBits::eShuffle);
+    d.maxStorageBufferRange = p.limits.maxStorageBufferRange;
+    d.maxComputeSharedMemory = p.limits.maxComputeSharedMemorySize;
+    d.maxWorkgroupInvocations = p.limits.maxComputeWorkGroupInvocations;
+    d.minStorageBufferOffsetAlignment = uint32_t(p.limits.minStorageBufferOffsetAlignment);
+    d.maxAllocationSize = props.get<vk::PhysicalDeviceMaintenance3Properties>().maxMemoryAllocationSize;
+    describeFeatures(pd, d);
+
+    const auto mem = pd.getMemoryProperties();
+    const uint32_t heap = deviceLocalHeap(mem);
+    d.deviceLocalBytes = mem.memoryHeaps[heap].size;
+    d.budgetBytes = heapFree(pd, heap, d.memoryBudget);
     // Unified memory: some device-local type is also host-visible and the device is not discrete.
     if (p.deviceType != vk::PhysicalDeviceType::eDiscreteGpu) {
         for (uint32_t t = 0; t < mem.memoryTypeCount; ++t) {
@@ -116,7 +149,7 @@ DeviceInfo describe(const vk::raii::PhysicalDevice& pd, uint32_t index) {
 }
 
 vk::raii::Instance makeInstance(vk::raii::Context& context, bool validation) {
-    vk::ApplicationInfo app{"Lantern", 1, "Lantern", 1, VK_API_VERSION_1_2};
+    vk::ApplicationInfo app{"Lantern", 1, "Lantern", 1, std::max(usableApi(VK_API_VERSION_1_3), uint32_t(VK_API_VERSION_1_2))};
     std::vector<const char*> layers;
     if (validation) {
         for (const auto& l : context.enumerateInstanceLayerProperties()) {
@@ -189,22 +222,18 @@ std::optional<uint32_t> Context::Impl::memoryType(uint32_t bits, vk::MemoryPrope
     return std::nullopt;
 }
 
-Result<void> Context::Impl::runOnce(const std::function<void(vk::raii::CommandBuffer&)>& record) {
+uint64_t Context::Impl::freeDeviceBytes() const {
     try {
-        vk::raii::CommandBuffers cmds(device, {*commandPool, vk::CommandBufferLevel::ePrimary, 1});
-        vk::raii::CommandBuffer& cmd = cmds.front();
-        cmd.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
-        record(cmd);
-        cmd.end();
-        vk::raii::Fence fence(device, vk::FenceCreateInfo{});
-        vk::CommandBuffer raw = *cmd;
-        queue.submit(vk::SubmitInfo{{}, {}, raw}, *fence);
-        if (device.waitForFences(*fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
-            return fail(Errc::VulkanError, "waiting for a copy to finish failed");
+        if (info.memoryBudget) {
+            return heapFree(physical, deviceLocalHeap, true);
         }
-        return {};
-    } catch (const vk::SystemError& e) {
-        return std::unexpected(toError(e, "a buffer copy"));
+        // Without a budget the best guess is the heap minus what we hold ourselves.
+        const MemoryStats s = allocator ? allocator->stats() : MemoryStats{};
+        const uint64_t ours = s.blockBytes + s.dedicatedBytes;
+        const uint64_t heap = memory.memoryHeaps[deviceLocalHeap].size;
+        return heap > ours ? heap - ours : 0;
+    } catch (const vk::SystemError&) {
+        return 0;
     }
 }
 
@@ -240,6 +269,95 @@ Result<std::vector<DeviceInfo>> Context::enumerate() {
     }
 }
 
+namespace {
+
+// The queue family for compute; a compute-only family (async compute) when there is one.
+std::optional<uint32_t> computeFamily(const std::vector<vk::QueueFamilyProperties>& families) {
+    std::optional<uint32_t> family;
+    for (uint32_t i = 0; i < families.size(); ++i) {
+        if ((families[i].queueFlags & vk::QueueFlagBits::eCompute) &&
+            (!family || !(families[i].queueFlags & vk::QueueFlagBits::eGraphics))) {
+            family = i;
+        }
+    }
+    return family;
+}
+
+// One compute queue; every optional feature the shaders can use, enabled when the device has it.
+vk::raii::Device makeDevice(const vk::raii::PhysicalDevice& pd, const DeviceInfo& info, uint32_t family) {
+    vk::StructureChain<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceVulkan11Features,
+                       vk::PhysicalDeviceVulkan12Features, vk::PhysicalDeviceSubgroupSizeControlFeatures>
+        features;
+    auto& f11 = features.get<vk::PhysicalDeviceVulkan11Features>();
+    auto& f12 = features.get<vk::PhysicalDeviceVulkan12Features>();
+    f11.storageBuffer16BitAccess = info.storage16;
+    f12.storageBuffer8BitAccess = info.storage8;
+    f12.shaderFloat16 = info.fp16;
+    f12.shaderInt8 = info.int8;
+    features.get<vk::PhysicalDeviceSubgroupSizeControlFeatures>().subgroupSizeControl = info.subgroupSizeControl;
+    std::vector<const char*> extensions;
+    if (info.memoryBudget) {
+        extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    }
+    if (info.externalHostMemory) {
+        extensions.push_back(VK_EXT_EXTERNAL_MEMORY_HOST_EXTENSION_NAME);
+    }
+    if (!info.subgroupSizeControl) {
+        features.unlink<vk::PhysicalDeviceSubgroupSizeControlFeatures>();
+    } else if (usableApi(info.apiVersion) < VK_API_VERSION_1_3) {
+        extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+    }
+    const float priority = 1.f;
+    vk::DeviceQueueCreateInfo queueInfo{{}, family, 1, &priority};
+    vk::DeviceCreateInfo deviceInfo{{}, queueInfo, {}, extensions, nullptr, &features.get<vk::PhysicalDeviceFeatures2>()};
+    return vk::raii::Device(pd, deviceInfo);
+}
+
+// Reads the on-disk cache when its header (Vulkan's VkPipelineCacheHeaderVersionOne) names this very
+// device; the driver checks it again, this only lets us report whether a cache was used.
+std::vector<char> readPipelineCache(const std::string& path, const vk::PhysicalDeviceProperties& props) {
+    std::vector<char> data;
+    if (path.empty()) {
+        return data;
+    }
+    std::ifstream in(path, std::ios::binary);
+    data.assign(std::istreambuf_iterator<char>(in), {});
+    if (data.size() < 32) {
+        return {};
+    }
+    uint32_t words[4];
+    std::memcpy(words, data.data(), sizeof(words));
+    const bool ours = words[0] >= 32 && words[1] == uint32_t(vk::PipelineCacheHeaderVersion::eOne) &&
+                      words[2] == props.vendorID && words[3] == props.deviceID &&
+                      std::memcmp(data.data() + 16, props.pipelineCacheUUID.data(), VK_UUID_SIZE) == 0;
+    return ours ? data : std::vector<char>{};
+}
+
+std::string defaultCachePath(const vk::PhysicalDeviceProperties& props) {
+    const std::string dir = cacheDir();
+    if (dir.empty()) {
+        return {};
+    }
+    std::ostringstream name;
+    name << dir << "/pipelines-";
+    for (uint8_t b : props.pipelineCacheUUID) {
+        name << std::hex << (b >> 4) << (b & 15);
+    }
+    name << ".bin";
+    return name.str();
+}
+
+// Blocks of 64 MiB: few allocations for a model, little waste for small ones; never above the limit.
+uint64_t blockSizeFor(const DeviceInfo& info) {
+    uint64_t size = 64ull << 20;
+    if (info.maxAllocationSize) {
+        size = std::min(size, info.maxAllocationSize);
+    }
+    return std::min(size, std::max<uint64_t>(info.deviceLocalBytes / 8, 1ull << 20));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) {
     std::unique_ptr<Context> ctx(new Context());
     Impl& m = *ctx->m_impl;
@@ -256,69 +374,45 @@ Result<std::unique_ptr<Context>> Context::create(const ContextOptions& options) 
         }
         m.physical = std::move(physicals[*chosen]);
         m.info = infos[*chosen];
+        m.forceStaging = options.forceStaging;
+        if (m.forceStaging) {
+            m.info.unifiedMemory = false;
+        }
         m.memory = m.physical.getMemoryProperties();
+        m.deviceLocalHeap = deviceLocalHeap(m.memory);
         const auto props = m.physical.getProperties();
         m.timestampPeriodNs = props.limits.timestampPeriod;
 
         const auto families = m.physical.getQueueFamilyProperties();
-        std::optional<uint32_t> family;
-        for (uint32_t i = 0; i < families.size(); ++i) {
-            if (families[i].queueFlags & vk::QueueFlagBits::eCompute) {
-                // Prefer a compute queue without graphics (async compute) when there is one.
-                if (!family || !(families[i].queueFlags & vk::QueueFlagBits::eGraphics)) {
-                    family = i;
-                }
-            }
-        }
+        const auto family = computeFamily(families);
         if (!family) {
             return fail(Errc::NoDevice, m.info.name + " has no compute queue.");
         }
         m.queueFamily = *family;
-        m.timestamps = families[*family].timestampValidBits > 0;
-
-        // Features used when present; shaders fall back to 32-bit words otherwise.
-        vk::StructureChain<vk::PhysicalDeviceFeatures2, vk::PhysicalDeviceVulkan11Features,
-                           vk::PhysicalDeviceVulkan12Features>
-            features;
-        auto& f11 = features.get<vk::PhysicalDeviceVulkan11Features>();
-        auto& f12 = features.get<vk::PhysicalDeviceVulkan12Features>();
-        f11.storageBuffer16BitAccess = m.info.storage16;
-        f12.storageBuffer8BitAccess = m.info.storage8;
-        f12.shaderFloat16 = m.info.fp16;
-        f12.shaderInt8 = m.info.int8;
-        std::vector<const char*> extensions;
-        if (m.info.memoryBudget) {
-            extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
-        }
-        const float priority = 1.f;
-        vk::DeviceQueueCreateInfo queueInfo{{}, m.queueFamily, 1, &priority};
-        vk::DeviceCreateInfo deviceInfo{{}, queueInfo, {}, extensions, nullptr, &features.get<vk::PhysicalDeviceFeatures2>()};
-        m.device = vk::raii::Device(m.physical, deviceInfo);
+        m.timestamps = families[*family].timestampValidBits > 0 && props.limits.timestampPeriod > 0;
+        m.device = makeDevice(m.physical, m.info, m.queueFamily);
         m.queue = m.device.getQueue(m.queueFamily, 0);
 
-        // Pipeline cache from disk: the driver validates the header and ignores a foreign cache.
-        const auto uuid = m.physical.getProperties().pipelineCacheUUID;
-        std::ostringstream name;
-        name << "pipelines-";
-        for (uint8_t b : uuid) {
-            name << std::hex << (b >> 4) << (b & 15);
-        }
-        name << ".bin";
-        const std::string dir = options.pipelineCachePath.empty() ? cacheDir() : std::string();
-        m.pipelineCachePath = options.pipelineCachePath.empty() ? (dir.empty() ? "" : dir + "/" + name.str())
-                                                                : options.pipelineCachePath;
-        std::vector<char> cacheData;
-        if (!m.pipelineCachePath.empty()) {
-            std::ifstream in(m.pipelineCachePath, std::ios::binary);
-            cacheData.assign(std::istreambuf_iterator<char>(in), {});
-        }
+        m.pipelineCachePath = options.pipelineCachePath.empty() ? defaultCachePath(props) : options.pipelineCachePath;
+        const std::vector<char> cacheData = readPipelineCache(m.pipelineCachePath, props);
+        m.pipelineCacheLoaded = cacheData.size();
         m.pipelineCache = vk::raii::PipelineCache(m.device, {{}, cacheData.size(), cacheData.data()});
         m.commandPool = vk::raii::CommandPool(
             m.device, {vk::CommandPoolCreateFlagBits::eResetCommandBuffer, m.queueFamily});
+        m.allocator = std::make_unique<Allocator>(m.device, m.memory, blockSizeFor(m.info));
+        m.allocator->freeDeviceBytes = [&m] { return m.freeDeviceBytes(); };
     } catch (const vk::SystemError& e) {
         return std::unexpected(toError(e, "opening the Vulkan device"));
     }
     return ctx;
+}
+
+const std::string& Context::pipelineCachePath() const { return m_impl->pipelineCachePath; }
+uint64_t Context::pipelineCacheBytesLoaded() const { return m_impl->pipelineCacheLoaded; }
+MemoryStats Context::memoryStats() const {
+    MemoryStats s = m_impl->allocator->stats();
+    s.freeDeviceBytes = m_impl->freeDeviceBytes();
+    return s;
 }
 
 void Context::savePipelineCache() {
@@ -330,6 +424,7 @@ void Context::savePipelineCache() {
         const auto data = m.pipelineCache.getData();
         std::error_code ec;
         std::filesystem::create_directories(std::filesystem::path(m.pipelineCachePath).parent_path(), ec);
+        // Written aside and renamed: a crash mid-write never leaves a torn cache for the next start.
         const std::string tmp = m.pipelineCachePath + ".tmp";
         {
             std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -38,6 +38,19 @@ struct DeviceInfo {
     bool subgroupSizeControl = false;
     bool memoryBudget = false;
     bool externalHostMemory = false;
+    uint32_t minSubgroupSize = 0;    // with subgroup size control, the range a pipeline may ask for
+    uint32_t maxSubgroupSize = 0;
+    uint32_t apiVersion = 0;         // VK_MAKE_API_VERSION of the device
+};
+
+// What the runtime holds on the device, for tests, the CLI and out-of-memory messages.
+struct MemoryStats {
+    uint64_t blockCount = 0;       // large blocks that buffers are sub-allocated from
+    uint64_t blockBytes = 0;       // their total size
+    uint64_t dedicatedCount = 0;   // buffers too large for a block, each with its own allocation
+    uint64_t dedicatedBytes = 0;
+    uint64_t usedBytes = 0;        // bytes held by live buffers (incl. alignment padding)
+    uint64_t freeDeviceBytes = 0;  // device-local bytes still free (budget when known)
 };
 
 struct ContextOptions {
@@ -46,6 +59,9 @@ struct ContextOptions {
     std::string device;
     bool validation = false;         // enable VK_LAYER_KHRONOS_validation when installed
     std::string pipelineCachePath;   // empty = <XDG cache>/lantern/pipelines-<deviceUUID>.bin
+    // Treat the device as discrete: Memory::Device buffers are never mapped, uploads and downloads go
+    // through the staging ring. Lets unified-memory machines (lavapipe) test the discrete-GPU path.
+    bool forceStaging = false;
 };
 
 class Context;
@@ -122,6 +138,9 @@ public:
     size_t dispatchCount() const;
     // Barriers inserted so far (only where a later command touches what an earlier one wrote).
     size_t barrierCount() const;
+    size_t copyCount() const;
+    // Descriptor sets allocated for this recording (one per dispatch).
+    size_t descriptorSetCount() const;
     struct Impl;
 private:
     friend class Context;
@@ -144,6 +163,10 @@ public:
     Result<Recorder> record(bool profile = false);
     // Writes the pipeline cache to disk (also done in the destructor).
     void savePipelineCache();
+    const std::string& pipelineCachePath() const;
+    // Bytes of the on-disk pipeline cache handed to the driver at start (0: none, or not for this device).
+    uint64_t pipelineCacheBytesLoaded() const;
+    MemoryStats memoryStats() const;
     struct Impl;
     Impl& impl() const { return *m_impl; }
 private:

@@ -6,7 +6,14 @@ namespace lantern::gpu {
 
 Result<const Pipeline*> Context::pipeline(const PipelineDesc& desc) {
     Impl& m = *m_impl;
-    std::string key(desc.shader);
+    // 128 bytes is what every Vulkan device guarantees.
+    if (desc.pushConstantBytes > 128 || desc.pushConstantBytes % 4 != 0) {
+        return fail(Errc::InvalidArgument, std::string(desc.shader) + ": " + std::to_string(desc.pushConstantBytes) +
+                                               " push-constant bytes; at most 128 and a multiple of 4");
+    }
+    // The layout is part of the key: the same SPIR-V with another binding count is another pipeline.
+    std::string key = std::string(desc.shader) + '/' + std::to_string(desc.bindings) + '/' +
+                      std::to_string(desc.pushConstantBytes);
     for (uint32_t v : desc.specialization) {
         key += ':' + std::to_string(v);
     }
@@ -17,9 +24,6 @@ Result<const Pipeline*> Context::pipeline(const PipelineDesc& desc) {
     if (!shader) {
         return fail(Errc::ShaderMissing, "no shader variant '" + std::string(desc.shader) +
                                              "' was built into this copy of Lantern");
-    }
-    if (desc.pushConstantBytes > 128) {
-        return fail(Errc::InvalidArgument, std::string(desc.shader) + ": push constants larger than 128 bytes");
     }
     try {
         auto p = std::make_unique<Pipeline>();

@@ -17,25 +17,37 @@ struct Span {
 
 constexpr uint32_t kSetsPerPool = 256;
 constexpr uint32_t kMaxBindings = 8;
+// Two timestamps per dispatch: a forward pass of a large model stays below 4096 dispatches.
+constexpr uint32_t kMaxQueries = 8192;
 
 }  // namespace
 
 struct Recorder::Impl {
     Context::Impl* ctx = nullptr;
-    vk::raii::CommandBuffer cmd{nullptr};
-    std::vector<vk::raii::DescriptorPool> pools;
-    uint32_t setsInPool = kSetsPerPool;  // forces a pool on first use
-    vk::raii::QueryPool queries{nullptr};
-    uint32_t queryCapacity = 0;
-    vk::raii::Fence fence{nullptr};
+    std::unique_ptr<RecorderSlot> slot;  // back to the context when done, for the next record()
+    vk::raii::CommandBuffer& cmd;
+    size_t poolIndex = 0;                // pool in slot->pools that sets come from
+    uint32_t setsInPool = 0;
     std::vector<Span> written;  // written since the last barrier
     std::vector<Span> read;     // read since the last barrier
+    bool anyWrite = false;
     std::vector<std::string> labels;
     std::vector<Timing> timings;
     size_t dispatches = 0;
+    size_t copies = 0;
+    size_t sets = 0;
     size_t barriers = 0;
-    bool ended = false;
+    bool timed = false;
+    bool submitted = false;
+    bool inFlight = false;       // submitted and not known to be finished (device lost mid-wait)
     std::optional<Error> error;  // first error while recording, reported by submitAndWait
+
+    explicit Impl(Context::Impl& c, std::unique_ptr<RecorderSlot> s) : ctx(&c), slot(std::move(s)), cmd(slot->cmd) {}
+    ~Impl() {
+        if (slot && !inFlight) {
+            ctx->spareSlots.push_back(std::move(slot));
+        }
+    }
 
     Span span(const BufferRange& r) const {
         const uint64_t size = r.size ? r.size : r.buffer->size() - r.offset;
@@ -44,17 +56,19 @@ struct Recorder::Impl {
 
     // Inserts a barrier when a command touching these spans must wait for earlier ones.
     void order(std::span<const Span> reads, std::span<const Span> writes) {
+        auto overlapsAny = [](const std::vector<Span>& set, const Span& s) {
+            return std::any_of(set.begin(), set.end(), [&](const Span& x) { return x.overlaps(s); });
+        };
         bool hazard = false;
         for (const Span& s : reads) {
-            hazard |= std::any_of(written.begin(), written.end(), [&](const Span& w) { return w.overlaps(s); });
+            hazard = hazard || overlapsAny(written, s);  // read after write
         }
         for (const Span& s : writes) {
-            hazard |= std::any_of(written.begin(), written.end(), [&](const Span& w) { return w.overlaps(s); });
-            hazard |= std::any_of(read.begin(), read.end(), [&](const Span& r) { return r.overlaps(s); });
+            hazard = hazard || overlapsAny(written, s) || overlapsAny(read, s);  // write after write / read
         }
         if (hazard) {
-            // Orders earlier shader/transfer writes (and reads, for write-after-read) before the next
-            // command's reads and writes of the same bytes.
+            // Orders the earlier dispatches' and copies' writes before this command reads or overwrites
+            // the same bytes, and earlier reads before this command overwrites what they read.
             vk::MemoryBarrier barrier{vk::AccessFlagBits::eShaderWrite | vk::AccessFlagBits::eTransferWrite,
                                       vk::AccessFlagBits::eShaderRead | vk::AccessFlagBits::eShaderWrite |
                                           vk::AccessFlagBits::eTransferRead | vk::AccessFlagBits::eTransferWrite};
@@ -66,18 +80,23 @@ struct Recorder::Impl {
         }
         written.insert(written.end(), writes.begin(), writes.end());
         read.insert(read.end(), reads.begin(), reads.end());
+        anyWrite = anyWrite || !writes.empty();
     }
 
     vk::DescriptorSet allocateSet(const Pipeline& p) {
         if (setsInPool >= kSetsPerPool) {
-            vk::DescriptorPoolSize size{vk::DescriptorType::eStorageBuffer, kSetsPerPool * kMaxBindings};
-            pools.emplace_back(ctx->device, vk::DescriptorPoolCreateInfo{{}, kSetsPerPool, size});
+            ++poolIndex;
             setsInPool = 0;
         }
+        if (poolIndex == slot->pools.size()) {
+            vk::DescriptorPoolSize size{vk::DescriptorType::eStorageBuffer, kSetsPerPool * kMaxBindings};
+            slot->pools.emplace_back(ctx->device, vk::DescriptorPoolCreateInfo{{}, kSetsPerPool, size});
+        }
         ++setsInPool;
+        ++sets;
         vk::DescriptorSetLayout layout = *p.setLayout;
         vk::DescriptorSet set;
-        vk::DescriptorSetAllocateInfo info{*pools.back(), layout};
+        vk::DescriptorSetAllocateInfo info{*slot->pools[poolIndex], layout};
         const vk::Result r = (*ctx->device).allocateDescriptorSets(&info, &set, *ctx->device.getDispatcher());
         if (r != vk::Result::eSuccess) {
             throw vk::SystemError(vk::make_error_code(r), "vkAllocateDescriptorSets");
@@ -92,21 +111,46 @@ Recorder::Recorder(Recorder&&) noexcept = default;
 Recorder& Recorder::operator=(Recorder&&) noexcept = default;
 size_t Recorder::dispatchCount() const { return m_impl->dispatches; }
 size_t Recorder::barrierCount() const { return m_impl->barriers; }
+size_t Recorder::copyCount() const { return m_impl->copies; }
+size_t Recorder::descriptorSetCount() const { return m_impl->sets; }
 std::vector<Recorder::Timing> Recorder::timings() const { return m_impl->timings; }
+
+namespace {
+
+// A slot from an earlier recording (reset: command buffer, descriptor pools), else a new one.
+std::unique_ptr<RecorderSlot> takeSlot(Context::Impl& m) {
+    if (!m.spareSlots.empty()) {
+        auto slot = std::move(m.spareSlots.back());
+        m.spareSlots.pop_back();
+        slot->cmd.reset();
+        m.device.resetFences(*slot->fence);
+        for (auto& pool : slot->pools) {
+            pool.reset();
+        }
+        return slot;
+    }
+    auto slot = std::make_unique<RecorderSlot>();
+    vk::raii::CommandBuffers cmds(m.device, {*m.commandPool, vk::CommandBufferLevel::ePrimary, 1});
+    slot->cmd = std::move(cmds.front());
+    slot->fence = vk::raii::Fence(m.device, vk::FenceCreateInfo{});
+    return slot;
+}
+
+}  // namespace
 
 Result<Recorder> Context::record(bool profile) {
     Impl& m = *m_impl;
     try {
-        auto r = std::make_unique<Recorder::Impl>();
-        r->ctx = &m;
-        vk::raii::CommandBuffers cmds(m.device, {*m.commandPool, vk::CommandBufferLevel::ePrimary, 1});
-        r->cmd = std::move(cmds.front());
-        r->fence = vk::raii::Fence(m.device, vk::FenceCreateInfo{});
+        auto r = std::make_unique<Recorder::Impl>(m, takeSlot(m));
+        RecorderSlot& slot = *r->slot;
         r->cmd.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
         if (profile && m.timestamps) {
-            r->queryCapacity = 4096;
-            r->queries = vk::raii::QueryPool(m.device, {{}, vk::QueryType::eTimestamp, r->queryCapacity});
-            r->cmd.resetQueryPool(*r->queries, 0, r->queryCapacity);
+            if (!*slot.queries) {
+                slot.queryCapacity = kMaxQueries;
+                slot.queries = vk::raii::QueryPool(m.device, {{}, vk::QueryType::eTimestamp, slot.queryCapacity});
+            }
+            r->cmd.resetQueryPool(*slot.queries, 0, slot.queryCapacity);
+            r->timed = true;
         }
         return Recorder(std::move(r));
     } catch (const vk::SystemError& e) {
@@ -114,40 +158,59 @@ Result<Recorder> Context::record(bool profile) {
     }
 }
 
+namespace {
+
+// Checks one binding and resolves size 0 (to the end, clamped to the largest range a shader may see).
+Result<vk::DescriptorBufferInfo> resolve(const BufferRange& r, const DeviceInfo& info, std::string_view label) {
+    const uint64_t align = std::max<uint32_t>(info.minStorageBufferOffsetAlignment, 1);
+    if (!r.buffer || !r.buffer->valid()) {
+        return fail(Errc::InvalidArgument, std::string(label) + ": a binding has no buffer");
+    }
+    if (r.offset % align != 0 || r.offset >= r.buffer->size()) {
+        return fail(Errc::InvalidArgument, std::string(label) + ": binding offset " + std::to_string(r.offset) +
+                                               " is not a multiple of " + std::to_string(align) +
+                                               " or lies outside its buffer of " + std::to_string(r.buffer->size()) +
+                                               " bytes");
+    }
+    uint64_t size = r.size ? r.size : std::min(r.buffer->size() - r.offset, info.maxStorageBufferRange);
+    if (size > info.maxStorageBufferRange || size > r.buffer->size() - r.offset) {
+        return fail(Errc::InvalidArgument, std::string(label) + ": a binding of " + std::to_string(size) +
+                                               " bytes at " + std::to_string(r.offset) +
+                                               " ends past its buffer or exceeds maxStorageBufferRange (" +
+                                               std::to_string(info.maxStorageBufferRange) + ")");
+    }
+    return vk::DescriptorBufferInfo{*r.buffer->impl()->buffer, r.offset, size};
+}
+
+}  // namespace
+
 void Recorder::dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
                         std::span<const std::byte> pushConstants, uint32_t groupsX, uint32_t groupsY,
                         uint32_t groupsZ, std::string_view label) {
     Impl& m = *m_impl;
-    if (m.error || m.ended) {
+    if (m.error || m.submitted) {
+        return;
+    }
+    const std::string name = label.empty() ? pipeline.name : std::string(label);
+    if (bindings.size() != pipeline.bindings || pushConstants.size() != pipeline.pushConstantBytes) {
+        m.error = Error{Errc::InvalidArgument, name + ": " + pipeline.name + " takes " +
+                                                   std::to_string(pipeline.bindings) + " bindings and " +
+                                                   std::to_string(pipeline.pushConstantBytes) + " push-constant bytes, " +
+                                                   "got " + std::to_string(bindings.size()) + " and " +
+                                                   std::to_string(pushConstants.size())};
         return;
     }
     try {
-        const uint64_t maxRange = m.ctx->info.maxStorageBufferRange;
-        const uint64_t align = std::max<uint32_t>(m.ctx->info.minStorageBufferOffsetAlignment, 1);
-        if (bindings.size() != pipeline.bindings || pushConstants.size() != pipeline.pushConstantBytes) {
-            m.error = Error{Errc::InvalidArgument, std::string(label) + ": " + pipeline.name + " takes " +
-                                                       std::to_string(pipeline.bindings) + " bindings and " +
-                                                       std::to_string(pipeline.pushConstantBytes) + " push bytes"};
-            return;
-        }
         std::vector<Span> reads, writes;
         std::vector<vk::DescriptorBufferInfo> infos;
         for (const Binding& b : bindings) {
-            const BufferRange& r = b.range;
-            if (!r.buffer || !r.buffer->valid() || r.offset % align != 0 || r.offset >= r.buffer->size()) {
-                m.error = Error{Errc::InvalidArgument, std::string(label) + ": a binding is missing, misaligned (offset " +
-                                                           std::to_string(r.offset) + ") or out of its buffer"};
+            auto info = resolve(b.range, m.ctx->info, name);
+            if (!info) {
+                m.error = info.error();
                 return;
             }
-            uint64_t size = r.size ? r.size : r.buffer->size() - r.offset;
-            size = std::min(size, maxRange);
-            if (r.offset + size > r.buffer->size()) {
-                m.error = Error{Errc::InvalidArgument, std::string(label) + ": a binding ends past its buffer"};
-                return;
-            }
-            infos.push_back({*r.buffer->impl()->buffer, r.offset, size});
-            const Span s{*r.buffer->impl()->buffer, r.offset, r.offset + size};
-            (b.written ? writes : reads).push_back(s);
+            infos.push_back(*info);
+            (b.written ? writes : reads).push_back({info->buffer, info->offset, info->offset + info->range});
         }
         m.order(reads, writes);
         const vk::DescriptorSet set = m.allocateSet(pipeline);
@@ -161,67 +224,101 @@ void Recorder::dispatch(const Pipeline& pipeline, std::initializer_list<Binding>
         if (!pushConstants.empty()) {
             m.cmd.pushConstants<std::byte>(*pipeline.layout, vk::ShaderStageFlagBits::eCompute, 0, pushConstants);
         }
-        const bool timed = *m.queries && 2 * m.labels.size() + 2 <= m.queryCapacity;
+        const RecorderSlot& slot = *m.slot;
+        const bool timed = m.timed && 2 * m.labels.size() + 2 <= slot.queryCapacity;
         if (timed) {
-            m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *m.queries, uint32_t(2 * m.labels.size()));
+            m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *slot.queries, uint32_t(2 * m.labels.size()));
         }
         m.cmd.dispatch(groupsX, groupsY, groupsZ);
         if (timed) {
-            m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *m.queries,
+            m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *slot.queries,
                                  uint32_t(2 * m.labels.size() + 1));
-            m.labels.emplace_back(label.empty() ? pipeline.name : std::string(label));
+            m.labels.push_back(name);
         }
         ++m.dispatches;
     } catch (const vk::SystemError& e) {
-        m.error = toError(e, "recording " + std::string(label));
+        m.error = toError(e, "recording " + name);
     }
 }
 
 void Recorder::copy(BufferRange src, BufferRange dst) {
     Impl& m = *m_impl;
-    if (m.error || m.ended) {
+    if (m.error || m.submitted) {
+        return;
+    }
+    if (!src.buffer || !dst.buffer || !src.buffer->valid() || !dst.buffer->valid()) {
+        m.error = Error{Errc::InvalidArgument, "copy: a buffer is missing"};
         return;
     }
     const uint64_t size = src.size ? src.size : src.buffer->size() - src.offset;
-    if (src.offset + size > src.buffer->size() || dst.offset + size > dst.buffer->size()) {
-        m.error = Error{Errc::InvalidArgument, "copy of " + std::to_string(size) + " bytes out of bounds"};
+    if (src.offset > src.buffer->size() || size > src.buffer->size() - src.offset ||
+        dst.offset > dst.buffer->size() || size > dst.buffer->size() - dst.offset) {
+        m.error = Error{Errc::InvalidArgument, "copy of " + std::to_string(size) + " bytes from offset " +
+                                                   std::to_string(src.offset) + " to offset " +
+                                                   std::to_string(dst.offset) + " is out of bounds"};
         return;
     }
     const Span s = m.span(BufferRange(*src.buffer, src.offset, size));
     const Span d = m.span(BufferRange(*dst.buffer, dst.offset, size));
-    m.order(std::span<const Span>(&s, 1), std::span<const Span>(&d, 1));
-    m.cmd.copyBuffer(*src.buffer->impl()->buffer, *dst.buffer->impl()->buffer,
-                     vk::BufferCopy{src.offset, dst.offset, size});
+    try {
+        m.order(std::span<const Span>(&s, 1), std::span<const Span>(&d, 1));
+        m.cmd.copyBuffer(*src.buffer->impl()->buffer, *dst.buffer->impl()->buffer,
+                         vk::BufferCopy{src.offset, dst.offset, size});
+        ++m.copies;
+    } catch (const vk::SystemError& e) {
+        m.error = toError(e, "recording a copy");
+    }
 }
+
+namespace {
+
+// GPU time of each timed dispatch, from the pairs of timestamps around it.
+std::vector<Recorder::Timing> readTimings(Context::Impl& ctx, const RecorderSlot& slot,
+                                          const std::vector<std::string>& labels) {
+    std::vector<Recorder::Timing> out;
+    std::vector<uint64_t> ticks(2 * labels.size());
+    const vk::Result r = (*ctx.device).getQueryPoolResults(
+        *slot.queries, 0, uint32_t(ticks.size()), ticks.size() * sizeof(uint64_t), ticks.data(), sizeof(uint64_t),
+        vk::QueryResultFlagBits::e64 | vk::QueryResultFlagBits::eWait, *ctx.device.getDispatcher());
+    if (r != vk::Result::eSuccess) {
+        return out;
+    }
+    for (size_t i = 0; i < labels.size(); ++i) {
+        const uint64_t dt = ticks[2 * i + 1] >= ticks[2 * i] ? ticks[2 * i + 1] - ticks[2 * i] : 0;
+        out.push_back({labels[i], double(dt) * double(ctx.timestampPeriodNs) / 1000.0});
+    }
+    return out;
+}
+
+}  // namespace
 
 Result<void> Recorder::submitAndWait() {
     Impl& m = *m_impl;
     if (m.error) {
         return std::unexpected(*m.error);
     }
-    if (m.ended) {
-        return fail(Errc::InvalidArgument, "a recorder can be submitted once");
+    if (m.submitted) {
+        return fail(Errc::InvalidArgument, "a recorder can be submitted once; call Context::record() again");
     }
+    m.submitted = true;
     try {
+        if (m.anyWrite) {
+            // Makes everything the GPU wrote visible to the CPU, which reads mapped buffers after the fence.
+            vk::MemoryBarrier toHost{vk::AccessFlagBits::eShaderWrite | vk::AccessFlagBits::eTransferWrite,
+                                     vk::AccessFlagBits::eHostRead};
+            m.cmd.pipelineBarrier(vk::PipelineStageFlagBits::eComputeShader | vk::PipelineStageFlagBits::eTransfer,
+                                  vk::PipelineStageFlagBits::eHost, {}, toHost, {}, {});
+        }
         m.cmd.end();
-        m.ended = true;
         vk::CommandBuffer raw = *m.cmd;
-        m.ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *m.fence);
-        if (m.ctx->device.waitForFences(*m.fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
+        m.inFlight = true;
+        m.ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *m.slot->fence);
+        if (m.ctx->device.waitForFences(*m.slot->fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
             return fail(Errc::VulkanError, "waiting for the GPU failed");
         }
-        if (*m.queries && !m.labels.empty()) {
-            std::vector<uint64_t> ticks(2 * m.labels.size());
-            const vk::Result r = (*m.ctx->device).getQueryPoolResults(
-                *m.queries, 0, uint32_t(ticks.size()), ticks.size() * sizeof(uint64_t), ticks.data(),
-                sizeof(uint64_t), vk::QueryResultFlagBits::e64 | vk::QueryResultFlagBits::eWait,
-                *m.ctx->device.getDispatcher());
-            if (r == vk::Result::eSuccess) {
-                for (size_t i = 0; i < m.labels.size(); ++i) {
-                    const double ns = double(ticks[2 * i + 1] - ticks[2 * i]) * double(m.ctx->timestampPeriodNs);
-                    m.timings.push_back({m.labels[i], ns / 1000.0});
-                }
-            }
+        m.inFlight = false;
+        if (m.timed && !m.labels.empty()) {
+            m.timings = readTimings(*m.ctx, *m.slot, m.labels);
         }
         return {};
     } catch (const vk::SystemError& e) {

@@ -1,189 +1,121 @@
-// The Vulkan runtime on whatever device exists (lavapipe in CI): a real compute shader, buffers,
-// barriers, pipeline cache, device choice and errors.
+// The Vulkan context on whatever device exists (lavapipe in CI): device facts, device choice by options
+// and by LANTERN_DEVICE, pipelines and the on-disk pipeline cache.
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <random>
+#include <fstream>
 
-#include "inference/vulkan/gpu.h"
-#include "tests/support/testenv.h"
+#include "tests/inference/vulkan/gputest.h"
 
 using namespace lantern;
 
 namespace {
 
-struct AddPush {
-    uint32_t n;
-};
-static_assert(sizeof(AddPush) == 4);
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
 
-std::span<const std::byte> bytes(const std::vector<float>& v) { return std::as_bytes(std::span(v)); }
+// Sets an environment variable for one scope.
+struct ScopedEnv {
+    QByteArray name, old;
+    bool had;
+    ScopedEnv(const char* n, const QByteArray& value) : name(n), old(qgetenv(n)), had(qEnvironmentVariableIsSet(n)) {
+        qputenv(n, value);
+    }
+    ~ScopedEnv() { had ? (void)qputenv(name.constData(), old) : (void)qunsetenv(name.constData()); }
+};
 
 }  // namespace
 
 class ContextTest : public QObject {
     Q_OBJECT
     std::unique_ptr<gpu::Context> m_ctx;
-
-    const gpu::Pipeline* addPipeline() {
-        auto p = m_ctx->pipeline({"add_f32", 3, sizeof(AddPush), {64}});
-        if (!p) {
-            qFatal("add_f32: %s", p.error().detail.c_str());
-        }
-        return *p;
-    }
+    std::vector<gpu::DeviceInfo> m_devices;
 
 private slots:
     void initTestCase() {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            test::skipAll("no Vulkan device on this machine (not even lavapipe)");
-        }
-        auto ctx = gpu::Context::create();
-        QVERIFY2(ctx.has_value(), ctx ? "" : ctx.error().detail.c_str());
-        m_ctx = std::move(*ctx);
-        QVERIFY(!m_ctx->info().name.empty());
-        QVERIFY(m_ctx->info().maxStorageBufferRange > 0);
-        QVERIFY(m_ctx->info().subgroupSize > 0);
+        qunsetenv("LANTERN_DEVICE");
+        m_ctx = test::requireGpu();
+        m_devices = *gpu::Context::enumerate();
     }
 
-    // add_f32 over a length that is no multiple of the workgroup size, against CPU sums.
-    void addMatchesCpu() {
-        const uint32_t n = 1000003;
-        std::vector<float> a(n), b(n);
-        std::mt19937 rng(7);
-        std::uniform_real_distribution<float> d(-100.f, 100.f);
-        for (uint32_t i = 0; i < n; ++i) {
-            a[i] = d(rng);
-            b[i] = d(rng);
+    // The limits the runtime relies on are filled in and consistent with each other.
+    void deviceFacts() {
+        const gpu::DeviceInfo& d = m_ctx->info();
+        QVERIFY(!d.name.empty());
+        QVERIFY(!d.driver.empty());
+        QVERIFY(d.maxStorageBufferRange >= (1u << 27) - 1);  // Vulkan's minimum is 2^27
+        QVERIFY(d.subgroupSize > 0);
+        QVERIFY(d.minSubgroupSize <= d.subgroupSize && d.subgroupSize <= d.maxSubgroupSize);
+        QVERIFY(d.deviceLocalBytes > 0);
+        QVERIFY(d.budgetBytes <= d.deviceLocalBytes);
+        QVERIFY(d.maxAllocationSize >= d.maxStorageBufferRange);
+        QVERIFY(d.minStorageBufferOffsetAlignment > 0);
+        QVERIFY(d.apiVersion >= ((1u << 22) | (2u << 12)));  // Vulkan 1.2
+        for (size_t i = 0; i < m_devices.size(); ++i) {
+            QCOMPARE(m_devices[i].index, uint32_t(i));
         }
-        auto ba = m_ctx->createBuffer(n * 4), bb = m_ctx->createBuffer(n * 4), bo = m_ctx->createBuffer(n * 4);
-        QVERIFY(ba && bb && bo);
-        QVERIFY(ba->upload(bytes(a)));
-        QVERIFY(bb->upload(bytes(b)));
-        auto rec = m_ctx->record();
-        QVERIFY(rec);
-        rec->dispatch(*addPipeline(), {{*ba}, {*bb}, {*bo, true}}, AddPush{n}, (n + 63) / 64, 1, 1, "add");
-        auto r = rec->submitAndWait();
-        QVERIFY2(r.has_value(), r ? "" : r.error().detail.c_str());
-        std::vector<float> out(n);
-        QVERIFY(bo->download(std::as_writable_bytes(std::span(out))));
-        for (uint32_t i = 0; i < n; ++i) {
-            if (out[i] != a[i] + b[i]) {
-                QFAIL(qPrintable(QString("element %1: %2 != %3").arg(i).arg(out[i]).arg(a[i] + b[i])));
+    }
+
+    void choiceByOptionName() {
+        const std::string name = m_ctx->info().name;
+        // Case-insensitive substring.
+        std::string part = name.substr(0, std::min<size_t>(name.size(), 5));
+        std::transform(part.begin(), part.end(), part.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+        auto same = gpu::Context::create({.device = part});
+        QVERIFY2(same.has_value(), same ? "" : same.error().detail.c_str());
+        QVERIFY(lower((*same)->info().name).find(lower(part)) != std::string::npos);
+        auto byIndex = gpu::Context::create({.device = std::to_string(m_ctx->info().index)});
+        QVERIFY(byIndex);
+        QCOMPARE((*byIndex)->info().index, m_ctx->info().index);
+    }
+
+    void choiceByEnvironment() {
+        const std::string name = m_ctx->info().name;
+        {
+            ScopedEnv env("LANTERN_DEVICE", QByteArray::fromStdString(lower(name.substr(0, 4))));
+            auto ctx = gpu::Context::create();
+            QVERIFY2(ctx.has_value(), ctx ? "" : ctx.error().detail.c_str());
+            QVERIFY(lower((*ctx)->info().name).starts_with(lower(name.substr(0, 4))));
+        }
+        {
+            ScopedEnv env("LANTERN_DEVICE", "no-such-gpu-xyz");
+            auto none = gpu::Context::create();
+            QVERIFY(!none);
+            QCOMPARE(none.error().code, Errc::NoDevice);
+            QVERIFY(none.error().detail.find("no-such-gpu-xyz") != std::string::npos);
+            for (const gpu::DeviceInfo& d : m_devices) {
+                QVERIFY2(none.error().detail.find(d.name) != std::string::npos, none.error().detail.c_str());
             }
         }
-    }
-
-    void uploadDownloadAtOffsets() {
-        auto buf = m_ctx->createBuffer(4099, gpu::Memory::HostVisible);
-        QVERIFY(buf);
-        std::vector<std::byte> data(1001);
-        for (size_t i = 0; i < data.size(); ++i) {
-            data[i] = std::byte(i * 31 + 5);
-        }
-        QVERIFY(buf->upload(data, 3));
-        std::vector<std::byte> back(1001);
-        QVERIFY(buf->download(back, 3));
-        QCOMPARE(back, data);
-        auto bad = buf->upload(data, 4000);
-        QVERIFY(!bad);
-        QCOMPARE(bad.error().code, Errc::InvalidArgument);
-    }
-
-    // A chain a -> t1 -> t2 needs a barrier before each dependent step; independent adds need none.
-    void barriersOnlyWhereNeeded() {
-        const uint32_t n = 1000;
-        std::vector<float> ones(n, 1.f);
-        auto a = m_ctx->createBuffer(n * 4), t1 = m_ctx->createBuffer(n * 4), t2 = m_ctx->createBuffer(n * 4),
-             u = m_ctx->createBuffer(n * 4);
-        QVERIFY(a && t1 && t2 && u);
-        QVERIFY(a->upload(bytes(ones)));
         {
-            auto rec = m_ctx->record();
-            QVERIFY(rec);
-            rec->dispatch(*addPipeline(), {{*a}, {*a}, {*t1, true}}, AddPush{n}, (n + 63) / 64);   // t1 = 2
-            rec->dispatch(*addPipeline(), {{*t1}, {*a}, {*t2, true}}, AddPush{n}, (n + 63) / 64);  // t2 = 3
-            rec->dispatch(*addPipeline(), {{*t2}, {*t1}, {*u, true}}, AddPush{n}, (n + 63) / 64);  // u = 5
-            QCOMPARE(rec->barrierCount(), size_t(2));
-            QVERIFY(rec->submitAndWait());
-            std::vector<float> out(n);
-            QVERIFY(u->download(std::as_writable_bytes(std::span(out))));
-            QCOMPARE(out.front(), 5.f);
-            QCOMPARE(out.back(), 5.f);
+            // An index past the list is no match either.
+            ScopedEnv env("LANTERN_DEVICE", QByteArray::number(qulonglong(m_devices.size())));
+            QVERIFY(!gpu::Context::create());
         }
-        {
-            auto rec = m_ctx->record();
-            QVERIFY(rec);
-            rec->dispatch(*addPipeline(), {{*a}, {*a}, {*t1, true}}, AddPush{n}, (n + 63) / 64);
-            rec->dispatch(*addPipeline(), {{*a}, {*a}, {*t2, true}}, AddPush{n}, (n + 63) / 64);
-            QCOMPARE(rec->barrierCount(), size_t(0));
-            QVERIFY(rec->submitAndWait());
-        }
-    }
-
-    void largeBufferBoundInRanges() {
-        const uint64_t range = m_ctx->info().maxStorageBufferRange;
-        if (range >= (1ull << 31)) {
-            QSKIP("this device binds 2 GiB and more in one range; the split is exercised on lavapipe");
-        }
-        // Two ranges: [0, range) and [range, range + 1 MiB), each written by add_f32 from a small input.
-        const uint64_t total = range + (1u << 20);
-        auto big = m_ctx->createBuffer(total);
-        QVERIFY2(big.has_value(), big ? "" : big.error().detail.c_str());
-        const uint32_t n = 4096;
-        std::vector<float> x(n), y(n);
-        for (uint32_t i = 0; i < n; ++i) {
-            x[i] = float(i);
-            y[i] = 0.5f;
-        }
-        auto bx = m_ctx->createBuffer(n * 4), by = m_ctx->createBuffer(n * 4);
-        QVERIFY(bx && by && bx->upload(bytes(x)) && by->upload(bytes(y)));
-        auto rec = m_ctx->record();
-        QVERIFY(rec);
-        rec->dispatch(*addPipeline(), {{*bx}, {*by}, {gpu::BufferRange(*big, 0, range), true}}, AddPush{n}, n / 64);
-        rec->dispatch(*addPipeline(), {{*bx}, {*bx}, {gpu::BufferRange(*big, range, 1u << 20), true}}, AddPush{n},
-                      n / 64);
-        QVERIFY(rec->submitAndWait());
-        std::vector<float> lo(n), hi(n);
-        QVERIFY(big->download(std::as_writable_bytes(std::span(lo)), 0));
-        QVERIFY(big->download(std::as_writable_bytes(std::span(hi)), range));
-        QCOMPARE(lo[17], 17.5f);
-        QCOMPARE(hi[17], 34.f);
-        QCOMPARE(hi[n - 1], float(2 * (n - 1)));
     }
 
     void missingShaderIsAnError() {
-        auto p = m_ctx->pipeline({"no_such_shader", 1, 0, {}});
+        auto p = m_ctx->pipeline({"no_such_shader_f32", 1, 0, {}});
         QVERIFY(!p);
         QCOMPARE(p.error().code, Errc::ShaderMissing);
-        QVERIFY(p.error().detail.find("no_such_shader") != std::string::npos);
+        QVERIFY(p.error().detail.find("no_such_shader_f32") != std::string::npos);
     }
 
-    void timestampsWhenProfiling() {
-        const uint32_t n = 1 << 16;
-        auto a = m_ctx->createBuffer(n * 4);
-        QVERIFY(a);
-        auto rec = m_ctx->record(true);
-        QVERIFY(rec);
-        rec->dispatch(*addPipeline(), {{*a}, {*a}, {*a, true}}, AddPush{n}, n / 64, 1, 1, "add L0");
-        QVERIFY(rec->submitAndWait());
-        const auto t = rec->timings();
-        QCOMPARE(t.size(), size_t(1));
-        QCOMPARE(QString::fromStdString(t[0].label), QString("add L0"));
-        QVERIFY(t[0].microseconds >= 0.0);
-    }
-
-    void deviceChoiceByName() {
-        const std::string name = m_ctx->info().name;
-        auto same = gpu::Context::create({.device = name.substr(0, 4)});
-        QVERIFY2(same.has_value(), same ? "" : same.error().detail.c_str());
-        QCOMPARE((*same)->info().name, name);
-        auto none = gpu::Context::create({.device = "no-such-gpu-xyz"});
-        QVERIFY(!none);
-        QCOMPARE(none.error().code, Errc::NoDevice);
-        QVERIFY(none.error().detail.find(name) != std::string::npos);  // lists what exists
+    // One pipeline per (variant, specialization); asking again returns the same object.
+    void pipelinesCachedBySpecialization() {
+        auto a = m_ctx->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}});
+        auto b = m_ctx->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}});
+        auto c = m_ctx->pipeline({"add_f32", 3, sizeof(test::AddPush), {128}});
+        QVERIFY(a && b && c);
+        QCOMPARE(*a, *b);
+        QVERIFY(*a != *c);
+        auto tooBig = m_ctx->pipeline({"add_f32", 3, 256, {64}});
+        QVERIFY(!tooBig);
+        QCOMPARE(tooBig.error().code, Errc::InvalidArgument);
     }
 
     void pipelineCacheWrittenAndReused() {
@@ -192,13 +124,48 @@ private slots:
         {
             auto ctx = gpu::Context::create({.pipelineCachePath = path});
             QVERIFY(ctx);
-            QVERIFY((*ctx)->pipeline({"add_f32", 3, sizeof(AddPush), {64}}));
+            QCOMPARE((*ctx)->pipelineCacheBytesLoaded(), uint64_t(0));
+            QVERIFY((*ctx)->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}}));
         }
         QVERIFY(std::filesystem::exists(path));
-        QVERIFY(std::filesystem::file_size(path) > 0);
+        const uint64_t written = std::filesystem::file_size(path);
+        QVERIFY(written >= 32);  // at least Vulkan's cache header
         auto again = gpu::Context::create({.pipelineCachePath = path});
         QVERIFY(again);
-        QVERIFY((*again)->pipeline({"add_f32", 3, sizeof(AddPush), {64}}));
+        QCOMPARE((*again)->pipelineCacheBytesLoaded(), written);
+        QVERIFY((*again)->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}}));
+    }
+
+    // A cache from another device (here: a damaged header) is ignored, not fed to the driver.
+    void foreignPipelineCacheIgnored() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("cache.bin").toStdString();
+        {
+            std::ofstream out(path, std::ios::binary);
+            std::vector<char> junk(256, 'x');
+            out.write(junk.data(), std::streamsize(junk.size()));
+        }
+        auto ctx = gpu::Context::create({.pipelineCachePath = path});
+        QVERIFY(ctx);
+        QCOMPARE((*ctx)->pipelineCacheBytesLoaded(), uint64_t(0));
+        QVERIFY((*ctx)->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}}));
+    }
+
+    // Default location: <XDG_CACHE_HOME>/lantern/pipelines-<uuid hex>.bin, written by the destructor.
+    void pipelineCacheDefaultPath() {
+        QTemporaryDir dir;
+        ScopedEnv env("XDG_CACHE_HOME", dir.path().toUtf8());
+        std::string path;
+        {
+            auto ctx = gpu::Context::create();
+            QVERIFY(ctx);
+            path = (*ctx)->pipelineCachePath();
+            QVERIFY2(path.starts_with(dir.path().toStdString() + "/lantern/pipelines-"), path.c_str());
+            QVERIFY(path.ends_with(".bin"));
+            QCOMPARE(path.size(), dir.path().toStdString().size() + std::string("/lantern/pipelines-.bin").size() + 32);
+            QVERIFY((*ctx)->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}}));
+        }
+        QVERIFY(std::filesystem::exists(path));
     }
 };
 
