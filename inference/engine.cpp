@@ -63,6 +63,41 @@ ModelInfo describe(const gguf::File& file) {
 
 class GpuModel;
 
+std::string_view trimmed(std::string_view s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string_view::npos) {
+        return {};
+    }
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+// Tokens of a rendered prompt in which special tokens count only in the template's own text: each
+// message's content is found in the rendering (in order) and encoded as plain text, so a user who types
+// "<end_of_turn>" or "<|im_end|>" cannot end a turn or forge one.
+std::vector<int32_t> encodePrompt(const text::Tokenizer& tok, std::string_view rendered,
+                                  const std::vector<ChatMessage>& messages, bool raw) {
+    if (raw) {
+        return tok.encode(rendered, false, false);
+    }
+    std::vector<text::Tokenizer::Segment> segments;
+    size_t from = 0;
+    for (const ChatMessage& m : messages) {
+        const std::string_view content = trimmed(m.content);
+        if (content.empty()) {
+            continue;
+        }
+        const size_t at = rendered.find(content, from);
+        if (at == std::string_view::npos) {
+            continue;  // the template rewrote this message; its text is encoded with the template's
+        }
+        segments.push_back({rendered.substr(from, at - from), true});
+        segments.push_back({rendered.substr(at, content.size()), false});
+        from = at + content.size();
+    }
+    segments.push_back({rendered.substr(from), true});
+    return tok.encode(segments, false);
+}
+
 class GpuSession final : public Session {
 public:
     GpuSession(GpuModel& model, models::KvCache kv) : m_model(model), m_kv(std::move(kv)) {}
@@ -120,7 +155,7 @@ Result<std::vector<int32_t>> GpuSession::fit(std::span<const ChatMessage> messag
         if (!rendered) {
             return std::unexpected(rendered.error());
         }
-        std::vector<int32_t> tokens = m_model.m_tokenizer->encode(*rendered, true, false);
+        std::vector<int32_t> tokens = encodePrompt(*m_model.m_tokenizer, *rendered, kept, options.rawPrompt);
         const text::Vocab& vocab = m_model.m_tokenizer->vocab();
         if (vocab.addBos && vocab.bos >= 0 && (tokens.empty() || tokens.front() != vocab.bos)) {
             tokens.insert(tokens.begin(), vocab.bos);
@@ -139,7 +174,13 @@ Result<std::vector<int32_t>> GpuSession::fit(std::span<const ChatMessage> messag
                                     tokens.size(), context, reserve));
         }
         dropped.push_back(*victim);
-        keep.erase(victim);
+        victim = keep.erase(victim);
+        // Drop whole exchanges: a conversation must not continue with an orphaned answer (templates such
+        // as Gemma's require user/assistant alternation).
+        while (victim != keep.end() && messages[*victim].role == "assistant" && *victim + 1 != messages.size()) {
+            dropped.push_back(*victim);
+            victim = keep.erase(victim);
+        }
     }
 }
 
@@ -159,7 +200,8 @@ Result<uint32_t> GpuSession::countTokens(std::span<const ChatMessage> messages, 
     if (!rendered) {
         return std::unexpected(rendered.error());
     }
-    return uint32_t(m_model.m_tokenizer->encode(*rendered, true, false).size());
+    const std::vector<ChatMessage> all(messages.begin(), messages.end());
+    return uint32_t(encodePrompt(*m_model.m_tokenizer, *rendered, all, options.rawPrompt).size());
 }
 
 Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages, const GenerateOptions& options,

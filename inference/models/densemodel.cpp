@@ -78,9 +78,15 @@ private:
     std::string fileName() const { return m_file.path().filename().string(); }
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
-        auto buf = m_ctx.createBuffer(t.bytes);
+        // Shaders read whole 32-bit words and some block decoders read up to 2 bytes past a block:
+        // round up to a word and keep a word of slack, zeroed.
+        auto buf = m_ctx.createBuffer((t.bytes + 3) / 4 * 4 + 4);
         if (!buf) {
             return std::unexpected(buf.error());
+        }
+        const std::vector<std::byte> zeros(buf->size() - t.bytes);
+        if (auto r = buf->upload(zeros, t.bytes); !r) {
+            return std::unexpected(r.error());
         }
         if (auto r = buf->upload(t.data); !r) {
             return std::unexpected(r.error());

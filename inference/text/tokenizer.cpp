@@ -165,32 +165,42 @@ std::vector<Tokenizer::Fragment> Tokenizer::partition(std::string_view text, boo
 }
 
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial, bool addSpecial) const {
+    const Segment one{text, parseSpecial};
+    return encode(std::span<const Segment>(&one, 1), addSpecial);
+}
+
+std::vector<int32_t> Tokenizer::encode(std::span<const Segment> segments, bool addSpecial) const {
     const Vocab& v = *m_vocab;
     std::vector<int32_t> out;
     if (addSpecial && v.addBos && v.bos >= 0) {
         out.push_back(v.bos);
     }
     bool prevSpecial = true;  // SPM: a space prefix goes before the first text and after each special token
-    for (const Fragment& f : text.empty() ? std::vector<Fragment>{} : partition(text, parseSpecial)) {
-        if (f.token >= 0) {
-            out.push_back(f.token);
-            prevSpecial = true;
+    for (const Segment& segment : segments) {
+        if (segment.text.empty()) {
             continue;
         }
-        if (v.model == VocabModel::Spm) {
-            std::string prefixed = (v.addSpacePrefix && prevSpecial) ? " " : "";
-            prefixed.append(f.text);
-            encodeSpm(replaceAll(prefixed, " ", kSpmSpace), out);
-        } else {
-            for (std::string_view word : m_pre->split(f.text)) {
-                std::string encoded;
-                for (char c : word) {
-                    encoded += byteToUnicode(static_cast<uint8_t>(c));
-                }
-                encodeBpeWord(encoded, out);
+        for (const Fragment& f : partition(segment.text, segment.parseSpecial)) {
+            if (f.token >= 0) {
+                out.push_back(f.token);
+                prevSpecial = true;
+                continue;
             }
+            if (v.model == VocabModel::Spm) {
+                std::string prefixed = (v.addSpacePrefix && prevSpecial) ? " " : "";
+                prefixed.append(f.text);
+                encodeSpm(replaceAll(prefixed, " ", kSpmSpace), out);
+            } else {
+                for (std::string_view word : m_pre->split(f.text)) {
+                    std::string encoded;
+                    for (char c : word) {
+                        encoded += byteToUnicode(static_cast<uint8_t>(c));
+                    }
+                    encodeBpeWord(encoded, out);
+                }
+            }
+            prevSpecial = false;
         }
-        prevSpecial = false;
     }
     if (addSpecial && v.addEos && v.eos >= 0) {
         out.push_back(v.eos);

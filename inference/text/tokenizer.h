@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +29,13 @@ public:
 
     // addSpecial adds BOS/EOS as the vocabulary asks (add_bos_token/add_eos_token).
     std::vector<int32_t> encode(std::string_view text, bool parseSpecial, bool addSpecial = false) const;
+    // A text made of pieces, each with its own parseSpecial: a rendered chat template is encoded with
+    // special tokens recognised in the template's own text but not inside the users' messages.
+    struct Segment {
+        std::string_view text;
+        bool parseSpecial = false;
+    };
+    std::vector<int32_t> encode(std::span<const Segment> segments, bool addSpecial = false) const;
 
     // The bytes a token stands for (control tokens give their text only when withSpecial is set).
     // A byte token or a byte-level BPE token may be an incomplete UTF-8 sequence.
