@@ -12,35 +12,15 @@
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
 #include "inference/vulkan/gpu.h"
+#include "tests/support/golden.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
 
 namespace {
 
-struct Golden {
-    std::vector<int32_t> prompt, greedy;
-    std::vector<float> logits, margins;
-};
-
-Golden readGolden(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    uint32_t head[4] = {};
-    in.read(reinterpret_cast<char*>(head), sizeof head);
-    if (!in || head[0] != 0x444C474Cu) {
-        qFatal("cannot read golden file %s", path.string().c_str());
-    }
-    Golden g;
-    g.prompt.resize(head[1]);
-    g.logits.resize(head[2]);
-    g.greedy.resize(head[3]);
-    g.margins.resize(head[3]);
-    in.read(reinterpret_cast<char*>(g.prompt.data()), std::streamsize(g.prompt.size() * 4));
-    in.read(reinterpret_cast<char*>(g.logits.data()), std::streamsize(g.logits.size() * 4));
-    in.read(reinterpret_cast<char*>(g.greedy.data()), std::streamsize(g.greedy.size() * 4));
-    in.read(reinterpret_cast<char*>(g.margins.data()), std::streamsize(g.margins.size() * 4));
-    return g;
-}
+using test::Golden;
+using test::readGolden;
 
 int32_t argmax(const std::vector<float>& v) { return int32_t(std::max_element(v.begin(), v.end()) - v.begin()); }
 
