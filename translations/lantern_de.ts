@@ -29,6 +29,14 @@
         <source>Messages</source>
         <translation>Nachrichten</translation>
     </message>
+    <message>
+        <source>Loading %1: %2</source>
+        <translation>%1 wird geladen: %2</translation>
+    </message>
+    <message>
+        <source>Loading progress</source>
+        <translation>Ladefortschritt</translation>
+    </message>
 </context>
 <context>
     <name>CodeBlock</name>

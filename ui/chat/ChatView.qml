@@ -35,6 +35,23 @@ Item {
                 text: view.models.firstRunNotice
                 onDismissed: view.models.dismissFirstRunNotice()
             }
+            RowLayout {
+                objectName: "loadProgress"
+                Layout.fillWidth: true
+                visible: view.models.state === "loading"
+                spacing: 10
+                Label {
+                    text: qsTr("Loading %1: %2").arg(view.models.modelName).arg(view.models.stageText)
+                    color: Theme.mutedText
+                    elide: Text.ElideRight
+                    Layout.fillWidth: true
+                }
+                ProgressBar {
+                    Layout.preferredWidth: 200
+                    value: view.models.progress
+                    Accessible.name: qsTr("Loading progress")
+                }
+            }
             Banner {
                 objectName: "modelErrorBanner"
                 Layout.fillWidth: true

@@ -1,6 +1,7 @@
 #include "ui/chat/chatcontroller.h"
 
 #include <QClipboard>
+#include <algorithm>
 #include <QDesktopServices>
 #include <QGuiApplication>
 #include <QJSEngine>
@@ -51,6 +52,8 @@ ChatController::ChatController(std::unique_ptr<storage::ConversationStore> store
         m_undoText.clear();
         emit undoTextChanged();
     });
+    m_viewTimer.setSingleShot(true);
+    connect(&m_viewTimer, &QTimer::timeout, this, &ChatController::pushStreamingText);
     m_draftTimer.setSingleShot(true);
     m_draftTimer.setInterval(300);
     connect(&m_draftTimer, &QTimer::timeout, this, &ChatController::countDraft);
@@ -256,6 +259,7 @@ void ChatController::startAnswer(qint64 assistantMessageId) {
     m_active.requestId = ++m_nextRequest;
     m_active.messageId = assistantMessageId;
     m_active.sinceSave.start();
+    m_active.sinceView.start();
     setError({});
     setNotice({});
     reloadMessages();
@@ -272,17 +276,33 @@ void ChatController::onText(quint64 requestId, const QString& text) {
     if (requestId != m_active.requestId || requestId == 0)
         return;  // text of a stopped request that was already on its way
     m_active.content += text;
-    m_messages.setStreamingContent(m_active.messageId, m_active.content);
+    // The view re-renders the whole answer's markdown on each update, so a long answer is shown at
+    // most every ~length/100 ms (16 ms for short answers, 250 ms at most): frames stay short.
+    const qint64 interval = std::clamp<qint64>(m_active.content.size() / 100, 16, 250);
+    if (m_active.sinceView.elapsed() >= interval)
+        pushStreamingText();
+    else if (!m_viewTimer.isActive())
+        m_viewTimer.start(int(interval - m_active.sinceView.elapsed()));
     if (m_active.sinceSave.elapsed() >= kSaveIntervalMs && m_store) {
         check(m_store->updateStreamingMessage(m_active.messageId, m_active.content));
         m_active.sinceSave.restart();
     }
 }
 
+void ChatController::pushStreamingText() {
+    if (m_active.requestId == 0)
+        return;
+    m_viewTimer.stop();
+    m_messages.setStreamingContent(m_active.messageId, m_active.content);
+    m_active.sinceView.restart();
+}
+
 void ChatController::finishActive(storage::MessageState state, const storage::MessageStats& stats,
                                   const QString& error) {
     const qint64 id = m_active.messageId;
     const QString content = m_active.content;
+    m_viewTimer.stop();
+    m_messages.setStreamingContent(id, content);
     m_active = {};
     if (m_store) {
         check(m_store->updateStreamingMessage(id, content));

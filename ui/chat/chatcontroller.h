@@ -125,6 +125,7 @@ private:
         qint64 messageId = 0;
         QString content;
         QElapsedTimer sinceSave;
+        QElapsedTimer sinceView;
     };
 
     bool check(const Result<void>& result);
@@ -144,6 +145,7 @@ private:
     std::vector<ChatMessage> contextUpTo(int rowExclusive) const;
     void startAnswer(qint64 assistantMessageId);
     void onText(quint64 requestId, const QString& text);
+    void pushStreamingText();
     void onFinished(quint64 requestId, const GenerateStats& stats);
     void onFailed(quint64 requestId, const QString& message);
     void finishActive(storage::MessageState state, const storage::MessageStats& stats, const QString& error);
@@ -168,6 +170,7 @@ private:
     qint64 m_undoId = 0;
     QString m_undoText;
     QTimer m_undoTimer;
+    QTimer m_viewTimer;  // coalesces view updates of long streaming answers
     QString m_draft;
     QTimer m_draftTimer;
     quint64 m_countRequest = 0;

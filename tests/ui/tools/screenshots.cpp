@@ -44,6 +44,30 @@ std::vector<std::string> chop(const char* text, size_t piece = 6) {
     return out;
 }
 
+const char* kHashMapAnswer =
+    "A **hash map** stores key–value pairs in an array of *buckets*. A hash function turns each key into a "
+    "bucket index, so a lookup jumps straight to the right place instead of searching the whole table.\n\n"
+    "- **Insert / find / erase:** O(1) on average\n"
+    "- **Worst case:** O(n), when many keys land in the same bucket\n"
+    "- **Load factor:** when the table gets too full, it grows and rehashes\n\n"
+    "In C++ the standard one is `std::unordered_map`:\n\n"
+    "```cpp\n#include <iostream>\n#include <string>\n#include <unordered_map>\n\n"
+    "int main() {\n    std::unordered_map<std::string, int> ages{{\"Ada\", 36}, {\"Alan\", 41}};\n"
+    "    ages[\"Grace\"] = 85;  // insert\n\n    if (auto it = ages.find(\"Ada\"); it != ages.end())\n"
+    "        std::cout << it->first << \" is \" << it->second << \"\\n\";\n}\n```\n\n"
+    "Use `std::map` instead when you need the keys in sorted order.";
+
+const char* kThinkAnswer =
+    "<think>\nThe user asks for 17 × 24. 17 × 24 = 17 × 20 + 17 × 4 = 340 + 68 = 408.\n</think>\n\n"
+    "17 × 24 = **408**.\n\nA quick way: 17 × 20 = 340, plus 17 × 4 = 68, and 340 + 68 = 408.";
+
+const char* kStreamAnswer =
+    "Here are three ideas for a weekend project:\n\n1. **Build a weather station** with a Raspberry Pi and a "
+    "BME280 sensor, and plot the readings in a small web page.\n2. **Write a command-line todo app** in a "
+    "language you want to learn; keep the data in a plain JSON file.\n3. **Restore an old bike**: new chain, "
+    "brake pads and tyres make a big difference for little money.\n\nEach fits in two days and teaches "
+    "something you can reuse.";
+
 class Shooter {
 public:
     Shooter(QQuickWindow* window, QString dir) : m_window(window), m_dir(std::move(dir)) {}
@@ -116,16 +140,24 @@ int main(int argc, char* argv[]) {
     window->resize(1280, 820);
     Shooter shooter(window, out);
 
-    // Error state: the real engine on the real default model (or a missing file when none is given).
-    const QString defaultModel = QDir(settings->modelFolder()).filePath(QString::fromLatin1(ModelManager::kDefaultModel));
-    controller.models()->load(realModel.isEmpty() ? defaultModel : realModel);
+    // Error state: what the real engine says about a damaged file (a GGUF cut off after its header).
+    const QString broken = home.filePath(QStringLiteral("damaged-download.gguf"));
+    {
+        QFile f(broken);
+        (void)f.open(QIODevice::WriteOnly);
+        f.write(QByteArray("GGUF\x03\x00\x00\x00", 8));
+    }
+    controller.models()->load(broken);
     (void)QTest::qWaitFor([&] { return controller.models()->state() != QLatin1String("loading"); }, 120000);
     for (const char* theme : {"light", "dark"}) {
         settings->setTheme(QString::fromLatin1(theme));
-        shooter.shot(controller.models()->state() == QLatin1String("error") ? QStringLiteral("error-%1").arg(QLatin1String(theme))
-                                                                              : QStringLiteral("empty-real-%1").arg(QLatin1String(theme)));
+        shooter.shot(QStringLiteral("error-%1").arg(QLatin1String(theme)));
     }
-    if (realModel.isEmpty() || controller.models()->state() != QLatin1String("ready")) {
+    if (!realModel.isEmpty()) {
+        controller.models()->load(realModel);
+        (void)QTest::qWaitFor([&] { return controller.models()->state() != QLatin1String("loading"); }, 120000);
+    }
+    if (controller.models()->state() != QLatin1String("ready")) {
         realEngine = false;
         const QString fake = home.filePath(QStringLiteral("scripted-preview.gguf"));
         QFile f(fake);
