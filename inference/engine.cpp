@@ -74,9 +74,12 @@ std::string_view trimmed(std::string_view s) {
 // Tokens of a rendered prompt in which special tokens count only in the template's own text: each
 // message's content is found in the rendering (in order) and encoded as plain text, so a user who types
 // "<end_of_turn>" or "<|im_end|>" cannot end a turn or forge one.
+// A raw prompt and a base model's transcript contain no special tokens at all: they are encoded as
+// plain text in one piece (splitting at message boundaries would change how SentencePiece joins the
+// space after "User:" with the first word); the caller adds the BOS token the vocabulary asks for.
 std::vector<int32_t> encodePrompt(const text::Tokenizer& tok, std::string_view rendered,
-                                  const std::vector<ChatMessage>& messages, bool raw) {
-    if (raw) {
+                                  const std::vector<ChatMessage>& messages, bool plain) {
+    if (plain) {
         return tok.encode(rendered, false, false);
     }
     std::vector<text::Tokenizer::Segment> segments;
@@ -113,6 +116,7 @@ private:
     Result<std::vector<int32_t>> fit(std::span<const ChatMessage> messages, const GenerateOptions& options,
                                      std::vector<size_t>& dropped);
     Result<std::string> render(const std::vector<ChatMessage>& messages, const GenerateOptions& options) const;
+    bool plainPrompt(const GenerateOptions& options) const;
     GpuModel& m_model;
     models::KvCache m_kv;
     std::vector<int32_t> m_cached;  // tokens whose K/V are in the cache, in order
@@ -155,7 +159,7 @@ Result<std::vector<int32_t>> GpuSession::fit(std::span<const ChatMessage> messag
         if (!rendered) {
             return std::unexpected(rendered.error());
         }
-        std::vector<int32_t> tokens = encodePrompt(*m_model.m_tokenizer, *rendered, kept, options.rawPrompt);
+        std::vector<int32_t> tokens = encodePrompt(*m_model.m_tokenizer, *rendered, kept, plainPrompt(options));
         const text::Vocab& vocab = m_model.m_tokenizer->vocab();
         if (vocab.addBos && vocab.bos >= 0 && (tokens.empty() || tokens.front() != vocab.bos)) {
             tokens.insert(tokens.begin(), vocab.bos);
@@ -195,13 +199,17 @@ Result<std::string> GpuSession::render(const std::vector<ChatMessage>& messages,
     return m_model.m_prompt->render(messages, options.addGenerationPrompt, options.enableThinking);
 }
 
+bool GpuSession::plainPrompt(const GenerateOptions& options) const {
+    return options.rawPrompt || m_model.m_prompt->isTranscript();
+}
+
 Result<uint32_t> GpuSession::countTokens(std::span<const ChatMessage> messages, const GenerateOptions& options) {
     auto rendered = render({messages.begin(), messages.end()}, options);
     if (!rendered) {
         return std::unexpected(rendered.error());
     }
     const std::vector<ChatMessage> all(messages.begin(), messages.end());
-    return uint32_t(encodePrompt(*m_model.m_tokenizer, *rendered, all, options.rawPrompt).size());
+    return uint32_t(encodePrompt(*m_model.m_tokenizer, *rendered, all, plainPrompt(options)).size());
 }
 
 Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages, const GenerateOptions& options,
@@ -249,7 +257,12 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
     for (int32_t t : tokens) {
         sampler.accept(t);
     }
-    sampling::StopMatcher stops(options.stop);
+    std::vector<std::string> stopStrings = options.stop;
+    if (!options.rawPrompt) {  // the prompt format's own turn markers (a base model's transcript)
+        const auto& own = m_model.m_prompt->stopStrings();
+        stopStrings.insert(stopStrings.end(), own.begin(), own.end());
+    }
+    sampling::StopMatcher stops(stopStrings);
     text::Detokenizer detok(*m_model.m_tokenizer);
     const text::Tokenizer& tok = *m_model.m_tokenizer;
     const auto decodeStart = Clock::now();
@@ -355,6 +368,7 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     model->m_info = describe(model->m_file);
     model->m_tokenizer = std::move(*tokenizer);
     model->m_prompt = std::move(*prompt);
+    model->m_info.basePrompt = model->m_prompt->isTranscript();
     auto dense = models::DenseModel::load(*model->m_ctx, model->m_file, *config, progress, options.cancel);
     if (!dense) {
         return std::unexpected(dense.error());

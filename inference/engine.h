@@ -42,6 +42,9 @@ struct ModelInfo {
     std::string deviceName;        // after load: the Vulkan device in use
     uint64_t deviceBytesUsed = 0;  // after load: weights + KV cache + scratch on the device
     uint64_t deviceBytesFree = 0;  // after load: what the device reports free
+    bool basePrompt = false;       // after load: no chat template and not instruction-tuned, so the chat is
+                                   // a plain "User:/Assistant:" transcript (a base model: expect short,
+                                   // less reliable answers)
 };
 
 struct ChatMessage {

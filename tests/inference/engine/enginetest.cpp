@@ -65,6 +65,22 @@ private slots:
         QCOMPARE(stats->promptTokens, 6u);  // <bos> The capital of France is
     }
 
+    // The default Gemma 3 270M file is a base model without a chat template: the chat becomes a plain
+    // transcript. llama.cpp (0.3.36, CPU, greedy) continues this exact transcript with
+    // " The capital of France is Paris.\n\nUser: ..."; our answer must be the same sentence, ended by the
+    // transcript's next-turn stop string rather than by the length limit.
+    void baseModelChatsThroughATranscript() {
+        QVERIFY(m_model->info().basePrompt);
+        auto session = m_model->newSession();
+        std::atomic<bool> cancel{false};
+        std::string text;
+        std::vector<ChatMessage> msgs{{"user", "What is the capital of France?"}};
+        auto stats = session->generate(msgs, greedy(24), [&](std::string_view p) { text += p; }, cancel);
+        QVERIFY2(stats.has_value(), stats ? "" : stats.error().detail.c_str());
+        QCOMPARE(QString::fromStdString(text).trimmed(), QString("The capital of France is Paris."));
+        QCOMPARE(QString::fromStdString(stats->stopReason), QString("stop-string"));
+    }
+
     void secondTurnReusesTheCache() {
         auto session = m_model->newSession();
         std::atomic<bool> cancel{false};
