@@ -9,6 +9,7 @@ layout(local_size_x = 128) in;  // the tile mapping below is written for 128
 
 layout(std430, binding = 0) readonly buffer Weights { uint wq[]; };
 layout(std430, binding = 1) readonly buffer X { float x[]; };
+layout(std430, binding = 1) readonly buffer X4 { vec4 x4[]; };  // the same x, 16 bytes per load
 layout(std430, binding = 2) buffer Y { float y[]; };
 
 layout(push_constant) uniform Params {
@@ -67,7 +68,9 @@ void loadTiles(uint r0, uint t0, uint k0) {
         vec4 v = vec4(0.0);
         if (t0 + t < p.nTokens) {
             const uint xb = (t0 + t) * p.xStride;
-            if (k + 3u < p.cols) {
+            if (k + 3u < p.cols && (xb & 3u) == 0u) {
+                v = x4[(xb + k) / 4u];  // k is a multiple of 4
+            } else if (k + 3u < p.cols) {
                 v = vec4(x[xb + k], x[xb + k + 1u], x[xb + k + 2u], x[xb + k + 3u]);
             } else {
                 for (uint e = 0u; e < 4u; ++e) {
