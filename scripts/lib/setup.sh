@@ -29,9 +29,9 @@ lantern_install_packages() {
     say "(headers, loader, glslangValidator, spirv-val), SQLite 3, PCRE2, CMake >= 3.25, Ninja and a C++23 compiler."
     return 0
   fi
-  local missing=()
-  for p in "${LANTERN_DEB_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  local missing=() pkg
+  for pkg in "${LANTERN_DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
     return 0
