@@ -116,7 +116,7 @@ public:
     // --- Search ------------------------------------------------------------------------------
     // Full-text search over titles and message text of live conversations (FTS5 trigram tokenizer:
     // substring matching that works for CJK as well as European languages, case-insensitive).
-    // Words of the query must all occur; title hits first, then messages best (bm25) first. Queries
+    // Words of the query must all occur; title hits first, then messages, each newest first. Queries
     // with a word shorter than three characters fall back to a plain substring scan (LIKE,
     // case-insensitive for ASCII only), since trigrams cannot index them. An answer still streaming
     // is indexed once it is finished (or marked interrupted), so the appends stay cheap.

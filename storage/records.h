@@ -79,7 +79,6 @@ struct SearchHit {
     QList<std::pair<int, int>> highlights;
     QString snippetHtml;
     QDateTime created;  // of the message (or conversation for a title hit)
-    double score = 0;   // higher = better (negated bm25); only for ordering
 };
 
 // Which conversations listConversations returns. Pinned ones come first, then newest update first.
