@@ -286,7 +286,7 @@ Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, u
     for (size_t done = 0; done < tokens.size(); done += m_maxBatch) {
         const size_t n = std::min<size_t>(m_maxBatch, tokens.size() - done);
         const bool last = done + n == tokens.size();
-        if (auto r = step(kv, tokens.subspan(done, n), pos0 + uint32_t(done), last); !r) {
+        if (auto r = step(kv, tokens.subspan(done, n), pos0 + uint32_t(done), last ? Logits::Last : Logits::None); !r) {
             return r;
         }
     }
@@ -296,10 +296,46 @@ Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, u
     return m_logits.download(std::as_writable_bytes(logits.first(m_config.nVocab)));
 }
 
+Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0,
+                                    std::span<float> logits) {
+    const uint64_t V = m_config.nVocab;
+    if (tokens.empty() || logits.size() < tokens.size() * V) {
+        return fail(Errc::InvalidArgument, "forwardAll needs tokens and a logits buffer of tokens x vocabulary");
+    }
+    if (pos0 + tokens.size() > kv.context) {
+        return fail(Errc::ContextOverflow, lantern::format("{} tokens at position {} do not fit the context of {}",
+                                                       tokens.size(), pos0, kv.context));
+    }
+    for (int32_t t : tokens) {
+        if (t < 0 || uint32_t(t) >= m_config.nVocab) {
+            return fail(Errc::InvalidArgument, lantern::format("token id {} is outside the vocabulary", t));
+        }
+    }
+    const uint32_t batch = std::min(kAllLogitsBatch, m_maxBatch);
+    if (!m_allLogits.valid()) {
+        auto buf = m_ctx.createBuffer(uint64_t(batch) * V * sizeof(float), gpu::Memory::HostVisible);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        m_allLogits = std::move(*buf);
+    }
+    for (size_t done = 0; done < tokens.size(); done += batch) {
+        const size_t n = std::min<size_t>(batch, tokens.size() - done);
+        if (auto r = step(kv, tokens.subspan(done, n), pos0 + uint32_t(done), Logits::All); !r) {
+            return r;
+        }
+        auto out = logits.subspan(done * V, n * V);
+        if (auto r = m_allLogits.download(std::as_writable_bytes(out)); !r) {
+            return r;
+        }
+    }
+    return {};
+}
+
 // One batch through every layer, read top to bottom like the reference model. Gemma 3 differs by its
 // flags: scaled embeddings, Q/K norms, post-attention and post-FFN norms, GeGLU, sliding-window layers
 // with their own RoPE base.
-Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, bool wantLogits) {
+Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits wantLogits) {
     const ModelConfig& c = m_config;
     const uint32_t n = uint32_t(tokens.size());
     const uint32_t E = c.nEmbd, QD = c.nHead * c.headDim, KD = c.nHeadKv * c.headDim;
@@ -397,7 +433,11 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             run(project(*rec, l.wDown, gate, x, n, true, "ffn_down" + L));
         }
     }
-    if (wantLogits && ok) {
+    if (wantLogits == Logits::All && ok) {
+        run(ops::rmsnorm(m_ctx, *rec, {x, m_w.outputNorm, h, n, E, c.normEps}, "output_norm"));
+        run(project(*rec, m_w.output, h, BufferRange(m_allLogits), n, false, "output"));
+    }
+    if (wantLogits == Logits::Last && ok) {
         // Only the last token's logits are needed: copy its row out, normalise, project.
         rec->copy(BufferRange(m_x, uint64_t(n - 1) * E * 4, uint64_t(E) * 4), BufferRange(m_tmp, 0, uint64_t(E) * 4));
         run(ops::rmsnorm(m_ctx, *rec, {BufferRange(m_tmp), m_w.outputNorm, h, 1, E, c.normEps}, "output_norm"));

@@ -65,6 +65,11 @@ public:
     // last token to logits (nVocab floats). Splits long inputs into batches of maxBatch().
     Result<void> forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits);
     uint32_t maxBatch() const { return m_maxBatch; }
+    // Like forward, but writes the logits of EVERY token: logits holds tokens.size() rows of nVocab floats.
+    // For teacher-forced comparisons with a reference engine (tests, scripts); runs in batches of
+    // kAllLogitsBatch tokens so the logits buffer stays small (16 x 262,144 floats for Gemma 3).
+    static constexpr uint32_t kAllLogitsBatch = 16;
+    Result<void> forwardAll(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits);
     // Dispatches of the last forward call (for reports).
     size_t lastDispatchCount() const { return m_lastDispatches; }
     // With profiling on, every step records GPU timestamps around each dispatch.
@@ -75,7 +80,8 @@ private:
     DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
     Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel);
     Result<void> allocateScratch();
-    Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, bool wantLogits);
+    enum class Logits { None, Last, All };
+    Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
     // y = W x for n tokens (matvec for one, matmul for more).
     Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
                          uint32_t n, bool accumulate, std::string_view label);
@@ -91,6 +97,7 @@ private:
     std::vector<gpu::Recorder::Timing> m_timings;
     // Activations, [maxBatch][width] f32.
     gpu::Buffer m_ids, m_x, m_h, m_q, m_k, m_v, m_att, m_gate, m_up, m_tmp, m_scratch, m_logits;
+    gpu::Buffer m_allLogits;  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };
 
 }  // namespace lantern::models
