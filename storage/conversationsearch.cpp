@@ -10,7 +10,7 @@ namespace {
 constexpr QChar kMarkStart = QChar(0x02);
 constexpr QChar kMarkEnd = QChar(0x03);
 constexpr int kTrigram = 3;
-constexpr int kSnippetBefore = 30;  // characters of context of a scanned (non-FTS) snippet
+constexpr int kSnippetBefore = 30;  // characters of context before the first hit of a snippet
 constexpr int kSnippetAfter = 90;
 
 // An FTS5 query that matches every word as a literal substring: each word becomes a quoted string
@@ -66,6 +66,23 @@ QString markedWindow(const QString& text, const QStringList& words) {
     return marked;
 }
 
+// Snippets are shown as plain text: markdown syntax (emphasis markers, code ticks, heading and quote
+// markers, link targets) is dropped and lines are joined, keeping the \x02/\x03 hit marks in place.
+QString withoutMarkdown(const QString& marked) {
+    static const QRegularExpression image(QStringLiteral("!\\[([^\\]]*)\\]\\([^)]*\\)"));
+    static const QRegularExpression link(QStringLiteral("\\[([^\\]]*)\\]\\([^)]*\\)"));
+    static const QRegularExpression lineMarkers(QStringLiteral("(^|\\n)[ \\t]*(#{1,6}[ \\t]+|>[ \\t]?|[-*+][ \\t]+|```[^\\n]*)"));
+    static const QRegularExpression emphasis(QStringLiteral("\\*\\*|__|~~|`"));
+    static const QRegularExpression spaces(QStringLiteral("\\s*\\n\\s*|[ \\t]{2,}"));
+    QString s = marked;
+    s.replace(image, QStringLiteral("\\1"));
+    s.replace(link, QStringLiteral("\\1"));
+    s.replace(lineMarkers, QStringLiteral("\\1"));
+    s.replace(emphasis, QString());
+    s.replace(spaces, QStringLiteral(" "));
+    return s.trimmed();
+}
+
 SearchHit hitFromRow(const QSqlQuery& q, bool title) {
     SearchHit h;
     h.conversationId = q.value(1).toLongLong();
@@ -76,7 +93,7 @@ SearchHit hitFromRow(const QSqlQuery& q, bool title) {
 }
 
 Result<void> collect(Database& db, const QString& sql, const QVariantList& binds, bool title, QList<SearchHit>& out,
-                     const QStringList& scanWords) {
+                     const QStringList& words) {
     auto q = db.run(sql, binds);
     if (!q) {
         return std::unexpected(q.error());
@@ -84,7 +101,7 @@ Result<void> collect(Database& db, const QString& sql, const QVariantList& binds
     while (q->next()) {
         SearchHit h = hitFromRow(*q, title);
         const QString text = q->value(4).toString();
-        setMarkedSnippet(h, scanWords.isEmpty() ? text : markedWindow(text, scanWords));
+        setMarkedSnippet(h, withoutMarkdown(markedWindow(text, words)));
         out.append(h);
     }
     return {};
@@ -95,15 +112,16 @@ Result<void> collect(Database& db, const QString& sql, const QVariantList& binds
 // a word found in most of 500,000 messages costs what a rare one does (~2 ms). Relevance ranking (bm25)
 // would have to score every match first: a second for a common word at that size. Newest first is also
 // what a person searching their own chats usually wants. Binned conversations are filtered in the same
-// scan (primary-key lookups per candidate).
+// scan (primary-key lookups per candidate). Snippets are cut in C++ (markedWindow) for the returned rows:
+// FTS5's snippet() counts trigram tokens, which made windows of only a few words.
 Result<QList<SearchHit>> searchIndexed(Database& db, const QStringList& words, int limit) {
     const QString match = ftsQuery(words);
     QList<SearchHit> hits;
     const QString titles = QStringLiteral(
-        "SELECT c.id, c.id, c.title, c.created_ms, snippet(title_search, 0, char(2), char(3), '…', 64)"
+        "SELECT c.id, c.id, c.title, c.created_ms, c.title"
         " FROM title_search JOIN conversations c ON c.id = title_search.rowid"
         " WHERE title_search MATCH ? AND c.deleted_ms IS NULL ORDER BY title_search.rowid DESC LIMIT ?");
-    if (auto r = collect(db, titles, {match, limit}, true, hits, {}); !r) {
+    if (auto r = collect(db, titles, {match, limit}, true, hits, words); !r) {
         return std::unexpected(r.error());
     }
     const int rest = limit - static_cast<int>(hits.size());
@@ -111,11 +129,11 @@ Result<QList<SearchHit>> searchIndexed(Database& db, const QStringList& words, i
         return hits;
     }
     const QString messages = QStringLiteral(
-        "SELECT m.id, m.conversation_id, c.title, m.created_ms, snippet(message_search, 0, char(2), char(3), '…', 24)"
+        "SELECT m.id, m.conversation_id, c.title, m.created_ms, m.content"
         " FROM message_search JOIN messages m ON m.id = message_search.rowid"
         " JOIN conversations c ON c.id = m.conversation_id"
         " WHERE message_search MATCH ? AND c.deleted_ms IS NULL ORDER BY message_search.rowid DESC LIMIT ?");
-    if (auto r = collect(db, messages, {match, rest}, false, hits, {}); !r) {
+    if (auto r = collect(db, messages, {match, rest}, false, hits, words); !r) {
         return std::unexpected(r.error());
     }
     return hits;

@@ -109,6 +109,19 @@ private slots:
         QCOMPARE(hits->at(0).messageId, newest);
     }
 
+    void snippetsArePlainText() {
+        add(m_english, QStringLiteral("md"),
+            QStringLiteral("## Sourdough\n\n- Feed the **starter** with `rye` flakes, see [the guide](https://example.org/g).\n> Keep it warm."));
+        auto hits = m_store->search(QStringLiteral("starter"));
+        QCOMPARE(hits->size(), 1);
+        const QString snippet = hits->first().snippet;
+        for (const QString& syntax : {QStringLiteral("**"), QStringLiteral("`"), QStringLiteral("##"),
+                                      QStringLiteral("](http"), QStringLiteral("\n"), QStringLiteral("> ")})
+            QVERIFY2(!snippet.contains(syntax), qPrintable(snippet));
+        QVERIFY2(snippet.contains(QStringLiteral("Feed the starter with rye flakes, see the guide.")), qPrintable(snippet));
+        QCOMPARE(highlighted(hits->first()), QStringList{QStringLiteral("starter")});
+    }
+
     void findsCjkSubstrings() {
         const QList<std::pair<QString, QString>> cases = {
             {QStringLiteral("東京の天気"), QStringLiteral("ja")},

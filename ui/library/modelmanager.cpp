@@ -121,8 +121,9 @@ void ModelManager::start() {
         if (QFileInfo::exists(candidate)) {
             path = candidate;
             m_firstRunNotice =
-                tr("Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It "
-                   "knows less than larger models; you can pick another model at any time from the model menu.");
+                tr("Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It is a "
+                   "base model, not trained to chat, so its answers are short and often off the mark; for real help "
+                   "choose a larger chat model (Qwen, Llama, Gemma \"it\") from the model menu at any time.");
         } else {
             m_firstRunNotice = tr("No model is installed yet. Put a GGUF model file in %1, or choose Open GGUF… in "
                                   "the model menu.").arg(QDir::toNativeSeparators(m_settings->modelFolder()));

@@ -114,6 +114,17 @@ Dialog {
             currentIndex: Math.max(0, indexOfValue(AppSettings.contextSize))
             onActivated: AppSettings.contextSize = currentValue
         }
+        Label { text: qsTr("Longest answer"); color: Theme.text }
+        ComboBox {
+            Layout.fillWidth: true
+            Accessible.name: qsTr("Longest answer in tokens")
+            textRole: "label"
+            valueRole: "value"
+            model: [{ value: 256, label: qsTr("256 tokens (a paragraph)") }, { value: 1024, label: qsTr("1,024 tokens (a page or two)") },
+                    { value: 4096, label: qsTr("4,096 tokens") }, { value: 0, label: qsTr("No limit") }]
+            currentIndex: Math.max(0, indexOfValue(AppSettings.maxAnswerTokens))
+            onActivated: AppSettings.maxAnswerTokens = currentValue
+        }
         Label { text: qsTr("Model folder"); color: Theme.text }
         RowLayout {
             Layout.fillWidth: true

@@ -1,5 +1,7 @@
 #include "ui/settings/appsettings.h"
 
+#include <algorithm>
+
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QJSEngine>
@@ -19,6 +21,7 @@ AppSettings::AppSettings(QObject* parent) : QObject(parent) {
     m_fontSize = m_settings.value(QStringLiteral("ui/fontSize"), 14).toInt();
     m_systemPrompt = m_settings.value(QStringLiteral("chat/systemPrompt")).toString();
     m_contextSize = m_settings.value(QStringLiteral("model/contextSize"), 4096).toInt();
+    m_maxAnswerTokens = std::max(0, m_settings.value(QStringLiteral("model/maxAnswerTokens"), 1024).toInt());
     m_modelFolder = m_settings.value(QStringLiteral("model/folder"), storage::modelsDir()).toString();
     m_modelPath = m_settings.value(QStringLiteral("model/path")).toString();
     m_device = m_settings.value(QStringLiteral("model/device")).toString();
@@ -67,6 +70,15 @@ void AppSettings::setSystemPrompt(const QString& prompt) {
     m_systemPrompt = prompt;
     m_settings.setValue(QStringLiteral("chat/systemPrompt"), prompt);
     emit systemPromptChanged();
+}
+
+void AppSettings::setMaxAnswerTokens(int tokens) {
+    tokens = std::max(0, tokens);
+    if (tokens == m_maxAnswerTokens)
+        return;
+    m_maxAnswerTokens = tokens;
+    m_settings.setValue(QStringLiteral("model/maxAnswerTokens"), tokens);
+    emit maxAnswerTokensChanged();
 }
 
 void AppSettings::setContextSize(int tokens) {
@@ -138,6 +150,7 @@ SamplingParams AppSettings::presetParams(const QString& preset) {
 GenerateOptions AppSettings::generateOptions() const {
     GenerateOptions options;
     options.sampling = presetParams(samplingPreset());
+    options.maxTokens = m_maxAnswerTokens > 0 ? m_maxAnswerTokens : -1;
     return options;
 }
 

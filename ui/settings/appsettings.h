@@ -24,6 +24,9 @@ class AppSettings : public QObject {
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
     // Tokens of context to load models with; 0 = the model's own (capped by the engine).
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
+    // Longest answer in tokens (0 = until the model ends its turn or the context is full). Small models,
+    // base models above all, can ramble on; the default keeps an answer to a few pages.
+    Q_PROPERTY(int maxAnswerTokens READ maxAnswerTokens WRITE setMaxAnswerTokens NOTIFY maxAnswerTokensChanged)
     // Per model: "precise", "balanced" or "creative" for the model in modelPath.
     Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY samplingPresetChanged)
     Q_PROPERTY(QString modelFolder READ modelFolder WRITE setModelFolder NOTIFY modelFolderChanged)
@@ -47,6 +50,8 @@ public:
     void setSystemPrompt(const QString& prompt);
     int contextSize() const { return m_contextSize; }
     void setContextSize(int tokens);
+    int maxAnswerTokens() const { return m_maxAnswerTokens; }
+    void setMaxAnswerTokens(int tokens);
     QString samplingPreset() const;
     void setSamplingPreset(const QString& preset);
     QString modelFolder() const { return m_modelFolder; }
@@ -65,6 +70,7 @@ signals:
     void fontSizeChanged();
     void systemPromptChanged();
     void contextSizeChanged();
+    void maxAnswerTokensChanged();
     void samplingPresetChanged();
     void modelFolderChanged();
     void modelPathChanged();
@@ -78,6 +84,7 @@ private:
     int m_fontSize = 14;
     QString m_systemPrompt;
     int m_contextSize = 4096;
+    int m_maxAnswerTokens = 1024;
     QString m_modelFolder;
     QString m_modelPath;
     QString m_device;
