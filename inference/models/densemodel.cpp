@@ -202,6 +202,9 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
         LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
     }
     LANTERN_TRY(m_w.outputNorm, load.vector("output_norm.weight", c.nEmbd));
+    // Llama 3.1+ (and DeepSeek-R1-Distill-Llama): per-dimension divisors of the rope frequencies, the file's
+    // form of the llama3 rope scaling.
+    LANTERN_TRY(m_w.ropeFreqs, load.vector("rope_freqs.weight", c.ropeDim / 2, true));
     if (load.has("output.weight")) {
         LANTERN_TRY(m_w.output, load.matrix("output.weight", c.nEmbd, vocab));
     } else {
@@ -385,6 +388,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         rope.freqBase = local ? c.ropeBaseLocal : c.ropeBase;
         rope.freqScale = local ? 1.f : c.ropeFreqScale;
         rope.neox = c.ropeNeox;
+        rope.freqFactors = m_w.ropeFreqs;
         rope.x = q;
         rope.nHeads = c.nHead;
         run(ops::rope(m_ctx, *rec, rope, "rope_q" + L));

@@ -41,6 +41,7 @@ struct ModelWeights {
     ops::Weight tokenEmbd;           // [nEmbd, nVocab]
     std::vector<LayerWeights> layers;
     gpu::BufferRange outputNorm;     // [nEmbd]
+    gpu::BufferRange ropeFreqs;      // [ropeDim / 2] rope frequency divisors (Llama 3.1+); empty = none
     ops::Weight output;              // [nEmbd, nVocab]; token_embd when tied
 };
 

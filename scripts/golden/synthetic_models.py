@@ -3,8 +3,8 @@
 logits for them: the independent reference for architectures and quant types no small real model covers.
 
 Usage: synthetic_models.py OUT_DIR
-For each family in (llama, qwen2, qwen3) writes an f32 model with gguf-py, quantizes it with llama.cpp's own
-llama_model_quantize to OUT_DIR/tiny-<arch>-q4_k_m.gguf and tiny-<arch>-q8_0.gguf and, per file,
+For each family in (llama, qwen2, qwen3, llama3 = llama with rope_freqs) writes an f32 model with gguf-py,
+quantizes it with llama.cpp's own llama_model_quantize to OUT_DIR/tiny-<family>-{f16,q4_0,q8_0,q4_k_m}.gguf and, per file,
 <file>.golden (same layout as llamacpp_logits.py: prompt ids, last logits, greedy ids, margins).
 Deterministic (fixed seeds)."""
 import ctypes
@@ -37,10 +37,14 @@ def vocab():
     return tokens, scores, types
 
 
-def write_f32(path, arch, seed):
+def write_f32(path, family, seed):
+    # family "llama3" is a llama-architecture file with a rope_freqs tensor (Llama 3.1's rope scaling in GGUF
+    # form). Its divisors are random in [1, 8] for every dimension, so that leaving them out changes the
+    # logits measurably even at the few positions of the test prompt.
+    arch = "llama" if family == "llama3" else family
     rng = np.random.default_rng(seed)
     w = gguf.GGUFWriter(path, arch)
-    w.add_name(f"tiny-{arch}")
+    w.add_name(f"tiny-{family}")
     w.add_block_count(N_LAYER)
     w.add_context_length(CTX)
     w.add_embedding_length(N_EMBD)
@@ -87,6 +91,8 @@ def write_f32(path, arch, seed):
         w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
         w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
     w.add_tensor("output_norm.weight", norm(N_EMBD))
+    if family == "llama3":
+        w.add_tensor("rope_freqs.weight", rng.uniform(1.0, 8.0, HEAD // 2).astype(np.float32))
     if arch != "qwen2":  # qwen2 file: tied embeddings
         w.add_tensor("output.weight", mat(N_VOCAB, N_EMBD))
     w.write_header_to_file()
@@ -127,14 +133,14 @@ def golden(path):
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
-    for seed, arch in enumerate(["llama", "qwen2", "qwen3"]):
-        f32 = os.path.join(out, f"tiny-{arch}-f32.gguf")
-        q4 = os.path.join(out, f"tiny-{arch}-q4_k_m.gguf")
-        q8 = os.path.join(out, f"tiny-{arch}-q8_0.gguf")
-        write_f32(f32, arch, 100 + seed)
-        quantize(f32, q4, 15)  # LLAMA_FTYPE_MOSTLY_Q4_K_M
-        quantize(f32, q8, 7)   # LLAMA_FTYPE_MOSTLY_Q8_0
-        for path in (q4, q8):
+    # llama.cpp file types: 1 = F16, 2 = Q4_0, 7 = Q8_0, 15 = Q4_K_M.
+    ftypes = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_m": 15}
+    for seed, family in enumerate(["llama", "qwen2", "qwen3", "llama3"]):
+        f32 = os.path.join(out, f"tiny-{family}-f32.gguf")
+        write_f32(f32, family, 100 + seed)
+        for name, ftype in ftypes.items():
+            path = os.path.join(out, f"tiny-{family}-{name}.gguf")
+            quantize(f32, path, ftype)
             golden(path)
         os.remove(f32)  # only an intermediate: the f32 path is covered by the operator tests
 

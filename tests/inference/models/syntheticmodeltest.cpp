@@ -44,10 +44,15 @@ private slots:
     void matchesLlamaCpp_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("arch");
-        for (const char* arch : {"llama", "qwen2", "qwen3"}) {
-            for (const char* quant : {"q4_k_m", "q8_0"}) {
-                const QString name = QString("tiny-%1-%2.gguf").arg(arch, quant);
-                QTest::newRow(qPrintable(name)) << name << QString(arch);
+        QTest::addColumn<double>("maxNmse");
+        // llama3 = a llama file with a rope_freqs tensor (Llama 3.1 rope scaling). llama.cpp rounds activations
+        // to 8 bits inside quantized matmuls while Lantern keeps them in f32, hence the looser bounds there;
+        // the f16 files isolate everything else.
+        for (const char* family : {"llama", "qwen2", "qwen3", "llama3"}) {
+            for (const char* quant : {"f16", "q8_0", "q4_0", "q4_k_m"}) {
+                const QString name = QString("tiny-%1-%2.gguf").arg(family, quant);
+                const QString arch = QString(family) == "llama3" ? QString("llama") : QString(family);
+                QTest::newRow(qPrintable(name)) << name << arch << (QString(quant) == "f16" ? 1e-4 : 5e-3);
             }
         }
     }
@@ -55,6 +60,7 @@ private slots:
     void matchesLlamaCpp() {
         QFETCH(QString, file);
         QFETCH(QString, arch);
+        QFETCH(double, maxNmse);
         const auto path = test::dataDir() / "models" / file.toStdString();
         const Golden g = readGolden(path.string() + ".golden");
         auto gg = gguf::File::open(path);
@@ -78,8 +84,7 @@ private slots:
         const double nmse = err / norm;
         qInfo("%s: logits NMSE vs llama.cpp %.2e, argmax %d vs %d", qPrintable(file), nmse, argmax(logits),
               argmax(g.logits));
-        // llama.cpp rounds activations to 8 bits inside quantized matmuls; Lantern keeps them in f32.
-        QVERIFY2(nmse < 5e-3, qPrintable(QString("NMSE %1").arg(nmse)));
+        QVERIFY2(nmse < maxNmse, qPrintable(QString("NMSE %1 >= %2").arg(nmse).arg(maxNmse)));
         if (g.margins.empty() || g.margins[0] > 0.05f) {
             QCOMPARE(argmax(logits), argmax(g.logits));
         }
