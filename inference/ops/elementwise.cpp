@@ -22,6 +22,10 @@ struct ScalePush {
     float s;
 };
 static_assert(sizeof(ScalePush) == 8);
+struct CopyPush {
+    uint32_t n;
+};
+static_assert(sizeof(CopyPush) == 4);
 struct GluPush {
     uint32_t n;
 };
@@ -156,6 +160,15 @@ Result<void> prepareCommon(gpu::Context& ctx) {
         return r;
     }
     return detail::prepareAttention(ctx);
+}
+
+Result<void> copy(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, gpu::BufferRange dst, uint64_t bytes,
+                  std::string_view label) {
+    if (bytes % 16 != 0 || bytes / 16 > UINT32_MAX) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": copy takes a multiple of 16 bytes, got ", bytes));
+    }
+    const CopyPush push{uint32_t(bytes / 16)};
+    return flat(ctx, rec, "copy_u128", {{src, false}, {dst, true}}, detail::bytesOf(push), push.n, label);
 }
 
 }  // namespace lantern::ops

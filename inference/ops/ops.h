@@ -92,6 +92,10 @@ Result<void> mul(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gpu:
 // out[i] = a[i] * s for i < n.
 Result<void> scale(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gpu::BufferRange out,
                    uint32_t n, float s, std::string_view label);
+// dst = src for the first `bytes` bytes (a multiple of 16): a plain copy kernel, the bandwidth roofline of
+// `lantern-cli bench-ops`.
+Result<void> copy(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, gpu::BufferRange dst, uint64_t bytes,
+                  std::string_view label);
 // out[i] = gelu_tanh(gate[i]) * up[i] for i < n (Gemma's feed-forward). out may alias gate or up.
 Result<void> geglu(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange gate, gpu::BufferRange up,
                    gpu::BufferRange out, uint32_t n, std::string_view label);
