@@ -273,7 +273,7 @@ Result<void> DenseModel::project(gpu::Recorder& rec, const ops::Weight& w, gpu::
     return ops::matmul(m_ctx, rec, w, x, y, n, accumulate, label);
 }
 
-Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits) {
+Result<void> DenseModel::checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const {
     if (tokens.empty()) {
         return fail(Errc::InvalidArgument, "no tokens to run");
     }
@@ -285,6 +285,13 @@ Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, u
         if (t < 0 || uint32_t(t) >= m_config.nVocab) {
             return fail(Errc::InvalidArgument, lantern::format("token id {} is outside the vocabulary", t));
         }
+    }
+    return {};
+}
+
+Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits) {
+    if (auto ok = checkInput(kv, tokens, pos0); !ok) {
+        return ok;
     }
     for (size_t done = 0; done < tokens.size(); done += m_maxBatch) {
         const size_t n = std::min<size_t>(m_maxBatch, tokens.size() - done);
@@ -302,17 +309,11 @@ Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, u
 Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0,
                                     std::span<float> logits) {
     const uint64_t V = m_config.nVocab;
-    if (tokens.empty() || logits.size() < tokens.size() * V) {
-        return fail(Errc::InvalidArgument, "forwardAll needs tokens and a logits buffer of tokens x vocabulary");
+    if (auto ok = checkInput(kv, tokens, pos0); !ok) {
+        return ok;
     }
-    if (pos0 + tokens.size() > kv.context) {
-        return fail(Errc::ContextOverflow, lantern::format("{} tokens at position {} do not fit the context of {}",
-                                                       tokens.size(), pos0, kv.context));
-    }
-    for (int32_t t : tokens) {
-        if (t < 0 || uint32_t(t) >= m_config.nVocab) {
-            return fail(Errc::InvalidArgument, lantern::format("token id {} is outside the vocabulary", t));
-        }
+    if (logits.size() < tokens.size() * V) {
+        return fail(Errc::InvalidArgument, "forwardAll needs a logits buffer of tokens x vocabulary");
     }
     const uint32_t batch = std::min(kAllLogitsBatch, m_maxBatch);
     if (!m_allLogits.valid()) {

@@ -81,6 +81,8 @@ private:
     DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
     Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel);
     Result<void> allocateScratch();
+    // Empty input, context overflow or a token outside the vocabulary: an error before anything runs.
+    Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
     enum class Logits { None, Last, All };
     Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
     // y = W x for n tokens (matvec for one, matmul for more).

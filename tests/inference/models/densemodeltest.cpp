@@ -13,6 +13,7 @@
 #include "inference/models/densemodel.h"
 #include "inference/vulkan/gpu.h"
 #include "tests/support/golden.h"
+#include "tests/support/realmodel.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
@@ -59,24 +60,14 @@ class DenseModelTest : public QObject {
 
 private slots:
     void initTestCase() {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            test::skipAll("no Vulkan device on this machine (not even lavapipe)");
-        }
         m_golden = readGolden(test::dataDir() / "reference/gemma3-270m-france.bin");
-        auto file = gguf::File::open(test::requireModel("gemma-3-270m-q4_k_m.gguf"));
-        QVERIFY(file);
-        m_file = std::move(*file);
-        auto config = models::readConfig(*m_file);
-        QVERIFY2(config.has_value(), config ? "" : config.error().detail.c_str());
-        QCOMPARE(config->nLayers, 18u);
-        QVERIFY(config->isLocalLayer(0) && !config->isLocalLayer(5) && config->isLocalLayer(6));
-        auto ctx = gpu::Context::create();
-        QVERIFY(ctx);
-        m_ctx = std::move(*ctx);
-        auto model = models::DenseModel::load(*m_ctx, *m_file, *config, {}, nullptr);
-        QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
-        m_model = std::move(*model);
+        test::RealModel real = test::loadRealModel("gemma-3-270m-q4_k_m.gguf");
+        m_ctx = std::move(real.ctx);
+        m_file = std::move(real.file);
+        m_model = std::move(real.model);
+        const models::ModelConfig& config = m_model->config();
+        QCOMPARE(config.nLayers, 18u);
+        QVERIFY(config.isLocalLayer(0) && !config.isLocalLayer(5) && config.isLocalLayer(6));
         QCOMPARE(m_model->config().nVocab, uint32_t(m_golden.logits.size()));
     }
 

@@ -26,6 +26,7 @@
 #include "inference/text/tokenizer.h"
 #include "inference/text/vocab.h"
 #include "inference/vulkan/gpu.h"
+#include "tests/support/realmodel.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
@@ -122,22 +123,11 @@ class FidelityTest : public QObject {
 
 private slots:
     void initTestCase() {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            test::skipAll("no Vulkan device on this machine (not even lavapipe)");
-        }
         m_teacher = readTeacher(test::dataDir() / "reference/gemma3-270m-teacher.bin");  // for the token ids
-        auto file = gguf::File::open(test::requireModel("gemma-3-270m-q4_k_m.gguf"));
-        QVERIFY(file);
-        m_file = std::move(*file);
-        auto config = models::readConfig(*m_file);
-        QVERIFY(config);
-        auto ctx = gpu::Context::create();
-        QVERIFY(ctx);
-        m_ctx = std::move(*ctx);
-        auto model = models::DenseModel::load(*m_ctx, *m_file, *config, {}, nullptr);
-        QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
-        m_model = std::move(*model);
+        test::RealModel real = test::loadRealModel("gemma-3-270m-q4_k_m.gguf");
+        m_ctx = std::move(real.ctx);
+        m_file = std::move(real.file);
+        m_model = std::move(real.model);
         QCOMPARE(m_model->config().nVocab, m_teacher.nVocab);
     }
 
