@@ -106,6 +106,21 @@ Result<void> swiglu(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange gate
 Result<void> softmax(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange x, uint32_t rows, uint32_t cols,
                      float scale, std::string_view label);
 
+// ---- Top-k (greedy decoding and top-k sampling on the device) ---------------------------------------
+
+constexpr uint32_t kMaxTopK = 64;
+struct TopKArgs {
+    gpu::BufferRange values;      // n floats (logits)
+    gpu::BufferRange scratch;     // topKScratchBytes(n, k) bytes
+    gpu::BufferRange outValues;   // k floats, largest first
+    gpu::BufferRange outIndices;  // k uint32 indices; 0xFFFFFFFF where n < k
+    uint32_t n = 0;
+    uint32_t k = 1;               // 1 <= k <= kMaxTopK; k = 1 is argmax
+};
+uint64_t topKScratchBytes(uint32_t n, uint32_t k);
+// The k largest values and their indices, largest first; ties go to the lower index, NaN counts as -inf.
+Result<void> topK(gpu::Context& ctx, gpu::Recorder& rec, const TopKArgs& args, std::string_view label);
+
 // ---- Rotary position embedding ---------------------------------------------------------------------
 
 struct RopeArgs {
