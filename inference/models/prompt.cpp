@@ -46,7 +46,9 @@ std::string roleLabel(const std::string& role) {
 }  // namespace
 
 const std::vector<std::string>& PromptFormat::transcriptStops() {
-    static const std::vector<std::string> stops = {"\nUser:", "\nAssistant:"};
+    // The next turn's markers, and a blank line: a base model that has answered tends to carry on with a
+    // new paragraph of narration ("The assistant is friendly...") rather than end its turn.
+    static const std::vector<std::string> stops = {"\nUser:", "\nAssistant:", "\n\n"};
     return stops;
 }
 
