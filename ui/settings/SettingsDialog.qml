@@ -9,6 +9,17 @@ import Lantern
 Dialog {
     id: dialog
 
+    // Index of the choice whose value equals `value` (0 when none does). ComboBox.indexOfValue compares
+    // QVariants strictly, and an int setting never equals the JS numbers of these models (the context combo
+    // showed 2,048 tokens while 4,096 was in use).
+    function choiceIndex(choices, value) {
+        for (let i = 0; i < choices.length; ++i) {
+            if (choices[i].value == value)
+                return i
+        }
+        return 0
+    }
+
     title: qsTr("Settings")
     modal: true
     anchors.centerIn: Overlay.overlay
@@ -62,7 +73,7 @@ Dialog {
             model: [{ value: "system", label: qsTr("Same as the system") },
                     { value: "light", label: qsTr("Light") },
                     { value: "dark", label: qsTr("Dark") }]
-            currentIndex: indexOfValue(AppSettings.theme)
+            currentIndex: dialog.choiceIndex(model, AppSettings.theme)
             onActivated: AppSettings.theme = currentValue
         }
         Label { text: qsTr("Text size"); color: Theme.text }
@@ -97,7 +108,7 @@ Dialog {
             model: [{ value: "precise", label: qsTr("Precise – focused, repeatable") },
                     { value: "balanced", label: qsTr("Balanced") },
                     { value: "creative", label: qsTr("Creative – more varied") }]
-            currentIndex: indexOfValue(AppSettings.samplingPreset)
+            currentIndex: dialog.choiceIndex(model, AppSettings.samplingPreset)
             onActivated: AppSettings.samplingPreset = currentValue
         }
 
@@ -111,7 +122,7 @@ Dialog {
             model: [{ value: 2048, label: qsTr("2,048 tokens") }, { value: 4096, label: qsTr("4,096 tokens") },
                     { value: 8192, label: qsTr("8,192 tokens") }, { value: 16384, label: qsTr("16,384 tokens") },
                     { value: 32768, label: qsTr("32,768 tokens") }, { value: 0, label: qsTr("As large as the model allows") }]
-            currentIndex: Math.max(0, indexOfValue(AppSettings.contextSize))
+            currentIndex: dialog.choiceIndex(model, AppSettings.contextSize)
             onActivated: AppSettings.contextSize = currentValue
         }
         Label { text: qsTr("Longest answer"); color: Theme.text }
@@ -122,7 +133,7 @@ Dialog {
             valueRole: "value"
             model: [{ value: 256, label: qsTr("256 tokens (a paragraph)") }, { value: 1024, label: qsTr("1,024 tokens (a page or two)") },
                     { value: 4096, label: qsTr("4,096 tokens") }, { value: 0, label: qsTr("No limit") }]
-            currentIndex: Math.max(0, indexOfValue(AppSettings.maxAnswerTokens))
+            currentIndex: dialog.choiceIndex(model, AppSettings.maxAnswerTokens)
             onActivated: AppSettings.maxAnswerTokens = currentValue
         }
         Label { text: qsTr("Model folder"); color: Theme.text }
