@@ -73,12 +73,16 @@ QString withoutMarkdown(const QString& marked) {
     static const QRegularExpression link(QStringLiteral("\\[([^\\]]*)\\]\\([^)]*\\)"));
     static const QRegularExpression lineMarkers(QStringLiteral("(^|\\n)[ \\t]*(#{1,6}[ \\t]+|>[ \\t]?|[-*+][ \\t]+|```[^\\n]*)"));
     static const QRegularExpression emphasis(QStringLiteral("\\*\\*|__|~~|`"));
+    // *word* and _word_ (not the underscores inside snake_case names).
+    static const QRegularExpression single(QStringLiteral("(?<![\\w*])\\*(?=\\S)(.+?)(?<=\\S)\\*(?![\\w*])|"
+                                                          "(?<![\\w_])_(?=\\S)(.+?)(?<=\\S)_(?![\\w_])"));
     static const QRegularExpression spaces(QStringLiteral("\\s*\\n\\s*|[ \\t]{2,}"));
     QString s = marked;
     s.replace(image, QStringLiteral("\\1"));
     s.replace(link, QStringLiteral("\\1"));
     s.replace(lineMarkers, QStringLiteral("\\1"));
     s.replace(emphasis, QString());
+    s.replace(single, QStringLiteral("\\1\\2"));
     s.replace(spaces, QStringLiteral(" "));
     return s.trimmed();
 }

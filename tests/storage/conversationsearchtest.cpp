@@ -111,7 +111,8 @@ private slots:
 
     void snippetsArePlainText() {
         add(m_english, QStringLiteral("md"),
-            QStringLiteral("## Sourdough\n\n- Feed the **starter** with `rye` flakes, see [the guide](https://example.org/g).\n> Keep it warm."));
+            QStringLiteral("## Sourdough\n\n- Feed the **starter** with `rye` flakes, see [the guide](https://example.org/g).\n> Keep it *warm*."));
+        add(m_english, QStringLiteral("md2"), QStringLiteral("Store it in a _sourjar_ named my_sourjar_2."));
         auto hits = m_store->search(QStringLiteral("starter"));
         QCOMPARE(hits->size(), 1);
         const QString snippet = hits->first().snippet;
@@ -119,6 +120,10 @@ private slots:
                                       QStringLiteral("](http"), QStringLiteral("\n"), QStringLiteral("> ")})
             QVERIFY2(!snippet.contains(syntax), qPrintable(snippet));
         QVERIFY2(snippet.contains(QStringLiteral("Feed the starter with rye flakes, see the guide.")), qPrintable(snippet));
+        QVERIFY2(snippet.contains(QStringLiteral("Keep it warm")), qPrintable(snippet));
+        auto underscored = m_store->search(QStringLiteral("sourjar"));
+        QCOMPARE(underscored->size(), 1);
+        QCOMPARE(underscored->first().snippet, QStringLiteral("Store it in a sourjar named my_sourjar_2."));
         QCOMPARE(highlighted(hits->first()), QStringList{QStringLiteral("starter")});
     }
 
