@@ -96,15 +96,36 @@ SearchHit hitFromRow(const QSqlQuery& q, bool title) {
     return h;
 }
 
+// A message whose text begins with its conversation's title (the title is made from the first message)
+// says nothing the title hit did not: listing both showed the same line twice.
+bool echoesTitle(const QList<SearchHit>& titleHits, qint64 conversationId, const QString& content) {
+    for (const SearchHit& t : titleHits) {
+        if (t.conversationId == conversationId) {
+            QString stem = t.conversationTitle;
+            if (stem.endsWith(QChar(0x2026))) {
+                stem.chop(1);
+            }
+            return !stem.trimmed().isEmpty() && content.simplified().startsWith(stem.trimmed());
+        }
+    }
+    return false;
+}
+
+// Runs a hit query (columns: id, conversation id, title, created, text). Title queries pass title = true;
+// message queries leave out the messages that only repeat a title hit already in `out`.
 Result<void> collect(Database& db, const QString& sql, const QVariantList& binds, bool title, QList<SearchHit>& out,
                      const QStringList& words) {
     auto q = db.run(sql, binds);
     if (!q) {
         return std::unexpected(q.error());
     }
+    const QList<SearchHit> titleHits = title ? QList<SearchHit>() : out;
     while (q->next()) {
         SearchHit h = hitFromRow(*q, title);
         const QString text = q->value(4).toString();
+        if (!title && echoesTitle(titleHits, h.conversationId, text)) {
+            continue;
+        }
         setMarkedSnippet(h, withoutMarkdown(markedWindow(text, words)));
         out.append(h);
     }

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
+#include <tuple>
 
 using namespace lantern;
 using namespace lantern::storage;
@@ -159,6 +160,33 @@ private slots:
         auto cjkTitle = m_store->search(QStringLiteral("多言語"));
         QCOMPARE(cjkTitle->size(), 1);
         QCOMPARE(cjkTitle->first().conversationId, m_cjk);
+    }
+
+    // Titles are made from the first message: that message and the title hit would show the same line.
+    void aMessageRepeatingItsTitleIsListedOnce() {
+        for (const auto& [title, first, second, word] :
+             {std::tuple{QStringLiteral("Explain how a volcano erupts"),
+                         QStringLiteral("Explain how a volcano erupts, step by step."),
+                         QStringLiteral("A volcano erupts when magma pressure exceeds the rock's strength."),
+                         QStringLiteral("volcano")},  // FTS5 path
+              std::tuple{QStringLiteral("Qi gong for beginners, with a plan for the first four weeks of…"),
+                         QStringLiteral("Qi gong for beginners, with a plan for the first four weeks of practice?"),
+                         QStringLiteral("Qi gong starts with standing still."), QStringLiteral("qi")}}) {  // scan path
+            Conversation c;
+            c.title = title;
+            const qint64 id = m_store->createConversation(c)->id;
+            add(id, title + QStringLiteral(" 1"), first);
+            const qint64 answer = add(id, title + QStringLiteral(" 2"), second);
+            auto hits = m_store->search(word);
+            QVERIFY(hits.has_value());
+            QList<qint64> inConversation;
+            for (const SearchHit& h : *hits)
+                if (h.conversationId == id)
+                    inConversation.append(h.messageId);
+            QCOMPARE(inConversation, (QList<qint64>{0, answer}));  // the title, then the answer; not the echo
+            QVERIFY(m_store->deleteConversation(id).has_value());
+            QVERIFY(m_store->purgeDeleted().has_value());
+        }
     }
 
     void snippetHtmlIsEscaped() {

@@ -39,7 +39,7 @@ Rectangle {
             ScrollView {
                 Layout.fillWidth: true
                 Layout.preferredHeight: Math.min(Math.max(input.implicitHeight, 40), 200)
-                TextArea {
+                FormTextArea {
                     id: input
                     objectName: "composerInput"
                     placeholderText: qsTr("Message Lantern…  (Enter sends, Shift+Enter for a new line)")

@@ -14,7 +14,7 @@ ColumnLayout {
     spacing: 6
     onVisibleChanged: if (visible) { area.text = original; area.forceActiveFocus() }
 
-    TextArea {
+    FormTextArea {
         id: area
         Layout.fillWidth: true
         wrapMode: TextEdit.Wrap

@@ -23,6 +23,7 @@ Rectangle {
             objectName: "newChatButton"
             Layout.fillWidth: true
             text: qsTr("+  New chat")
+            Accessible.name: qsTr("New chat (Ctrl+N)")
             onClicked: ChatController.newConversation()
         }
         TextField {

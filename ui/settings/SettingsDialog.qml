@@ -88,7 +88,7 @@ Dialog {
 
         SectionLabel { text: qsTr("Conversation") }
         Label { text: qsTr("System prompt"); color: Theme.text; Layout.alignment: Qt.AlignTop }
-        TextArea {
+        FormTextArea {
             Layout.fillWidth: true
             Layout.preferredHeight: 80
             text: AppSettings.systemPrompt

@@ -18,6 +18,7 @@
 #include <cstdio>
 
 #include "storage/conversationstore.h"
+#include "tests/ui/support/sampleanswers.h"
 #include "tests/ui/support/scriptedmodel.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/settings/appsettings.h"
@@ -28,45 +29,6 @@ using namespace lantern;
 using namespace lantern::ui;
 
 namespace {
-
-// Pieces of about `piece` bytes, never splitting a UTF-8 sequence (the engine's contract for onText).
-std::vector<std::string> chop(const char* text, size_t piece = 6) {
-    std::vector<std::string> out;
-    const std::string s(text);
-    size_t i = 0;
-    while (i < s.size()) {
-        size_t end = std::min(s.size(), i + piece);
-        while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80)
-            ++end;
-        out.push_back(s.substr(i, end - i));
-        i = end;
-    }
-    return out;
-}
-
-const char* kHashMapAnswer =
-    "A **hash map** stores key–value pairs in an array of *buckets*. A hash function turns each key into a "
-    "bucket index, so a lookup jumps straight to the right place instead of searching the whole table.\n\n"
-    "- **Insert / find / erase:** O(1) on average\n"
-    "- **Worst case:** O(n), when many keys land in the same bucket\n"
-    "- **Load factor:** when the table gets too full, it grows and rehashes\n\n"
-    "In C++ the standard one is `std::unordered_map`:\n\n"
-    "```cpp\n#include <iostream>\n#include <string>\n#include <unordered_map>\n\n"
-    "int main() {\n    std::unordered_map<std::string, int> ages{{\"Ada\", 36}, {\"Alan\", 41}};\n"
-    "    ages[\"Grace\"] = 85;  // insert\n\n    if (auto it = ages.find(\"Ada\"); it != ages.end())\n"
-    "        std::cout << it->first << \" is \" << it->second << \"\\n\";\n}\n```\n\n"
-    "Use `std::map` instead when you need the keys in sorted order.";
-
-const char* kThinkAnswer =
-    "<think>\nThe user asks for 17 × 24. 17 × 24 = 17 × 20 + 17 × 4 = 340 + 68 = 408.\n</think>\n\n"
-    "17 × 24 = **408**.\n\nA quick way: 17 × 20 = 340, plus 17 × 4 = 68, and 340 + 68 = 408.";
-
-const char* kStreamAnswer =
-    "Here are three ideas for a weekend project:\n\n1. **Build a weather station** with a Raspberry Pi and a "
-    "BME280 sensor, and plot the readings in a small web page.\n2. **Write a command-line todo app** in a "
-    "language you want to learn; keep the data in a plain JSON file.\n3. **Restore an old bike**: new chain, "
-    "brake pads and tyres make a big difference for little money.\n\nEach fits in two days and teaches "
-    "something you can reuse.";
 
 class Shooter {
 public:
@@ -114,7 +76,7 @@ int main(int argc, char* argv[]) {
 
     test::Script script;
     script.modelName = "Scripted preview (test double)";
-    script.answers = {chop(kHashMapAnswer), chop(kThinkAnswer), chop(kStreamAnswer)};
+    script.answers = {test::chop(test::kHashMapAnswer), test::chop(test::kThinkAnswer), test::chop(test::kStreamAnswer)};
     script.delay = std::chrono::milliseconds(12);
     bool realEngine = true;  // the first load shows what the real engine says about the real model
     ModelLoader loader = [&](const std::filesystem::path& p, const LoadOptions& o) -> Result<std::unique_ptr<Model>> {
@@ -171,18 +133,24 @@ int main(int argc, char* argv[]) {
         shooter.shot(QStringLiteral("empty-%1").arg(QLatin1String(theme)));
     }
 
+    // Shoots the current state once per theme.
+    const auto both = [&](const QString& name) {
+        for (const char* theme : {"light", "dark"}) {
+            settings->setTheme(QString::fromLatin1(theme));
+            shooter.shot(QStringLiteral("%1-%2").arg(name, QLatin1String(theme)));
+        }
+    };
+
     settings->setTheme(QStringLiteral("light"));
     send(controller, QStringLiteral("How does a hash map work? Show a short C++ example."));
-    shooter.shot(QStringLiteral("main"));
-    settings->setTheme(QStringLiteral("dark"));
-    shooter.shot(QStringLiteral("code-dark"));
+    both(QStringLiteral("code"));
 
-    settings->setTheme(QStringLiteral("light"));
     controller.newConversation();
     send(controller, QStringLiteral("What is 17 × 24?"));
-    shooter.shot(QStringLiteral("thinking-light"));
+    both(QStringLiteral("thinking"));
 
     // Streaming, with frame times: intervals between swapped frames while the answer grows.
+    settings->setTheme(QStringLiteral("light"));
     controller.newConversation();
     QElapsedTimer clock;
     std::vector<double> frames;
@@ -196,8 +164,10 @@ int main(int argc, char* argv[]) {
     clock.start();
     QSignalSpy streamed(&controller, &ChatController::answerFinished);
     controller.send(QStringLiteral("Give me three ideas for a weekend project."));
-    QTest::qWait(900);
+    QTest::qWait(450);
     shooter.shot(QStringLiteral("streaming-light"), 0);
+    settings->setTheme(QStringLiteral("dark"));
+    shooter.shot(QStringLiteral("streaming-dark"), 60);
     if (streamed.isEmpty())
         (void)streamed.wait(60000);
     if (!frames.empty()) {
@@ -206,11 +176,10 @@ int main(int argc, char* argv[]) {
                     frames[frames.size() / 2], frames[frames.size() * 95 / 100], frames.back());
     }
 
-    settings->setTheme(QStringLiteral("dark"));
     controller.search(QStringLiteral("hash"));
     if (QObject* field = find(window, "searchField"))
         field->setProperty("text", QStringLiteral("hash"));
-    shooter.shot(QStringLiteral("search-dark"));
+    both(QStringLiteral("search"));
     if (QObject* field = find(window, "searchField"))
         field->setProperty("text", QString());
     controller.search(QString());
@@ -220,9 +189,9 @@ int main(int argc, char* argv[]) {
         QMetaObject::invokeMethod(find(window, "settingsDialog"), "open");
         shooter.shot(QStringLiteral("settings-%1").arg(QLatin1String(theme)));
         QMetaObject::invokeMethod(find(window, "settingsDialog"), "close");
+        QMetaObject::invokeMethod(find(window, "modelPicker"), "openPopup");
+        shooter.shot(QStringLiteral("model-picker-%1").arg(QLatin1String(theme)));
+        QTest::keyClick(window, Qt::Key_Escape);
     }
-    settings->setTheme(QStringLiteral("light"));
-    QMetaObject::invokeMethod(find(window, "modelPicker"), "openPopup");
-    shooter.shot(QStringLiteral("model-picker-light"));
     return 0;
 }
