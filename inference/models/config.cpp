@@ -73,9 +73,20 @@ Result<ModelConfig> readConfig(const gguf::File& file) {
     c.normEps = file.f32(key("attention.layer_norm_rms_epsilon")).value_or(1e-5f);
     c.ropeBase = file.f32(key("rope.freq_base")).value_or(10000.f);
     c.ropeDim = file.u32(key("rope.dimension_count")).value_or(c.headDim);
-    if (file.str(key("rope.scaling.type")).value_or("") == "linear") {
+    const std::string scaling(file.str(key("rope.scaling.type")).value_or(""));
+    if (scaling == "linear" || scaling == "yarn") {
         const float factor = file.f32(key("rope.scaling.factor")).value_or(1.f);
         c.ropeFreqScale = factor > 0.f ? 1.f / factor : 1.f;
+    }
+    if (scaling == "yarn") {
+        c.ropeYarn = true;
+        c.yarnOrigContext = file.u32(key("rope.scaling.original_context_length")).value_or(c.trainedContext);
+        c.yarnBetaFast = file.f32(key("rope.scaling.yarn_beta_fast")).value_or(32.f);
+        c.yarnBetaSlow = file.f32(key("rope.scaling.yarn_beta_slow")).value_or(1.f);
+    } else if (!scaling.empty() && scaling != "none" && scaling != "linear") {
+        return fail(Errc::ModelUnsupported,
+                    lantern::format("{}: rope scaling \"{}\" is not supported (Lantern knows linear and yarn).",
+                                    file.path().filename().string(), scaling));
     }
     if (c.arch == Arch::Gemma3) {
         c.slidingWindow = file.u32(key("attention.sliding_window")).value_or(0);

@@ -32,7 +32,13 @@ struct ModelConfig {
     float normEps = 1e-5f;     // <arch>.attention.layer_norm_rms_epsilon
     float ropeBase = 10000.f;  // <arch>.rope.freq_base
     float ropeBaseLocal = 10000.f;  // Gemma 3 sliding-window layers use their own base (10 000)
-    float ropeFreqScale = 1.f; // 1 / <arch>.rope.scaling.factor when rope.scaling.type = linear
+    float ropeFreqScale = 1.f; // 1 / <arch>.rope.scaling.factor when rope.scaling.type = linear or yarn
+    // rope.scaling.type = yarn: the context the model was trained at before extension and YaRN's ramp
+    // bounds (rope.scaling.original_context_length, rope.scaling.yarn_beta_fast/_slow; 32 and 1 by default).
+    bool ropeYarn = false;
+    uint32_t yarnOrigContext = 0;
+    float yarnBetaFast = 32.f;
+    float yarnBetaSlow = 1.f;
     uint32_t ropeDim = 0;      // <arch>.rope.dimension_count (default headDim)
     bool ropeNeox = false;     // rotate halves (qwen2/qwen3/gemma3) instead of adjacent pairs (llama)
     bool qkvBias = false;      // qwen2: attn_{q,k,v}.bias

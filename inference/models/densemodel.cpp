@@ -388,6 +388,9 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         rope.pos0 = pos0;
         rope.freqBase = local ? c.ropeBaseLocal : c.ropeBase;
         rope.freqScale = local ? 1.f : c.ropeFreqScale;
+        if (c.ropeYarn && !local) {
+            rope.yarn = ops::yarnRamp(c.ropeDim, c.yarnOrigContext, c.ropeBase, c.yarnBetaFast, c.yarnBetaSlow);
+        }
         rope.neox = c.ropeNeox;
         rope.freqFactors = m_w.ropeFreqs;
         rope.x = q;

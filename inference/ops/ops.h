@@ -123,6 +123,22 @@ Result<void> topK(gpu::Context& ctx, gpu::Recorder& rec, const TopKArgs& args, s
 
 // ---- Rotary position embedding ---------------------------------------------------------------------
 
+// YaRN context extension (rope.scaling.type = yarn): which rotary pairs keep their trained angles (below
+// corrLow), which are interpolated by freqScale (above corrHigh), a linear blend between; and the attention
+// temperature. extFactor = 0 turns it off.
+struct YarnRamp {
+    float extFactor = 0.0f;   // 1 with YaRN
+    float corrLow = 0.0f;     // first blended pair
+    float corrHigh = 0.0f;    // last blended pair
+    float attnFactor = 1.0f;  // extra scale of the rotated values (times 1 + 0.1 ln(1/freqScale) with YaRN)
+};
+// The ramp for a model trained at nCtxOrig tokens: pairs turning more than betaFast times over nCtxOrig keep
+// their angles, fewer than betaSlow times are interpolated (the YaRN paper's alpha/beta; 32 and 1 usually).
+YarnRamp yarnRamp(uint32_t nRot, uint32_t nCtxOrig, float freqBase, float betaFast = 32.0f, float betaSlow = 1.0f,
+                  float extFactor = 1.0f);
+// What the rotated pair is multiplied by.
+float ropeMscale(float freqScale, const YarnRamp& yarn);
+
 struct RopeArgs {
     gpu::BufferRange x;            // [nTokens][tokenStride] floats, heads of headDim at h*headDim; in place
     gpu::BufferRange positions;    // nTokens int32 positions; no buffer = positions pos0, pos0+1, ...
@@ -134,7 +150,8 @@ struct RopeArgs {
     uint32_t tokenStride = 0;      // floats between tokens (0 = nHeads * headDim)
     uint32_t pos0 = 0;
     float freqBase = 10000.0f;     // rope.freq_base
-    float freqScale = 1.0f;        // 1 / rope.scaling.factor for linear scaling
+    float freqScale = 1.0f;        // 1 / rope.scaling.factor for linear and YaRN scaling
+    YarnRamp yarn;                 // YaRN's blend and temperature; off by default
     bool neox = false;             // pairs (i, i + nRot/2) (Gemma, Qwen) instead of (2i, 2i+1) (Llama)
 };
 Result<void> rope(gpu::Context& ctx, gpu::Recorder& rec, const RopeArgs& args, std::string_view label);

@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
 #include "inference/ops/dispatch.h"
 
 namespace lantern::ops {
@@ -16,8 +20,12 @@ struct RopePush {
     float freqBase;
     float freqScale;
     uint32_t hasFreqFactors;
+    float extFactor;
+    float corrLow;
+    float corrHigh;
+    float mscale;
 };
-static_assert(sizeof(RopePush) == 44);
+static_assert(sizeof(RopePush) == 60);
 
 constexpr uint32_t kWorkgroup = 128;
 
@@ -60,7 +68,11 @@ Result<void> rope(gpu::Context& ctx, gpu::Recorder& rec, const RopeArgs& a, std:
                         a.pos0,
                         a.freqBase,
                         a.freqScale,
-                        hasFactors ? 1u : 0u};
+                        hasFactors ? 1u : 0u,
+                        a.yarn.extFactor,
+                        a.yarn.corrLow,
+                        a.yarn.corrHigh,
+                        ropeMscale(a.freqScale, a.yarn)};
     const uint32_t pairs = a.nTokens * a.nHeads * (nRot / 2);
     if (pairs == 0) {
         return {};
@@ -71,6 +83,27 @@ Result<void> rope(gpu::Context& ctx, gpu::Recorder& rec, const RopeArgs& a, std:
     const detail::Grid g = detail::gridFor(detail::ceilDiv(pairs, kWorkgroup));
     rec.dispatch(**pipe, {{a.x, true}, {pos, false}, {ff, false}}, detail::bytesOf(push), g.x, g.y, 1, label);
     return {};
+}
+
+YarnRamp yarnRamp(uint32_t nRot, uint32_t nCtxOrig, float freqBase, float betaFast, float betaSlow, float extFactor) {
+    // The pair whose wavelength fits `rotations` times into the original context:
+    //   2*pi * base^(2i/nRot) = nCtxOrig / rotations  =>  i = nRot * ln(nCtxOrig / (rotations * 2*pi)) / (2 ln base)
+    const auto pairFor = [&](float rotations) {
+        return float(nRot) * std::log(float(nCtxOrig) / (rotations * 2.0f * std::numbers::pi_v<float>)) /
+               (2.0f * std::log(freqBase));
+    };
+    YarnRamp r;
+    r.extFactor = extFactor;
+    r.corrLow = std::max(0.0f, std::floor(pairFor(betaFast)));
+    r.corrHigh = std::min(float(nRot) - 1.0f, std::ceil(pairFor(betaSlow)));
+    return r;
+}
+
+float ropeMscale(float freqScale, const YarnRamp& yarn) {
+    if (yarn.extFactor == 0.0f || freqScale <= 0.0f) {
+        return yarn.attnFactor;
+    }
+    return yarn.attnFactor * (1.0f + 0.1f * std::log(1.0f / freqScale));
 }
 
 }  // namespace lantern::ops

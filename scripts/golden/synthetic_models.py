@@ -2,8 +2,9 @@
 """Synthetic GGUF models (random weights, small shapes) of the dense families Lantern runs, and llama.cpp's
 logits for them: the independent reference for architectures and quant types no small real model covers.
 
-Usage: synthetic_models.py OUT_DIR
-For each family in (llama, qwen2, qwen3, llama3 = llama with rope_freqs) writes an f32 model with gguf-py,
+Usage: synthetic_models.py OUT_DIR [FAMILY...]
+For each family in (llama, qwen2, qwen3, llama3 = llama with rope_freqs, qwen3-yarn = qwen3 with YaRN rope
+scaling, f16 and q8_0 only; default: all) writes an f32 model with gguf-py,
 quantizes it with llama.cpp's own llama_model_quantize to OUT_DIR/tiny-<family>-{f16,q4_0,q8_0,q4_k_m}.gguf and, per file,
 <file>.golden (same layout as llamacpp_logits.py: prompt ids, last logits, greedy ids, margins).
 Deterministic (fixed seeds)."""
@@ -41,7 +42,9 @@ def write_f32(path, family, seed):
     # family "llama3" is a llama-architecture file with a rope_freqs tensor (Llama 3.1's rope scaling in GGUF
     # form). Its divisors are random in [1, 8] for every dimension, so that leaving them out changes the
     # logits measurably even at the few positions of the test prompt.
-    arch = "llama" if family == "llama3" else family
+    # family "qwen3-yarn" is a qwen3 file extended with YaRN (factor 4 over an original context of 64, so
+    # that both YaRN's ramp and its attention temperature change the logits at the test positions).
+    arch = {"llama3": "llama", "qwen3-yarn": "qwen3"}.get(family, family)
     rng = np.random.default_rng(seed)
     w = gguf.GGUFWriter(path, arch)
     w.add_name(f"tiny-{family}")
@@ -54,6 +57,10 @@ def write_f32(path, family, seed):
     w.add_layer_norm_rms_eps(1e-6)
     w.add_rope_freq_base(10000.0 if arch == "llama" else 1000000.0)
     w.add_file_type(0)
+    if family == "qwen3-yarn":
+        w.add_rope_scaling_type(gguf.RopeScalingType.YARN)
+        w.add_rope_scaling_factor(4.0)
+        w.add_rope_scaling_orig_ctx_len(64)
     tokens, scores, types = vocab()
     w.add_tokenizer_model("llama")
     w.add_tokenizer_pre("default")
@@ -135,10 +142,16 @@ def main():
     os.makedirs(out, exist_ok=True)
     # llama.cpp file types: 1 = F16, 2 = Q4_0, 7 = Q8_0, 15 = Q4_K_M.
     ftypes = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_m": 15}
-    for seed, family in enumerate(["llama", "qwen2", "qwen3", "llama3"]):
+    families = ["llama", "qwen2", "qwen3", "llama3", "qwen3-yarn"]
+    wanted = sys.argv[2:] or families
+    for seed, family in enumerate(families):
+        if family not in wanted:
+            continue
         f32 = os.path.join(out, f"tiny-{family}-f32.gguf")
         write_f32(f32, family, 100 + seed)
         for name, ftype in ftypes.items():
+            if family == "qwen3-yarn" and name not in ("f16", "q8_0"):
+                continue
             path = os.path.join(out, f"tiny-{family}-{name}.gguf")
             quantize(f32, path, ftype)
             golden(path)

@@ -55,6 +55,9 @@ private slots:
                 QTest::newRow(qPrintable(name)) << name << arch << (QString(quant) == "f16" ? 1e-4 : 5e-3);
             }
         }
+        // qwen3-yarn = a qwen3 file with YaRN rope scaling (factor 4 over an original context of 64).
+        QTest::newRow("tiny-qwen3-yarn-f16.gguf") << QString("tiny-qwen3-yarn-f16.gguf") << QString("qwen3") << 1e-4;
+        QTest::newRow("tiny-qwen3-yarn-q8_0.gguf") << QString("tiny-qwen3-yarn-q8_0.gguf") << QString("qwen3") << 5e-3;
     }
 
     void matchesLlamaCpp() {

@@ -1,5 +1,6 @@
 // rope against the scalar formula in double: normal and NeoX pairing, partial rotation, positions from
-// a buffer and from pos0, and Llama 3 style frequency factors.
+// a buffer and from pos0, Llama 3 style frequency factors, and YaRN (ramp between trained and interpolated
+// angles, attention temperature).
 // Tolerance: NMSE < 1e-9. The GPU computes sin/cos of f32 angles; at position 2048 the f32 angle carries
 // ~1e-4 rad of rounding, which bounds the error.
 #include <cmath>
@@ -15,17 +16,37 @@ private slots:
     void initTestCase() { gpuContext(); }
     void matchesFormula_data();
     void matchesFormula();
+    void yarnRampBounds();
 };
+
+// The pairs YaRN blends, worked out by hand from the YaRN paper's definition (see ops.h) for three shapes.
+void RopeTest::yarnRampBounds() {
+    const ops::YarnRamp a = ops::yarnRamp(64, 64, 1e6f);
+    QCOMPARE(a.corrLow, 0.0f);  // the fast bound falls below pair 0
+    QCOMPARE(a.corrHigh, 6.0f);
+    const ops::YarnRamp b = ops::yarnRamp(128, 4096, 1e4f);
+    QCOMPARE(b.corrLow, 20.0f);
+    QCOMPARE(b.corrHigh, 46.0f);
+    const ops::YarnRamp c = ops::yarnRamp(64, 32768, 1e6f);
+    QCOMPARE(c.corrLow, 11.0f);
+    QCOMPARE(c.corrHigh, 20.0f);
+    QCOMPARE(c.extFactor, 1.0f);
+    QCOMPARE(ops::ropeMscale(0.25f, c), 1.0f + 0.1f * std::log(4.0f));
+    QCOMPARE(ops::ropeMscale(0.25f, ops::YarnRamp{}), 1.0f);  // linear scaling has no temperature
+}
 
 void RopeTest::matchesFormula_data() {
     QTest::addColumn<bool>("neox");
     QTest::addColumn<int>("nRot");
     QTest::addColumn<bool>("positionBuffer");
     QTest::addColumn<bool>("freqFactors");
-    QTest::newRow("normal full, buffer") << false << 64 << true << false;
-    QTest::newRow("neox full, buffer") << true << 64 << true << false;
-    QTest::newRow("neox partial, pos0") << true << 32 << false << false;
-    QTest::newRow("normal, freq factors") << false << 64 << true << true;
+    QTest::addColumn<bool>("yarn");
+    QTest::newRow("normal full, buffer") << false << 64 << true << false << false;
+    QTest::newRow("neox full, buffer") << true << 64 << true << false << false;
+    QTest::newRow("neox partial, pos0") << true << 32 << false << false << false;
+    QTest::newRow("normal, freq factors") << false << 64 << true << true << false;
+    QTest::newRow("neox, yarn") << true << 64 << true << false << true;
+    QTest::newRow("normal partial, yarn, freq factors") << false << 48 << true << true << true;
 }
 
 void RopeTest::matchesFormula() {
@@ -33,25 +54,35 @@ void RopeTest::matchesFormula() {
     QFETCH(int, nRot);
     QFETCH(bool, positionBuffer);
     QFETCH(bool, freqFactors);
+    QFETCH(bool, yarn);
     const uint32_t tokens = 5, heads = 3, hd = 64, pos0 = 17;
     const float base = 10000.0f, fscale = 0.5f;
     const std::vector<int32_t> positions = {3, 100, 7, 2048, 0};
     Rng rng(11);
     const std::vector<float> x = rng.floats(size_t(tokens) * heads * hd);
     const std::vector<float> ff = rng.floats(uint32_t(nRot) / 2, 1.0f, 8.0f);
+    // YaRN: pairs below `low` keep the trained angle, above `high` are interpolated, a linear blend between.
+    const double low = 5, high = 13;
+    const double mscale = yarn ? 1.0 + 0.1 * std::log(1.0 / double(fscale)) : 1.0;
     std::vector<float> want = x;
     for (uint32_t t = 0; t < tokens; ++t) {
         const double pos = positionBuffer ? positions[t] : pos0 + t;
         for (uint32_t h = 0; h < heads; ++h) {
             for (int i = 0; i < nRot / 2; ++i) {
-                double theta = pos * double(fscale) * std::pow(double(base), -2.0 * i / nRot);
+                double trained = pos * std::pow(double(base), -2.0 * i / nRot);
                 if (freqFactors) {
-                    theta /= double(ff[i]);
+                    trained /= double(ff[i]);
                 }
+                double theta = double(fscale) * trained;
+                if (yarn) {
+                    const double keep = i <= low ? 1.0 : i >= high ? 0.0 : 1.0 - (i - low) / (high - low);
+                    theta = keep * trained + (1.0 - keep) * theta;
+                }
+                const double c = std::cos(theta) * mscale, s = std::sin(theta) * mscale;
                 const size_t b = (size_t(t) * heads + h) * hd;
                 const size_t i0 = b + (neox ? i : 2 * i), i1 = i0 + (neox ? nRot / 2 : 1);
-                want[i0] = static_cast<float>(double(x[i0]) * std::cos(theta) - double(x[i1]) * std::sin(theta));
-                want[i1] = static_cast<float>(double(x[i0]) * std::sin(theta) + double(x[i1]) * std::cos(theta));
+                want[i0] = static_cast<float>(double(x[i0]) * c - double(x[i1]) * s);
+                want[i1] = static_cast<float>(double(x[i0]) * s + double(x[i1]) * c);
             }
         }
     }
@@ -68,6 +99,11 @@ void RopeTest::matchesFormula() {
     a.freqBase = base;
     a.freqScale = fscale;
     a.neox = neox;
+    if (yarn) {
+        a.yarn.extFactor = 1.0f;
+        a.yarn.corrLow = float(low);
+        a.yarn.corrHigh = float(high);
+    }
     run([&](gpu::Recorder& rec) { return ops::rope(gpuContext(), rec, a, "rope"); });
     const double e = nmse(download(xb, x.size()), want);
     QVERIFY2(e < 1e-9, qPrintable(QString("NMSE %1").arg(e)));
