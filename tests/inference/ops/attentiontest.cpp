@@ -1,5 +1,6 @@
-// kvStore + attention against a scalar double-precision attention: causal prefill, long single-query
-// decode (split over positions, then merged), sliding window, soft-capping, GQA, f16 and f32 caches.
+// kvStore + attention against the CPU reference (inference/reference/ops.h, double precision): causal
+// prefill, long single-query decode (split over positions, then merged), sliding window, soft-capping, GQA,
+// f16 and f32 caches.
 // The reference reads the cache values the GPU holds (f16-rounded for the f16 cache), so the only error
 // is f32 arithmetic. Tolerance: NMSE < 1e-9. kvStore itself must reproduce the f16 rounding exactly.
 #include <cmath>
@@ -17,48 +18,6 @@ struct Case {
     bool f16;
     uint32_t headDim;
 };
-
-// out[t][h] = softmax over p in [lo, pos0+t] of (q.k_p * scale, soft-capped) applied to v.
-std::vector<float> referenceAttention(const Case& c, uint32_t nHead, uint32_t nHeadKv, float scale,
-                                      const std::vector<float>& q, const std::vector<float>& k,
-                                      const std::vector<float>& v) {
-    const uint32_t hd = c.headDim, kvw = nHeadKv * hd;
-    std::vector<float> out(size_t(c.nTokens) * nHead * hd);
-    for (uint32_t t = 0; t < c.nTokens; ++t) {
-        const uint32_t qpos = c.pos0 + t;
-        const uint32_t lo = c.window > 0 && qpos + 1 > c.window ? qpos + 1 - c.window : 0;
-        for (uint32_t h = 0; h < nHead; ++h) {
-            const uint32_t g = h / (nHead / nHeadKv);
-            std::vector<double> s;
-            double m = -1e300;
-            for (uint32_t p = lo; p <= qpos; ++p) {
-                double d = 0.0;
-                for (uint32_t i = 0; i < hd; ++i) {
-                    d += double(q[(size_t(t) * nHead + h) * hd + i]) * double(k[size_t(p) * kvw + g * hd + i]);
-                }
-                d *= double(scale);
-                if (c.softcap > 0) {
-                    d = double(c.softcap) * std::tanh(d / double(c.softcap));
-                }
-                s.push_back(d);
-                m = std::max(m, d);
-            }
-            double l = 0.0;
-            for (double& x : s) {
-                x = std::exp(x - m);
-                l += x;
-            }
-            for (uint32_t i = 0; i < hd; ++i) {
-                double acc = 0.0;
-                for (uint32_t p = lo; p <= qpos; ++p) {
-                    acc += s[p - lo] * double(v[size_t(p) * kvw + g * hd + i]);
-                }
-                out[(size_t(t) * nHead + h) * hd + i] = static_cast<float>(acc / l);
-            }
-        }
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -111,7 +70,16 @@ void AttentionTest::matchesReference() {
             x = fromHalf(toHalf(x));
         }
     }
-    const std::vector<float> want = referenceAttention(c, nHead, nHeadKv, scale, q, kHeld, vHeld);
+    reference::Attention ra;
+    ra.nTokens = c.nTokens;
+    ra.pos0 = c.pos0;
+    ra.nHead = nHead;
+    ra.nHeadKv = nHeadKv;
+    ra.headDim = c.headDim;
+    ra.window = c.window;
+    ra.scale = scale;
+    ra.softcap = c.softcap;
+    const std::vector<float> want = reference::attention(ra, q, kHeld, vHeld);
 
     const uint64_t cacheBytes = uint64_t(nPos + 16) * kvw * (f16 ? 2 : 4);
     gpu::Buffer qb = upload(q), kb = upload(k), vb = upload(v);

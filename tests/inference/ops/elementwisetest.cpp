@@ -1,4 +1,5 @@
-// rmsnorm, add, mul, scale, geglu, swiglu and softmax against scalar double-precision formulas.
+// rmsnorm, add, mul, scale, geglu, swiglu and softmax against the CPU reference (inference/reference/ops.h)
+// and, for add/mul/scale, the formula itself.
 // Tolerance: NMSE < 1e-10 (f32 on the GPU vs double; exp/tanh of the GPU add ~1e-7 relative).
 #include <cmath>
 
@@ -8,9 +9,6 @@ using namespace lantern;
 using namespace lantern::test;
 
 namespace {
-double geluTanh(double x) { return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x))); }
-double silu(double x) { return x / (1.0 + std::exp(-x)); }
-
 void expectClose(const std::vector<float>& got, const std::vector<float>& want, double tol = 1e-10) {
     QCOMPARE(got.size(), want.size());
     const double e = nmse(got, want);
@@ -51,17 +49,9 @@ void ElementwiseTest::rmsnorm() {
     const float eps = 1e-6f;
     Rng rng(3);
     const std::vector<float> x = rng.floats(size_t(rows) * cols, -3.0f, 3.0f), w = rng.floats(cols, 0.5f, 2.0f);
-    std::vector<float> want(x.size());
-    for (int r = 0; r < rows; ++r) {
-        double ss = 0.0;
-        for (int c = 0; c < cols; ++c) {
-            ss += double(x[r * cols + c]) * double(x[r * cols + c]);
-        }
-        const double inv = 1.0 / std::sqrt(ss / cols + double(eps));
-        for (int c = 0; c < cols; ++c) {
-            want[r * cols + c] = static_cast<float>(double(x[r * cols + c]) * inv * (weighted ? double(w[c]) : 1.0));
-        }
-    }
+    const std::vector<float> want =
+        reference::rmsnorm(x, weighted ? std::span<const float>(w) : std::span<const float>(), uint32_t(rows),
+                           uint32_t(cols), eps);
     gpu::Buffer xb = upload(x), wb = upload(w), ob = makeBuffer(x.size() * 4);
     const gpu::BufferRange out = inPlace ? gpu::BufferRange(xb) : gpu::BufferRange(ob);
     const ops::RmsNormArgs args{xb, weighted ? gpu::BufferRange(wb) : gpu::BufferRange(), out, uint32_t(rows),
@@ -116,11 +106,7 @@ void ElementwiseTest::gatedActivations() {
     g[0] = 60.0f;  // large arguments: tanh/exp must not overflow into NaN
     g[1] = -60.0f;
     const std::vector<float> u = rng.floats(n);
-    std::vector<float> wantGe(n), wantSw(n);
-    for (uint32_t i = 0; i < n; ++i) {
-        wantGe[i] = static_cast<float>(geluTanh(g[i]) * double(u[i]));
-        wantSw[i] = static_cast<float>(silu(g[i]) * double(u[i]));
-    }
+    const std::vector<float> wantGe = reference::geglu(g, u), wantSw = reference::swiglu(g, u);
     gpu::Buffer gb = upload(g), ub = upload(u), o1 = makeBuffer(n * 4), o2 = makeBuffer(n * 4);
     run([&](gpu::Recorder& rec) -> Result<void> {
         if (auto r = ops::geglu(gpuContext(), rec, gb, ub, o1, n, "geglu"); !r) {
@@ -137,19 +123,7 @@ void ElementwiseTest::softmax() {
     const float scale = 0.5f;
     Rng rng(8);
     const std::vector<float> x = rng.floats(size_t(rows) * cols, -20.0f, 20.0f);
-    std::vector<float> want(x.size());
-    for (uint32_t r = 0; r < rows; ++r) {
-        double m = -1e300, s = 0.0;
-        for (uint32_t c = 0; c < cols; ++c) {
-            m = std::max(m, double(x[r * cols + c]) * double(scale));
-        }
-        for (uint32_t c = 0; c < cols; ++c) {
-            s += std::exp(double(x[r * cols + c]) * double(scale) - m);
-        }
-        for (uint32_t c = 0; c < cols; ++c) {
-            want[r * cols + c] = static_cast<float>(std::exp(double(x[r * cols + c]) * double(scale) - m) / s);
-        }
-    }
+    const std::vector<float> want = reference::softmax(x, rows, cols, scale);
     gpu::Buffer xb = upload(x);
     run([&](gpu::Recorder& rec) { return ops::softmax(gpuContext(), rec, xb, rows, cols, scale, "softmax"); });
     expectClose(download(xb, x.size()), want);

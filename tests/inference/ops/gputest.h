@@ -12,7 +12,9 @@
 #include "inference/gguf/types.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
-#include "tests/inference/ops/localdequant.h"
+#include "inference/reference/numbers.h"
+#include "inference/reference/ops.h"
+#include "inference/reference/weights.h"
 #include "tests/support/testenv.h"
 
 namespace lantern::test {
@@ -59,37 +61,8 @@ private:
     uint64_t m_state;
 };
 
-// IEEE half from float (round to nearest even), for test data only.
-inline uint16_t toHalf(float f) {
-    uint32_t x;
-    std::memcpy(&x, &f, 4);
-    const uint32_t sign = (x >> 16) & 0x8000u;
-    const int32_t exp = static_cast<int32_t>((x >> 23) & 0xFF) - 127 + 15;
-    uint32_t mant = x & 0x7FFFFFu;
-    if (exp <= 0) {
-        if (exp < -10) {
-            return static_cast<uint16_t>(sign);
-        }
-        mant |= 0x800000u;
-        const uint32_t shift = static_cast<uint32_t>(14 - exp);
-        uint32_t h = mant >> shift;
-        const uint32_t rem = mant & ((1u << shift) - 1);
-        const uint32_t halfway = 1u << (shift - 1);
-        if (rem > halfway || (rem == halfway && (h & 1u))) {
-            ++h;
-        }
-        return static_cast<uint16_t>(sign | h);
-    }
-    if (exp >= 31) {
-        return static_cast<uint16_t>(sign | 0x7C00u);
-    }
-    uint32_t h = (static_cast<uint32_t>(exp) << 10) | (mant >> 13);
-    const uint32_t rem = mant & 0x1FFFu;
-    if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) {
-        ++h;
-    }
-    return static_cast<uint16_t>(sign | h);
-}
+using reference::fromHalf;
+using reference::toHalf;
 
 // Normalised mean squared error: sum (a-b)^2 / sum b^2 (b is the reference).
 inline double nmse(std::span<const float> got, std::span<const float> want) {
@@ -213,38 +186,18 @@ inline uint32_t testCols(gguf::GgmlType type) {
 
 // Every weight type the shaders support.
 inline std::vector<gguf::GgmlType> weightTypes() {
-    using gguf::GgmlType;
-    return {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16, GgmlType::Q4_0,   GgmlType::Q4_1,
-            GgmlType::Q5_0, GgmlType::Q5_1, GgmlType::Q8_0, GgmlType::Q2_K,   GgmlType::Q3_K,
-            GgmlType::Q4_K, GgmlType::Q5_K, GgmlType::Q6_K, GgmlType::IQ4_NL, GgmlType::IQ4_XS};
+    const auto types = reference::weightTypes();
+    return {types.begin(), types.end()};
 }
 
 }  // namespace lantern::test
 
 namespace lantern::test {
 
-inline float fromHalf(uint16_t h) { return local::fromHalfBits(h); }
-
-// rows x cols floats of a GGUF tensor, dequantized on the CPU (local::dequantize until
-// inference/reference lands).
+// rows x cols floats of a GGUF tensor, dequantized by the CPU reference.
 inline std::vector<float> referenceDequantize(gguf::GgmlType type, std::span<const std::byte> data, uint32_t rows,
                                               uint32_t cols) {
-    return local::dequantize(type, data, rows, cols);
-}
-
-// y = dequantize(W) x in double.
-inline std::vector<float> referenceMatvec(gguf::GgmlType type, std::span<const std::byte> w, uint32_t rows,
-                                          uint32_t cols, std::span<const float> x) {
-    const std::vector<float> wf = referenceDequantize(type, w, rows, cols);
-    std::vector<float> y(rows);
-    for (uint32_t r = 0; r < rows; ++r) {
-        double s = 0.0;
-        for (uint32_t c = 0; c < cols; ++c) {
-            s += double(wf[size_t(r) * cols + c]) * double(x[c]);
-        }
-        y[r] = static_cast<float>(s);
-    }
-    return y;
+    return reference::dequantize(type, data, uint64_t{rows} * cols);
 }
 
 }  // namespace lantern::test

@@ -36,7 +36,7 @@ void MatvecTest::everyType() {
     Rng rng(1234 + type);
     const std::vector<std::byte> w = randomWeights(t, rows, cols, rng);
     const std::vector<float> x = rng.floats(cols);
-    const std::vector<float> want = referenceMatvec(t, w, rows, cols, x);
+    const std::vector<float> want = reference::matvec(t, w, rows, cols, x);
 
     gpu::Buffer wb = upload(w), xb = upload(x), yb = makeBuffer(rows * 4);
     const ops::Weight weight{&wb, 0, t, rows, cols};
@@ -53,7 +53,7 @@ void MatvecTest::accumulateAddsToY() {
     Rng rng(7);
     const std::vector<std::byte> w = randomWeights(t, rows, cols, rng);
     const std::vector<float> x = rng.floats(cols), y0 = rng.floats(rows, -5.0f, 5.0f);
-    std::vector<float> want = referenceMatvec(t, w, rows, cols, x);
+    std::vector<float> want = reference::matvec(t, w, rows, cols, x);
     for (uint32_t r = 0; r < rows; ++r) {
         want[r] += y0[r];
     }
@@ -94,7 +94,7 @@ void MatvecTest::splitsTensorsBeyondOneStorageRange() {
     std::vector<float> g, want;
     for (uint32_t r : sample) {
         const std::span<const std::byte> row(w.data() + lead + r * rb, rb);
-        want.push_back(referenceMatvec(t, std::vector<std::byte>(row.begin(), row.end()), 1, cols, x)[0]);
+        want.push_back(reference::matvec(t, std::vector<std::byte>(row.begin(), row.end()), 1, cols, x)[0]);
         g.push_back(got[r]);
     }
     const double e = nmse(g, want);

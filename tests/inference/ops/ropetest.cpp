@@ -1,4 +1,4 @@
-// rope against the scalar formula in double: normal and NeoX pairing, partial rotation, positions from
+// rope against the CPU reference (inference/reference/ops.h, double precision): normal and NeoX pairing, partial rotation, positions from
 // a buffer and from pos0, Llama 3 style frequency factors, and YaRN (ramp between trained and interpolated
 // angles, attention temperature).
 // Tolerance: NMSE < 1e-9. The GPU computes sin/cos of f32 angles; at position 2048 the f32 angle carries
@@ -61,31 +61,23 @@ void RopeTest::matchesFormula() {
     Rng rng(11);
     const std::vector<float> x = rng.floats(size_t(tokens) * heads * hd);
     const std::vector<float> ff = rng.floats(uint32_t(nRot) / 2, 1.0f, 8.0f);
-    // YaRN: pairs below `low` keep the trained angle, above `high` are interpolated, a linear blend between.
-    const double low = 5, high = 13;
-    const double mscale = yarn ? 1.0 + 0.1 * std::log(1.0 / double(fscale)) : 1.0;
-    std::vector<float> want = x;
+    // YaRN: pairs up to `low` keep the trained angle, from `high` on are interpolated, a linear blend between.
+    const float low = 5, high = 13;
+    std::vector<int32_t> at(tokens);
     for (uint32_t t = 0; t < tokens; ++t) {
-        const double pos = positionBuffer ? positions[t] : pos0 + t;
-        for (uint32_t h = 0; h < heads; ++h) {
-            for (int i = 0; i < nRot / 2; ++i) {
-                double trained = pos * std::pow(double(base), -2.0 * i / nRot);
-                if (freqFactors) {
-                    trained /= double(ff[i]);
-                }
-                double theta = double(fscale) * trained;
-                if (yarn) {
-                    const double keep = i <= low ? 1.0 : i >= high ? 0.0 : 1.0 - (i - low) / (high - low);
-                    theta = keep * trained + (1.0 - keep) * theta;
-                }
-                const double c = std::cos(theta) * mscale, s = std::sin(theta) * mscale;
-                const size_t b = (size_t(t) * heads + h) * hd;
-                const size_t i0 = b + (neox ? i : 2 * i), i1 = i0 + (neox ? nRot / 2 : 1);
-                want[i0] = static_cast<float>(double(x[i0]) * c - double(x[i1]) * s);
-                want[i1] = static_cast<float>(double(x[i0]) * s + double(x[i1]) * c);
-            }
-        }
+        at[t] = positionBuffer ? positions[t] : int32_t(pos0 + t);
     }
+    reference::Rope r;
+    r.nRot = uint32_t(nRot);
+    r.neox = neox;
+    r.freqBase = base;
+    r.freqScale = fscale;
+    r.freqFactors = freqFactors ? std::span<const float>(ff) : std::span<const float>();
+    r.extFactor = yarn ? 1.0f : 0.0f;
+    r.corrLow = low;
+    r.corrHigh = high;
+    std::vector<float> want = x;
+    reference::rope(want, at, heads, hd, r);
     gpu::Buffer xb = upload(x), pb = upload(positions), fb = upload(ff);
     ops::RopeArgs a;
     a.x = xb;
@@ -101,8 +93,8 @@ void RopeTest::matchesFormula() {
     a.neox = neox;
     if (yarn) {
         a.yarn.extFactor = 1.0f;
-        a.yarn.corrLow = float(low);
-        a.yarn.corrHigh = float(high);
+        a.yarn.corrLow = low;
+        a.yarn.corrHigh = high;
     }
     run([&](gpu::Recorder& rec) { return ops::rope(gpuContext(), rec, a, "rope"); });
     const double e = nmse(download(xb, x.size()), want);

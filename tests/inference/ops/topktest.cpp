@@ -1,5 +1,5 @@
-// topK (shaders/topk.comp) against std::partial_sort with the same order (value descending, index
-// ascending, NaN as -infinity): vocabulary-sized vectors with ties and NaNs, k = 1 (argmax) to 64,
+// topK (shaders/topk.comp) against the CPU reference (inference/reference/ops.h: value descending, index
+// ascending, NaN as the lowest finite float): vocabulary-sized vectors with ties and NaNs, k = 1 (argmax) to 64,
 // vectors shorter than k, and sizes that do not divide into the slices evenly.
 #include <algorithm>
 #include <cmath>
@@ -11,21 +11,6 @@
 using namespace lantern;
 using namespace lantern::test;
 
-namespace {
-
-std::vector<uint32_t> referenceTopK(const std::vector<float>& v, uint32_t k) {
-    auto key = [&](uint32_t i) { return std::isnan(v[i]) ? -3.402823466e38f : v[i]; };
-    std::vector<uint32_t> idx(v.size());
-    std::iota(idx.begin(), idx.end(), 0u);
-    const size_t m = std::min<size_t>(k, v.size());
-    std::partial_sort(idx.begin(), idx.begin() + long(m), idx.end(), [&](uint32_t a, uint32_t b) {
-        return key(a) > key(b) || (key(a) == key(b) && a < b);
-    });
-    idx.resize(m);
-    return idx;
-}
-
-}  // namespace
 
 class TopKTest : public QObject {
     Q_OBJECT
@@ -60,7 +45,7 @@ private slots:
             v[size_t(n) / 3] = 25.f;   // and a tie with it earlier: the lower index comes first
             v[7] = -INFINITY;
         }
-        const std::vector<uint32_t> want = referenceTopK(v, uint32_t(k));
+        const std::vector<uint32_t> want = reference::topK(v, uint32_t(k));
 
         gpu::Buffer vb = upload(v), scratch = makeBuffer(ops::topKScratchBytes(uint32_t(n), uint32_t(k)));
         gpu::Buffer ov = makeBuffer(uint64_t(k) * 4), oi = makeBuffer(uint64_t(k) * 4);

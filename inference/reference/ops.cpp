@@ -1,0 +1,164 @@
+// CPU reference of the engine ops (see ops.h).
+#include "inference/reference/ops.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "inference/reference/weights.h"
+
+namespace lantern::reference {
+
+std::vector<float> matvec(gguf::GgmlType type, std::span<const std::byte> w, uint32_t rows, uint32_t cols,
+                          std::span<const float> x) {
+    const std::vector<float> wf = dequantize(type, w, uint64_t{rows} * cols);
+    std::vector<float> y(rows);
+    for (uint32_t r = 0; r < rows; ++r) {
+        double s = 0.0;
+        for (uint32_t c = 0; c < cols; ++c) {
+            s += double(wf[size_t(r) * cols + c]) * double(x[c]);
+        }
+        y[r] = static_cast<float>(s);
+    }
+    return y;
+}
+
+std::vector<float> rmsnorm(std::span<const float> x, std::span<const float> w, uint32_t rows, uint32_t cols,
+                           float eps) {
+    std::vector<float> out(size_t(rows) * cols);
+    for (uint32_t r = 0; r < rows; ++r) {
+        const float* row = x.data() + size_t(r) * cols;
+        double ss = 0.0;
+        for (uint32_t c = 0; c < cols; ++c) {
+            ss += double(row[c]) * double(row[c]);
+        }
+        const double inv = 1.0 / std::sqrt(ss / cols + double(eps));
+        for (uint32_t c = 0; c < cols; ++c) {
+            out[size_t(r) * cols + c] = static_cast<float>(double(row[c]) * inv * (w.empty() ? 1.0 : double(w[c])));
+        }
+    }
+    return out;
+}
+
+std::vector<float> softmax(std::span<const float> x, uint32_t rows, uint32_t cols, float scale) {
+    std::vector<float> out(size_t(rows) * cols);
+    for (uint32_t r = 0; r < rows; ++r) {
+        const float* row = x.data() + size_t(r) * cols;
+        double m = -INFINITY, s = 0.0;
+        for (uint32_t c = 0; c < cols; ++c) {
+            m = std::max(m, double(row[c]) * double(scale));
+        }
+        for (uint32_t c = 0; c < cols; ++c) {
+            s += std::exp(double(row[c]) * double(scale) - m);
+        }
+        for (uint32_t c = 0; c < cols; ++c) {
+            out[size_t(r) * cols + c] = static_cast<float>(std::exp(double(row[c]) * double(scale) - m) / s);
+        }
+    }
+    return out;
+}
+
+double silu(double x) { return x / (1.0 + std::exp(-x)); }
+
+double geluTanh(double x) {
+    const double c = std::sqrt(2.0 / 3.14159265358979323846);
+    return 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
+}
+
+namespace {
+template <typename Act>
+std::vector<float> gated(std::span<const float> g, std::span<const float> u, Act act) {
+    std::vector<float> out(g.size());
+    for (size_t i = 0; i < g.size(); ++i) {
+        out[i] = static_cast<float>(act(double(g[i])) * double(u[i]));
+    }
+    return out;
+}
+}  // namespace
+
+std::vector<float> swiglu(std::span<const float> g, std::span<const float> u) { return gated(g, u, silu); }
+std::vector<float> geglu(std::span<const float> g, std::span<const float> u) { return gated(g, u, geluTanh); }
+
+void rope(std::span<float> x, std::span<const int32_t> positions, uint32_t nHeads, uint32_t headDim, const Rope& r) {
+    const uint32_t half = r.nRot / 2;
+    const double mscale = r.extFactor != 0.0f ? 1.0 + 0.1 * std::log(1.0 / double(r.freqScale)) : 1.0;
+    for (size_t t = 0; t < positions.size(); ++t) {
+        for (uint32_t h = 0; h < nHeads; ++h) {
+            float* head = x.data() + (t * nHeads + h) * headDim;
+            for (uint32_t i = 0; i < half; ++i) {
+                double trained = double(positions[t]) * std::pow(double(r.freqBase), -2.0 * i / r.nRot);
+                if (!r.freqFactors.empty()) {
+                    trained /= double(r.freqFactors[i]);
+                }
+                double theta = double(r.freqScale) * trained;
+                if (r.extFactor != 0.0f) {
+                    const double y = (i - double(r.corrLow)) / std::max(0.001, double(r.corrHigh - r.corrLow));
+                    const double keep = (1.0 - std::clamp(y, 0.0, 1.0)) * double(r.extFactor);
+                    theta = keep * trained + (1.0 - keep) * theta;
+                }
+                const double c = std::cos(theta) * mscale, s = std::sin(theta) * mscale;
+                float& a = head[r.neox ? i : 2 * i];
+                float& b = head[r.neox ? i + half : 2 * i + 1];
+                const double a0 = a, b0 = b;
+                a = static_cast<float>(a0 * c - b0 * s);
+                b = static_cast<float>(a0 * s + b0 * c);
+            }
+        }
+    }
+}
+
+std::vector<float> attention(const Attention& a, std::span<const float> q, std::span<const float> k,
+                             std::span<const float> v) {
+    const uint32_t hd = a.headDim, kvw = a.nHeadKv * hd;
+    std::vector<float> out(size_t(a.nTokens) * a.nHead * hd);
+    for (uint32_t t = 0; t < a.nTokens; ++t) {
+        const uint32_t qpos = a.pos0 + t;
+        const uint32_t lo = a.window > 0 && qpos + 1 > a.window ? qpos + 1 - a.window : 0;
+        for (uint32_t h = 0; h < a.nHead; ++h) {
+            const uint32_t g = h / (a.nHead / a.nHeadKv);
+            std::vector<double> s;
+            double m = -INFINITY;
+            for (uint32_t p = lo; p <= qpos; ++p) {
+                double d = 0.0;
+                for (uint32_t i = 0; i < hd; ++i) {
+                    d += double(q[(size_t(t) * a.nHead + h) * hd + i]) * double(k[size_t(p) * kvw + g * hd + i]);
+                }
+                d *= double(a.scale);
+                if (a.softcap > 0) {
+                    d = double(a.softcap) * std::tanh(d / double(a.softcap));
+                }
+                s.push_back(d);
+                m = std::max(m, d);
+            }
+            double l = 0.0;
+            for (double& e : s) {
+                e = std::exp(e - m);
+                l += e;
+            }
+            for (uint32_t i = 0; i < hd; ++i) {
+                double acc = 0.0;
+                for (uint32_t p = lo; p <= qpos; ++p) {
+                    acc += s[p - lo] * double(v[size_t(p) * kvw + g * hd + i]);
+                }
+                out[(size_t(t) * a.nHead + h) * hd + i] = static_cast<float>(acc / l);
+            }
+        }
+    }
+    return out;
+}
+
+std::vector<uint32_t> topK(std::span<const float> v, uint32_t k) {
+    // NaN ranks as the lowest finite float: below every number but above -infinity.
+    const auto key = [&](uint32_t i) { return std::isnan(v[i]) ? std::numeric_limits<float>::lowest() : v[i]; };
+    std::vector<uint32_t> idx(v.size());
+    std::iota(idx.begin(), idx.end(), 0u);
+    const size_t m = std::min<size_t>(k, v.size());
+    std::partial_sort(idx.begin(), idx.begin() + long(m), idx.end(), [&](uint32_t a, uint32_t b) {
+        return key(a) > key(b) || (key(a) == key(b) && a < b);
+    });
+    idx.resize(m);
+    return idx;
+}
+
+}  // namespace lantern::reference
