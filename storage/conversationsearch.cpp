@@ -96,38 +96,45 @@ SearchHit hitFromRow(const QSqlQuery& q, bool title) {
     return h;
 }
 
-// A message whose text begins with its conversation's title (the title is made from the first message)
-// says nothing the title hit did not: listing both showed the same line twice.
-bool echoesTitle(const QList<SearchHit>& titleHits, qint64 conversationId, const QString& content) {
-    for (const SearchHit& t : titleHits) {
-        if (t.conversationId == conversationId) {
-            QString stem = t.conversationTitle;
-            if (stem.endsWith(QChar(0x2026))) {
-                stem.chop(1);
-            }
-            return !stem.trimmed().isEmpty() && content.simplified().startsWith(stem.trimmed());
+// Where `out` holds the title hit of a conversation whose title only repeats the start of `content` (titles
+// are made from the first message), or -1. Listing both showed the same line twice; the message hit is the
+// one to keep, since it jumps to the message.
+qsizetype echoedTitleHit(const QList<SearchHit>& out, qsizetype titleHits, qint64 conversationId,
+                         const QString& content) {
+    for (qsizetype i = 0; i < titleHits; ++i) {
+        const SearchHit& t = out[i];
+        if (t.conversationId != conversationId || t.messageId != 0) {
+            continue;
         }
+        QString stem = t.conversationTitle;
+        if (stem.endsWith(QChar(0x2026))) {
+            stem.chop(1);
+        }
+        stem = stem.trimmed();
+        return !stem.isEmpty() && content.simplified().startsWith(stem) ? i : -1;
     }
-    return false;
+    return -1;
 }
 
 // Runs a hit query (columns: id, conversation id, title, created, text). Title queries pass title = true;
-// message queries leave out the messages that only repeat a title hit already in `out`.
+// a message hit that repeats a title hit already in `out` takes that hit's place.
 Result<void> collect(Database& db, const QString& sql, const QVariantList& binds, bool title, QList<SearchHit>& out,
                      const QStringList& words) {
     auto q = db.run(sql, binds);
     if (!q) {
         return std::unexpected(q.error());
     }
-    const QList<SearchHit> titleHits = title ? QList<SearchHit>() : out;
+    const qsizetype titleHits = title ? 0 : out.size();
     while (q->next()) {
         SearchHit h = hitFromRow(*q, title);
         const QString text = q->value(4).toString();
-        if (!title && echoesTitle(titleHits, h.conversationId, text)) {
-            continue;
-        }
         setMarkedSnippet(h, withoutMarkdown(markedWindow(text, words)));
-        out.append(h);
+        const qsizetype echoed = title ? -1 : echoedTitleHit(out, titleHits, h.conversationId, text);
+        if (echoed >= 0) {
+            out[echoed] = h;
+        } else {
+            out.append(h);
+        }
     }
     return {};
 }

@@ -162,7 +162,8 @@ private slots:
         QCOMPARE(cjkTitle->first().conversationId, m_cjk);
     }
 
-    // Titles are made from the first message: that message and the title hit would show the same line.
+    // Titles are made from the first message: that message and the title hit would show the same line, so
+    // the message hit (which jumps to the message) takes the title hit's place.
     void aMessageRepeatingItsTitleIsListedOnce() {
         for (const auto& [title, first, second, word] :
              {std::tuple{QStringLiteral("Explain how a volcano erupts"),
@@ -175,7 +176,7 @@ private slots:
             Conversation c;
             c.title = title;
             const qint64 id = m_store->createConversation(c)->id;
-            add(id, title + QStringLiteral(" 1"), first);
+            const qint64 question = add(id, title + QStringLiteral(" 1"), first);
             const qint64 answer = add(id, title + QStringLiteral(" 2"), second);
             auto hits = m_store->search(word);
             QVERIFY(hits.has_value());
@@ -183,7 +184,7 @@ private slots:
             for (const SearchHit& h : *hits)
                 if (h.conversationId == id)
                     inConversation.append(h.messageId);
-            QCOMPARE(inConversation, (QList<qint64>{0, answer}));  // the title, then the answer; not the echo
+            QCOMPARE(inConversation, (QList<qint64>{question, answer}));  // in the title's place, then the answer
             QVERIFY(m_store->deleteConversation(id).has_value());
             QVERIFY(m_store->purgeDeleted().has_value());
         }

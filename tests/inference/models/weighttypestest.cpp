@@ -14,27 +14,15 @@
 #include "inference/reference/weights.h"
 #include "inference/vulkan/gpu.h"
 #include "tests/support/ggufwriter.h"
+#include "tests/support/measure.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
 using gguf::GgmlType;
+using test::nmse;
+using test::typeName;
 
 namespace {
-
-double nmse(std::span<const float> got, std::span<const float> want) {
-    double num = 0.0, den = 0.0;
-    for (size_t i = 0; i < want.size(); ++i) {
-        const double d = double(got[i]) - double(want[i]);
-        num += d * d;
-        den += double(want[i]) * double(want[i]);
-    }
-    return num / den;
-}
-
-QString typeName(GgmlType t) {
-    const auto name = gguf::typeTraits(t)->name;
-    return QString::fromLatin1(name.data(), int(name.size()));
-}
 
 // Logits NMSE allowed against the F32 model (weight NMSE of the type, measured by weightstest, times ~4).
 double bound(GgmlType t) {

@@ -15,6 +15,7 @@
 #include "inference/reference/numbers.h"
 #include "inference/reference/ops.h"
 #include "inference/reference/weights.h"
+#include "tests/support/measure.h"
 #include "tests/support/testenv.h"
 
 namespace lantern::test {
@@ -63,17 +64,6 @@ private:
 
 using reference::fromHalf;
 using reference::toHalf;
-
-// Normalised mean squared error: sum (a-b)^2 / sum b^2 (b is the reference).
-inline double nmse(std::span<const float> got, std::span<const float> want) {
-    double num = 0.0, den = 0.0;
-    for (size_t i = 0; i < want.size(); ++i) {
-        const double d = double(got[i]) - double(want[i]);
-        num += d * d;
-        den += double(want[i]) * double(want[i]);
-    }
-    return den > 0.0 ? num / den : num;
-}
 
 inline gpu::Buffer makeBuffer(uint64_t bytes) {
     auto b = gpuContext().createBuffer(std::max<uint64_t>(bytes, 16));

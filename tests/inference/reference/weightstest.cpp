@@ -13,24 +13,15 @@
 #include "inference/gguf/file.h"
 #include "inference/reference/numbers.h"
 #include "inference/reference/weights.h"
+#include "tests/support/measure.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
 using gguf::GgmlType;
+using test::nmse;
+using test::typeName;
 
 namespace {
-
-double nmse(std::span<const float> got, std::span<const float> want) {
-    double num = 0.0, den = 0.0;
-    for (size_t i = 0; i < want.size(); ++i) {
-        const double d = double(got[i]) - double(want[i]);
-        num += d * d;
-        den += double(want[i]) * double(want[i]);
-    }
-    return den > 0.0 ? num / den : num;
-}
-
-QString typeName(GgmlType t) { return QString::fromLatin1(gguf::typeTraits(t)->name.data(), int(gguf::typeTraits(t)->name.size())); }
 
 // Usual relative error (NMSE) of each type on Gaussian weights, with head room; F32 is exact.
 double bound(GgmlType t) {
