@@ -8,6 +8,11 @@
 // partial sums are reduced with subgroupAdd and one shared-memory step (one barrier per workgroup, which
 // matters on CPU drivers where a barrier costs as much as a row of work).
 // Workgroups are spread over X and Y of the grid: a vocabulary projection has more than 65535 rows.
+//
+// EXPERTS variant (mixture-of-experts FFNs): W is a stack of expert matrices of `rows` rows each, and grid
+// Z enumerates (token, slot) pairs z = token * slots + slot; the expert of pair z is ids[z] (written on the
+// GPU by moe_route.comp: the CPU never waits for routing). Pair z reads x at token * xTokenStride +
+// slot * xSlotStride and writes rows [z * rows, (z + 1) * rows) of y.
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint ROWS = 4;
 
@@ -17,6 +22,9 @@ layout(std430, binding = 1) readonly buffer X { float x[]; };
 // width, and four times fewer x loads made the quantized matvecs 1.3-1.8x faster there.
 layout(std430, binding = 1) readonly buffer X4 { vec4 x4[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
+#ifdef EXPERTS
+layout(std430, binding = 3) readonly buffer Ids { uint ids[]; };
+#endif
 
 layout(push_constant) uniform Params {
     uint rows;       // rows handled by this dispatch
@@ -25,6 +33,11 @@ layout(push_constant) uniform Params {
     uint wOffset;    // byte offset of the first row inside the bound weight range (multiple of 4)
     uint yOffset;    // index in y of the first row of this dispatch (row splits of big tensors)
     uint accumulate; // 1: y += W x (residual fused), 0: y = W x
+#ifdef EXPERTS
+    uint slots;        // experts used per token
+    uint xTokenStride; // floats between the x of consecutive tokens
+    uint xSlotStride;  // floats between the x of a token's slots (0: all slots read the token's x)
+#endif
 } p;
 
 #include "quant.glsl"
@@ -40,16 +53,26 @@ void main() {
     }
     const uint nRows = min(ROWS, p.rows - row0);
     const uint tid = gl_LocalInvocationID.x;
+#ifdef EXPERTS
+    const uint z = gl_WorkGroupID.z;
+    const uint wBase = p.wOffset + ids[z] * p.rows * p.rowBytes;
+    const uint xBase = (z / p.slots) * p.xTokenStride + (z % p.slots) * p.xSlotStride;  // multiple of 4
+    const uint yBase = p.yOffset + z * p.rows;
+#else
+    const uint wBase = p.wOffset;
+    const uint xBase = 0u;
+    const uint yBase = p.yOffset;
+#endif
     float sum[kMaxRows];
     for (uint r = 0u; r < ROWS; ++r) {
         sum[r] = 0.0;
     }
 #ifdef WTYPE_PLAIN
     for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
-        const float xv = x[c];
+        const float xv = x[xBase + c];
         for (uint r = 0u; r < ROWS; ++r) {
             if (r < nRows) {
-                sum[r] += wElem(p.wOffset + (row0 + r) * p.rowBytes, c) * xv;
+                sum[r] += wElem(wBase + (row0 + r) * p.rowBytes, c) * xv;
             }
         }
     }
@@ -59,7 +82,7 @@ void main() {
         const uint xb = u * 32u;
         vec4 xv[8];
         for (uint q = 0u; q < 8u; ++q) {
-            xv[q] = x4[xb / 4u + q];
+            xv[q] = x4[(xBase + xb) / 4u + q];
         }
         const vec4 h4 = xv[0] + xv[1] + xv[2] + xv[3];
         const vec4 h8 = xv[4] + xv[5] + xv[6] + xv[7];
@@ -67,7 +90,7 @@ void main() {
         const uint unit = u % UNITS_PER_BLOCK;
         for (uint r = 0u; r < ROWS; ++r) {
             if (r < nRows) {
-                sum[r] += wDotUnit(unitBlockByte(p.wOffset + (row0 + r) * p.rowBytes, u), unit, xv, xh);
+                sum[r] += wDotUnit(unitBlockByte(wBase + (row0 + r) * p.rowBytes, u), unit, xv, xh);
             }
         }
     }
@@ -84,7 +107,7 @@ void main() {
         for (uint g = 0u; g < gl_NumSubgroups; ++g) {
             s += partial[tid * gl_NumSubgroups + g];
         }
-        const uint yi = p.yOffset + row0 + tid;
+        const uint yi = yBase + row0 + tid;
         y[yi] = s + (p.accumulate != 0u ? y[yi] : 0.0);
     }
 }

@@ -44,6 +44,51 @@ Result<void> prepareMatvec(gpu::Context& ctx, const Weight& w);
 Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
                     gpu::BufferRange y, bool accumulate, std::string_view label);
 
+// ---- Mixture of experts ---------------------------------------------------------------------------
+// A token's FFN runs `used` of nExpert experts, chosen on the GPU: moeRoute turns router logits into
+// expert ids and weights, matvecExperts runs the chosen experts' matrices (reading the ids on the GPU),
+// moeCombine sums the experts' outputs with the router weights into the residual stream.
+
+// nExpert expert matrices of `matrix.rows` rows and `matrix.cols` columns each, stored one after another
+// (a GGUF 3-D tensor [cols, rows, nExpert]); the whole stack must fit one storage-buffer binding.
+struct ExpertWeights {
+    Weight matrix;
+    uint32_t nExpert = 0;
+};
+constexpr uint32_t kMaxExperts = 512;
+constexpr uint32_t kMaxExpertsUsed = 16;
+
+Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w);
+
+struct MoeRouteArgs {
+    gpu::BufferRange logits;   // [nTokens][nExpert] router outputs
+    gpu::BufferRange bias;     // [nExpert] selection-only bias (DeepSeek-V3); optional
+    gpu::BufferRange ids;      // out: [nTokens][used] uint32 expert ids, best first
+    gpu::BufferRange weights;  // out: [nTokens][used] router weights
+    uint32_t nTokens = 0, nExpert = 0, used = 0;
+    bool sigmoid = false;      // gating: softmax over the experts (false) or a sigmoid per expert
+    bool normalize = true;     // divide the chosen weights by their sum
+    float scale = 1.0f;        // then multiply (DeepSeek-V3's routed scaling factor)
+};
+Result<void> moeRoute(gpu::Context& ctx, gpu::Recorder& rec, const MoeRouteArgs& args, std::string_view label);
+
+struct ExpertMatvecArgs {
+    ExpertWeights experts;
+    gpu::BufferRange x;        // the inputs: pair (t, j) reads x at t * xTokenStride + j * xSlotStride
+    gpu::BufferRange ids;      // [nTokens][used] from moeRoute
+    gpu::BufferRange y;        // out: [nTokens * used][experts.matrix.rows]
+    uint32_t nTokens = 0, used = 0;
+    uint32_t xTokenStride = 0; // floats (a multiple of 4)
+    uint32_t xSlotStride = 0;  // floats (a multiple of 4); 0 = every slot reads its token's x
+};
+Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatvecArgs& args,
+                           std::string_view label);
+
+// out[t] (+)= sum_j weights[t][j] * y[t * used + j], rows of `width` floats.
+Result<void> moeCombine(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange y, gpu::BufferRange weights,
+                        gpu::BufferRange out, uint32_t nTokens, uint32_t width, uint32_t used, bool accumulate,
+                        std::string_view label);
+
 // ---- Matrix product (prefill) ---------------------------------------------------------------------
 
 Result<void> prepareMatmul(gpu::Context& ctx, const Weight& w);

@@ -148,6 +148,44 @@ std::vector<float> attention(const Attention& a, std::span<const float> q, std::
     return out;
 }
 
+MoeRoute moeRoute(std::span<const float> logits, uint32_t nTokens, uint32_t nExpert, uint32_t used, bool sigmoid,
+                  std::span<const float> bias, bool normalize, float scale) {
+    MoeRoute out;
+    for (uint32_t t = 0; t < nTokens; ++t) {
+        const float* l = logits.data() + size_t(t) * nExpert;
+        std::vector<double> p(nExpert);
+        if (sigmoid) {
+            for (uint32_t e = 0; e < nExpert; ++e) {
+                p[e] = 1.0 / (1.0 + std::exp(-double(l[e])));
+            }
+        } else {
+            const double m = *std::max_element(l, l + nExpert);
+            double sum = 0.0;
+            for (uint32_t e = 0; e < nExpert; ++e) {
+                p[e] = std::exp(double(l[e]) - m);
+                sum += p[e];
+            }
+            for (double& v : p) {
+                v /= sum;
+            }
+        }
+        std::vector<uint32_t> order(nExpert);
+        std::iota(order.begin(), order.end(), 0u);
+        const auto key = [&](uint32_t e) { return p[e] + (bias.empty() ? 0.0 : double(bias[e])); };
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) > key(b); });
+        double chosen = 0.0;
+        for (uint32_t j = 0; j < used; ++j) {
+            chosen += p[order[j]];
+        }
+        for (uint32_t j = 0; j < used; ++j) {
+            out.ids.push_back(order[j]);
+            const double w = p[order[j]] / (normalize && chosen > 0.0 ? chosen : 1.0) * double(scale);
+            out.weights.push_back(static_cast<float>(w));
+        }
+    }
+    return out;
+}
+
 std::vector<uint32_t> topK(std::span<const float> v, uint32_t k) {
     // NaN ranks as the lowest finite float: below every number but above -infinity.
     const auto key = [&](uint32_t i) { return std::isnan(v[i]) ? std::numeric_limits<float>::lowest() : v[i]; };

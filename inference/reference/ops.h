@@ -54,6 +54,17 @@ struct Attention {
 std::vector<float> attention(const Attention& a, std::span<const float> q, std::span<const float> k,
                              std::span<const float> v);
 
+// Mixture-of-experts routing of nTokens tokens from router logits [nTokens][nExpert]: per token the `used`
+// experts with the largest p_e (+ bias_e when bias is given; ties to the lower index), where p = softmax of
+// the logits or, with sigmoid, 1 / (1 + e^-logit) per expert; weights are the chosen p_e (no bias), divided
+// by their sum when normalize, times scale. ids and weights are [nTokens][used], best first.
+struct MoeRoute {
+    std::vector<uint32_t> ids;
+    std::vector<float> weights;
+};
+MoeRoute moeRoute(std::span<const float> logits, uint32_t nTokens, uint32_t nExpert, uint32_t used, bool sigmoid,
+                  std::span<const float> bias, bool normalize, float scale);
+
 // Indices of the k largest values, largest first; ties by lower index; NaN ranks as the lowest finite
 // float (below every number, above -infinity).
 std::vector<uint32_t> topK(std::span<const float> v, uint32_t k);

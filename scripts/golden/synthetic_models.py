@@ -4,7 +4,7 @@ logits for them: the independent reference for architectures and quant types no 
 
 Usage: synthetic_models.py OUT_DIR [FAMILY...]
 For each family in (llama, qwen2, qwen3, llama3 = llama with rope_freqs, qwen3-yarn = qwen3 with YaRN rope
-scaling, f16 and q8_0 only; default: all) writes an f32 model with gguf-py,
+scaling, f16 and q8_0 only, qwen3moe = Qwen3-MoE shaped with 8 experts, 2 per token; default: all) writes an f32 model with gguf-py,
 quantizes it with llama.cpp's own llama_model_quantize to OUT_DIR/tiny-<family>-{f16,q4_0,q8_0,q4_k_m}.gguf and, per file,
 <file>.golden (same layout as llamacpp_logits.py: prompt ids, last logits, greedy ids, margins).
 Deterministic (fixed seeds)."""
@@ -20,6 +20,7 @@ from llama_cpp import Llama
 
 N_EMBD, N_FF, N_HEAD, N_HEAD_KV, N_LAYER, N_VOCAB, CTX = 256, 512, 4, 2, 2, 512, 256
 HEAD = N_EMBD // N_HEAD
+N_EXPERT, N_EXPERT_USED, N_FF_EXP = 8, 2, 256
 PROMPT = [1, 17, 300, 42, 511, 260, 99, 5]
 N_GREEDY = 12
 
@@ -44,6 +45,8 @@ def write_f32(path, family, seed):
     # logits measurably even at the few positions of the test prompt.
     # family "qwen3-yarn" is a qwen3 file extended with YaRN (factor 4 over an original context of 64, so
     # that both YaRN's ramp and its attention temperature change the logits at the test positions).
+    # family "qwen3moe" is Qwen3-MoE shaped: qwen3 attention, every FFN a mixture of N_EXPERT experts of
+    # which N_EXPERT_USED run per token (softmax routing, renormalised top-k).
     arch = {"llama3": "llama", "qwen3-yarn": "qwen3"}.get(family, family)
     rng = np.random.default_rng(seed)
     w = gguf.GGUFWriter(path, arch)
@@ -57,6 +60,10 @@ def write_f32(path, family, seed):
     w.add_layer_norm_rms_eps(1e-6)
     w.add_rope_freq_base(10000.0 if arch == "llama" else 1000000.0)
     w.add_file_type(0)
+    if arch == "qwen3moe":
+        w.add_expert_count(N_EXPERT)
+        w.add_expert_used_count(N_EXPERT_USED)
+        w.add_expert_feed_forward_length(N_FF_EXP)
     if family == "qwen3-yarn":
         w.add_rope_scaling_type(gguf.RopeScalingType.YARN)
         w.add_rope_scaling_factor(4.0)
@@ -89,14 +96,22 @@ def write_f32(path, family, seed):
             w.add_tensor(p + "attn_q.bias", (0.1 * rng.standard_normal(N_HEAD * HEAD)).astype(np.float32))
             w.add_tensor(p + "attn_k.bias", (0.1 * rng.standard_normal(N_HEAD_KV * HEAD)).astype(np.float32))
             w.add_tensor(p + "attn_v.bias", (0.1 * rng.standard_normal(N_HEAD_KV * HEAD)).astype(np.float32))
-        if arch == "qwen3":
+        if arch in ("qwen3", "qwen3moe"):
             w.add_tensor(p + "attn_q_norm.weight", norm(HEAD))
             w.add_tensor(p + "attn_k_norm.weight", norm(HEAD))
         w.add_tensor(p + "attn_output.weight", mat(N_EMBD, N_HEAD * HEAD))
         w.add_tensor(p + "ffn_norm.weight", norm(N_EMBD))
-        w.add_tensor(p + "ffn_gate.weight", mat(N_FF, N_EMBD))
-        w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
-        w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
+        if arch == "qwen3moe":
+            # The router gets a larger scale so that expert choices are decisive, not near-ties.
+            w.add_tensor(p + "ffn_gate_inp.weight", mat(N_EXPERT, N_EMBD, 4.0 / np.sqrt(N_EMBD)))
+            experts = lambda rows, cols: np.stack([mat(rows, cols) for _ in range(N_EXPERT)])
+            w.add_tensor(p + "ffn_gate_exps.weight", experts(N_FF_EXP, N_EMBD))
+            w.add_tensor(p + "ffn_up_exps.weight", experts(N_FF_EXP, N_EMBD))
+            w.add_tensor(p + "ffn_down_exps.weight", experts(N_EMBD, N_FF_EXP))
+        else:
+            w.add_tensor(p + "ffn_gate.weight", mat(N_FF, N_EMBD))
+            w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
+            w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
     w.add_tensor("output_norm.weight", norm(N_EMBD))
     if family == "llama3":
         w.add_tensor("rope_freqs.weight", rng.uniform(1.0, 8.0, HEAD // 2).astype(np.float32))
@@ -142,7 +157,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     # llama.cpp file types: 1 = F16, 2 = Q4_0, 7 = Q8_0, 15 = Q4_K_M.
     ftypes = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_m": 15}
-    families = ["llama", "qwen2", "qwen3", "llama3", "qwen3-yarn"]
+    families = ["llama", "qwen2", "qwen3", "llama3", "qwen3-yarn", "qwen3moe"]
     wanted = sys.argv[2:] or families
     for seed, family in enumerate(families):
         if family not in wanted:
