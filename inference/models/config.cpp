@@ -7,7 +7,7 @@
 
 namespace lantern::models {
 
-std::string supportedArchitectures() { return "llama, qwen2, qwen3, gemma3"; }
+std::string supportedArchitectures() { return "llama, qwen2, qwen3, qwen3moe, gemma3"; }
 
 namespace {
 
@@ -24,6 +24,7 @@ constexpr ArchFlags kArchs[] = {
     {"qwen2", Arch::Qwen2, true, true, false, false, false, Activation::Silu},
     {"qwen3", Arch::Qwen3, true, false, true, false, false, Activation::Silu},
     {"gemma3", Arch::Gemma3, true, false, true, true, true, Activation::GeluTanh},
+    {"qwen3moe", Arch::Qwen3Moe, true, false, true, false, false, Activation::Silu},
 };
 
 }  // namespace
@@ -60,8 +61,30 @@ Result<ModelConfig> readConfig(const gguf::File& file) {
         out = *v;
         return {};
     };
+    if (c.arch == Arch::Qwen3Moe) {
+        for (auto [k, out] : {std::pair{"expert_count", &c.nExpert}, std::pair{"expert_used_count", &c.nExpertUsed},
+                              std::pair{"expert_feed_forward_length", &c.nFfExp}}) {
+            if (auto r = need(k, *out); !r) {
+                return std::unexpected(r.error());
+            }
+        }
+        // Qwen3-MoE renormalises the chosen experts' softmax weights (norm_topk_prob).
+        c.expertWeightsNorm = file.boolean(key("expert_weights_norm")).value_or(true);
+        c.expertWeightsScale = file.f32(key("expert_weights_scale")).value_or(1.f);
+        c.nFf = file.u32(key("feed_forward_length")).value_or(c.nFfExp);  // unused by the expert FFNs
+        if (c.nExpert > 512 || c.nExpertUsed == 0 || c.nExpertUsed > 16 || c.nExpertUsed > c.nExpert ||
+            c.nFfExp == 0) {
+            return fail(Errc::ModelUnsupported,
+                        lantern::format("{}: {} experts with {} used per token are outside what Lantern runs "
+                                        "(up to 512 experts, 1 to 16 used).",
+                                        file.path().filename().string(), c.nExpert, c.nExpertUsed));
+        }
+    }
     for (auto [k, out] : {std::pair{"block_count", &c.nLayers}, std::pair{"embedding_length", &c.nEmbd},
                           std::pair{"feed_forward_length", &c.nFf}, std::pair{"attention.head_count", &c.nHead}}) {
+        if (*out != 0) {
+            continue;  // already known (an MoE file's feed_forward_length is optional)
+        }
         if (auto r = need(k, *out); !r) {
             return std::unexpected(r.error());
         }

@@ -13,7 +13,7 @@ class File;
 
 namespace lantern::models {
 
-enum class Arch { Llama, Qwen2, Qwen3, Gemma3 };
+enum class Arch { Llama, Qwen2, Qwen3, Gemma3, Qwen3Moe };
 
 enum class Activation { Silu, GeluTanh };
 
@@ -50,6 +50,13 @@ struct ModelConfig {
     uint32_t slidingWindow = 0;   // <arch>.attention.sliding_window (0 = none)
     uint32_t slidingPattern = 0;  // every slidingPattern-th layer is global (gemma3: 6), others windowed
     bool tiedOutput = false;   // no output.weight: logits use token_embd (set when loading tensors)
+    // Mixture of experts (qwen3moe): every FFN runs nExpertUsed of nExpert experts of nFfExp rows each.
+    uint32_t nExpert = 0;      // <arch>.expert_count (0 = dense FFNs)
+    uint32_t nExpertUsed = 0;  // <arch>.expert_used_count
+    uint32_t nFfExp = 0;       // <arch>.expert_feed_forward_length
+    bool expertWeightsNorm = true;  // renormalise the chosen experts' weights (<arch>.expert_weights_norm)
+    float expertWeightsScale = 1.f; // <arch>.expert_weights_scale
+    bool isMoe() const { return nExpert > 0; }
 
     // Sliding-window layer? (gemma3: layers il with (il + 1) % 6 != 0)
     bool isLocalLayer(uint32_t il) const {

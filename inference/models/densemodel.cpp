@@ -52,6 +52,27 @@ public:
         return ops::Weight{*buf, 0, t->type, uint32_t(rows), uint32_t(cols)};
     }
 
+    // A stack of nExpert matrices of `rows` rows of `cols` elements (GGUF ne = [cols, rows, nExpert]).
+    Result<ops::ExpertWeights> experts(const std::string& name, uint64_t cols, uint64_t rows, uint64_t nExpert) {
+        const gguf::TensorInfo* t = m_file.tensor(name);
+        if (!t) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+        }
+        if (t->nDims != 3 || t->ne[0] != cols || t->ne[1] != rows || t->ne[2] != nExpert) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected [{}, {}, {}], found {} {}", fileName(), name,
+                                                            cols, rows, nExpert, typeText(t->type), shapeText(*t)));
+        }
+        if (ops::typeSuffix(t->type).empty()) {
+            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
+                                                                fileName(), name, typeText(t->type)));
+        }
+        auto buf = upload(*t);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        return ops::ExpertWeights{ops::Weight{*buf, 0, t->type, uint32_t(rows), uint32_t(cols)}, uint32_t(nExpert)};
+    }
+
     // An f32 vector of n elements; empty range when optional and absent.
     Result<gpu::BufferRange> vector(const std::string& name, uint64_t n, bool optional = false) {
         const gguf::TensorInfo* t = m_file.tensor(name);
@@ -129,8 +150,19 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
         return std::unexpected(r.error());
     }
     for (const LayerWeights& l : m->m_w.layers) {
-        for (const ops::Weight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.wGate, &l.wUp, &l.wDown}) {
+        for (const ops::Weight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.wGate, &l.wUp, &l.wDown, &l.router}) {
+            if (w->buffer == nullptr) {
+                continue;  // dense FFN weights of an MoE layer, or the router of a dense one
+            }
             if (auto r = prepare(*w); !r) {
+                return std::unexpected(r.error());
+            }
+        }
+        for (const ops::ExpertWeights* e : {&l.gateExps, &l.upExps, &l.downExps}) {
+            if (e->matrix.buffer == nullptr) {
+                continue;
+            }
+            if (auto r = ops::prepareMoe(ctx, *e); !r) {
                 return std::unexpected(r.error());
             }
         }
@@ -197,9 +229,16 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
             LANTERN_TRY(l.postFfnNorm, load.vector(p + "post_ffw_norm.weight", c.nEmbd));
         }
         LANTERN_TRY(l.ffnNorm, load.vector(p + "ffn_norm.weight", c.nEmbd));
-        LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
-        LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
-        LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
+        if (c.isMoe()) {
+            LANTERN_TRY(l.router, load.matrix(p + "ffn_gate_inp.weight", c.nEmbd, c.nExpert));
+            LANTERN_TRY(l.gateExps, load.experts(p + "ffn_gate_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+            LANTERN_TRY(l.upExps, load.experts(p + "ffn_up_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+            LANTERN_TRY(l.downExps, load.experts(p + "ffn_down_exps.weight", c.nFfExp, c.nEmbd, c.nExpert));
+        } else {
+            LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
+            LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
+            LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
+        }
     }
     LANTERN_TRY(m_w.outputNorm, load.vector("output_norm.weight", c.nEmbd));
     // Llama 3.1+ (and DeepSeek-R1-Distill-Llama): per-dimension divisors of the rope frequencies, the file's
@@ -224,7 +263,15 @@ Result<void> DenseModel::allocateScratch() {
         uint64_t bytes;
         gpu::Memory mem;
     };
+    const uint64_t routed = b * c.nExpertUsed;  // (token, expert) pairs of a batch
+    const bool moe = c.isMoe();
     const Want wants[] = {
+        {&m_router, moe ? b * c.nExpert * f : 16, gpu::Memory::Device},
+        {&m_expIds, moe ? routed * 4 : 16, gpu::Memory::Device},
+        {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
+        {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
+        {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
+        {&m_expDown, moe ? routed * c.nEmbd * f : 16, gpu::Memory::Device},
         {&m_ids, b * 4, gpu::Memory::HostVisible},
         {&m_x, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_h, b * c.nEmbd * f, gpu::Memory::Device},
@@ -232,8 +279,8 @@ Result<void> DenseModel::allocateScratch() {
         {&m_k, b * kd * f, gpu::Memory::Device},
         {&m_v, b * kd * f, gpu::Memory::Device},
         {&m_att, b * qd * f, gpu::Memory::Device},
-        {&m_gate, b * c.nFf * f, gpu::Memory::Device},
-        {&m_up, b * c.nFf * f, gpu::Memory::Device},
+        {&m_gate, moe ? 16 : b * c.nFf * f, gpu::Memory::Device},
+        {&m_up, moe ? 16 : b * c.nFf * f, gpu::Memory::Device},
         {&m_tmp, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_scratch, ops::attentionScratchBytes(c.nHead, c.headDim), gpu::Memory::Device},
         {&m_logits, uint64_t(c.nVocab) * f, gpu::Memory::HostVisible},
@@ -426,6 +473,30 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
 
         // Feed-forward block.
         run(ops::rmsnorm(m_ctx, *rec, {x, l.ffnNorm, h, n, E, c.normEps}, "ffn_norm" + L));
+        if (c.isMoe()) {
+            // Mixture of experts, all on the GPU: router logits, the chosen experts and their weights, the
+            // experts' gate/up (sharing the token's x) and down (each on its own activation), then the
+            // router-weighted sum into the residual stream.
+            const uint32_t used = c.nExpertUsed, F = c.nFfExp;
+            run(project(*rec, l.router, h, BufferRange(m_router), n, false, "ffn_gate_inp" + L));
+            ops::MoeRouteArgs route;
+            route.logits = BufferRange(m_router);
+            route.ids = BufferRange(m_expIds);
+            route.weights = BufferRange(m_expWeights);
+            route.nTokens = n;
+            route.nExpert = c.nExpert;
+            route.used = used;
+            route.normalize = c.expertWeightsNorm;
+            route.scale = c.expertWeightsScale;
+            run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
+            const BufferRange eg(m_expGate), eu(m_expUp), ed(m_expDown), ids(m_expIds);
+            run(ops::matvecExperts(m_ctx, *rec, {l.gateExps, h, ids, eg, n, used, E, 0}, "ffn_gate_exps" + L));
+            run(ops::matvecExperts(m_ctx, *rec, {l.upExps, h, ids, eu, n, used, E, 0}, "ffn_up_exps" + L));
+            run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+            run(ops::matvecExperts(m_ctx, *rec, {l.downExps, eg, ids, ed, n, used, used * F, F}, "ffn_down_exps" + L));
+            run(ops::moeCombine(m_ctx, *rec, ed, BufferRange(m_expWeights), x, n, E, used, true, "ffn_moe_out" + L));
+            continue;
+        }
         run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));
         run(project(*rec, l.wUp, h, up, n, false, "ffn_up" + L));
         if (c.activation == Activation::GeluTanh) {

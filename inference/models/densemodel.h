@@ -1,5 +1,5 @@
 #pragma once
-// Dense decoder models (llama, qwen2, qwen3, gemma3) on the GPU: weights uploaded once, the forward
+// Decoder models (llama, qwen2, qwen3, gemma3, and qwen3moe with mixture-of-experts FFNs) on the GPU: weights uploaded once, the forward
 // pass recorded as one command buffer per step. Differences between families are ModelConfig flags.
 #include <atomic>
 #include <deque>
@@ -34,6 +34,10 @@ struct LayerWeights {
     ops::Weight wGate;               // [nEmbd, nFf]
     ops::Weight wUp;                 // [nEmbd, nFf]
     ops::Weight wDown;               // [nFf, nEmbd]
+    ops::Weight router;              // MoE: ffn_gate_inp [nEmbd, nExpert]
+    ops::ExpertWeights gateExps;     // MoE: ffn_gate_exps [nEmbd, nFfExp, nExpert]
+    ops::ExpertWeights upExps;       // MoE: ffn_up_exps [nEmbd, nFfExp, nExpert]
+    ops::ExpertWeights downExps;     // MoE: ffn_down_exps [nFfExp, nEmbd, nExpert]
     gpu::BufferRange postFfnNorm;    // gemma3 [nEmbd]
 };
 
@@ -100,6 +104,9 @@ private:
     std::vector<gpu::Recorder::Timing> m_timings;
     // Activations, [maxBatch][width] f32.
     gpu::Buffer m_ids, m_x, m_h, m_q, m_k, m_v, m_att, m_gate, m_up, m_tmp, m_scratch, m_logits;
+    // Mixture of experts: router logits [maxBatch][nExpert], chosen ids and weights [maxBatch][used],
+    // expert gate/up [maxBatch * used][nFfExp] and down [maxBatch * used][nEmbd].
+    gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp, m_expDown;
     gpu::Buffer m_allLogits;  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };
 

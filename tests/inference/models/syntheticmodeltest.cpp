@@ -58,6 +58,9 @@ private slots:
         // qwen3-yarn = a qwen3 file with YaRN rope scaling (factor 4 over an original context of 64).
         QTest::newRow("tiny-qwen3-yarn-f16.gguf") << QString("tiny-qwen3-yarn-f16.gguf") << QString("qwen3") << 1e-4;
         QTest::newRow("tiny-qwen3-yarn-q8_0.gguf") << QString("tiny-qwen3-yarn-q8_0.gguf") << QString("qwen3") << 5e-3;
+        // qwen3moe = Qwen3-MoE shaped (8 experts, 2 per token), routing and experts on the GPU.
+        QTest::newRow("tiny-qwen3moe-f16.gguf") << QString("tiny-qwen3moe-f16.gguf") << QString("qwen3moe") << 1e-4;
+        QTest::newRow("tiny-qwen3moe-q4_k_m.gguf") << QString("tiny-qwen3moe-q4_k_m.gguf") << QString("qwen3moe") << 5e-3;
     }
 
     void matchesLlamaCpp() {
