@@ -13,6 +13,9 @@
 // Z enumerates (token, slot) pairs z = token * slots + slot; the expert of pair z is ids[z] (written on the
 // GPU by moe_route.comp: the CPU never waits for routing). Pair z reads x at token * xTokenStride +
 // slot * xSlotStride and writes rows [z * rows, (z + 1) * rows) of y.
+// EXPERTS_SUM (with EXPERTS; the down projection): grid Z enumerates tokens; a workgroup runs all `slots`
+// experts of its token and writes their sum weighted by routeWeights[token * slots + slot] to rows
+// [token * rows, (token + 1) * rows) of y (plus y when accumulating: the residual add).
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint ROWS = 4;
 
@@ -24,6 +27,9 @@ layout(std430, binding = 1) readonly buffer X4 { vec4 x4[]; };
 layout(std430, binding = 2) buffer Y { float y[]; };
 #ifdef EXPERTS
 layout(std430, binding = 3) readonly buffer Ids { uint ids[]; };
+#endif
+#ifdef EXPERTS_SUM
+layout(std430, binding = 4) readonly buffer RouteWeights { float routeWeights[]; };
 #endif
 
 layout(push_constant) uniform Params {
@@ -53,48 +59,75 @@ void main() {
     }
     const uint nRows = min(ROWS, p.rows - row0);
     const uint tid = gl_LocalInvocationID.x;
-#ifdef EXPERTS
+#if defined(EXPERTS_SUM)
+    // Grid Z = tokens; the workgroup runs every slot of its token and sums them with the router weights.
+    const uint t = gl_WorkGroupID.z;
+    const uint passes = p.slots;
+    const uint yBase = p.yOffset + t * p.rows;
+#elif defined(EXPERTS)
     const uint z = gl_WorkGroupID.z;
-    const uint wBase = p.wOffset + ids[z] * p.rows * p.rowBytes;
-    const uint xBase = (z / p.slots) * p.xTokenStride + (z % p.slots) * p.xSlotStride;  // multiple of 4
+    const uint passes = 1u;
     const uint yBase = p.yOffset + z * p.rows;
 #else
-    const uint wBase = p.wOffset;
-    const uint xBase = 0u;
+    const uint passes = 1u;
     const uint yBase = p.yOffset;
 #endif
     float sum[kMaxRows];
     for (uint r = 0u; r < ROWS; ++r) {
         sum[r] = 0.0;
     }
-#ifdef WTYPE_PLAIN
-    for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
-        const float xv = x[xBase + c];
-        for (uint r = 0u; r < ROWS; ++r) {
-            if (r < nRows) {
-                sum[r] += wElem(wBase + (row0 + r) * p.rowBytes, c) * xv;
-            }
-        }
-    }
-#else
-    const uint units = p.cols / 32u;
-    for (uint u = tid; u < units; u += gl_WorkGroupSize.x) {
-        const uint xb = u * 32u;
-        vec4 xv[8];
-        for (uint q = 0u; q < 8u; ++q) {
-            xv[q] = x4[(xBase + xb) / 4u + q];
-        }
-        const vec4 h4 = xv[0] + xv[1] + xv[2] + xv[3];
-        const vec4 h8 = xv[4] + xv[5] + xv[6] + xv[7];
-        const vec2 xh = vec2(dot(h4, vec4(1.0)), dot(h8, vec4(1.0)));
-        const uint unit = u % UNITS_PER_BLOCK;
-        for (uint r = 0u; r < ROWS; ++r) {
-            if (r < nRows) {
-                sum[r] += wDotUnit(unitBlockByte(wBase + (row0 + r) * p.rowBytes, u), unit, xv, xh);
-            }
-        }
-    }
+    for (uint pass = 0u; pass < passes; ++pass) {
+#if defined(EXPERTS_SUM)
+        const uint pair = t * p.slots + pass;
+        const float gate = routeWeights[pair];
+#elif defined(EXPERTS)
+        const uint pair = z;
+        const float gate = 1.0;
 #endif
+#ifdef EXPERTS
+        const uint wBase = p.wOffset + ids[pair] * p.rows * p.rowBytes;
+        const uint xBase = (pair / p.slots) * p.xTokenStride + (pair % p.slots) * p.xSlotStride;  // multiple of 4
+#else
+        const uint wBase = p.wOffset;
+        const uint xBase = 0u;
+        const float gate = 1.0;
+#endif
+        float part[kMaxRows];
+        for (uint r = 0u; r < ROWS; ++r) {
+            part[r] = 0.0;
+        }
+#ifdef WTYPE_PLAIN
+        for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
+            const float xv = x[xBase + c];
+            for (uint r = 0u; r < ROWS; ++r) {
+                if (r < nRows) {
+                    part[r] += wElem(wBase + (row0 + r) * p.rowBytes, c) * xv;
+                }
+            }
+        }
+#else
+        const uint units = p.cols / 32u;
+        for (uint u = tid; u < units; u += gl_WorkGroupSize.x) {
+            const uint xb = u * 32u;
+            vec4 xv[8];
+            for (uint q = 0u; q < 8u; ++q) {
+                xv[q] = x4[(xBase + xb) / 4u + q];
+            }
+            const vec4 h4 = xv[0] + xv[1] + xv[2] + xv[3];
+            const vec4 h8 = xv[4] + xv[5] + xv[6] + xv[7];
+            const vec2 xh = vec2(dot(h4, vec4(1.0)), dot(h8, vec4(1.0)));
+            const uint unit = u % UNITS_PER_BLOCK;
+            for (uint r = 0u; r < ROWS; ++r) {
+                if (r < nRows) {
+                    part[r] += wDotUnit(unitBlockByte(wBase + (row0 + r) * p.rowBytes, u), unit, xv, xh);
+                }
+            }
+        }
+#endif
+        for (uint r = 0u; r < ROWS; ++r) {
+            sum[r] += gate * part[r];
+        }
+    }
     for (uint r = 0u; r < ROWS; ++r) {
         const float s = subgroupAdd(sum[r]);
         if (subgroupElect()) {

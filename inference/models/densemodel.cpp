@@ -271,7 +271,6 @@ Result<void> DenseModel::allocateScratch() {
         {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
         {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
-        {&m_expDown, moe ? routed * c.nEmbd * f : 16, gpu::Memory::Device},
         {&m_ids, b * 4, gpu::Memory::HostVisible},
         {&m_x, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_h, b * c.nEmbd * f, gpu::Memory::Device},
@@ -489,12 +488,15 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             route.normalize = c.expertWeightsNorm;
             route.scale = c.expertWeightsScale;
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
-            const BufferRange eg(m_expGate), eu(m_expUp), ed(m_expDown), ids(m_expIds);
+            const BufferRange eg(m_expGate), eu(m_expUp), ids(m_expIds);
             run(ops::matvecExperts(m_ctx, *rec, {l.gateExps, h, ids, eg, n, used, E, 0}, "ffn_gate_exps" + L));
             run(ops::matvecExperts(m_ctx, *rec, {l.upExps, h, ids, eu, n, used, E, 0}, "ffn_up_exps" + L));
             run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
-            run(ops::matvecExperts(m_ctx, *rec, {l.downExps, eg, ids, ed, n, used, used * F, F}, "ffn_down_exps" + L));
-            run(ops::moeCombine(m_ctx, *rec, ed, BufferRange(m_expWeights), x, n, E, used, true, "ffn_moe_out" + L));
+            // Down projection, router weights and residual add in one dispatch.
+            ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
+            down.routeWeights = BufferRange(m_expWeights);
+            down.accumulate = true;
+            run(ops::matvecExperts(m_ctx, *rec, down, "ffn_down_exps" + L));
             continue;
         }
         run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));

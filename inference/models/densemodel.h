@@ -105,8 +105,8 @@ private:
     // Activations, [maxBatch][width] f32.
     gpu::Buffer m_ids, m_x, m_h, m_q, m_k, m_v, m_att, m_gate, m_up, m_tmp, m_scratch, m_logits;
     // Mixture of experts: router logits [maxBatch][nExpert], chosen ids and weights [maxBatch][used],
-    // expert gate/up [maxBatch * used][nFfExp] and down [maxBatch * used][nEmbd].
-    gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp, m_expDown;
+    // expert gate/up [maxBatch * used][nFfExp] (the down projection sums straight into the residual stream).
+    gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp;
     gpu::Buffer m_allLogits;  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };
 

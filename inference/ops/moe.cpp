@@ -33,18 +33,18 @@ uint32_t workgroupSize(const gpu::Context& ctx, const Weight& w) {
     return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kRowsPerGroup * 2, 128);
 }
 
-Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w) {
-    auto name = detail::variantName("matvec_experts", w.type, "f32");
+Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, bool summed) {
+    auto name = detail::variantName(summed ? "matvec_expertsum" : "matvec_experts", w.type, "f32");
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, 4, sizeof(ExpertPush), {workgroupSize(ctx, w), kRowsPerGroup});
+    return detail::pipeline(ctx, *name, summed ? 5 : 4, sizeof(ExpertPush), {workgroupSize(ctx, w), kRowsPerGroup});
 }
 
 }  // namespace
 
 Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w) {
-    for (auto p : {expertPipeline(ctx, w.matrix), detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush)),
+    for (auto p : {expertPipeline(ctx, w.matrix, false), expertPipeline(ctx, w.matrix, true), detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush)),
                    detail::pipeline(ctx, "moe_combine_f32", 3, sizeof(CombinePush), {})}) {
         if (!p) {
             return std::unexpected(p.error());
@@ -85,16 +85,23 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
         return fail(Errc::InvalidArgument,
                     detail::cat(label, ": matvecExperts needs weights, x, ids and y, and strides that are multiples of 4"));
     }
-    auto pipe = expertPipeline(ctx, w);
+    const bool summed = a.routeWeights.buffer != nullptr;
+    auto pipe = expertPipeline(ctx, w, summed);
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
     const uint32_t rb = static_cast<uint32_t>(rowBytes(w.type, w.cols));
     const uint64_t bytes = uint64_t(rb) * w.rows * a.experts.nExpert;
-    const ExpertPush push{w.rows, w.cols, rb, 0, 0, 0, a.used, a.xTokenStride, a.xSlotStride};
+    const ExpertPush push{w.rows, w.cols, rb, 0, 0, a.accumulate ? 1u : 0u, a.used, a.xTokenStride, a.xSlotStride};
     const detail::Grid g = detail::gridFor(detail::ceilDiv(w.rows, kRowsPerGroup));
-    rec.dispatch(**pipe, {{gpu::BufferRange(*w.buffer, w.offset, bytes), false}, {a.x, false}, {a.y, true}, {a.ids, false}},
-                 detail::bytesOf(push), g.x, g.y, a.nTokens * a.used, label);
+    const gpu::BufferRange weights(*w.buffer, w.offset, bytes);
+    if (summed) {
+        rec.dispatch(**pipe, {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false}},
+                     detail::bytesOf(push), g.x, g.y, a.nTokens, label);
+    } else {
+        rec.dispatch(**pipe, {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}}, detail::bytesOf(push), g.x,
+                     g.y, a.nTokens * a.used, label);
+    }
     return {};
 }
 

@@ -76,10 +76,14 @@ struct ExpertMatvecArgs {
     ExpertWeights experts;
     gpu::BufferRange x;        // the inputs: pair (t, j) reads x at t * xTokenStride + j * xSlotStride
     gpu::BufferRange ids;      // [nTokens][used] from moeRoute
-    gpu::BufferRange y;        // out: [nTokens * used][experts.matrix.rows]
+    gpu::BufferRange y;        // out: [nTokens * used][experts.matrix.rows], or [nTokens][rows] when summed
     uint32_t nTokens = 0, used = 0;
     uint32_t xTokenStride = 0; // floats (a multiple of 4)
     uint32_t xSlotStride = 0;  // floats (a multiple of 4); 0 = every slot reads its token's x
+    // When given: y[t] (+)= sum_j routeWeights[t][j] * W_{ids[t][j]} x(t, j), one row set per token (the down
+    // projection with moeCombine fused in); accumulate adds to y (the residual stream).
+    gpu::BufferRange routeWeights;
+    bool accumulate = false;
 };
 Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatvecArgs& args,
                            std::string_view label);

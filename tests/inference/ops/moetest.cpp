@@ -112,7 +112,8 @@ private slots:
                     wantOut[size_t(tok) * rows + r] += weights[tok * used + j] * want2[(size_t(tok) * used + j) * rows + r];
 
         gpu::Buffer wbuf = upload(w), xb = upload(x), x2b = upload(x2), ib = upload(ids), gw = upload(weights),
-                    yb = makeBuffer(want.size() * 4), y2b = makeBuffer(want2.size() * 4), ob = upload(residual);
+                    yb = makeBuffer(want.size() * 4), y2b = makeBuffer(want2.size() * 4), ob = upload(residual),
+                    ob2 = upload(residual);
         ops::ExpertWeights ew{ops::Weight{&wbuf, 0, t, rows, cols}, nExpert};
         QVERIFY(ops::prepareMoe(gpuContext(), ew).has_value());
         run([&](gpu::Recorder& rec) -> Result<void> {
@@ -122,8 +123,17 @@ private slots:
             ops::ExpertMatvecArgs d{ew, x2b, ib, y2b, n, used, used * cols, cols};
             if (auto r = ops::matvecExperts(gpuContext(), rec, d, "down"); !r)
                 return r;
-            return ops::moeCombine(gpuContext(), rec, y2b, gw, ob, n, rows, used, true, "combine");
+            if (auto r = ops::moeCombine(gpuContext(), rec, y2b, gw, ob, n, rows, used, true, "combine"); !r)
+                return r;
+            // The same down projection and combination fused: one dispatch.
+            ops::ExpertMatvecArgs fused = d;
+            fused.y = ob2;
+            fused.routeWeights = gw;
+            fused.accumulate = true;
+            return ops::matvecExperts(gpuContext(), rec, fused, "down+combine");
         });
+        const double e4 = nmse(download(ob2, wantOut.size()), wantOut);
+        QVERIFY2(e4 < 1e-9, qPrintable(QStringLiteral("NMSE fused down+combine %1").arg(e4)));
         const double e1 = nmse(download(yb, want.size()), want), e2 = nmse(download(y2b, want2.size()), want2);
         const double e3 = nmse(download(ob, wantOut.size()), wantOut);
         QVERIFY2(e1 < 1e-9 && e2 < 1e-9 && e3 < 1e-9,
