@@ -15,7 +15,8 @@
 // slot * xSlotStride and writes rows [z * rows, (z + 1) * rows) of y.
 // EXPERTS_SUM (with EXPERTS; the down projection): grid Z enumerates tokens; a workgroup runs all `slots`
 // experts of its token and writes their sum weighted by routeWeights[token * slots + slot] to rows
-// [token * rows, (token + 1) * rows) of y (plus y when accumulating: the residual add).
+// [token * rows, (token + 1) * rows) of y (plus y when accumulating: the residual add). When one binding
+// cannot hold the whole stack, the host runs one dispatch per group of experts; later groups accumulate.
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint ROWS = 4;
 
@@ -43,6 +44,8 @@ layout(push_constant) uniform Params {
     uint slots;        // experts used per token
     uint xTokenStride; // floats between the x of consecutive tokens
     uint xSlotStride;  // floats between the x of a token's slots (0: all slots read the token's x)
+    uint expertLo;     // this dispatch's binding holds experts [expertLo, expertHi) (a stack too big for one
+    uint expertHi;     // binding is run as several dispatches; pairs of other experts are left alone)
 #endif
 } p;
 
@@ -66,6 +69,9 @@ void main() {
     const uint yBase = p.yOffset + t * p.rows;
 #elif defined(EXPERTS)
     const uint z = gl_WorkGroupID.z;
+    if (ids[z] < p.expertLo || ids[z] >= p.expertHi) {
+        return;  // another dispatch's expert (uniform over the workgroup)
+    }
     const uint passes = 1u;
     const uint yBase = p.yOffset + z * p.rows;
 #else
@@ -79,13 +85,16 @@ void main() {
     for (uint pass = 0u; pass < passes; ++pass) {
 #if defined(EXPERTS_SUM)
         const uint pair = t * p.slots + pass;
+        if (ids[pair] < p.expertLo || ids[pair] >= p.expertHi) {
+            continue;  // another dispatch's expert (uniform over the workgroup)
+        }
         const float gate = routeWeights[pair];
 #elif defined(EXPERTS)
         const uint pair = z;
         const float gate = 1.0;
 #endif
 #ifdef EXPERTS
-        const uint wBase = p.wOffset + ids[pair] * p.rows * p.rowBytes;
+        const uint wBase = p.wOffset + (ids[pair] - p.expertLo) * p.rows * p.rowBytes;
         const uint xBase = (pair / p.slots) * p.xTokenStride + (pair % p.slots) * p.xSlotStride;  // multiple of 4
 #else
         const uint wBase = p.wOffset;

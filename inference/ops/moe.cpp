@@ -16,9 +16,36 @@ static_assert(sizeof(RoutePush) == 28);
 // Mirrors the push constants of shaders/matvec.comp with EXPERTS.
 struct ExpertPush {
     uint32_t rows, cols, rowBytes, wOffset, yOffset, accumulate;
-    uint32_t slots, xTokenStride, xSlotStride;
+    uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi;
 };
-static_assert(sizeof(ExpertPush) == 36);
+static_assert(sizeof(ExpertPush) == 44);
+
+// Groups of consecutive experts that each fit one storage-buffer binding (the whole stack when it fits).
+struct ExpertGroup {
+    gpu::BufferRange range;
+    uint32_t byteOffset;  // of expert `lo` inside range
+    uint32_t lo, hi;
+};
+Result<std::vector<ExpertGroup>> expertGroups(const gpu::Context& ctx, const ExpertWeights& w) {
+    const uint64_t align = std::max<uint64_t>(ctx.info().minStorageBufferOffsetAlignment, 4);
+    const uint64_t expertBytes = rowBytes(w.matrix.type, w.matrix.cols) * w.matrix.rows;
+    const uint64_t usable = ctx.info().maxStorageBufferRange - align;  // slack for rounding the start down
+    const uint64_t perGroup = std::min<uint64_t>(usable / std::max<uint64_t>(expertBytes, 1), w.nExpert);
+    if (perGroup == 0) {
+        return fail(Errc::ModelUnsupported,
+                    detail::cat("one expert matrix of ", expertBytes >> 20, " MiB is larger than this device can bind (",
+                                ctx.info().maxStorageBufferRange >> 20, " MiB)"));
+    }
+    std::vector<ExpertGroup> groups;
+    for (uint32_t lo = 0; lo < w.nExpert; lo += uint32_t(perGroup)) {
+        const uint32_t hi = std::min<uint32_t>(w.nExpert, lo + uint32_t(perGroup));
+        const uint64_t start = w.matrix.offset + lo * expertBytes;
+        const uint64_t base = start / align * align;
+        const uint64_t bytes = (start - base) + (hi - lo) * expertBytes;
+        groups.push_back({gpu::BufferRange(*w.matrix.buffer, base, (bytes + 3) / 4 * 4), uint32_t(start - base), lo, hi});
+    }
+    return groups;
+}
 
 struct CombinePush {
     uint32_t nTokens, width, used, accumulate;
@@ -50,11 +77,8 @@ Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w) {
             return std::unexpected(p.error());
         }
     }
-    const uint64_t bytes = rowBytes(w.matrix.type, w.matrix.cols) * w.matrix.rows * w.nExpert;
-    if (bytes > ctx.info().maxStorageBufferRange || bytes > 0xFFFFFFFFull) {
-        return fail(Errc::ModelUnsupported,
-                    detail::cat("an expert tensor of ", bytes >> 20, " MiB is larger than this device can bind at once (",
-                                ctx.info().maxStorageBufferRange >> 20, " MiB)"));
+    if (auto groups = expertGroups(ctx, w); !groups) {
+        return std::unexpected(groups.error());
     }
     return {};
 }
@@ -91,16 +115,23 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
         return std::unexpected(pipe.error());
     }
     const uint32_t rb = static_cast<uint32_t>(rowBytes(w.type, w.cols));
-    const uint64_t bytes = uint64_t(rb) * w.rows * a.experts.nExpert;
-    const ExpertPush push{w.rows, w.cols, rb, 0, 0, a.accumulate ? 1u : 0u, a.used, a.xTokenStride, a.xSlotStride};
+    auto groups = expertGroups(ctx, a.experts);
+    if (!groups) {
+        return std::unexpected(Error{groups.error().code, detail::cat(label, ": ", groups.error().detail)});
+    }
     const detail::Grid g = detail::gridFor(detail::ceilDiv(w.rows, kRowsPerGroup));
-    const gpu::BufferRange weights(*w.buffer, w.offset, bytes);
-    if (summed) {
-        rec.dispatch(**pipe, {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false}},
-                     detail::bytesOf(push), g.x, g.y, a.nTokens, label);
-    } else {
-        rec.dispatch(**pipe, {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}}, detail::bytesOf(push), g.x,
-                     g.y, a.nTokens * a.used, label);
+    bool accumulate = a.accumulate;
+    for (const ExpertGroup& eg : *groups) {
+        const ExpertPush push{w.rows, w.cols, rb, eg.byteOffset, 0, accumulate ? 1u : 0u, a.used, a.xTokenStride,
+                              a.xSlotStride, eg.lo, eg.hi};
+        if (summed) {
+            rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false}},
+                         detail::bytesOf(push), g.x, g.y, a.nTokens, label);
+            accumulate = true;  // later groups add to what the first wrote
+        } else {
+            rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.ids, false}}, detail::bytesOf(push),
+                         g.x, g.y, a.nTokens * a.used, label);
+        }
     }
     return {};
 }

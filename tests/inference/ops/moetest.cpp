@@ -139,6 +139,46 @@ private slots:
         QVERIFY2(e1 < 1e-9 && e2 < 1e-9 && e3 < 1e-9,
                  qPrintable(QStringLiteral("NMSE shared x %1, per-slot x %2, combined %3").arg(e1).arg(e2).arg(e3)));
     }
+
+    // An expert stack bigger than one storage-buffer binding (lavapipe: 128 MiB) runs as one dispatch per
+    // group of experts that fits; pairs on both sides of the split, with and without the fused sum.
+    void stackBeyondOneBinding() {
+        const GgmlType t = GgmlType::Q8_0;
+        const uint64_t maxRange = gpuContext().info().maxStorageBufferRange;
+        const uint32_t cols = 2048, nExpert = 8, used = 2, n = 2;
+        const uint64_t rb = ops::rowBytes(t, cols);
+        // Each expert about a sixth of a binding: the stack needs two bindings.
+        const uint32_t rows = uint32_t(std::min<uint64_t>(maxRange / 6 / rb, 16384));
+        if (uint64_t(rows) * rb * nExpert <= maxRange)
+            QSKIP("this device binds the whole stack at once (maxStorageBufferRange >= 8 x 16384 rows)");
+        Rng rng(4242);
+        const std::vector<std::byte> w = randomWeights(t, rows * nExpert, cols, rng);
+        const std::vector<float> x = rng.floats(size_t(n) * cols);
+        const std::vector<uint32_t> ids = {1, 7, 6, 2};  // experts before and after the split
+        const std::vector<float> weights = {0.6f, 0.4f, 0.25f, 0.75f};
+        const uint64_t expertBytes = rb * rows;
+        std::vector<float> want, wantSum(size_t(n) * rows, 0.0f);
+        for (uint32_t z = 0; z < n * used; ++z) {
+            const std::span<const std::byte> we(w.data() + ids[z] * expertBytes, expertBytes);
+            const auto y = reference::matvec(t, we, rows, cols, std::span<const float>(x).subspan(size_t(z / used) * cols, cols));
+            want.insert(want.end(), y.begin(), y.end());
+            for (uint32_t r = 0; r < rows; ++r)
+                wantSum[size_t(z / used) * rows + r] += weights[z] * y[r];
+        }
+        gpu::Buffer wbuf = upload(w), xb = upload(x), ib = upload(ids), gw = upload(weights),
+                    yb = makeBuffer(want.size() * 4), sb = makeBuffer(wantSum.size() * 4);
+        const ops::ExpertWeights ew{ops::Weight{&wbuf, 0, t, rows, cols}, nExpert};
+        QVERIFY(ops::prepareMoe(gpuContext(), ew).has_value());
+        run([&](gpu::Recorder& rec) -> Result<void> {
+            if (auto r = ops::matvecExperts(gpuContext(), rec, {ew, xb, ib, yb, n, used, cols, 0}, "split"); !r)
+                return r;
+            ops::ExpertMatvecArgs summed{ew, xb, ib, sb, n, used, cols, 0};
+            summed.routeWeights = gw;
+            return ops::matvecExperts(gpuContext(), rec, summed, "split sum");
+        });
+        const double e1 = nmse(download(yb, want.size()), want), e2 = nmse(download(sb, wantSum.size()), wantSum);
+        QVERIFY2(e1 < 1e-9 && e2 < 1e-9, qPrintable(QStringLiteral("NMSE per pair %1, summed %2").arg(e1).arg(e2)));
+    }
 };
 
 QTEST_MAIN(MoeTest)
