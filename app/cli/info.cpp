@@ -62,6 +62,20 @@ int info(std::span<char*> args) {
                 "  total     %8.1f MiB of GPU memory\n",
                 context, double(weightBytes) / double(1 << 20), double(kv) / double(1 << 20),
                 double(weightBytes + kv) / double(1 << 20));
+    if (config->isMoe()) {
+        // Expert tensors (ffn_*_exps) are read only for the experts a token is routed to.
+        uint64_t expertBytes = 0;
+        for (const gguf::TensorInfo& t : file->tensors()) {
+            if (t.name.ends_with("_exps.weight")) {
+                expertBytes += t.bytes;
+            }
+        }
+        const uint64_t perToken = weightBytes - expertBytes + expertBytes / config->nExpert * config->nExpertUsed;
+        std::printf("\nmixture of experts: %u experts, %u per token; expert tensors %.1f MiB, weights read per "
+                    "decoded token about %.1f MiB\n",
+                    config->nExpert, config->nExpertUsed, double(expertBytes) / double(1 << 20),
+                    double(perToken) / double(1 << 20));
+    }
     return 0;
 }
 
