@@ -33,44 +33,28 @@ public:
 
     // A matrix of `rows` rows of `cols` elements (GGUF ne = [cols, rows]).
     Result<ops::Weight> matrix(const std::string& name, uint64_t cols, uint64_t rows) {
-        const gguf::TensorInfo* t = m_file.tensor(name);
+        auto t = weightTensor(name, {cols, rows});
         if (!t) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+            return std::unexpected(t.error());
         }
-        if (t->nDims != 2 || t->ne[0] != cols || t->ne[1] != rows) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected {} [{}, {}], found {} {}", fileName(), name,
-                                                        typeText(t->type), cols, rows, typeText(t->type), shapeText(*t)));
-        }
-        if (ops::typeSuffix(t->type).empty()) {
-            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
-                                                            fileName(), name, typeText(t->type)));
-        }
-        auto buf = upload(*t);
+        auto buf = upload(**t);
         if (!buf) {
             return std::unexpected(buf.error());
         }
-        return ops::Weight{*buf, 0, t->type, uint32_t(rows), uint32_t(cols)};
+        return ops::Weight{*buf, 0, (*t)->type, uint32_t(rows), uint32_t(cols)};
     }
 
     // A stack of nExpert matrices of `rows` rows of `cols` elements (GGUF ne = [cols, rows, nExpert]).
     Result<ops::ExpertWeights> experts(const std::string& name, uint64_t cols, uint64_t rows, uint64_t nExpert) {
-        const gguf::TensorInfo* t = m_file.tensor(name);
+        auto t = weightTensor(name, {cols, rows, nExpert});
         if (!t) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+            return std::unexpected(t.error());
         }
-        if (t->nDims != 3 || t->ne[0] != cols || t->ne[1] != rows || t->ne[2] != nExpert) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected [{}, {}, {}], found {} {}", fileName(), name,
-                                                            cols, rows, nExpert, typeText(t->type), shapeText(*t)));
-        }
-        if (ops::typeSuffix(t->type).empty()) {
-            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
-                                                                fileName(), name, typeText(t->type)));
-        }
-        auto buf = upload(*t);
+        auto buf = upload(**t);
         if (!buf) {
             return std::unexpected(buf.error());
         }
-        return ops::ExpertWeights{ops::Weight{*buf, 0, t->type, uint32_t(rows), uint32_t(cols)}, uint32_t(nExpert)};
+        return ops::ExpertWeights{ops::Weight{*buf, 0, (*t)->type, uint32_t(rows), uint32_t(cols)}, uint32_t(nExpert)};
     }
 
     // An f32 vector of n elements; empty range when optional and absent.
@@ -97,6 +81,30 @@ public:
 
 private:
     std::string fileName() const { return m_file.path().filename().string(); }
+
+    // The tensor `name` with exactly the shape ne and a weight type the shaders run.
+    Result<const gguf::TensorInfo*> weightTensor(const std::string& name, std::initializer_list<uint64_t> ne) {
+        const gguf::TensorInfo* t = m_file.tensor(name);
+        if (!t) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
+        }
+        bool same = t->nDims == ne.size();
+        std::string expected = "[";
+        uint32_t i = 0;
+        for (uint64_t n : ne) {
+            same = same && t->ne[i] == n;
+            expected += (i++ ? ", " : "") + std::to_string(n);
+        }
+        if (!same) {
+            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected {}], found {} {}", fileName(), name,
+                                                            expected, typeText(t->type), shapeText(*t)));
+        }
+        if (ops::typeSuffix(t->type).empty()) {
+            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
+                                                                fileName(), name, typeText(t->type)));
+        }
+        return t;
+    }
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
         // Shaders read whole 32-bit words and some block decoders read up to 2 bytes past a block:

@@ -53,6 +53,13 @@ inline uint32_t ceilDiv(uint64_t a, uint64_t b) { return static_cast<uint32_t>((
 // "matvec" + "_" + suffix + "_f32"; InvalidArgument when the type has no shaders.
 Result<std::string> variantName(std::string_view op, gguf::GgmlType type, std::string_view tail);
 
+// Matvec kernels (matvec.comp, plain and expert variants): rows per workgroup (spec constant 1, <= 16:
+// several rows share each loaded x value and one barrier) and invocations per workgroup: one per 32-element
+// unit (or element) of a row, rounded up to whole subgroups, at most 128. A 640-column Gemma row has 20
+// units: 24 invocations on lavapipe (8-wide subgroups) leave 4 idle where a power of two would leave 12.
+constexpr uint32_t kMatvecRowsPerGroup = 8;
+uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w);
+
 // Pipelines of rope.cpp and attention.cpp, created by prepareCommon.
 Result<void> prepareRope(gpu::Context& ctx);
 Result<void> prepareAttention(gpu::Context& ctx);

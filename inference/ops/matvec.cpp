@@ -16,25 +16,14 @@ struct MatvecPush {
 };
 static_assert(sizeof(MatvecPush) == 24);
 
-// Rows per workgroup (spec constant 1, <= 16): several rows share each loaded x value and one barrier.
-constexpr uint32_t kRowsPerGroup = 8;
-
-// Invocations per workgroup: one per 32-element unit (or element) of a row, rounded up to whole
-// subgroups, at most 128. A 640-column Gemma row has 20 units: 24 invocations on lavapipe (8-wide
-// subgroups) leave 4 idle where a power of two would leave 12.
-uint32_t workgroupSize(const gpu::Context& ctx, const Weight& w) {
-    const auto traits = gguf::typeTraits(w.type);
-    const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
-    const uint32_t sg = std::max<uint32_t>(ctx.info().subgroupSize, 8);
-    return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kRowsPerGroup * 2, 128);
-}
+constexpr uint32_t kRowsPerGroup = detail::kMatvecRowsPerGroup;
 
 Result<const gpu::Pipeline*> matvecPipeline(gpu::Context& ctx, const Weight& w) {
     auto name = detail::variantName("matvec", w.type, "f32");
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {workgroupSize(ctx, w), kRowsPerGroup});
+    return detail::pipeline(ctx, *name, 3, sizeof(MatvecPush), {detail::matvecWorkgroupSize(ctx, w), kRowsPerGroup});
 }
 
 }  // namespace
@@ -68,5 +57,14 @@ Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu:
     }
     return {};
 }
+
+namespace detail {
+uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w) {
+    const auto traits = gguf::typeTraits(w.type);
+    const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
+    const uint32_t sg = std::max<uint32_t>(ctx.info().subgroupSize, 8);
+    return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kMatvecRowsPerGroup * 2, 128);
+}
+}  // namespace detail
 
 }  // namespace lantern::ops

@@ -51,21 +51,14 @@ struct CombinePush {
     uint32_t nTokens, width, used, accumulate;
 };
 
-constexpr uint32_t kRowsPerGroup = 8;
-
-uint32_t workgroupSize(const gpu::Context& ctx, const Weight& w) {
-    const auto traits = gguf::typeTraits(w.type);
-    const uint32_t work = traits && traits->blockElems > 1 ? w.cols / 32 : w.cols;
-    const uint32_t sg = std::max<uint32_t>(ctx.info().subgroupSize, 8);
-    return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kRowsPerGroup * 2, 128);
-}
+constexpr uint32_t kRowsPerGroup = detail::kMatvecRowsPerGroup;
 
 Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, bool summed) {
     auto name = detail::variantName(summed ? "matvec_expertsum" : "matvec_experts", w.type, "f32");
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, summed ? 5 : 4, sizeof(ExpertPush), {workgroupSize(ctx, w), kRowsPerGroup});
+    return detail::pipeline(ctx, *name, summed ? 5 : 4, sizeof(ExpertPush), {detail::matvecWorkgroupSize(ctx, w), kRowsPerGroup});
 }
 
 }  // namespace

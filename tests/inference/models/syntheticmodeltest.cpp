@@ -13,6 +13,7 @@
 #include "inference/models/densemodel.h"
 #include "inference/vulkan/gpu.h"
 #include "tests/support/golden.h"
+#include "tests/support/gpucontext.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
@@ -32,13 +33,7 @@ class SyntheticModelTest : public QObject {
 
 private slots:
     void initTestCase() {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            test::skipAll("no Vulkan device on this machine (not even lavapipe)");
-        }
-        auto ctx = gpu::Context::create();
-        QVERIFY(ctx);
-        m_ctx = std::move(*ctx);
+        m_ctx = test::requireGpu();
     }
 
     void matchesLlamaCpp_data() {

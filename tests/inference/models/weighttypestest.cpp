@@ -15,6 +15,7 @@
 #include "inference/vulkan/gpu.h"
 #include "tests/support/ggufwriter.h"
 #include "tests/support/measure.h"
+#include "tests/support/gpucontext.h"
 #include "tests/support/testenv.h"
 
 using namespace lantern;
@@ -104,13 +105,7 @@ class WeightTypesTest : public QObject {
 
 private slots:
     void initTestCase() {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            test::skipAll("no Vulkan device on this machine (not even lavapipe)");
-        }
-        auto ctx = gpu::Context::create();
-        QVERIFY(ctx);
-        m_ctx = std::move(*ctx);
+        m_ctx = test::requireGpu();
         QVERIFY(m_dir.isValid());
     }
 

@@ -15,6 +15,7 @@
 #include "inference/reference/numbers.h"
 #include "inference/reference/ops.h"
 #include "inference/reference/weights.h"
+#include "tests/support/gpucontext.h"
 #include "tests/support/measure.h"
 #include "tests/support/testenv.h"
 
@@ -22,17 +23,7 @@ namespace lantern::test {
 
 // The device every test in the executable uses; skips the whole executable when there is none.
 inline gpu::Context& gpuContext() {
-    static std::unique_ptr<gpu::Context> ctx = [] {
-        auto devices = gpu::Context::enumerate();
-        if (!devices || devices->empty()) {
-            skipAll("no Vulkan device");
-        }
-        auto c = gpu::Context::create();
-        if (!c) {
-            qFatal("Context::create failed: %s", c.error().detail.c_str());
-        }
-        return std::move(*c);
-    }();
+    static std::unique_ptr<gpu::Context> ctx = requireGpu();
     return *ctx;
 }
 
