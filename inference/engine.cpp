@@ -333,6 +333,17 @@ Result<ModelInfo> Engine::inspect(const std::filesystem::path& path) {
     return info;
 }
 
+namespace {
+uint64_t vramBudget(const gpu::DeviceInfo& device, uint64_t requested) {
+    if (requested > 0) {
+        return requested;
+    }
+    // What the device reports free, less a margin for the desktop and other programs.
+    const uint64_t margin = std::max<uint64_t>(device.budgetBytes / 10, uint64_t(256) << 20);
+    return device.budgetBytes > margin ? device.budgetBytes - margin : 0;
+}
+}  // namespace
+
 Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, const LoadOptions& options) {
     auto progress = [&](float p, std::string_view stage) {
         if (options.progress) {
@@ -369,14 +380,21 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     model->m_tokenizer = std::move(*tokenizer);
     model->m_prompt = std::move(*prompt);
     model->m_info.basePrompt = model->m_prompt->isTranscript();
-    auto dense = models::DenseModel::load(*model->m_ctx, model->m_file, *config, progress, options.cancel);
+    const uint32_t trained = config->trainedContext ? config->trainedContext : 4096;
+    model->m_info.contextLength = options.contextLength ? std::min(options.contextLength, trained)
+                                                        : std::min<uint32_t>(trained, 8192);
+    const models::MemoryPlan plan = models::planMemory(model->m_file, *config, model->m_info.contextLength,
+                                                       vramBudget(model->m_ctx->info(), options.vramBudgetBytes));
+    if (!plan.fits) {
+        return std::unexpected(models::memoryError(plan, path.filename().string()));
+    }
+    auto dense = models::DenseModel::load(*model->m_ctx, model->m_file, *config, progress, options.cancel, &plan);
     if (!dense) {
         return std::unexpected(dense.error());
     }
     model->m_dense = std::move(*dense);
-    const uint32_t trained = config->trainedContext ? config->trainedContext : 4096;
-    model->m_info.contextLength = options.contextLength ? std::min(options.contextLength, trained)
-                                                        : std::min<uint32_t>(trained, 8192);
+    model->m_info.hostWeightBytes = model->m_dense->hostBytes();
+    model->m_info.memoryPlan = plan.summary();
     model->m_info.deviceName = model->m_ctx->info().name;
     model->m_info.deviceBytesUsed = model->m_dense->deviceBytes() + uint64_t(config->nLayers) * 2 *
                                                                          model->m_info.contextLength *

@@ -26,6 +26,9 @@ struct LoadOptions {
     // Called during load with progress 0..1 and a short stage name ("reading", "uploading", "pipelines").
     std::function<void(float progress, std::string_view stage)> progress;
     const std::atomic<bool>* cancel = nullptr;  // load returns Errc::Cancelled when set
+    // Device memory the model may use; 0 = what the device reports free, less a margin. A mixture of experts
+    // larger than this keeps expert tensors in host memory; anything else that does not fit is refused.
+    uint64_t vramBudgetBytes = 0;
 };
 
 struct ModelInfo {
@@ -42,6 +45,8 @@ struct ModelInfo {
     std::string deviceName;        // after load: the Vulkan device in use
     uint64_t deviceBytesUsed = 0;  // after load: weights + KV cache + scratch on the device
     uint64_t deviceBytesFree = 0;  // after load: what the device reports free
+    uint64_t hostWeightBytes = 0;  // after load: expert weights kept in host memory (0 = all on the GPU)
+    std::string memoryPlan;        // after load: one line, "all 713.8 MiB of weights on the GPU, ..."
     bool basePrompt = false;       // after load: no chat template and not instruction-tuned, so the chat is
                                    // a plain "User:/Assistant:" transcript (a base model: expect short,
                                    // less reliable answers)

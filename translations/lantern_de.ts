@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>Banner</name>
@@ -225,11 +226,11 @@
         <translation>Der Grafiktreiber hat ein Problem gemeldet. Aktualisieren Sie den Treiber oder wählen Sie in den Einstellungen ein anderes Gerät.</translation>
     </message>
     <message>
-        <source>This model's tokenizer or chat template cannot be used. Try another build of the model.</source>
+        <source>This model&apos;s tokenizer or chat template cannot be used. Try another build of the model.</source>
         <translation>Der Tokenizer oder die Chatvorlage dieses Modells ist nicht verwendbar. Versuchen Sie eine andere Fassung des Modells.</translation>
     </message>
     <message>
-        <source>The conversation no longer fits the model's context. Start a new chat or raise the context size in Settings.</source>
+        <source>The conversation no longer fits the model&apos;s context. Start a new chat or raise the context size in Settings.</source>
         <translation>Die Unterhaltung passt nicht mehr in den Kontext des Modells. Beginnen Sie einen neuen Chat oder erhöhen Sie die Kontextgröße in den Einstellungen.</translation>
     </message>
     <message>
@@ -558,6 +559,26 @@
         <source>Context size and device apply the next time a model loads.</source>
         <translation>Kontextgröße und Gerät gelten ab dem nächsten Laden eines Modells.</translation>
     </message>
+    <message>
+        <source>Longest answer</source>
+        <translation>Längste Antwort</translation>
+    </message>
+    <message>
+        <source>Longest answer in tokens</source>
+        <translation>Längste Antwort in Tokens</translation>
+    </message>
+    <message>
+        <source>256 tokens (a paragraph)</source>
+        <translation>256 Tokens (ein Absatz)</translation>
+    </message>
+    <message>
+        <source>1,024 tokens (a page or two)</source>
+        <translation>1.024 Tokens (ein, zwei Seiten)</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>Keine Grenze</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -605,6 +626,10 @@
         <source>Show archived</source>
         <translation>Archivierte anzeigen</translation>
     </message>
+    <message>
+        <source>New chat (Ctrl+N)</source>
+        <translation>Neuer Chat (Strg+N)</translation>
+    </message>
 </context>
 <context>
     <name>ThinkBlock</name>
@@ -617,11 +642,11 @@
         <translation>Überlegungen…</translation>
     </message>
     <message>
-        <source>Hide the model's reasoning</source>
+        <source>Hide the model&apos;s reasoning</source>
         <translation>Die Überlegungen des Modells ausblenden</translation>
     </message>
     <message>
-        <source>Show the model's reasoning</source>
+        <source>Show the model&apos;s reasoning</source>
         <translation>Die Überlegungen des Modells anzeigen</translation>
     </message>
 </context>
@@ -632,7 +657,7 @@
         <translation>Ihre Unterhaltungen können nicht geöffnet werden; nichts, was Sie schreiben, wird gespeichert. %1</translation>
     </message>
     <message>
-        <source>The conversation is longer than the model's context, so the %1 oldest messages were left out of this answer. Your system prompt was kept.</source>
+        <source>The conversation is longer than the model&apos;s context, so the %1 oldest messages were left out of this answer. Your system prompt was kept.</source>
         <translation>Die Unterhaltung ist länger als der Kontext des Modells, daher wurden die %1 ältesten Nachrichten für diese Antwort weggelassen. Ihr Systemprompt blieb erhalten.</translation>
     </message>
     <message>
@@ -732,12 +757,16 @@
         <translation>Wird geladen</translation>
     </message>
     <message>
-        <source>Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It knows less than larger models; you can pick another model at any time from the model menu.</source>
-        <translation>Lantern hat Gemma 3 270M gewählt, ein kleines, schnelles Modell von Google, das auf jedem Computer läuft. Es weiß weniger als größere Modelle; über das Modellmenü können Sie jederzeit ein anderes wählen.</translation>
-    </message>
-    <message>
         <source>No model is installed yet. Put a GGUF model file in %1, or choose Open GGUF… in the model menu.</source>
         <translation>Es ist noch kein Modell installiert. Legen Sie eine GGUF-Modelldatei in %1 ab oder wählen Sie im Modellmenü „GGUF öffnen…“.</translation>
+    </message>
+    <message>
+        <source>(%1 of expert weights stay in system memory, which makes answers slower)</source>
+        <translation>(%1 Expertengewichte bleiben im Arbeitsspeicher, dadurch werden Antworten langsamer)</translation>
+    </message>
+    <message>
+        <source>Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It is a base model, not trained to chat, so its answers are short and often off the mark; for real help choose a larger chat model (Qwen, Llama, Gemma &quot;it&quot;) from the model menu at any time.</source>
+        <translation>Lantern hat Gemma 3 270M gewählt, ein kleines, schnelles Modell von Google, das auf jedem Computer läuft. Es ist ein Basismodell, nicht für Chats trainiert: Seine Antworten sind kurz und oft daneben. Für echte Hilfe wählen Sie jederzeit im Modellmenü ein größeres Chat-Modell (Qwen, Llama, Gemma „it“).</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
+#include "inference/models/memoryplan.h"
 #include "inference/vulkan/gpu.h"
 
 namespace lantern::cli {
@@ -22,7 +23,7 @@ namespace lantern::cli {
 namespace {
 
 const char* kBenchUsage =
-    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--json]\n";
+    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--vram-budget MIB] [--json]\n";
 
 struct Stat {
     double mean = 0, spread = 0;  // spread = sample standard deviation
@@ -67,7 +68,13 @@ int bench(std::span<char*> args) {
         std::fprintf(stderr, "lantern-cli: %s\n", ctx.error().detail.c_str());
         return 1;
     }
-    auto model = models::DenseModel::load(**ctx, *file, *config, {}, nullptr);
+    const uint64_t budget = o.vramBudgetMiB ? o.vramBudgetMiB << 20 : (*ctx)->info().budgetBytes;
+    const models::MemoryPlan plan = models::planMemory(*file, *config, p + n + 1, budget);
+    if (!plan.fits) {
+        std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());
+        return 1;
+    }
+    auto model = models::DenseModel::load(**ctx, *file, *config, {}, nullptr, &plan);
     if (!model) {
         std::fprintf(stderr, "lantern-cli: %s\n", model.error().detail.c_str());
         return 1;

@@ -6,6 +6,8 @@
 #include "app/cli/options.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
+#include "inference/models/memoryplan.h"
+#include "inference/vulkan/gpu.h"
 
 namespace lantern::cli {
 
@@ -15,11 +17,11 @@ double gib(uint64_t b) { return double(b) / double(1ull << 30); }
 
 int info(std::span<char*> args) {
     if (args.empty()) {
-        std::fputs("usage: lantern-cli info FILE [-c CONTEXT]\n", stderr);
+        std::fputs("usage: lantern-cli info FILE [-c CONTEXT] [--vram-budget MIB]\n", stderr);
         return 2;
     }
     const char* path = args[0];
-    auto parsed = parseOptions(args.subspan(1), "usage: lantern-cli info FILE [-c CONTEXT]\n");
+    auto parsed = parseOptions(args.subspan(1), "usage: lantern-cli info FILE [-c CONTEXT] [--vram-budget MIB]\n");
     if (!parsed) {
         return 2;
     }
@@ -75,6 +77,25 @@ int info(std::span<char*> args) {
                     "decoded token about %.1f MiB\n",
                     config->nExpert, config->nExpertUsed, double(expertBytes) / double(1 << 20),
                     double(perToken) / double(1 << 20));
+    }
+    // The placement the engine would choose on the default device (or within --vram-budget).
+    uint64_t budget = parsed->vramBudgetMiB << 20;
+    std::string where = "--vram-budget";
+    if (budget == 0) {
+        auto devices = gpu::Context::enumerate();
+        if (devices && !devices->empty()) {
+            const gpu::DeviceInfo& d = devices->front();
+            budget = d.budgetBytes;
+            where = d.name;
+        }
+    }
+    if (budget > 0) {
+        const models::MemoryPlan plan = models::planMemory(*file, *config, context, budget);
+        std::printf("\nplacement within %.1f MiB (%s): %s\n", double(budget) / double(1 << 20), where.c_str(),
+                    plan.fits ? plan.summary().c_str() : models::memoryError(plan, path).detail.c_str());
+        for (const std::string& t : plan.hostTensors) {
+            std::printf("  in host memory: %s\n", t.c_str());
+        }
     }
     return 0;
 }

@@ -55,6 +55,8 @@ std::optional<Options> parseOptions(std::span<char*> args, const char* usage) {
             o.genTokens = uint32_t(o.generate.maxTokens);
         } else if (a == "-c" || a == "--context") {
             ok = num(o.context);
+        } else if (a == "--vram-budget") {
+            ok = num(o.vramBudgetMiB);
         } else if (a == "-r" || a == "--repetitions") {
             ok = num(o.repetitions);
         } else if (a == "--temp") {

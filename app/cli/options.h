@@ -15,6 +15,7 @@ struct Options {
     std::string system;
     std::string device;
     uint32_t context = 0;
+    uint64_t vramBudgetMiB = 0;  // --vram-budget: device memory the model may use (0 = what the device has free)
     bool raw = false;
     bool stats = false;
     bool verbose = true;

@@ -29,12 +29,15 @@ const char* kRunUsage =
     "  --temp X --top-k N --top-p X --min-p X --repeat-penalty X --seed N\n"
     "  -c, --context N      context length\n"
     "  --device NAME        Vulkan device (index or name part)\n"
+    "  --vram-budget MIB    GPU memory the model may use (default: what is free); a mixture of experts\n"
+    "                       larger than that keeps its experts in host memory\n"
     "  --stats              print timings to stderr\n";
 
 Result<std::unique_ptr<Model>> loadModel(const Options& o) {
     LoadOptions lo;
     lo.device = o.device;
     lo.contextLength = o.context;
+    lo.vramBudgetBytes = o.vramBudgetMiB << 20;
     if (o.verbose) {
         lo.progress = [](float p, std::string_view stage) {
             std::fprintf(stderr, "\rloading: %-10.*s %3d%%", int(stage.size()), stage.data(), int(p * 100));

@@ -28,8 +28,9 @@ std::string typeText(gguf::GgmlType t) {
 // Uploads a tensor after checking its name, type and shape against what the architecture needs.
 class TensorLoader {
 public:
-    TensorLoader(gpu::Context& ctx, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes)
-        : m_ctx(ctx), m_file(file), m_out(out), m_bytes(bytes) {}
+    TensorLoader(gpu::Context& ctx, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes,
+                 uint64_t& hostBytes, const MemoryPlan* plan)
+        : m_ctx(ctx), m_file(file), m_out(out), m_bytes(bytes), m_hostBytes(hostBytes), m_plan(plan) {}
 
     // A matrix of `rows` rows of `cols` elements (GGUF ne = [cols, rows]).
     Result<ops::Weight> matrix(const std::string& name, uint64_t cols, uint64_t rows) {
@@ -108,8 +109,10 @@ private:
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
         // Shaders read whole 32-bit words and some block decoders read up to 2 bytes past a block:
-        // round up to a word and keep a word of slack, zeroed.
-        auto buf = m_ctx.createBuffer((t.bytes + 3) / 4 * 4 + 4);
+        // round up to a word and keep a word of slack, zeroed. Offloaded tensors go to host memory the GPU
+        // reads over the bus (host-visible, not device-local, on a discrete GPU).
+        const bool host = m_plan && m_plan->hostTensors.contains(t.name);
+        auto buf = m_ctx.createBuffer((t.bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
         if (!buf) {
             return std::unexpected(buf.error());
         }
@@ -120,7 +123,7 @@ private:
         if (auto r = buf->upload(t.data); !r) {
             return std::unexpected(r.error());
         }
-        m_bytes += t.bytes;
+        (host ? m_hostBytes : m_bytes) += t.bytes;
         m_out.push_back(std::move(*buf));
         return &m_out.back();
     }
@@ -129,16 +132,18 @@ private:
     const gguf::File& m_file;
     std::deque<gpu::Buffer>& m_out;
     uint64_t& m_bytes;
+    uint64_t& m_hostBytes;
+    const MemoryPlan* m_plan;
 };
 
 Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gguf::File& file,
                                                      const ModelConfig& config, const Progress& progress,
-                                                     const std::atomic<bool>* cancel) {
+                                                     const std::atomic<bool>* cancel, const MemoryPlan* plan) {
     if (config.headDimV != config.headDim) {
         return fail(Errc::ModelUnsupported, "attention with different key and value head sizes needs the MLA path");
     }
     std::unique_ptr<DenseModel> m(new DenseModel(ctx, config));
-    if (auto r = m->loadWeights(file, progress, cancel); !r) {
+    if (auto r = m->loadWeights(file, progress, cancel, plan); !r) {
         return std::unexpected(r.error());
     }
     if (progress) {
@@ -188,9 +193,9 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
 }
 
 Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& progress,
-                                     const std::atomic<bool>* cancel) {
+                                     const std::atomic<bool>* cancel, const MemoryPlan* plan) {
     const ModelConfig& c = m_config;
-    TensorLoader load(m_ctx, file, m_tensors, m_deviceBytes);
+    TensorLoader load(m_ctx, file, m_tensors, m_deviceBytes, m_hostBytes, plan);
     const uint64_t qd = uint64_t(c.nHead) * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim;
     const uint64_t vd = uint64_t(c.nHeadKv) * c.headDimV;
     uint32_t vocab = c.nVocab;

@@ -11,6 +11,7 @@
 
 #include "inference/core/error.h"
 #include "inference/models/config.h"
+#include "inference/models/memoryplan.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
 
@@ -59,11 +60,14 @@ struct KvCache {
 class DenseModel {
 public:
     using Progress = std::function<void(float, std::string_view)>;
+    // plan: where each tensor goes (memoryplan.h); nullptr = everything in device memory.
     static Result<std::unique_ptr<DenseModel>> load(gpu::Context& ctx, const gguf::File& file,
                                                     const ModelConfig& config, const Progress& progress,
-                                                    const std::atomic<bool>* cancel);
+                                                    const std::atomic<bool>* cancel,
+                                                    const MemoryPlan* plan = nullptr);
     const ModelConfig& config() const { return m_config; }
     uint64_t deviceBytes() const { return m_deviceBytes; }
+    uint64_t hostBytes() const { return m_hostBytes; }  // weights kept in host memory (expert offload)
 
     Result<KvCache> newKvCache(uint32_t context);
     // Runs tokens at positions pos0.. through the model, filling the cache; writes the logits of the
@@ -83,7 +87,8 @@ public:
 
 private:
     DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
-    Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel);
+    Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel,
+                             const MemoryPlan* plan);
     Result<void> allocateScratch();
     // Empty input, context overflow or a token outside the vocabulary: an error before anything runs.
     Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
@@ -98,6 +103,7 @@ private:
     std::deque<gpu::Buffer> m_tensors;  // every uploaded tensor (deque: Weights point into it)
     ModelWeights m_w;
     uint64_t m_deviceBytes = 0;
+    uint64_t m_hostBytes = 0;
     uint32_t m_maxBatch = 64;
     size_t m_lastDispatches = 0;
     bool m_profile = false;

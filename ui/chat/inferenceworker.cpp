@@ -30,6 +30,7 @@ LoadedModel toLoadedModel(const ModelInfo& info) {
     m.parameters = info.parameters;
     m.deviceBytesUsed = info.deviceBytesUsed;
     m.deviceBytesFree = info.deviceBytesFree;
+    m.hostWeightBytes = info.hostWeightBytes;
     m.contextLength = info.contextLength;
     return m;
 }

@@ -35,6 +35,7 @@ struct LoadedModel {
     quint64 parameters = 0;
     quint64 deviceBytesUsed = 0;
     quint64 deviceBytesFree = 0;
+    quint64 hostWeightBytes = 0;  // expert weights kept in host memory (expert offload)
     quint32 contextLength = 0;
 };
 

@@ -38,10 +38,14 @@ QString ModelManager::fileNameOf(const QString& path) { return QFileInfo(path).f
 QString ModelManager::memoryText() const {
     if (m_state != QLatin1String("ready") || m_loaded.deviceBytesUsed == 0)
         return {};
-    if (m_loaded.deviceBytesFree == 0)
-        return tr("Uses %1 of graphics memory").arg(bytesText(m_loaded.deviceBytesUsed));
-    return tr("Uses %1 of graphics memory, %2 free")
-        .arg(bytesText(m_loaded.deviceBytesUsed), bytesText(m_loaded.deviceBytesFree));
+    QString text = m_loaded.deviceBytesFree == 0
+                       ? tr("Uses %1 of graphics memory").arg(bytesText(m_loaded.deviceBytesUsed))
+                       : tr("Uses %1 of graphics memory, %2 free")
+                             .arg(bytesText(m_loaded.deviceBytesUsed), bytesText(m_loaded.deviceBytesFree));
+    if (m_loaded.hostWeightBytes > 0)
+        text += QLatin1Char(' ') + tr("(%1 of expert weights stay in system memory, which makes answers slower)")
+                                       .arg(bytesText(m_loaded.hostWeightBytes));
+    return text;
 }
 
 void ModelManager::setState(const QString& state) {

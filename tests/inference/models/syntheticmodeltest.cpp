@@ -11,6 +11,7 @@
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
+#include "inference/models/memoryplan.h"
 #include "inference/vulkan/gpu.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpucontext.h"
@@ -97,6 +98,62 @@ private slots:
             const int32_t one[] = {next};
             QVERIFY((*model)->forward(*kv, one, pos++, logits));
         }
+    }
+
+    // Expert offload: under a budget smaller than the model, a mixture of experts keeps its expert tensors
+    // in host memory and gives exactly the resident run's logits, prompt and greedy steps alike; a dense
+    // model, or an MoE whose other weights alone exceed the budget, is refused with the numbers.
+    void offloadedExpertsMatchResident() {
+        const auto path = test::dataDir() / "models" / "tiny-qwen3moe-q4_k_m.gguf";
+        auto gg = gguf::File::open(path);
+        QVERIFY(gg.has_value());
+        auto config = models::readConfig(*gg);
+        QVERIFY(config.has_value());
+        const models::MemoryPlan all = models::planMemory(*gg, *config, 64, uint64_t(1) << 40);
+        QVERIFY(all.fits);
+        QVERIFY(all.hostTensors.empty());
+        // A budget a little smaller than everything: some expert tensors must move.
+        const models::MemoryPlan tight = models::planMemory(*gg, *config, 64, all.deviceBytes() - (1u << 20));
+        QVERIFY(tight.fits);
+        QVERIFY(!tight.hostTensors.empty());
+        for (const std::string& t : tight.hostTensors)
+            QVERIFY2(t.ends_with("_exps.weight"), t.c_str());
+        QVERIFY(tight.deviceBytes() <= tight.budgetBytes);
+        qInfo("plan under %.1f MiB: %s", double(tight.budgetBytes) / (1 << 20), tight.summary().c_str());
+
+        std::vector<std::vector<float>> runs;
+        for (const models::MemoryPlan* plan : {&all, &tight}) {
+            auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr, plan);
+            QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
+            QCOMPARE((*model)->hostBytes() > 0, plan == &tight);
+            auto kv = (*model)->newKvCache(64);
+            QVERIFY(kv);
+            std::vector<float> logits((*model)->config().nVocab), trace;
+            const std::vector<int32_t> prompt = {1, 17, 300, 42, 511, 260, 99, 5};
+            QVERIFY((*model)->forward(*kv, prompt, 0, logits));
+            trace = logits;
+            for (uint32_t pos = uint32_t(prompt.size()); pos < prompt.size() + 4; ++pos) {
+                const int32_t next[] = {argmax(logits)};
+                QVERIFY((*model)->forward(*kv, next, pos, logits));
+                trace.insert(trace.end(), logits.begin(), logits.end());
+            }
+            runs.push_back(trace);
+        }
+        QVERIFY(runs[0] == runs[1]);  // the same shaders over the same bytes: identical
+
+        const models::MemoryPlan impossible = models::planMemory(*gg, *config, 64, all.deviceBytes() / 20);
+        QVERIFY(!impossible.fits);
+        const std::string why = models::memoryError(impossible, "tiny.gguf").detail;
+        QVERIFY2(why.find("Even with its experts in host memory") != std::string::npos, why.c_str());
+        auto dense = gguf::File::open(test::dataDir() / "models" / "tiny-llama-q8_0.gguf");
+        QVERIFY(dense.has_value());
+        const models::MemoryPlan denseTight =
+            models::planMemory(*dense, *models::readConfig(*dense), 64, uint64_t(1) << 20);
+        QVERIFY(!denseTight.fits);
+        QVERIFY(denseTight.hostTensors.empty());
+        const std::string denseWhy = models::memoryError(denseTight, "tiny-llama-q8_0.gguf").detail;
+        QVERIFY2(denseWhy.find("needs") != std::string::npos && denseWhy.find("are free") != std::string::npos,
+                 denseWhy.c_str());
     }
 };
 

@@ -1,0 +1,80 @@
+#include "inference/models/memoryplan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+#include "inference/core/strformat.h"
+#include "inference/gguf/file.h"
+
+namespace lantern::models {
+namespace {
+
+std::string oneDecimal(double v, const char* unit) {
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.1f %s", v, unit);
+    return buf;
+}
+std::string mib(uint64_t bytes) { return oneDecimal(double(bytes) / double(1 << 20), "MiB"); }
+std::string gb(uint64_t bytes) {
+    return bytes >= 1000000000ull ? oneDecimal(double(bytes) / 1e9, "GB") : oneDecimal(double(bytes) / 1e6, "MB");
+}
+
+bool isExpertTensor(const std::string& name) { return name.ends_with("_exps.weight"); }
+
+}  // namespace
+
+MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t context, uint64_t budgetBytes) {
+    MemoryPlan plan;
+    plan.budgetBytes = budgetBytes;
+    std::vector<const gguf::TensorInfo*> experts;
+    for (const gguf::TensorInfo& t : file.tensors()) {
+        plan.weightBytes += t.bytes;
+        if (c.isMoe() && isExpertTensor(t.name)) {
+            experts.push_back(&t);
+        }
+    }
+    plan.kvBytes = uint64_t(c.nLayers) * 2 * context * c.nHeadKv * c.headDim * 2;
+    // Activations of a 64-token batch, the logits and the attention scratch: a generous estimate.
+    const uint64_t width = std::max<uint64_t>({c.nEmbd, uint64_t(c.nHead) * c.headDim, c.nFf,
+                                               uint64_t(c.nExpertUsed) * c.nFfExp});
+    plan.scratchBytes = 64 * width * 4 * 8 + uint64_t(c.nVocab) * 4 * 2 + (16u << 20);
+    if (plan.deviceBytes() <= budgetBytes) {
+        return plan;
+    }
+    // Offload expert tensors, the biggest first, until the rest fits.
+    std::sort(experts.begin(), experts.end(), [](auto* a, auto* b) {
+        return a->bytes != b->bytes ? a->bytes > b->bytes : a->name < b->name;
+    });
+    for (const gguf::TensorInfo* t : experts) {
+        if (plan.deviceBytes() <= budgetBytes) {
+            break;
+        }
+        plan.hostTensors.insert(t->name);
+        plan.offloadedBytes += t->bytes;
+        plan.expertBytesPerToken += t->bytes / c.nExpert * c.nExpertUsed;
+    }
+    plan.fits = plan.deviceBytes() <= budgetBytes;
+    return plan;
+}
+
+std::string MemoryPlan::summary() const {
+    if (offloadedBytes == 0) {
+        return lantern::format("all {} of weights on the GPU, {} in all", mib(weightBytes), mib(deviceBytes()));
+    }
+    return lantern::format("{} of expert weights in host memory (about {} read per token), {} on the GPU",
+                           mib(offloadedBytes), mib(expertBytesPerToken), mib(deviceBytes()));
+}
+
+Error memoryError(const MemoryPlan& plan, const std::string& fileName) {
+    const std::string hint = plan.offloadedBytes > 0
+                                 ? "Even with its experts in host memory it does not fit. Try a smaller quantization or a "
+                                   "shorter context."
+                                 : "Try a smaller quantization or a shorter context.";
+    return Error{Errc::OutOfDeviceMemory,
+                 lantern::format("{} needs {} of GPU memory; {} are free. {}", fileName,
+                                 gb(plan.weightBytes - plan.offloadedBytes + plan.kvBytes + plan.scratchBytes),
+                                 gb(plan.budgetBytes), hint)};
+}
+
+}  // namespace lantern::models
