@@ -270,6 +270,7 @@ void ChatController::startAnswer(qint64 assistantMessageId) {
                               Q_ARG(std::vector<lantern::ChatMessage>, context),
                               Q_ARG(lantern::GenerateOptions, options));
     emit generatingChanged();
+    countDraft();  // the gauge now counts the question too (an estimate while the model is busy)
 }
 
 void ChatController::onText(quint64 requestId, const QString& text) {
@@ -494,7 +495,9 @@ void ChatController::countDraft() {
                                   Q_ARG(quint64, ++m_countRequest), Q_ARG(std::vector<lantern::ChatMessage>, messages));
         return;
     }
-    // No model to ask (or it is busy): about four characters per token in English text.
+    // No model to ask (or it is busy): about four characters per token in English text. A count still on its
+    // way from the worker is for an older state (e.g. the empty chat before this answer started): drop it.
+    ++m_countRequest;
     qsizetype chars = 0;
     for (const auto& m : messages)
         chars += qsizetype(m.content.size());

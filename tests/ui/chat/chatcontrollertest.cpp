@@ -115,6 +115,11 @@ private slots:
         QCOMPARE(m_controller->currentTitle(), QStringLiteral("Hello there"));
         QCOMPARE(m_controller->messages()->rowCount(), 2);
         QCOMPARE(rowData(1, MessageModel::StateRole).toString(), QStringLiteral("streaming"));
+        // The context gauge counts the question while the answer streams (an estimate: the model is busy),
+        // and no late count of the empty chat from before overwrites it.
+        QVERIFY(m_controller->draftTokens() >= 5);
+        QTest::qWait(100);
+        QVERIFY(m_controller->draftTokens() >= 5);
 
         // Mid-answer, a second connection (as after a crash) already sees part of the text on disk.
         QTest::qWait(450);
