@@ -11,6 +11,7 @@
 #include <random>
 
 #include "app/cli/command.h"
+#include "app/cli/loadmodel.h"
 #include "app/cli/options.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
@@ -53,32 +54,14 @@ int bench(std::span<char*> args) {
     }
     const Options& o = *parsed;
     const uint32_t p = o.promptTokens, n = o.genTokens ? o.genTokens : 128, reps = std::max(1u, o.repetitions);
-    auto file = gguf::File::open(o.model);
-    if (!file) {
-        std::fprintf(stderr, "lantern-cli: %s\n", file.error().detail.c_str());
+    auto loaded = loadModel(o, p + n + 1);
+    if (!loaded) {
         return 1;
     }
-    auto config = models::readConfig(*file);
-    if (!config) {
-        std::fprintf(stderr, "lantern-cli: %s\n", config.error().detail.c_str());
-        return 1;
-    }
-    auto ctx = gpu::Context::create({.device = o.device});
-    if (!ctx) {
-        std::fprintf(stderr, "lantern-cli: %s\n", ctx.error().detail.c_str());
-        return 1;
-    }
-    const uint64_t budget = o.vramBudgetMiB ? o.vramBudgetMiB << 20 : (*ctx)->info().budgetBytes;
-    const models::MemoryPlan plan = models::planMemory(*file, *config, p + n + 1, budget);
-    if (!plan.fits) {
-        std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());
-        return 1;
-    }
-    auto model = models::DenseModel::load(**ctx, *file, *config, {}, nullptr, &plan);
-    if (!model) {
-        std::fprintf(stderr, "lantern-cli: %s\n", model.error().detail.c_str());
-        return 1;
-    }
+    const std::unique_ptr<models::DenseModel>* model = &loaded->model;
+    const std::unique_ptr<gpu::Context>* ctx = &loaded->ctx;
+    const std::optional<gguf::File>& file = loaded->file;
+    const models::ModelConfig* config = &(*model)->config();
     auto kv = (*model)->newKvCache(p + n + 1);
     if (!kv) {
         std::fprintf(stderr, "lantern-cli: %s\n", kv.error().detail.c_str());

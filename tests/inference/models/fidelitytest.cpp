@@ -23,6 +23,7 @@
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
+#include "inference/models/teacher.h"
 #include "inference/text/tokenizer.h"
 #include "inference/text/vocab.h"
 #include "inference/vulkan/gpu.h"
@@ -30,56 +31,9 @@
 #include "tests/support/testenv.h"
 
 using namespace lantern;
+using models::Teacher;
 
 namespace {
-
-struct Teacher {
-    std::vector<int32_t> tokens;
-    uint32_t k = 0;
-    uint32_t nVocab = 0;
-    std::vector<int32_t> topIds;    // (tokens - 1) x k
-    std::vector<float> topLogp;     // (tokens - 1) x k
-};
-
-Teacher readTeacher(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    uint32_t head[4] = {};
-    in.read(reinterpret_cast<char*>(head), sizeof head);
-    if (!in || head[0] != 0x4843544Cu) {
-        qFatal("cannot read teacher file %s", path.string().c_str());
-    }
-    Teacher t;
-    t.tokens.resize(head[1]);
-    t.k = head[2];
-    t.nVocab = head[3];
-    in.read(reinterpret_cast<char*>(t.tokens.data()), std::streamsize(t.tokens.size() * 4));
-    const size_t rows = t.tokens.size() - 1;
-    t.topIds.resize(rows * t.k);
-    t.topLogp.resize(rows * t.k);
-    for (size_t p = 0; p < rows; ++p) {
-        in.read(reinterpret_cast<char*>(t.topIds.data() + p * t.k), std::streamsize(t.k * 4));
-        in.read(reinterpret_cast<char*>(t.topLogp.data() + p * t.k), std::streamsize(t.k * 4));
-    }
-    if (!in) {
-        qFatal("teacher file %s is truncated", path.string().c_str());
-    }
-    return t;
-}
-
-// log-softmax of one row of logits, in double.
-std::vector<double> logSoftmax(std::span<const float> logits) {
-    const double mx = *std::max_element(logits.begin(), logits.end());
-    double sum = 0;
-    for (float v : logits) {
-        sum += std::exp(double(v) - mx);
-    }
-    const double lse = mx + std::log(sum);
-    std::vector<double> out(logits.size());
-    for (size_t i = 0; i < logits.size(); ++i) {
-        out[i] = double(logits[i]) - lse;
-    }
-    return out;
-}
 
 struct GreedyCase {
     std::vector<int32_t> prompt;
@@ -123,7 +77,9 @@ class FidelityTest : public QObject {
 
 private slots:
     void initTestCase() {
-        m_teacher = readTeacher(test::dataDir() / "reference/gemma3-270m-teacher.bin");  // for the token ids
+        auto teacher = models::readTeacher(test::dataDir() / "reference/gemma3-270m-teacher.bin");  // for the ids
+        QVERIFY2(teacher.has_value(), teacher ? "" : teacher.error().detail.c_str());
+        m_teacher = std::move(*teacher);
         test::RealModel real = test::loadRealModel("gemma-3-270m-q4_k_m.gguf");
         m_ctx = std::move(real.ctx);
         m_file = std::move(real.file);
@@ -156,7 +112,9 @@ private slots:
         QFETCH(QString, file);
         QFETCH(double, minTop1);
         QFETCH(double, maxMeanKl);
-        const Teacher t = readTeacher(test::dataDir() / file.toStdString());
+        auto read = models::readTeacher(test::dataDir() / file.toStdString());
+        QVERIFY2(read.has_value(), read ? "" : read.error().detail.c_str());
+        const Teacher& t = *read;
         QVERIFY(t.tokens == m_teacher.tokens);
         const size_t n = t.tokens.size() - 1;  // positions with a next token
         if (m_logits.empty()) {
@@ -166,33 +124,10 @@ private slots:
             auto r = m_model->forwardAll(*kv, std::span(t.tokens).first(n), 0, m_logits);
             QVERIFY2(r.has_value(), r ? "" : r.error().detail.c_str());
         }
-        size_t agree = 0;
-        double klSum = 0, klMax = 0;
-        size_t klMaxAt = 0;
-        for (size_t p = 0; p < n; ++p) {
-            const std::vector<double> ours = logSoftmax(std::span(m_logits).subspan(p * t.nVocab, t.nVocab));
-            const int32_t* ids = t.topIds.data() + p * t.k;
-            const float* ref = t.topLogp.data() + p * t.k;
-            const auto best = std::max_element(ours.begin(), ours.end()) - ours.begin();
-            agree += best == ids[0] ? 1 : 0;
-            double kl = 0, refMass = 0, ourMass = 0;
-            for (uint32_t j = 0; j < t.k; ++j) {
-                const double pr = std::exp(double(ref[j]));
-                kl += pr * (double(ref[j]) - ours[size_t(ids[j])]);
-                refMass += pr;
-                ourMass += std::exp(ours[size_t(ids[j])]);
-            }
-            const double restRef = std::max(1.0 - refMass, 1e-12), restOurs = std::max(1.0 - ourMass, 1e-12);
-            kl += restRef * (std::log(restRef) - std::log(restOurs));
-            klSum += kl;
-            if (kl > klMax) {
-                klMax = kl;
-                klMaxAt = p;
-            }
-        }
-        const double top1 = double(agree) / double(n), meanKl = klSum / double(n);
+        const models::Agreement a = models::compareWithTeacher(t, m_logits);
+        const double top1 = a.top1, meanKl = a.meanKl;
         qInfo("%zu positions: top-1 agreement %.2f%% (%zu/%zu), mean KL %.5f, max KL %.4f at position %zu", n,
-              100.0 * top1, agree, n, meanKl, klMax, klMaxAt);
+              100.0 * top1, a.agree, n, meanKl, a.maxKl, a.maxKlAt);
         QVERIFY2(top1 >= minTop1, qPrintable(QString("top-1 agreement %1% < %2%").arg(100.0 * top1).arg(100.0 * minTop1)));
         QVERIFY2(meanKl <= maxMeanKl, qPrintable(QString("mean KL %1 > %2").arg(meanKl).arg(maxMeanKl)));
     }

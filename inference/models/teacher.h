@@ -1,0 +1,39 @@
+#pragma once
+// Teacher-forced comparison with a reference engine: the reference's next-token distributions at every
+// position of a fixed text (written by scripts/golden/llamacpp_teacher.py: its top-k log-probabilities per
+// position), and how close our logits for the same tokens come: top-1 agreement and mean KL(reference ||
+// ours). Used by the fidelity test and by `lantern-cli fidelity` (scripts/compare).
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <vector>
+
+#include "inference/core/error.h"
+
+namespace lantern::models {
+
+struct Teacher {
+    std::vector<int32_t> tokens;  // the reference's token ids of the text (BOS first)
+    uint32_t k = 0;               // log-probabilities kept per position
+    uint32_t nVocab = 0;
+    std::vector<int32_t> topIds;  // (tokens - 1) x k, most likely first
+    std::vector<float> topLogp;   // (tokens - 1) x k
+};
+
+// Reads the file format described in scripts/golden/llamacpp_teacher.py; a clear error when it is not one.
+Result<Teacher> readTeacher(const std::filesystem::path& path);
+
+struct Agreement {
+    size_t positions = 0;
+    size_t agree = 0;       // positions where our most likely token is the reference's
+    double top1 = 0.0;      // agree / positions
+    double meanKl = 0.0;    // mean KL(reference || ours) over the reference's top k plus one bucket for the
+                            // rest of the mass on each side (a lower bound of the full KL)
+    double maxKl = 0.0;
+    size_t maxKlAt = 0;
+};
+
+// logits: ours for positions 0 .. tokens-2, (tokens - 1) x nVocab floats.
+Agreement compareWithTeacher(const Teacher& teacher, std::span<const float> logits);
+
+}  // namespace lantern::models
