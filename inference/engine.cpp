@@ -234,8 +234,24 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
 
     models::DenseModel& dense = *m_model.m_dense;
     std::vector<float> logits(dense.config().nVocab);
+    // Greedy without penalties needs only the most likely token: found on the GPU, 4 bytes read back.
+    const SamplingParams& sampling = options.sampling;
+    const bool argmaxOnly = sampling.temperature <= 0.f && sampling.repeatPenalty == 1.f &&
+                            sampling.presencePenalty == 0.f && sampling.frequencyPenalty == 0.f;
+    int32_t greedyNext = -1;
+    const auto run = [&](std::span<const int32_t> input, uint32_t pos) -> Result<void> {
+        if (!argmaxOnly) {
+            return dense.forward(m_kv, input, pos, logits);
+        }
+        auto next = dense.forwardGreedy(m_kv, input, pos);
+        if (!next) {
+            return std::unexpected(next.error());
+        }
+        greedyNext = *next;
+        return {};
+    };
     const auto prefillStart = Clock::now();
-    if (auto r = dense.forward(m_kv, std::span(tokens).subspan(common), uint32_t(common), logits); !r) {
+    if (auto r = run(std::span(tokens).subspan(common), uint32_t(common)); !r) {
         m_cached.clear();
         return std::unexpected(r.error());
     }
@@ -272,7 +288,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
             stats.stopReason = "cancelled";
             break;
         }
-        const int32_t next = sampler.sample(logits);
+        const int32_t next = argmaxOnly ? greedyNext : sampler.sample(logits);
         if (tok.vocab().isEndOfGeneration(next)) {
             stats.stopReason = "eos";
             break;
@@ -300,7 +316,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
             break;
         }
         const int32_t one[] = {next};
-        if (auto r = dense.forward(m_kv, one, uint32_t(m_cached.size()), logits); !r) {
+        if (auto r = run(one, uint32_t(m_cached.size())); !r) {
             m_cached.clear();
             return std::unexpected(r.error());
         }

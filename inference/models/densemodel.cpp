@@ -296,6 +296,9 @@ Result<void> DenseModel::allocateScratch() {
         {&m_tmp, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_scratch, ops::attentionScratchBytes(c.nHead, c.headDim), gpu::Memory::Device},
         {&m_logits, uint64_t(c.nVocab) * f, gpu::Memory::HostVisible},
+        {&m_topScratch, ops::topKScratchBytes(c.nVocab, 1), gpu::Memory::Device},
+        {&m_topValue, 16, gpu::Memory::Device},
+        {&m_topIndex, 16, gpu::Memory::HostVisible},
     };
     for (const Want& w : wants) {
         auto buf = m_ctx.createBuffer(w.bytes, w.mem);
@@ -363,6 +366,28 @@ Result<void> DenseModel::forward(KvCache& kv, std::span<const int32_t> tokens, u
         return fail(Errc::InvalidArgument, "logits buffer too small");
     }
     return m_logits.download(std::as_writable_bytes(logits.first(m_config.nVocab)));
+}
+
+Result<int32_t> DenseModel::forwardGreedy(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) {
+    if (auto ok = checkInput(kv, tokens, pos0); !ok) {
+        return std::unexpected(ok.error());
+    }
+    for (size_t done = 0; done < tokens.size(); done += m_maxBatch) {
+        const size_t n = std::min<size_t>(m_maxBatch, tokens.size() - done);
+        const bool last = done + n == tokens.size();
+        if (auto r = step(kv, tokens.subspan(done, n), pos0 + uint32_t(done), last ? Logits::LastArgmax : Logits::None);
+            !r) {
+            return std::unexpected(r.error());
+        }
+    }
+    uint32_t index = 0;
+    if (auto r = m_topIndex.download(std::as_writable_bytes(std::span(&index, 1))); !r) {
+        return std::unexpected(r.error());
+    }
+    if (index >= m_config.nVocab) {
+        return fail(Errc::Internal, "the argmax of the logits is outside the vocabulary (NaN logits?)");
+    }
+    return int32_t(index);
 }
 
 Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0,
@@ -531,11 +556,21 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         run(ops::rmsnorm(m_ctx, *rec, {x, m_w.outputNorm, h, n, E, c.normEps}, "output_norm"));
         run(project(*rec, m_w.output, h, BufferRange(m_allLogits), n, false, "output"));
     }
-    if (wantLogits == Logits::Last && ok) {
+    if ((wantLogits == Logits::Last || wantLogits == Logits::LastArgmax) && ok) {
         // Only the last token's logits are needed: copy its row out, normalise, project.
         rec->copy(BufferRange(m_x, uint64_t(n - 1) * E * 4, uint64_t(E) * 4), BufferRange(m_tmp, 0, uint64_t(E) * 4));
         run(ops::rmsnorm(m_ctx, *rec, {BufferRange(m_tmp), m_w.outputNorm, h, 1, E, c.normEps}, "output_norm"));
         run(ops::matvec(m_ctx, *rec, m_w.output, h, BufferRange(m_logits), false, "output"));
+        if (wantLogits == Logits::LastArgmax) {
+            ops::TopKArgs top;
+            top.values = BufferRange(m_logits);
+            top.scratch = BufferRange(m_topScratch);
+            top.outValues = BufferRange(m_topValue);
+            top.outIndices = BufferRange(m_topIndex);
+            top.n = c.nVocab;
+            top.k = 1;
+            run(ops::topK(m_ctx, *rec, top, "argmax"));
+        }
     }
     if (!ok) {
         return ok;

@@ -74,6 +74,9 @@ public:
     // last token to logits (nVocab floats). Splits long inputs into batches of maxBatch().
     Result<void> forward(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, std::span<float> logits);
     uint32_t maxBatch() const { return m_maxBatch; }
+    // Like forward, but returns only the most likely next token (ties: the lower id), found on the GPU: greedy
+    // decoding reads back 4 bytes per token instead of the whole vocabulary's logits.
+    Result<int32_t> forwardGreedy(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0);
     // Like forward, but writes the logits of EVERY token: logits holds tokens.size() rows of nVocab floats.
     // For teacher-forced comparisons with a reference engine (tests, scripts); runs in batches of
     // kAllLogitsBatch tokens so the logits buffer stays small (16 x 262,144 floats for Gemma 3).
@@ -92,7 +95,7 @@ private:
     Result<void> allocateScratch();
     // Empty input, context overflow or a token outside the vocabulary: an error before anything runs.
     Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
-    enum class Logits { None, Last, All };
+    enum class Logits { None, Last, LastArgmax, All };
     Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
     // y = W x for n tokens (matvec for one, matmul for more).
     Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
@@ -113,7 +116,8 @@ private:
     // Mixture of experts: router logits [maxBatch][nExpert], chosen ids and weights [maxBatch][used],
     // expert gate/up [maxBatch * used][nFfExp] (the down projection sums straight into the residual stream).
     gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp;
-    gpu::Buffer m_allLogits;  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
+    gpu::Buffer m_allLogits;
+    gpu::Buffer m_topScratch, m_topValue, m_topIndex;  // argmax of the last logits (forwardGreedy)  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };
 
 }  // namespace lantern::models

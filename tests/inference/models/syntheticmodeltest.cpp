@@ -100,6 +100,32 @@ private slots:
         }
     }
 
+    // Greedy decoding's GPU argmax (forwardGreedy: 4 bytes read back) picks the argmax of the full logits,
+    // prompt and decode steps, for a dense model and a mixture of experts.
+    void greedyOnTheGpuMatchesTheLogits() {
+        for (const char* name : {"tiny-llama-q4_k_m.gguf", "tiny-qwen3moe-f16.gguf"}) {
+            auto gg = gguf::File::open(test::dataDir() / "models" / name);
+            QVERIFY(gg.has_value());
+            auto config = models::readConfig(*gg);
+            QVERIFY(config.has_value());
+            auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr);
+            QVERIFY(model.has_value());
+            auto full = (*model)->newKvCache(64), greedy = (*model)->newKvCache(64);
+            QVERIFY(full && greedy);
+            std::vector<float> logits((*model)->config().nVocab);
+            std::vector<int32_t> input = {1, 17, 300, 42, 511, 260, 99, 5};
+            uint32_t pos = 0;
+            for (int step = 0; step < 6; ++step) {
+                QVERIFY((*model)->forward(*full, input, pos, logits));
+                auto next = (*model)->forwardGreedy(*greedy, input, pos);
+                QVERIFY2(next.has_value(), next ? "" : next.error().detail.c_str());
+                QCOMPARE(*next, argmax(logits));
+                pos += uint32_t(input.size());
+                input = {*next};
+            }
+        }
+    }
+
     // Expert offload: under a budget smaller than the model, a mixture of experts keeps its expert tensors
     // in host memory and gives exactly the resident run's logits, prompt and greedy steps alike; a dense
     // model, or an MoE whose other weights alone exceed the budget, is refused with the numbers.
