@@ -261,8 +261,9 @@ private slots:
               lengthsSeen.size());
         QVERIFY2(lengthsSeen.size() >= 10, "the answer did not grow frame by frame");
         // The product aims at no frame over 33 ms (measured on a quiet machine with lantern-ui-screenshots);
-        // this bound only catches a blocked GUI thread, since CI shares two cores with the GPU tests.
-        QVERIFY2(worst < 500, qPrintable(QStringLiteral("a frame took %1 ms").arg(worst)));
+        // this bound only catches a blocked GUI thread, since CI shares two cores with the GPU tests (a GUI
+        // thread blocked for the whole answer also fails the frame count above).
+        QVERIFY2(worst < 1000, qPrintable(QStringLiteral("a frame took %1 ms").arg(worst)));
     }
 
     void cleanupTestCase() {
