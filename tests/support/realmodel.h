@@ -12,6 +12,7 @@
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
 #include "inference/vulkan/gpu.h"
+#include "tests/support/gpucontext.h"
 #include "tests/support/testenv.h"
 
 namespace lantern::test {
@@ -23,11 +24,8 @@ struct RealModel {
 };
 
 inline RealModel loadRealModel(const char* fileName) {
-    auto devices = gpu::Context::enumerate();
-    if (!devices || devices->empty()) {
-        skipAll("no Vulkan device on this machine (not even lavapipe)");
-    }
     RealModel m;
+    m.ctx = requireGpu();
     auto file = gguf::File::open(requireModel(fileName));
     if (!file) {
         qFatal("%s", file.error().detail.c_str());
@@ -37,11 +35,6 @@ inline RealModel loadRealModel(const char* fileName) {
     if (!config) {
         qFatal("%s", config.error().detail.c_str());
     }
-    auto ctx = gpu::Context::create();
-    if (!ctx) {
-        qFatal("%s", ctx.error().detail.c_str());
-    }
-    m.ctx = std::move(*ctx);
     auto model = models::DenseModel::load(*m.ctx, *m.file, *config, {}, nullptr);
     if (!model) {
         qFatal("%s", model.error().detail.c_str());

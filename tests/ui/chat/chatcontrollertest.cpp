@@ -11,6 +11,7 @@
 #include "storage/conversationstore.h"
 #include "tests/ui/support/queuedspy.h"
 #include "tests/ui/support/scriptedmodel.h"
+#include "tests/ui/support/userdirs.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/settings/appsettings.h"
 
@@ -88,9 +89,7 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         // Settings, data and models of this test stay in the temp dir.
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("LANTERN_MODELS", m_dir.filePath(QStringLiteral("models")).toUtf8());
+        test::keepUserDirsIn(m_dir);
     }
     void cleanup() {
         m_testers.clear();

@@ -9,6 +9,7 @@
 
 #include "storage/conversationstore.h"
 #include "tests/ui/support/scriptedmodel.h"
+#include "tests/ui/support/userdirs.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/settings/appsettings.h"
 
@@ -20,9 +21,7 @@ class Setup : public QObject {
     Q_OBJECT
 public slots:
     void applicationAvailable() {
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("LANTERN_MODELS", m_dir.filePath(QStringLiteral("models")).toUtf8());
+        test::keepUserDirsIn(m_dir);
     }
     void qmlEngineAvailable(QQmlEngine* engine) {
         engine->addImportPath(QStringLiteral("qrc:/"));

@@ -24,6 +24,7 @@
 #include "storage/conversationstore.h"
 #include "tests/ui/support/sampleanswers.h"
 #include "tests/ui/support/scriptedmodel.h"
+#include "tests/ui/support/userdirs.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/chat/messagemodel.h"
 #include "ui/settings/appsettings.h"
@@ -118,9 +119,7 @@ class MainWindowTest : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        qputenv("XDG_CONFIG_HOME", m_dir.filePath(QStringLiteral("config")).toUtf8());
-        qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toUtf8());
-        qputenv("LANTERN_MODELS", m_dir.filePath(QStringLiteral("models")).toUtf8());
+        test::keepUserDirsIn(m_dir);
         QQuickStyle::setStyle(QStringLiteral("Basic"));
         QAccessible::setActive(true);  // as when a screen reader is running: controls publish their names
 
