@@ -412,9 +412,8 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     model->m_info.hostWeightBytes = model->m_dense->hostBytes();
     model->m_info.memoryPlan = plan.summary();
     model->m_info.deviceName = model->m_ctx->info().name;
-    model->m_info.deviceBytesUsed = model->m_dense->deviceBytes() + uint64_t(config->nLayers) * 2 *
-                                                                         model->m_info.contextLength *
-                                                                         config->nHeadKv * config->headDim * 2;
+    model->m_info.deviceBytesUsed =
+        model->m_dense->deviceBytes() + model->m_info.contextLength * config->kvBytesPerToken();
     model->m_info.deviceBytesFree = model->m_ctx->info().budgetBytes;
     return std::unique_ptr<Model>(std::move(model));
 }

@@ -9,8 +9,11 @@
 // running sum l, running output o). With one split the normalised result goes to out; with several,
 // (m, l, o) go to `partials` and attnmerge.comp combines them (long-context decode).
 //
-// Layouts: q, out = [nTokens][qStride] (head h at h*headDim); K, V cache = [position][kvStride]
-// (kv head g at g*headDim), f32 or f16 (pairs packed in 32-bit words).
+// Layouts: q = [nTokens][qStride] (head h at h*headDim), out = [nTokens][oStride] (head h at h*headDimV);
+// K cache = [position][kStride] (kv head g at g*headDim), V cache = [position][vStride] (kv head g at
+// g*headDimV), f32 or f16 (pairs packed in 32-bit words). Keys and values may differ in size and may share a
+// buffer: DeepSeek's latent attention reads keys of 576 (compressed KV + rope part) and values of 512 (the
+// compressed KV alone) from the same cache rows.
 layout(local_size_x_id = 0) in;
 
 layout(std430, binding = 0) readonly buffer Q { float q[]; };
@@ -22,15 +25,18 @@ layout(std430, binding = 1) readonly buffer K { float kc[]; };
 layout(std430, binding = 2) readonly buffer V { float vc[]; };
 #endif
 layout(std430, binding = 3) writeonly buffer Out { float o[]; };
-layout(std430, binding = 4) writeonly buffer Partials { float part[]; };  // [token][head][split][2+headDim]
+layout(std430, binding = 4) writeonly buffer Partials { float part[]; };  // [token][head][split][2+headDimV]
 
 layout(push_constant) uniform Params {
     uint nTokens;
     uint nHead;
     uint nHeadKv;
-    uint headDim;     // <= 256, even
-    uint qStride;     // floats between tokens in q and out
-    uint kvStride;    // elements between positions in the cache
+    uint headDim;     // key (and query) size, <= 576, even
+    uint headDimV;    // value (and output) size, <= 512
+    uint qStride;     // floats between tokens in q
+    uint oStride;     // floats between tokens in out
+    uint kStride;     // elements between positions in the K cache
+    uint vStride;     // elements between positions in the V cache
     uint pos0;
     uint window;      // 0 = no sliding window
     uint nSplit;
@@ -39,8 +45,8 @@ layout(push_constant) uniform Params {
     float softcap;    // 0 = none; else s = softcap * tanh(s / softcap)
 } p;
 
-const uint kMaxHeadDim = 256u;
-const uint kMaxPerThread = 8u;  // headDim <= kMaxPerThread * workgroup size (C++ checks)
+const uint kMaxHeadDim = 576u;
+const uint kMaxPerThread = 8u;  // headDimV <= kMaxPerThread * workgroup size (C++ checks)
 
 shared float qs[kMaxHeadDim];
 shared float w[gl_WorkGroupSize.x];
@@ -70,7 +76,8 @@ float value(uint i) {
 void main() {
     const uint head = gl_WorkGroupID.x, t = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
     const uint tid = gl_LocalInvocationID.x, wg = gl_WorkGroupSize.x;
-    const uint kvOff = (head / (p.nHead / p.nHeadKv)) * p.headDim;
+    const uint group = head / (p.nHead / p.nHeadKv);
+    const uint kOff = group * p.headDim, vOff = group * p.headDimV;
     const uint qpos = p.pos0 + t;
     const uint lo = p.window > 0u && qpos + 1u > p.window ? qpos + 1u - p.window : 0u;
     const uint begin = lo + split * p.splitLen;
@@ -89,7 +96,7 @@ void main() {
         const uint pos = tile + tid;
         float s = -1e30;
         if (pos < end) {
-            s = score(pos * p.kvStride + kvOff) * p.scale;
+            s = score(pos * p.kStride + kOff) * p.scale;
             if (p.softcap > 0.0) {
                 s = p.softcap * tanh(s / p.softcap);
             }
@@ -112,10 +119,10 @@ void main() {
         l = l * corr + lt;
         for (uint k = 0u; k < kMaxPerThread; ++k) {
             const uint d = tid + k * wg;
-            if (d < p.headDim) {
+            if (d < p.headDimV) {
                 float a = acc[k] * corr;
                 for (uint j = 0u; j < n; ++j) {
-                    a += w[j] * value((tile + j) * p.kvStride + kvOff + d);
+                    a += w[j] * value((tile + j) * p.vStride + vOff + d);
                 }
                 acc[k] = a;
             }
@@ -128,19 +135,19 @@ void main() {
         const float inv = l > 0.0 ? 1.0 / l : 0.0;
         for (uint k = 0u; k < kMaxPerThread; ++k) {
             const uint d = tid + k * wg;
-            if (d < p.headDim) {
-                o[t * p.qStride + head * p.headDim + d] = acc[k] * inv;
+            if (d < p.headDimV) {
+                o[t * p.oStride + head * p.headDimV + d] = acc[k] * inv;
             }
         }
     } else {
-        const uint pb = ((t * p.nHead + head) * p.nSplit + split) * (p.headDim + 2u);
+        const uint pb = ((t * p.nHead + head) * p.nSplit + split) * (p.headDimV + 2u);
         if (tid == 0u) {
             part[pb] = m;
             part[pb + 1u] = l;
         }
         for (uint k = 0u; k < kMaxPerThread; ++k) {
             const uint d = tid + k * wg;
-            if (d < p.headDim) {
+            if (d < p.headDimV) {
                 part[pb + 2u + d] = acc[k];
             }
         }

@@ -12,7 +12,8 @@
 // EXPERTS variant (mixture-of-experts FFNs): W is a stack of expert matrices of `rows` rows each, and grid
 // Z enumerates (token, slot) pairs z = token * slots + slot; the expert of pair z is ids[z] (written on the
 // GPU by moe_route.comp: the CPU never waits for routing). Pair z reads x at token * xTokenStride +
-// slot * xSlotStride and writes rows [z * rows, (z + 1) * rows) of y.
+// slot * xSlotStride and writes rows [z * yStride, z * yStride + rows) of y. The same variant runs per-head
+// matrices (DeepSeek's attn_k_b / attn_v_b: slot = head, ids = 0, 1, ...).
 // EXPERTS_SUM (with EXPERTS; the down projection): grid Z enumerates tokens; a workgroup runs all `slots`
 // experts of its token and writes their sum weighted by routeWeights[token * slots + slot] to rows
 // [token * rows, (token + 1) * rows) of y (plus y when accumulating: the residual add). When one binding
@@ -46,6 +47,7 @@ layout(push_constant) uniform Params {
     uint xSlotStride;  // floats between the x of a token's slots (0: all slots read the token's x)
     uint expertLo;     // this dispatch's binding holds experts [expertLo, expertHi) (a stack too big for one
     uint expertHi;     // binding is run as several dispatches; pairs of other experts are left alone)
+    uint yStride;      // floats between the outputs of consecutive pairs (EXPERTS) or tokens (EXPERTS_SUM)
 #endif
 } p;
 
@@ -66,14 +68,14 @@ void main() {
     // Grid Z = tokens; the workgroup runs every slot of its token and sums them with the router weights.
     const uint t = gl_WorkGroupID.z;
     const uint passes = p.slots;
-    const uint yBase = p.yOffset + t * p.rows;
+    const uint yBase = p.yOffset + t * p.yStride;
 #elif defined(EXPERTS)
     const uint z = gl_WorkGroupID.z;
     if (ids[z] < p.expertLo || ids[z] >= p.expertHi) {
         return;  // another dispatch's expert (uniform over the workgroup)
     }
     const uint passes = 1u;
-    const uint yBase = p.yOffset + z * p.rows;
+    const uint yBase = p.yOffset + z * p.yStride;
 #else
     const uint passes = 1u;
     const uint yBase = p.yOffset;

@@ -1,7 +1,9 @@
 #version 450
 // out[r][c] = x[r][c] / sqrt(mean_c(x[r]^2) + eps) * (w[c] if hasWeight): RMS normalisation, one
 // workgroup per row. Also serves per-head norms (rows = tokens*heads, cols = head_dim, w of head_dim).
-// out may alias x: every element is read and written by the same invocation.
+// Rows are `stride` floats apart in x and out (stride >= cols: normalising the first cols of wider rows, e.g.
+// DeepSeek's compressed KV beside its rope part). out may alias x: every element is read and written by the
+// same invocation.
 layout(local_size_x_id = 0) in;
 
 layout(std430, binding = 0) readonly buffer X { float x[]; };
@@ -13,6 +15,7 @@ layout(push_constant) uniform Params {
     uint cols;
     float eps;
     uint hasWeight;
+    uint stride;
 } p;
 
 shared float partial[gl_WorkGroupSize.x];
@@ -23,7 +26,7 @@ void main() {
         return;
     }
     const uint tid = gl_LocalInvocationID.x;
-    const uint base = row * p.cols;
+    const uint base = row * p.stride;
     float sum = 0.0;
     for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
         const float v = x[base + c];

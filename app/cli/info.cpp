@@ -59,7 +59,7 @@ int info(std::span<char*> args) {
         return 0;
     }
     const uint32_t context = parsed->context ? parsed->context : std::min<uint32_t>(config->trainedContext, 8192);
-    const uint64_t kv = uint64_t(config->nLayers) * 2 * context * config->nHeadKv * config->headDim * 2;
+    const uint64_t kv = context * config->kvBytesPerToken();
     std::printf("\nmemory plan at a context of %u tokens:\n  weights   %8.1f MiB\n  KV cache  %8.1f MiB (f16)\n"
                 "  total     %8.1f MiB of GPU memory\n",
                 context, double(weightBytes) / double(1 << 20), double(kv) / double(1 << 20),

@@ -13,7 +13,7 @@ class File;
 
 namespace lantern::models {
 
-enum class Arch { Llama, Qwen2, Qwen3, Gemma3, Qwen3Moe };
+enum class Arch { Llama, Qwen2, Qwen3, Gemma3, Qwen3Moe, DeepSeek2 };
 
 enum class Activation { Silu, GeluTanh };
 
@@ -56,7 +56,31 @@ struct ModelConfig {
     uint32_t nFfExp = 0;       // <arch>.expert_feed_forward_length
     bool expertWeightsNorm = true;  // renormalise the chosen experts' weights (<arch>.expert_weights_norm)
     float expertWeightsScale = 1.f; // <arch>.expert_weights_scale
+    bool expertSigmoid = false;     // <arch>.expert_gating_func = 2: sigmoid per expert instead of a softmax
+    uint32_t expertGroups = 0;      // <arch>.expert_group_count: group-limited routing (DeepSeek-V3) when > 1
+    uint32_t expertGroupsUsed = 0;  // <arch>.expert_group_used_count
+    uint32_t nExpertShared = 0;     // <arch>.expert_shared_count: experts every token runs (nFfExp rows each)
+    uint32_t nLeadingDense = 0;     // <arch>.leading_dense_block_count: the first layers have dense FFNs (nFf)
     bool isMoe() const { return nExpert > 0; }
+    bool isMoeLayer(uint32_t il) const { return nExpert > 0 && il >= nLeadingDense; }
+
+    // Multi-head latent attention (deepseek2), in the absorbed form llama.cpp converts to. headDim is then the
+    // key size of the attention itself (kvLoraRank + ropeDim: the compressed KV plus the rope key shared by all
+    // heads, one KV head), headDimV its value size (kvLoraRank).
+    bool mla = false;
+    uint32_t qLoraRank = 0;         // <arch>.attention.q_lora_rank: low-rank Q (V2/V3); 0 = plain attn_q (V2-Lite)
+    uint32_t kvLoraRank = 0;        // <arch>.attention.kv_lora_rank
+    uint32_t headDimMla = 0;        // <arch>.attention.key_length_mla: a query head, no-rope part + ropeDim
+    uint32_t headDimVMla = 0;       // <arch>.attention.value_length_mla: a head's value after attn_v_b
+    // Multiplies the rotated values of the rope (on top of YaRN's own 1 + 0.1 ln(factor)): DeepSeek moves YaRN's
+    // temperature from the rope into the attention scale.
+    float ropeAttnFactor = 1.f;
+
+    // f16 KV-cache bytes per position over all layers (latent attention caches keys only; values are inside).
+    uint64_t kvBytesPerToken() const {
+        const uint64_t width = mla ? uint64_t(headDim) : uint64_t(nHeadKv) * (headDim + headDimV);
+        return uint64_t(nLayers) * width * 2;
+    }
 
     // Sliding-window layer? (gemma3: layers il with (il + 1) % 6 != 0)
     bool isLocalLayer(uint32_t il) const {

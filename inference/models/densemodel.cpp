@@ -139,7 +139,7 @@ private:
 Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gguf::File& file,
                                                      const ModelConfig& config, const Progress& progress,
                                                      const std::atomic<bool>* cancel, const MemoryPlan* plan) {
-    if (config.headDimV != config.headDim) {
+    if (config.headDimV != config.headDim && !config.mla) {
         return fail(Errc::ModelUnsupported, "attention with different key and value head sizes needs the MLA path");
     }
     std::unique_ptr<DenseModel> m(new DenseModel(ctx, config));
@@ -163,7 +163,8 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
         return std::unexpected(r.error());
     }
     for (const LayerWeights& l : m->m_w.layers) {
-        for (const ops::Weight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.wGate, &l.wUp, &l.wDown, &l.router}) {
+        for (const ops::Weight* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.wGate, &l.wUp, &l.wDown, &l.router, &l.wqA, &l.wqB,
+                                     &l.wkvA, &l.gateShexp, &l.upShexp, &l.downShexp}) {
             if (w->buffer == nullptr) {
                 continue;  // dense FFN weights of an MoE layer, or the router of a dense one
             }
@@ -171,7 +172,7 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
                 return std::unexpected(r.error());
             }
         }
-        for (const ops::ExpertWeights* e : {&l.gateExps, &l.upExps, &l.downExps}) {
+        for (const ops::ExpertWeights* e : {&l.gateExps, &l.upExps, &l.downExps, &l.wkB, &l.wvB}) {
             if (e->matrix.buffer == nullptr) {
                 continue;
             }
@@ -224,6 +225,40 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
         LayerWeights& l = m_w.layers[il];
         const std::string p = "blk." + std::to_string(il) + ".";
         LANTERN_TRY(l.attnNorm, load.vector(p + "attn_norm.weight", c.nEmbd));
+        if (c.mla) {
+            const uint64_t qm = uint64_t(c.nHead) * c.headDimMla;
+            if (c.qLoraRank > 0) {
+                LANTERN_TRY(l.wqA, load.matrix(p + "attn_q_a.weight", c.nEmbd, c.qLoraRank));
+                LANTERN_TRY(l.qANorm, load.vector(p + "attn_q_a_norm.weight", c.qLoraRank));
+                LANTERN_TRY(l.wqB, load.matrix(p + "attn_q_b.weight", c.qLoraRank, qm));
+            } else {
+                LANTERN_TRY(l.wq, load.matrix(p + "attn_q.weight", c.nEmbd, qm));
+            }
+            LANTERN_TRY(l.wkvA, load.matrix(p + "attn_kv_a_mqa.weight", c.nEmbd, c.kvLoraRank + c.ropeDim));
+            LANTERN_TRY(l.kvANorm, load.vector(p + "attn_kv_a_norm.weight", c.kvLoraRank));
+            LANTERN_TRY(l.wkB, load.experts(p + "attn_k_b.weight", c.headDimMla - c.ropeDim, c.kvLoraRank, c.nHead));
+            LANTERN_TRY(l.wvB, load.experts(p + "attn_v_b.weight", c.kvLoraRank, c.headDimVMla, c.nHead));
+            LANTERN_TRY(l.wo, load.matrix(p + "attn_output.weight", uint64_t(c.nHead) * c.headDimVMla, c.nEmbd));
+            LANTERN_TRY(l.ffnNorm, load.vector(p + "ffn_norm.weight", c.nEmbd));
+            if (c.isMoeLayer(il)) {
+                LANTERN_TRY(l.router, load.matrix(p + "ffn_gate_inp.weight", c.nEmbd, c.nExpert));
+                LANTERN_TRY(l.expProbsBias, load.vector(p + "exp_probs_b.bias", c.nExpert, true));
+                LANTERN_TRY(l.gateExps, load.experts(p + "ffn_gate_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+                LANTERN_TRY(l.upExps, load.experts(p + "ffn_up_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+                LANTERN_TRY(l.downExps, load.experts(p + "ffn_down_exps.weight", c.nFfExp, c.nEmbd, c.nExpert));
+                if (c.nExpertShared > 0) {
+                    const uint64_t fs = uint64_t(c.nFfExp) * c.nExpertShared;
+                    LANTERN_TRY(l.gateShexp, load.matrix(p + "ffn_gate_shexp.weight", c.nEmbd, fs));
+                    LANTERN_TRY(l.upShexp, load.matrix(p + "ffn_up_shexp.weight", c.nEmbd, fs));
+                    LANTERN_TRY(l.downShexp, load.matrix(p + "ffn_down_shexp.weight", fs, c.nEmbd));
+                }
+            } else {
+                LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
+                LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
+                LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
+            }
+            continue;
+        }
         LANTERN_TRY(l.wq, load.matrix(p + "attn_q.weight", c.nEmbd, qd));
         LANTERN_TRY(l.wk, load.matrix(p + "attn_k.weight", c.nEmbd, kd));
         LANTERN_TRY(l.wv, load.matrix(p + "attn_v.weight", c.nEmbd, vd));
@@ -278,7 +313,15 @@ Result<void> DenseModel::allocateScratch() {
     };
     const uint64_t routed = b * c.nExpertUsed;  // (token, expert) pairs of a batch
     const bool moe = c.isMoe();
+    // Widest dense FFN: the dense layers' (none in an all-MoE model) or the shared experts'.
+    const uint64_t ffWidth = std::max<uint64_t>(c.nLeadingDense > 0 || !moe ? c.nFf : 0,
+                                                uint64_t(c.nFfExp) * c.nExpertShared);
+    const uint64_t heads = b * c.nHead;
     const Want wants[] = {
+        {&m_qa, c.mla ? b * std::max(c.qLoraRank, 1u) * f : 16, gpu::Memory::Device},
+        {&m_qmla, c.mla ? heads * c.headDim * f : 16, gpu::Memory::Device},
+        {&m_vout, c.mla ? heads * c.headDimVMla * f : 16, gpu::Memory::Device},
+        {&m_headIds, c.mla ? heads * 4 : 16, gpu::Memory::HostVisible},
         {&m_router, moe ? b * c.nExpert * f : 16, gpu::Memory::Device},
         {&m_expIds, moe ? routed * 4 : 16, gpu::Memory::Device},
         {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
@@ -287,14 +330,14 @@ Result<void> DenseModel::allocateScratch() {
         {&m_ids, b * 4, gpu::Memory::HostVisible},
         {&m_x, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_h, b * c.nEmbd * f, gpu::Memory::Device},
-        {&m_q, b * qd * f, gpu::Memory::Device},
+        {&m_q, b * std::max(qd, uint64_t(c.nHead) * c.headDimMla) * f, gpu::Memory::Device},
         {&m_k, b * kd * f, gpu::Memory::Device},
         {&m_v, b * kd * f, gpu::Memory::Device},
-        {&m_att, b * qd * f, gpu::Memory::Device},
-        {&m_gate, moe ? 16 : b * c.nFf * f, gpu::Memory::Device},
-        {&m_up, moe ? 16 : b * c.nFf * f, gpu::Memory::Device},
+        {&m_att, b * uint64_t(c.nHead) * c.headDimV * f, gpu::Memory::Device},
+        {&m_gate, std::max<uint64_t>(b * ffWidth * f, 16), gpu::Memory::Device},
+        {&m_up, std::max<uint64_t>(b * ffWidth * f, 16), gpu::Memory::Device},
         {&m_tmp, b * c.nEmbd * f, gpu::Memory::Device},
-        {&m_scratch, ops::attentionScratchBytes(c.nHead, c.headDim), gpu::Memory::Device},
+        {&m_scratch, ops::attentionScratchBytes(c.nHead, c.headDimV), gpu::Memory::Device},
         {&m_logits, uint64_t(c.nVocab) * f, gpu::Memory::HostVisible},
         {&m_topScratch, ops::topKScratchBytes(c.nVocab, 1), gpu::Memory::Device},
         {&m_topValue, 16, gpu::Memory::Device},
@@ -308,6 +351,13 @@ Result<void> DenseModel::allocateScratch() {
         *w.buf = std::move(*buf);
         m_deviceBytes += w.bytes;
     }
+    if (c.mla) {
+        std::vector<uint32_t> ids(b * c.nHead);
+        for (size_t i = 0; i < ids.size(); ++i) {
+            ids[i] = uint32_t(i % c.nHead);
+        }
+        return m_headIds.upload(std::as_bytes(std::span(ids)));
+    }
     return {};
 }
 
@@ -317,6 +367,10 @@ Result<KvCache> DenseModel::newKvCache(uint32_t context) {
     const uint64_t rowBytes = uint64_t(m_config.nHeadKv) * m_config.headDim * 2;  // f16
     for (uint32_t il = 0; il < m_config.nLayers; ++il) {
         for (auto* list : {&kv.k, &kv.v}) {
+            if (list == &kv.v && m_config.mla) {
+                list->emplace_back();  // the values live in the K cache
+                continue;
+            }
             auto buf = m_ctx.createBuffer(rowBytes * context);
             if (!buf) {
                 return std::unexpected(buf.error());
@@ -420,6 +474,86 @@ Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens
     return {};
 }
 
+// DeepSeek's multi-head latent attention in the absorbed form (as llama.cpp runs it): the cache keeps, per
+// position, the compressed KV (kvLoraRank, normalised) and the rope key shared by all heads; a query head's
+// no-rope part goes through attn_k_b into the compressed space, so attention is one KV head with keys of
+// kvLoraRank + ropeDim and values of kvLoraRank (the same cache rows); attn_v_b then takes each head's result
+// back to its value size before attn_output. h holds the normalised input; the output is added to x.
+void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
+                                       const std::function<void(Result<void>)>& run) {
+    using gpu::BufferRange;
+    const ModelConfig& c = m_config;
+    const LayerWeights& l = m_w.layers[il];
+    const std::string L = " L" + std::to_string(il);
+    const uint32_t HQ = c.headDimMla, R = c.ropeDim, NOPE = HQ - R, KVR = c.kvLoraRank, KW = c.headDim;
+    const BufferRange h(m_h), q(m_q), kvc(m_k), qmla(m_qmla), att(m_att), heads(m_headIds);
+    const auto from = [](const gpu::Buffer& b, uint64_t floats) {
+        return BufferRange(b, floats * 4, b.size() - floats * 4);
+    };
+    if (c.qLoraRank > 0) {
+        run(project(rec, l.wqA, h, BufferRange(m_qa), n, false, "attn_q_a" + L));
+        run(ops::rmsnorm(m_ctx, rec, {BufferRange(m_qa), l.qANorm, BufferRange(m_qa), n, c.qLoraRank, c.normEps},
+                         "attn_q_a_norm" + L));
+        run(project(rec, l.wqB, BufferRange(m_qa), q, n, false, "attn_q_b" + L));
+    } else {
+        run(project(rec, l.wq, h, q, n, false, "attn_q" + L));
+    }
+    run(project(rec, l.wkvA, h, kvc, n, false, "attn_kv_a_mqa" + L));
+
+    ops::RopeArgs rope;
+    rope.nTokens = n;
+    rope.nRot = R;
+    rope.pos0 = pos0;
+    rope.freqBase = c.ropeBase;
+    rope.freqScale = c.ropeFreqScale;
+    if (c.ropeYarn) {
+        rope.yarn = ops::yarnRamp(R, c.yarnOrigContext, c.ropeBase, c.yarnBetaFast, c.yarnBetaSlow);
+    }
+    rope.yarn.attnFactor = c.ropeAttnFactor;
+    rope.neox = c.ropeNeox;
+    rope.x = from(m_q, NOPE);  // each head's rope part follows its no-rope part
+    rope.nHeads = c.nHead;
+    rope.headDim = HQ;
+    rope.tokenStride = c.nHead * HQ;
+    run(ops::rope(m_ctx, rec, rope, "rope_q" + L));
+    rope.x = from(m_k, KVR);  // the shared rope key follows the compressed KV
+    rope.nHeads = 1;
+    rope.headDim = KW;
+    rope.tokenStride = KW;
+    run(ops::rope(m_ctx, rec, rope, "rope_k" + L));
+    ops::RmsNormArgs norm{kvc, l.kvANorm, kvc, n, KVR, c.normEps};
+    norm.stride = KW;
+    run(ops::rmsnorm(m_ctx, rec, norm, "attn_kv_a_norm" + L));
+    run(ops::kvStore(m_ctx, rec, {kvc, BufferRange(kv.k[il]), n, KW, pos0, true}, "kv_store" + L));
+
+    // The attention query: per head, attn_k_b of the no-rope part, then the rope part.
+    ops::ExpertMatvecArgs absorb{l.wkB, q, heads, qmla, n, c.nHead, c.nHead * HQ, HQ};
+    absorb.yStride = KW;
+    run(ops::matvecExperts(m_ctx, rec, absorb, "attn_k_b" + L));
+    run(ops::copyRows(m_ctx, rec, from(m_q, NOPE), from(m_qmla, KVR), n * c.nHead, R, HQ, KW, "q_rope_part" + L));
+
+    ops::AttentionArgs a;
+    a.q = qmla;
+    a.k = BufferRange(kv.k[il]);
+    a.v = BufferRange(kv.k[il]);
+    a.out = att;
+    a.scratch = BufferRange(m_scratch);
+    a.nTokens = n;
+    a.nHead = c.nHead;
+    a.nHeadKv = 1;
+    a.headDim = KW;
+    a.headDimV = KVR;
+    a.vStride = KW;
+    a.pos0 = pos0;
+    a.scale = c.attnScale;
+    a.kvF16 = true;
+    run(ops::attention(m_ctx, rec, a, "attention" + L));
+    // Back from the compressed space, per head, then the output projection with the residual fused.
+    run(ops::matvecExperts(m_ctx, rec, {l.wvB, att, heads, BufferRange(m_vout), n, c.nHead, c.nHead * KVR, KVR},
+                           "attn_v_b" + L));
+    run(project(rec, l.wo, BufferRange(m_vout), BufferRange(m_x), n, true, "attn_output" + L));
+}
+
 // One batch through every layer, read top to bottom like the reference model. Gemma 3 differs by its
 // flags: scaled embeddings, Q/K norms, post-attention and post-FFN norms, GeGLU, sliding-window layers
 // with their own RoPE base.
@@ -453,6 +587,9 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
 
         // Attention block.
         run(ops::rmsnorm(m_ctx, *rec, {x, l.attnNorm, h, n, E, c.normEps}, "attn_norm" + L));
+        if (c.mla) {
+            recordLatentAttention(*rec, kv, il, n, pos0, run);
+        } else {
         run(project(*rec, l.wq, h, q, n, false, "attn_q" + L));
         run(project(*rec, l.wk, h, k, n, false, "attn_k" + L));
         run(project(*rec, l.wv, h, v, n, false, "attn_v" + L));
@@ -507,13 +644,14 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         } else {
             run(project(*rec, l.wo, att, x, n, true, "attn_output" + L));  // residual fused
         }
+        }  // standard attention
 
         // Feed-forward block.
         run(ops::rmsnorm(m_ctx, *rec, {x, l.ffnNorm, h, n, E, c.normEps}, "ffn_norm" + L));
-        if (c.isMoe()) {
+        if (c.isMoeLayer(il)) {
             // Mixture of experts, all on the GPU: router logits, the chosen experts and their weights, the
             // experts' gate/up (sharing the token's x) and down (each on its own activation), then the
-            // router-weighted sum into the residual stream.
+            // router-weighted sum into the residual stream. DeepSeek adds shared experts every token runs.
             const uint32_t used = c.nExpertUsed, F = c.nFfExp;
             run(project(*rec, l.router, h, BufferRange(m_router), n, false, "ffn_gate_inp" + L));
             ops::MoeRouteArgs route;
@@ -523,8 +661,12 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             route.nTokens = n;
             route.nExpert = c.nExpert;
             route.used = used;
+            route.bias = l.expProbsBias;
+            route.sigmoid = c.expertSigmoid;
             route.normalize = c.expertWeightsNorm;
             route.scale = c.expertWeightsScale;
+            route.nGroups = c.expertGroups;
+            route.groupsUsed = c.expertGroupsUsed;
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
             const BufferRange eg(m_expGate), eu(m_expUp), ids(m_expIds);
             run(ops::matvecExperts(m_ctx, *rec, {l.gateExps, h, ids, eg, n, used, E, 0}, "ffn_gate_exps" + L));
@@ -535,6 +677,13 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             down.routeWeights = BufferRange(m_expWeights);
             down.accumulate = true;
             run(ops::matvecExperts(m_ctx, *rec, down, "ffn_down_exps" + L));
+            if (c.nExpertShared > 0) {
+                const uint32_t FS = c.nFfExp * c.nExpertShared;
+                run(project(*rec, l.gateShexp, h, gate, n, false, "ffn_gate_shexp" + L));
+                run(project(*rec, l.upShexp, h, up, n, false, "ffn_up_shexp" + L));
+                run(ops::swiglu(m_ctx, *rec, gate, up, gate, n * FS, "ffn_shexp_swiglu" + L));
+                run(project(*rec, l.downShexp, gate, x, n, true, "ffn_down_shexp" + L));
+            }
             continue;
         }
         run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));

@@ -39,6 +39,17 @@ struct LayerWeights {
     ops::ExpertWeights gateExps;     // MoE: ffn_gate_exps [nEmbd, nFfExp, nExpert]
     ops::ExpertWeights upExps;       // MoE: ffn_up_exps [nEmbd, nFfExp, nExpert]
     ops::ExpertWeights downExps;     // MoE: ffn_down_exps [nFfExp, nEmbd, nExpert]
+    gpu::BufferRange expProbsBias;   // DeepSeek-V3: exp_probs_b, selection-only router bias [nExpert]
+    ops::Weight gateShexp, upShexp;  // DeepSeek: shared experts [nEmbd, nFfExp * nExpertShared]
+    ops::Weight downShexp;           //   [nFfExp * nExpertShared, nEmbd]
+    // Multi-head latent attention (deepseek2). Q: wq, or wqA -> qANorm -> wqB (low rank).
+    ops::Weight wqA;                 // [nEmbd, qLoraRank]
+    gpu::BufferRange qANorm;         // [qLoraRank]
+    ops::Weight wqB;                 // [qLoraRank, nHead * headDimMla]
+    ops::Weight wkvA;                // attn_kv_a_mqa [nEmbd, kvLoraRank + ropeDim]
+    gpu::BufferRange kvANorm;        // [kvLoraRank]
+    ops::ExpertWeights wkB;          // attn_k_b [headDimMla - ropeDim, kvLoraRank, nHead]: one matrix per head
+    ops::ExpertWeights wvB;          // attn_v_b [kvLoraRank, headDimVMla, nHead]
     gpu::BufferRange postFfnNorm;    // gemma3 [nEmbd]
 };
 
@@ -50,7 +61,9 @@ struct ModelWeights {
     ops::Weight output;              // [nEmbd, nVocab]; token_embd when tied
 };
 
-// A session's KV cache: per layer, K and V of [context][nHeadKv*headDim] f16.
+// A session's KV cache: per layer, K and V of [context][nHeadKv*headDim] f16. With latent attention (deepseek2)
+// only K: [context][kvLoraRank + ropeDim], the compressed KV and the rope key; the values are its first
+// kvLoraRank columns.
 struct KvCache {
     uint32_t context = 0;
     std::vector<gpu::Buffer> k;
@@ -97,6 +110,8 @@ private:
     Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
     enum class Logits { None, Last, LastArgmax, All };
     Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
+    void recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
+                               const std::function<void(Result<void>)>& run);
     // y = W x for n tokens (matvec for one, matmul for more).
     Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
                          uint32_t n, bool accumulate, std::string_view label);
@@ -116,6 +131,10 @@ private:
     // Mixture of experts: router logits [maxBatch][nExpert], chosen ids and weights [maxBatch][used],
     // expert gate/up [maxBatch * used][nFfExp] (the down projection sums straight into the residual stream).
     gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp;
+    // Latent attention: low-rank Q [maxBatch][qLoraRank], the attention query [maxBatch][nHead][headDim], the
+    // heads' values after attn_v_b [maxBatch][nHead][headDimVMla], and head ids 0..nHead-1 per token (the
+    // per-head matrices run as "experts" chosen by these ids).
+    gpu::Buffer m_qa, m_qmla, m_vout, m_headIds;
     gpu::Buffer m_allLogits;
     gpu::Buffer m_topScratch, m_topValue, m_topIndex;  // argmax of the last logits (forwardGreedy)  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };

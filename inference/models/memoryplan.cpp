@@ -34,10 +34,11 @@ MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t con
             experts.push_back(&t);
         }
     }
-    plan.kvBytes = uint64_t(c.nLayers) * 2 * context * c.nHeadKv * c.headDim * 2;
+    plan.kvBytes = context * c.kvBytesPerToken();
     // Activations of a 64-token batch, the logits and the attention scratch: a generous estimate.
     const uint64_t width = std::max<uint64_t>({c.nEmbd, uint64_t(c.nHead) * c.headDim, c.nFf,
-                                               uint64_t(c.nExpertUsed) * c.nFfExp});
+                                               uint64_t(c.nExpertUsed) * c.nFfExp,
+                                               uint64_t(c.nExpertShared) * c.nFfExp});
     plan.scratchBytes = 64 * width * 4 * 8 + uint64_t(c.nVocab) * 4 * 2 + (16u << 20);
     if (plan.deviceBytes() <= budgetBytes) {
         return plan;

@@ -18,8 +18,11 @@ struct AttentionPush {
     uint32_t nHead;
     uint32_t nHeadKv;
     uint32_t headDim;
+    uint32_t headDimV;
     uint32_t qStride;
-    uint32_t kvStride;
+    uint32_t oStride;
+    uint32_t kStride;
+    uint32_t vStride;
     uint32_t pos0;
     uint32_t window;
     uint32_t nSplit;
@@ -27,7 +30,7 @@ struct AttentionPush {
     float scale;
     float softcap;
 };
-static_assert(sizeof(AttentionPush) == 48);
+static_assert(sizeof(AttentionPush) == 60);
 struct MergePush {
     uint32_t nHead;
     uint32_t headDim;
@@ -37,8 +40,9 @@ struct MergePush {
 static_assert(sizeof(MergePush) == 16);
 
 constexpr uint32_t kKvWorkgroup = 256;
-constexpr uint32_t kAttnWorkgroup = 64;   // shader: headDim <= 8 * workgroup and <= 256
-constexpr uint32_t kMaxHeadDim = 256;
+constexpr uint32_t kAttnWorkgroup = 64;   // shader: headDimV <= 8 * workgroup, headDim <= 576
+constexpr uint32_t kMaxHeadDim = 576;
+constexpr uint32_t kMaxHeadDimV = 8 * kAttnWorkgroup;
 constexpr uint32_t kMaxSplits = 32;
 constexpr uint32_t kMinSplitLen = 256;    // positions per split before splitting pays off
 
@@ -72,8 +76,8 @@ Result<void> prepareAttention(gpu::Context& ctx) {
 }
 }  // namespace detail
 
-uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDim) {
-    return uint64_t{kMaxSplits} * nHead * (headDim + 2) * sizeof(float);
+uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDimV) {
+    return uint64_t{kMaxSplits} * nHead * (headDimV + 2) * sizeof(float);
 }
 
 Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& a, std::string_view label) {
@@ -95,13 +99,19 @@ Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& a
 }
 
 Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArgs& a, std::string_view label) {
+    const uint32_t headDimV = a.headDimV ? a.headDimV : a.headDim;
+    const uint32_t kStride = a.kStride ? a.kStride : a.nHeadKv * a.headDim;
+    const uint32_t vStride = a.vStride ? a.vStride : a.nHeadKv * headDimV;
     if (a.q.buffer == nullptr || a.k.buffer == nullptr || a.v.buffer == nullptr || a.out.buffer == nullptr ||
         a.nHeadKv == 0 || a.nHead % a.nHeadKv != 0 || a.headDim == 0 || a.headDim % 2 != 0 ||
-        a.headDim > kMaxHeadDim || a.nTokens == 0 || a.nTokens > 65535 || a.nHead > 65535) {
+        a.headDim > kMaxHeadDim || headDimV > kMaxHeadDimV || kStride % 2 != 0 || vStride % 2 != 0 ||
+        kStride < a.nHeadKv * a.headDim || vStride < a.nHeadKv * headDimV || a.nTokens == 0 || a.nTokens > 65535 ||
+        a.nHead > 65535) {
         return fail(Errc::InvalidArgument,
-                    detail::cat(label, ": attention needs q, k, v, out, nHead divisible by nHeadKv, an even headDim <= ",
-                                kMaxHeadDim, " and 1..65535 tokens (nHead ", a.nHead, ", nHeadKv ", a.nHeadKv,
-                                ", headDim ", a.headDim, ", nTokens ", a.nTokens, ")"));
+                    detail::cat(label, ": attention needs q, k, v, out, nHead divisible by nHeadKv, an even key size <= ",
+                                kMaxHeadDim, ", a value size <= ", kMaxHeadDimV,
+                                ", even cache strides and 1..65535 tokens (nHead ", a.nHead, ", nHeadKv ", a.nHeadKv,
+                                ", headDim ", a.headDim, "/", headDimV, ", nTokens ", a.nTokens, ")"));
     }
     auto pipe = attnPipeline(ctx, a.kvF16);
     if (!pipe) {
@@ -113,14 +123,14 @@ Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArg
     uint32_t nSplit = 1;
     uint32_t splitLen = visible;
     const bool canSplit = a.nTokens == 1 && a.scratch.buffer != nullptr &&
-                          a.scratch.buffer->size() - a.scratch.offset >= attentionScratchBytes(a.nHead, a.headDim);
+                          a.scratch.buffer->size() - a.scratch.offset >= attentionScratchBytes(a.nHead, headDimV);
     if (canSplit && visible > kMinSplitLen) {
         splitLen = std::max(kMinSplitLen, detail::ceilDiv(visible, kMaxSplits));
         nSplit = detail::ceilDiv(visible, splitLen);
     }
-    const uint32_t qStride = a.nHead * a.headDim;
-    const AttentionPush push{a.nTokens, a.nHead,  a.nHeadKv, a.headDim, qStride, a.nHeadKv * a.headDim,
-                             a.pos0,    a.window, nSplit,    splitLen,  a.scale, a.softcap};
+    const uint32_t qStride = a.nHead * a.headDim, oStride = a.nHead * headDimV;
+    const AttentionPush push{a.nTokens, a.nHead, a.nHeadKv, a.headDim, headDimV, qStride,  oStride, kStride,
+                             vStride,   a.pos0,  a.window,  nSplit,    splitLen, a.scale, a.softcap};
     const gpu::BufferRange partials = nSplit > 1 ? a.scratch : a.out;  // unused binding when not split
     rec.dispatch(**pipe, {{a.q, false}, {a.k, false}, {a.v, false}, {a.out, true}, {partials, true}},
                  detail::bytesOf(push), a.nHead, a.nTokens, nSplit, label);
@@ -129,7 +139,7 @@ Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArg
         if (!merge) {
             return std::unexpected(merge.error());
         }
-        const MergePush mp{a.nHead, a.headDim, qStride, nSplit};
+        const MergePush mp{a.nHead, headDimV, oStride, nSplit};
         rec.dispatch(**merge, {{a.scratch, false}, {a.out, true}}, detail::bytesOf(mp), a.nHead, a.nTokens, 1,
                      label);
     }

@@ -10,8 +10,9 @@ struct RmsNormPush {
     uint32_t cols;
     float eps;
     uint32_t hasWeight;
+    uint32_t stride;
 };
-static_assert(sizeof(RmsNormPush) == 16);
+static_assert(sizeof(RmsNormPush) == 20);
 struct BinaryPush {
     uint32_t n;
     uint32_t nb;
@@ -26,6 +27,10 @@ struct CopyPush {
     uint32_t n;
 };
 static_assert(sizeof(CopyPush) == 4);
+struct CopyRowsPush {
+    uint32_t rows, cols, srcStride, dstStride;
+};
+static_assert(sizeof(CopyRowsPush) == 16);
 struct GluPush {
     uint32_t n;
 };
@@ -73,15 +78,16 @@ Result<void> binary(gpu::Context& ctx, gpu::Recorder& rec, std::string_view shad
 }  // namespace
 
 Result<void> rmsnorm(gpu::Context& ctx, gpu::Recorder& rec, const RmsNormArgs& args, std::string_view label) {
-    if (args.x.buffer == nullptr || args.out.buffer == nullptr || args.cols == 0) {
-        return fail(Errc::InvalidArgument, detail::cat(label, ": rmsnorm needs x, out and cols > 0"));
+    if (args.x.buffer == nullptr || args.out.buffer == nullptr || args.cols == 0 ||
+        (args.stride != 0 && args.stride < args.cols)) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": rmsnorm needs x, out, cols > 0 and stride >= cols"));
     }
     auto pipe = detail::pipeline(ctx, "rmsnorm_f32", 3, sizeof(RmsNormPush), {kRowWorkgroup});
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
     const bool hasWeight = args.weight.buffer != nullptr;
-    const RmsNormPush push{args.rows, args.cols, args.eps, hasWeight ? 1u : 0u};
+    const RmsNormPush push{args.rows, args.cols, args.eps, hasWeight ? 1u : 0u, args.stride ? args.stride : args.cols};
     // Without a weight, x is bound in its place: the shader never reads it.
     const gpu::BufferRange w = hasWeight ? args.weight : args.x;
     const detail::Grid g = detail::gridFor(args.rows);
@@ -149,6 +155,7 @@ Result<void> prepareCommon(gpu::Context& ctx) {
         {"geglu_f32", 3, sizeof(GluPush), kFlatWorkgroup},
         {"swiglu_f32", 3, sizeof(GluPush), kFlatWorkgroup},
         {"softmax_f32", 1, sizeof(SoftmaxPush), kRowWorkgroup},
+        {"copyrows_f32", 2, sizeof(CopyRowsPush), kFlatWorkgroup},
     };
     for (const Desc& d : descs) {
         auto p = detail::pipeline(ctx, d.name, d.bindings, d.push, {d.workgroup});
@@ -169,6 +176,15 @@ Result<void> copy(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, g
     }
     const CopyPush push{uint32_t(bytes / 16)};
     return flat(ctx, rec, "copy_u128", {{src, false}, {dst, true}}, detail::bytesOf(push), push.n, label);
+}
+
+Result<void> copyRows(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, gpu::BufferRange dst,
+                      uint32_t rows, uint32_t cols, uint32_t srcStride, uint32_t dstStride, std::string_view label) {
+    if (srcStride < cols || dstStride < cols || uint64_t(rows) * cols > UINT32_MAX) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": copyRows needs strides >= cols (", cols, ")"));
+    }
+    const CopyRowsPush push{rows, cols, srcStride, dstStride};
+    return flat(ctx, rec, "copyrows_f32", {{src, false}, {dst, true}}, detail::bytesOf(push), rows * cols, label);
 }
 
 }  // namespace lantern::ops

@@ -10,15 +10,16 @@ namespace {
 struct RoutePush {
     uint32_t nTokens, nExpert, used, gating, hasBias, normalize;
     float scale;
+    uint32_t nGroups, groupsUsed;
 };
-static_assert(sizeof(RoutePush) == 28);
+static_assert(sizeof(RoutePush) == 36);
 
 // Mirrors the push constants of shaders/matvec.comp with EXPERTS.
 struct ExpertPush {
     uint32_t rows, cols, rowBytes, wOffset, yOffset, accumulate;
-    uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi;
+    uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi, yStride;
 };
-static_assert(sizeof(ExpertPush) == 44);
+static_assert(sizeof(ExpertPush) == 48);
 
 // Groups of consecutive experts that each fit one storage-buffer binding (the whole stack when it fits).
 struct ExpertGroup {
@@ -82,12 +83,20 @@ Result<void> moeRoute(gpu::Context& ctx, gpu::Recorder& rec, const MoeRouteArgs&
         return fail(Errc::InvalidArgument, detail::cat(label, ": moeRoute needs logits, ids and weights, 1 <= used <= ",
                                                        kMaxExpertsUsed, " and <= nExpert <= ", kMaxExperts));
     }
+    const bool grouped = a.nGroups > 1;
+    if (grouped && (a.nGroups > kMaxExpertGroups || a.nExpert % a.nGroups != 0 || a.groupsUsed == 0 ||
+                    a.groupsUsed > a.nGroups || a.groupsUsed * (a.nExpert / a.nGroups) < a.used)) {
+        return fail(Errc::InvalidArgument,
+                    detail::cat(label, ": group-limited routing needs up to ", kMaxExpertGroups,
+                                " groups dividing the experts and enough experts in the groups used (", a.nExpert,
+                                " experts, ", a.nGroups, " groups, ", a.groupsUsed, " used, ", a.used, " experts used)"));
+    }
     auto pipe = detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush));
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
     const RoutePush push{a.nTokens, a.nExpert, a.used, a.sigmoid ? 1u : 0u, a.bias.buffer ? 1u : 0u,
-                         a.normalize ? 1u : 0u, a.scale};
+                         a.normalize ? 1u : 0u, a.scale, grouped ? a.nGroups : 0u, grouped ? a.groupsUsed : 0u};
     // Without a bias, the logits stand in for binding 1 (never read).
     const gpu::BufferRange bias = a.bias.buffer ? a.bias : a.logits;
     rec.dispatch(**pipe, {{a.logits, false}, {bias, false}, {a.ids, true}, {a.weights, true}}, detail::bytesOf(push),
@@ -98,9 +107,11 @@ Result<void> moeRoute(gpu::Context& ctx, gpu::Recorder& rec, const MoeRouteArgs&
 Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatvecArgs& a, std::string_view label) {
     const Weight& w = a.experts.matrix;
     if (w.buffer == nullptr || a.x.buffer == nullptr || a.ids.buffer == nullptr || a.y.buffer == nullptr ||
-        a.nTokens == 0 || a.used == 0 || a.xTokenStride % 4 != 0 || a.xSlotStride % 4 != 0 || w.offset % 4 != 0) {
+        a.nTokens == 0 || a.used == 0 || a.xTokenStride % 4 != 0 || a.xSlotStride % 4 != 0 || w.offset % 4 != 0 ||
+        (a.yStride != 0 && a.yStride < w.rows)) {
         return fail(Errc::InvalidArgument,
-                    detail::cat(label, ": matvecExperts needs weights, x, ids and y, and strides that are multiples of 4"));
+                    detail::cat(label, ": matvecExperts needs weights, x, ids and y, x strides that are multiples of 4 "
+                                       "and a y stride of at least the rows"));
     }
     const bool summed = a.routeWeights.buffer != nullptr;
     auto pipe = expertPipeline(ctx, w, summed);
@@ -116,7 +127,7 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
     bool accumulate = a.accumulate;
     for (const ExpertGroup& eg : *groups) {
         const ExpertPush push{w.rows, w.cols, rb, eg.byteOffset, 0, accumulate ? 1u : 0u, a.used, a.xTokenStride,
-                              a.xSlotStride, eg.lo, eg.hi};
+                              a.xSlotStride, eg.lo, eg.hi, a.yStride ? a.yStride : w.rows};
         if (summed) {
             rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false}},
                          detail::bytesOf(push), g.x, g.y, a.nTokens, label);

@@ -57,6 +57,7 @@ struct ExpertWeights {
 };
 constexpr uint32_t kMaxExperts = 512;
 constexpr uint32_t kMaxExpertsUsed = 16;
+constexpr uint32_t kMaxExpertGroups = 32;
 
 Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w);
 
@@ -69,6 +70,9 @@ struct MoeRouteArgs {
     bool sigmoid = false;      // gating: softmax over the experts (false) or a sigmoid per expert
     bool normalize = true;     // divide the chosen weights by their sum
     float scale = 1.0f;        // then multiply (DeepSeek-V3's routed scaling factor)
+    // Group-limited routing (DeepSeek-V3): experts form nGroups equal groups; only the groupsUsed groups with
+    // the largest sums of their two best selection scores take part. nGroups <= 1: no limit.
+    uint32_t nGroups = 0, groupsUsed = 0;
 };
 Result<void> moeRoute(gpu::Context& ctx, gpu::Recorder& rec, const MoeRouteArgs& args, std::string_view label);
 
@@ -76,10 +80,11 @@ struct ExpertMatvecArgs {
     ExpertWeights experts;
     gpu::BufferRange x;        // the inputs: pair (t, j) reads x at t * xTokenStride + j * xSlotStride
     gpu::BufferRange ids;      // [nTokens][used] from moeRoute
-    gpu::BufferRange y;        // out: [nTokens * used][experts.matrix.rows], or [nTokens][rows] when summed
+    gpu::BufferRange y;        // out: [nTokens * used][yStride], or [nTokens][yStride] when summed
     uint32_t nTokens = 0, used = 0;
     uint32_t xTokenStride = 0; // floats (a multiple of 4)
     uint32_t xSlotStride = 0;  // floats (a multiple of 4); 0 = every slot reads its token's x
+    uint32_t yStride = 0;      // floats between outputs (0 = experts.matrix.rows)
     // When given: y[t] (+)= sum_j routeWeights[t][j] * W_{ids[t][j]} x(t, j), one row set per token (the down
     // projection with moeCombine fused in); accumulate adds to y (the residual stream).
     gpu::BufferRange routeWeights;
@@ -126,6 +131,7 @@ struct RmsNormArgs {
     uint32_t rows = 0;
     uint32_t cols = 0;
     float eps = 1e-6f;
+    uint32_t stride = 0;      // floats between rows of x and out (0 = cols); only the first cols are touched
 };
 // out[r] = x[r] / sqrt(mean(x[r]^2) + eps) * weight. For per-head norms (Gemma 3 / Qwen 3 q/k norm)
 // pass rows = tokens * heads, cols = head_dim and a head_dim weight.
@@ -145,6 +151,9 @@ Result<void> scale(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange a, gp
 // `lantern-cli bench-ops`.
 Result<void> copy(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, gpu::BufferRange dst, uint64_t bytes,
                   std::string_view label);
+// dst[r * dstStride + c] = src[r * srcStride + c] for r < rows, c < cols (floats).
+Result<void> copyRows(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange src, gpu::BufferRange dst,
+                      uint32_t rows, uint32_t cols, uint32_t srcStride, uint32_t dstStride, std::string_view label);
 // out[i] = gelu_tanh(gate[i]) * up[i] for i < n (Gemma's feed-forward). out may alias gate or up.
 Result<void> geglu(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange gate, gpu::BufferRange up,
                    gpu::BufferRange out, uint32_t n, std::string_view label);
@@ -222,13 +231,16 @@ Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& a
 struct AttentionArgs {
     gpu::BufferRange q;        // [nTokens][nHead * headDim] floats (after rope)
     gpu::BufferRange k;        // K cache, positions 0 .. pos0 + nTokens - 1 filled
-    gpu::BufferRange v;        // V cache
-    gpu::BufferRange out;      // [nTokens][nHead * headDim] floats
+    gpu::BufferRange v;        // V cache (may be the K cache: DeepSeek's values are the keys' first headDimV)
+    gpu::BufferRange out;      // [nTokens][nHead * headDimV] floats
     gpu::BufferRange scratch;  // attentionScratchBytes(...) bytes for split decode; no buffer = no split
     uint32_t nTokens = 0;      // queries; query t is at position pos0 + t (causal)
     uint32_t nHead = 0;
     uint32_t nHeadKv = 0;      // divides nHead (grouped-query attention)
-    uint32_t headDim = 0;      // even, <= 256
+    uint32_t headDim = 0;      // key and query size: even, <= 576
+    uint32_t headDimV = 0;     // value and output size, <= 512 (0 = headDim)
+    uint32_t kStride = 0;      // cache elements between positions (0 = nHeadKv * headDim); even
+    uint32_t vStride = 0;      // (0 = nHeadKv * headDimV); even
     uint32_t pos0 = 0;
     uint32_t window = 0;       // sliding window in positions (query sees the last `window`); 0 = none
     float scale = 1.0f;        // usually 1/sqrt(headDim), Gemma 3: query_pre_attn_scalar^-1/2
@@ -239,7 +251,7 @@ struct AttentionArgs {
 // cache is split over positions into parallel workgroups when scratch is given, then merged.
 Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArgs& args,
                        std::string_view label);
-// Scratch bytes attention() needs for split decode with nHead heads of headDim.
-uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDim);
+// Scratch bytes attention() needs for split decode with nHead heads of values of headDimV.
+uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDimV);
 
 }  // namespace lantern::ops

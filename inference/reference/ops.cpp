@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numeric>
 
@@ -110,8 +111,8 @@ void rope(std::span<float> x, std::span<const int32_t> positions, uint32_t nHead
 
 std::vector<float> attention(const Attention& a, std::span<const float> q, std::span<const float> k,
                              std::span<const float> v) {
-    const uint32_t hd = a.headDim, kvw = a.nHeadKv * hd;
-    std::vector<float> out(size_t(a.nTokens) * a.nHead * hd);
+    const uint32_t hd = a.headDim, hdv = a.headDimV ? a.headDimV : hd, kvw = a.nHeadKv * hd, vw = a.nHeadKv * hdv;
+    std::vector<float> out(size_t(a.nTokens) * a.nHead * hdv);
     for (uint32_t t = 0; t < a.nTokens; ++t) {
         const uint32_t qpos = a.pos0 + t;
         const uint32_t lo = a.window > 0 && qpos + 1 > a.window ? qpos + 1 - a.window : 0;
@@ -136,12 +137,12 @@ std::vector<float> attention(const Attention& a, std::span<const float> q, std::
                 e = std::exp(e - m);
                 l += e;
             }
-            for (uint32_t i = 0; i < hd; ++i) {
+            for (uint32_t i = 0; i < hdv; ++i) {
                 double acc = 0.0;
                 for (uint32_t p = lo; p <= qpos; ++p) {
-                    acc += s[p - lo] * double(v[size_t(p) * kvw + g * hd + i]);
+                    acc += s[p - lo] * double(v[size_t(p) * vw + g * hdv + i]);
                 }
-                out[(size_t(t) * a.nHead + h) * hd + i] = static_cast<float>(acc / l);
+                out[(size_t(t) * a.nHead + h) * hdv + i] = static_cast<float>(acc / l);
             }
         }
     }
@@ -149,7 +150,8 @@ std::vector<float> attention(const Attention& a, std::span<const float> q, std::
 }
 
 MoeRoute moeRoute(std::span<const float> logits, uint32_t nTokens, uint32_t nExpert, uint32_t used, bool sigmoid,
-                  std::span<const float> bias, bool normalize, float scale) {
+                  std::span<const float> bias, bool normalize, float scale, uint32_t nGroups,
+                  uint32_t groupsUsed) {
     MoeRoute out;
     for (uint32_t t = 0; t < nTokens; ++t) {
         const float* l = logits.data() + size_t(t) * nExpert;
@@ -172,6 +174,24 @@ MoeRoute moeRoute(std::span<const float> logits, uint32_t nTokens, uint32_t nExp
         std::vector<uint32_t> order(nExpert);
         std::iota(order.begin(), order.end(), 0u);
         const auto key = [&](uint32_t e) { return p[e] + (bias.empty() ? 0.0 : double(bias[e])); };
+        if (nGroups > 1) {
+            // Score each group by its two best keys; experts outside the best groupsUsed groups drop out.
+            const uint32_t per = nExpert / nGroups;
+            std::vector<double> score(nGroups);
+            for (uint32_t g = 0; g < nGroups; ++g) {
+                std::vector<double> keys;
+                for (uint32_t e = g * per; e < (g + 1) * per; ++e) {
+                    keys.push_back(key(e));
+                }
+                std::sort(keys.begin(), keys.end(), std::greater<>());
+                score[g] = keys[0] + (per > 1 ? keys[1] : 0.0);
+            }
+            std::vector<uint32_t> groups(nGroups);
+            std::iota(groups.begin(), groups.end(), 0u);
+            std::stable_sort(groups.begin(), groups.end(), [&](uint32_t a, uint32_t b) { return score[a] > score[b]; });
+            groups.resize(groupsUsed);
+            std::erase_if(order, [&](uint32_t e) { return std::find(groups.begin(), groups.end(), e / per) == groups.end(); });
+        }
         std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(a) > key(b); });
         double chosen = 0.0;
         for (uint32_t j = 0; j < used; ++j) {

@@ -44,9 +44,10 @@ void rope(std::span<float> x, std::span<const int32_t> positions, uint32_t nHead
 // Causal attention of nTokens queries (at positions pos0, pos0+1, ...) over keys/values 0..pos, GQA heads
 // sharing a KV head in groups, optional sliding window (keys within the last `window` positions) and
 // soft-capping of the scores (cap * tanh(s / cap)). q = [nTokens][nHead][headDim], k and v =
-// [positions][nHeadKv][headDim]; returns [nTokens][nHead][headDim].
+// [positions][nHeadKv][headDim] (v: [positions][nHeadKv][headDimV]); returns [nTokens][nHead][headDimV].
 struct Attention {
     uint32_t nTokens = 0, pos0 = 0, nHead = 0, nHeadKv = 0, headDim = 0;
+    uint32_t headDimV = 0;  // 0: headDim
     uint32_t window = 0;  // 0: no window
     float scale = 1.0f;
     float softcap = 0.0f; // 0: none
@@ -58,12 +59,15 @@ std::vector<float> attention(const Attention& a, std::span<const float> q, std::
 // experts with the largest p_e (+ bias_e when bias is given; ties to the lower index), where p = softmax of
 // the logits or, with sigmoid, 1 / (1 + e^-logit) per expert; weights are the chosen p_e (no bias), divided
 // by their sum when normalize, times scale. ids and weights are [nTokens][used], best first.
+// nGroups > 1 (DeepSeek-V3): the experts form nGroups equal groups, each scored by the sum of its two largest
+// selection keys; only the groupsUsed best groups (ties: lower group) are chosen from.
 struct MoeRoute {
     std::vector<uint32_t> ids;
     std::vector<float> weights;
 };
 MoeRoute moeRoute(std::span<const float> logits, uint32_t nTokens, uint32_t nExpert, uint32_t used, bool sigmoid,
-                  std::span<const float> bias, bool normalize, float scale);
+                  std::span<const float> bias, bool normalize, float scale, uint32_t nGroups = 0,
+                  uint32_t groupsUsed = 0);
 
 // Indices of the k largest values, largest first; ties by lower index; NaN ranks as the lowest finite
 // float (below every number, above -infinity).

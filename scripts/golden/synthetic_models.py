@@ -4,7 +4,9 @@ logits for them: the independent reference for architectures and quant types no 
 
 Usage: synthetic_models.py OUT_DIR [FAMILY...]
 For each family in (llama, qwen2, qwen3, llama3 = llama with rope_freqs, qwen3-yarn = qwen3 with YaRN rope
-scaling, f16 and q8_0 only, qwen3moe = Qwen3-MoE shaped with 8 experts, 2 per token; default: all) writes an f32 model with gguf-py,
+scaling, f16 and q8_0 only, qwen3moe = Qwen3-MoE shaped with 8 experts, 2 per token, deepseek2-lite = DeepSeek-V2-Lite shaped (multi-head
+latent attention with plain Q, a leading dense layer, softmax routing, shared experts, YaRN), deepseek3 = DeepSeek-V3
+shaped (low-rank Q, sigmoid routing with a selection bias, group-limited top-k, routed scaling factor); default: all) writes an f32 model with gguf-py,
 quantizes it with llama.cpp's own llama_model_quantize to OUT_DIR/tiny-<family>-{f16,q4_0,q8_0,q4_k_m}.gguf and, per file,
 <file>.golden (same layout as llamacpp_logits.py: prompt ids, last logits, greedy ids, margins).
 Deterministic (fixed seeds)."""
@@ -21,6 +23,9 @@ from llama_cpp import Llama
 N_EMBD, N_FF, N_HEAD, N_HEAD_KV, N_LAYER, N_VOCAB, CTX = 256, 512, 4, 2, 2, 512, 256
 HEAD = N_EMBD // N_HEAD
 N_EXPERT, N_EXPERT_USED, N_FF_EXP = 8, 2, 256
+# DeepSeek-V2/V3 (arch deepseek2) in the absorbed MLA layout llama.cpp converts to: per head a no-rope part of
+# DS_NOPE and a rope part of DS_ROPE (shared by all heads on the key side), keys and values compressed to DS_KV_LORA.
+DS_NOPE, DS_ROPE, DS_V, DS_KV_LORA, DS_Q_LORA, DS_LAYERS, DS_FF_EXP = 64, 32, 64, 128, 96, 3, 256
 PROMPT = [1, 17, 300, 42, 511, 260, 99, 5]
 N_GREEDY = 12
 
@@ -39,7 +44,114 @@ def vocab():
     return tokens, scores, types
 
 
+def write_deepseek2(path, family, seed):
+    # deepseek2-lite: DeepSeek-V2-Lite's graph. Plain Q projection, softmax routing over 8 experts (2 used, not
+    # renormalised), 2 shared experts, YaRN (factor 4 over 64 positions) with DeepSeek's attention-scale multiplier.
+    # deepseek3: DeepSeek-V3/R1/Kimi K2's graph. Low-rank Q with its norm, sigmoid routing over 16 experts in 4
+    # groups (best 2 groups by the sum of their top 2, then 3 experts), a selection-only bias, renormalised weights
+    # times a routed scaling factor of 2.5, 1 shared expert. Both: the first layer is dense.
+    v3 = family == "deepseek3"
+    n_expert, n_used, n_shared = (16, 3, 1) if v3 else (8, 2, 2)
+    rng = np.random.default_rng(seed)
+    w = gguf.GGUFWriter(path, "deepseek2")
+    w.add_name(f"tiny-{family}")
+    w.add_block_count(DS_LAYERS)
+    w.add_context_length(CTX)
+    w.add_embedding_length(N_EMBD)
+    w.add_feed_forward_length(N_FF)
+    w.add_head_count(N_HEAD)
+    w.add_head_count_kv(1)
+    w.add_key_length(DS_KV_LORA + DS_ROPE)
+    w.add_value_length(DS_KV_LORA)
+    w.add_key_length_mla(DS_NOPE + DS_ROPE)
+    w.add_value_length_mla(DS_V)
+    w.add_rope_dimension_count(DS_ROPE)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_rope_freq_base(10000.0)
+    w.add_file_type(0)
+    w.add_q_lora_rank(DS_Q_LORA if v3 else 0)
+    w.add_kv_lora_rank(DS_KV_LORA)
+    w.add_leading_dense_block_count(1)
+    w.add_expert_count(n_expert)
+    w.add_expert_used_count(n_used)
+    w.add_expert_shared_count(n_shared)
+    w.add_expert_feed_forward_length(DS_FF_EXP)
+    w.add_expert_weights_scale(2.5 if v3 else 1.0)
+    w.add_expert_weights_norm(v3)
+    w.add_expert_gating_func(gguf.ExpertGatingFuncType.SIGMOID if v3 else gguf.ExpertGatingFuncType.SOFTMAX)
+    if v3:
+        w.add_expert_group_count(4)
+        w.add_expert_group_used_count(2)
+    else:
+        w.add_rope_scaling_type(gguf.RopeScalingType.YARN)
+        w.add_rope_scaling_factor(4.0)
+        w.add_rope_scaling_orig_ctx_len(64)
+        w.add_rope_scaling_yarn_log_mul(0.1 * 0.707)  # convert_hf_to_gguf writes 0.1 * mscale_all_dim
+    add_vocab(w)
+
+    def mat(rows, cols, scale=None):
+        s = scale if scale is not None else 1.0 / np.sqrt(cols)
+        return (rng.standard_normal((rows, cols)) * s).astype(np.float32)
+
+    def norm(n):
+        return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+
+    def stack(n, rows, cols):
+        return np.stack([mat(rows, cols) for _ in range(n)])
+
+    w.add_tensor("token_embd.weight", mat(N_VOCAB, N_EMBD, 1.0))
+    for il in range(DS_LAYERS):
+        p = f"blk.{il}."
+        w.add_tensor(p + "attn_norm.weight", norm(N_EMBD))
+        if v3:
+            w.add_tensor(p + "attn_q_a.weight", mat(DS_Q_LORA, N_EMBD))
+            w.add_tensor(p + "attn_q_a_norm.weight", norm(DS_Q_LORA))
+            w.add_tensor(p + "attn_q_b.weight", mat(N_HEAD * (DS_NOPE + DS_ROPE), DS_Q_LORA))
+        else:
+            w.add_tensor(p + "attn_q.weight", mat(N_HEAD * (DS_NOPE + DS_ROPE), N_EMBD))
+        w.add_tensor(p + "attn_kv_a_mqa.weight", mat(DS_KV_LORA + DS_ROPE, N_EMBD))
+        w.add_tensor(p + "attn_kv_a_norm.weight", norm(DS_KV_LORA))
+        w.add_tensor(p + "attn_k_b.weight", stack(N_HEAD, DS_KV_LORA, DS_NOPE))  # ne [nope, kv_lora, n_head]
+        w.add_tensor(p + "attn_v_b.weight", stack(N_HEAD, DS_V, DS_KV_LORA))     # ne [kv_lora, v, n_head]
+        w.add_tensor(p + "attn_output.weight", mat(N_EMBD, N_HEAD * DS_V))
+        w.add_tensor(p + "ffn_norm.weight", norm(N_EMBD))
+        if il == 0:
+            w.add_tensor(p + "ffn_gate.weight", mat(N_FF, N_EMBD))
+            w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
+            w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
+            continue
+        w.add_tensor(p + "ffn_gate_inp.weight", mat(n_expert, N_EMBD, 4.0 / np.sqrt(N_EMBD)))
+        if v3:
+            w.add_tensor(p + "exp_probs_b.bias", (0.5 * rng.standard_normal(n_expert)).astype(np.float32))
+        w.add_tensor(p + "ffn_gate_exps.weight", stack(n_expert, DS_FF_EXP, N_EMBD))
+        w.add_tensor(p + "ffn_up_exps.weight", stack(n_expert, DS_FF_EXP, N_EMBD))
+        w.add_tensor(p + "ffn_down_exps.weight", stack(n_expert, N_EMBD, DS_FF_EXP))
+        w.add_tensor(p + "ffn_gate_shexp.weight", mat(n_shared * DS_FF_EXP, N_EMBD))
+        w.add_tensor(p + "ffn_up_shexp.weight", mat(n_shared * DS_FF_EXP, N_EMBD))
+        w.add_tensor(p + "ffn_down_shexp.weight", mat(N_EMBD, n_shared * DS_FF_EXP))
+    w.add_tensor("output_norm.weight", norm(N_EMBD))
+    w.add_tensor("output.weight", mat(N_VOCAB, N_EMBD))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def add_vocab(w):
+    tokens, scores, types = vocab()
+    w.add_tokenizer_model("llama")
+    w.add_tokenizer_pre("default")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_unk_token_id(0)
+
+
 def write_f32(path, family, seed):
+    if family.startswith("deepseek"):
+        return write_deepseek2(path, family, seed)
     # family "llama3" is a llama-architecture file with a rope_freqs tensor (Llama 3.1's rope scaling in GGUF
     # form). Its divisors are random in [1, 8] for every dimension, so that leaving them out changes the
     # logits measurably even at the few positions of the test prompt.
@@ -68,15 +180,7 @@ def write_f32(path, family, seed):
         w.add_rope_scaling_type(gguf.RopeScalingType.YARN)
         w.add_rope_scaling_factor(4.0)
         w.add_rope_scaling_orig_ctx_len(64)
-    tokens, scores, types = vocab()
-    w.add_tokenizer_model("llama")
-    w.add_tokenizer_pre("default")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
+    add_vocab(w)
 
     def mat(rows, cols, scale=None):
         s = scale if scale is not None else 1.0 / np.sqrt(cols)
@@ -157,7 +261,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     # llama.cpp file types: 1 = F16, 2 = Q4_0, 7 = Q8_0, 15 = Q4_K_M.
     ftypes = {"f16": 1, "q4_0": 2, "q8_0": 7, "q4_k_m": 15}
-    families = ["llama", "qwen2", "qwen3", "llama3", "qwen3-yarn", "qwen3moe"]
+    families = ["llama", "qwen2", "qwen3", "llama3", "qwen3-yarn", "qwen3moe", "deepseek2-lite", "deepseek3"]
     wanted = sys.argv[2:] or families
     for seed, family in enumerate(families):
         if family not in wanted:
@@ -165,6 +269,8 @@ def main():
         f32 = os.path.join(out, f"tiny-{family}-f32.gguf")
         write_f32(f32, family, 100 + seed)
         for name, ftype in ftypes.items():
+            if family in ("qwen3-yarn", "deepseek2-lite", "deepseek3") and name == "q4_0":
+                continue
             if family == "qwen3-yarn" and name not in ("f16", "q8_0"):
                 continue
             path = os.path.join(out, f"tiny-{family}-{name}.gguf")

@@ -30,7 +30,68 @@ private slots:
     }
     void matchesReference_data();
     void matchesReference();
+    void latentAttentionMatchesReference_data();
+    void latentAttentionMatchesReference();
 };
+
+void AttentionTest::latentAttentionMatchesReference_data() {
+    QTest::addColumn<int>("nTokens");
+    QTest::addColumn<int>("pos0");
+    QTest::newRow("prefill") << 5 << 3;
+    QTest::newRow("decode split") << 1 << 600;
+}
+
+// DeepSeek's multi-head latent attention in its absorbed form: one KV head, keys of 576 (compressed KV 512 +
+// rope part 64) and values of 512 read from the same cache rows (the keys' first 512).
+void AttentionTest::latentAttentionMatchesReference() {
+    QFETCH(int, nTokens);
+    QFETCH(int, pos0);
+    const uint32_t n = uint32_t(nTokens), nHead = 4, hk = 576, hv = 512, nPos = uint32_t(pos0) + n;
+    Rng rng(5 + pos0);
+    const std::vector<float> q = rng.floats(size_t(n) * nHead * hk, -0.3f, 0.3f);
+    const std::vector<float> k = rng.floats(size_t(nPos) * hk, -2.0f, 2.0f);
+    std::vector<float> kHeld = k, vHeld;
+    for (float& x : kHeld) {
+        x = fromHalf(toHalf(x));
+    }
+    for (uint32_t p = 0; p < nPos; ++p) {
+        vHeld.insert(vHeld.end(), kHeld.begin() + size_t(p) * hk, kHeld.begin() + size_t(p) * hk + hv);
+    }
+    reference::Attention ra;
+    ra.nTokens = n;
+    ra.pos0 = uint32_t(pos0);
+    ra.nHead = nHead;
+    ra.nHeadKv = 1;
+    ra.headDim = hk;
+    ra.headDimV = hv;
+    ra.scale = 1.0f / std::sqrt(192.0f);
+    const std::vector<float> want = reference::attention(ra, q, kHeld, vHeld);
+
+    gpu::Buffer qb = upload(q), kb = upload(k), ob = makeBuffer(want.size() * 4);
+    gpu::Buffer cache = makeBuffer(uint64_t(nPos) * hk * 2), scratch = makeBuffer(ops::attentionScratchBytes(nHead, hv));
+    run([&](gpu::Recorder& rec) -> Result<void> {
+        if (auto r = ops::kvStore(gpuContext(), rec, {kb, cache, nPos, hk, 0, true}, "kv"); !r) {
+            return r;
+        }
+        ops::AttentionArgs a;
+        a.q = qb;
+        a.k = cache;
+        a.v = cache;
+        a.out = ob;
+        a.scratch = scratch;
+        a.nTokens = n;
+        a.nHead = nHead;
+        a.nHeadKv = 1;
+        a.headDim = hk;
+        a.headDimV = hv;
+        a.vStride = hk;
+        a.pos0 = uint32_t(pos0);
+        a.scale = ra.scale;
+        return ops::attention(gpuContext(), rec, a, "mla");
+    });
+    const double e = nmse(download(ob, want.size()), want);
+    QVERIFY2(e < 1e-9, qPrintable(QString("NMSE %1").arg(e)));
+}
 
 void AttentionTest::matchesReference_data() {
     QTest::addColumn<int>("nTokens");

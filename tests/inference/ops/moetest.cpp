@@ -22,10 +22,15 @@ private slots:
         QTest::addColumn<bool>("bias");
         QTest::addColumn<bool>("normalize");
         QTest::addColumn<float>("scale");
-        QTest::newRow("8/2 softmax, 1 token") << 1 << 8 << 2 << false << false << true << 1.0f;
-        QTest::newRow("128/8 softmax, 7 tokens") << 7 << 128 << 8 << false << false << true << 1.0f;
-        QTest::newRow("64/6 softmax, not normalised") << 3 << 64 << 6 << false << false << false << 1.0f;
-        QTest::newRow("256/8 sigmoid + bias, scaled") << 5 << 256 << 8 << true << true << true << 2.5f;
+        QTest::addColumn<int>("groups");
+        QTest::addColumn<int>("groupsUsed");
+        QTest::newRow("8/2 softmax, 1 token") << 1 << 8 << 2 << false << false << true << 1.0f << 0 << 0;
+        QTest::newRow("128/8 softmax, 7 tokens") << 7 << 128 << 8 << false << false << true << 1.0f << 0 << 0;
+        QTest::newRow("64/6 softmax, not normalised") << 3 << 64 << 6 << false << false << false << 1.0f << 0 << 0;
+        QTest::newRow("256/8 sigmoid + bias, scaled") << 5 << 256 << 8 << true << true << true << 2.5f << 0 << 0;
+        // DeepSeek-V3's routing: 256 experts in 8 groups, the best 4 groups, 8 experts.
+        QTest::newRow("256/8 in 4 of 8 groups, sigmoid + bias") << 6 << 256 << 8 << true << true << true << 2.5f << 8 << 4;
+        QTest::newRow("16/3 in 2 of 4 groups, softmax") << 4 << 16 << 3 << false << false << false << 1.0f << 4 << 2;
     }
     void routingMatchesReference() {
         QFETCH(int, tokens);
@@ -35,12 +40,14 @@ private slots:
         QFETCH(bool, bias);
         QFETCH(bool, normalize);
         QFETCH(float, scale);
+        QFETCH(int, groups);
+        QFETCH(int, groupsUsed);
         Rng rng(77 + experts);
         const std::vector<float> logits = rng.floats(size_t(tokens) * experts, -4.0f, 4.0f);
         const std::vector<float> b = rng.floats(experts, -0.5f, 0.5f);
         const auto want = reference::moeRoute(logits, uint32_t(tokens), uint32_t(experts), uint32_t(used), sigmoid,
                                               bias ? std::span<const float>(b) : std::span<const float>(), normalize,
-                                              scale);
+                                              scale, uint32_t(groups), uint32_t(groupsUsed));
         gpu::Buffer lb = upload(logits), bb = upload(b), ib = makeBuffer(size_t(tokens) * used * 4),
                     wb = makeBuffer(size_t(tokens) * used * 4);
         ops::MoeRouteArgs a;
@@ -54,11 +61,19 @@ private slots:
         a.sigmoid = sigmoid;
         a.normalize = normalize;
         a.scale = scale;
+        a.nGroups = uint32_t(groups);
+        a.groupsUsed = uint32_t(groupsUsed);
         run([&](gpu::Recorder& rec) { return ops::moeRoute(gpuContext(), rec, a, "route"); });
         const std::vector<float> idsRaw = download(ib, want.ids.size());
         std::vector<uint32_t> ids(idsRaw.size());
         std::memcpy(ids.data(), idsRaw.data(), ids.size() * 4);
         QCOMPARE(ids, want.ids);
+        if (groups > 1) {  // the group limit changes the choice (else this case would not test it)
+            const auto free = reference::moeRoute(logits, uint32_t(tokens), uint32_t(experts), uint32_t(used), sigmoid,
+                                                  bias ? std::span<const float>(b) : std::span<const float>(),
+                                                  normalize, scale);
+            QVERIFY(free.ids != want.ids);
+        }
         const double e = nmse(download(wb, want.weights.size()), want.weights);
         QVERIFY2(e < 1e-10, qPrintable(QStringLiteral("weights NMSE %1").arg(e)));
     }
