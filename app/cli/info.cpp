@@ -77,6 +77,31 @@ int info(std::span<char*> args) {
                     "decoded token about %.1f MiB\n",
                     config->nExpert, config->nExpertUsed, double(expertBytes) / double(1 << 20),
                     double(perToken) / double(1 << 20));
+        std::printf("  routing: %s%s", config->expertSigmoid ? "sigmoid" : "softmax",
+                    config->expertWeightsNorm ? ", renormalised" : "");
+        if (config->expertWeightsScale != 1.f) {
+            std::printf(", scaled by %g", double(config->expertWeightsScale));
+        }
+        if (config->expertGroups > 1) {
+            std::printf(", best %u of %u expert groups", config->expertGroupsUsed, config->expertGroups);
+        }
+        if (config->nExpertShared > 0) {
+            std::printf("; %u shared expert%s", config->nExpertShared, config->nExpertShared == 1 ? "" : "s");
+        }
+        if (config->nLeadingDense > 0) {
+            std::printf("; first %u layer%s dense", config->nLeadingDense, config->nLeadingDense == 1 ? "" : "s");
+        }
+        std::printf("\n");
+    }
+    if (config->mla) {
+        std::printf("\nlatent attention: KV compressed to %u + a rope key of %u per position (%.1f KiB per token over "
+                    "all layers); ",
+                    config->kvLoraRank, config->ropeDim, double(config->kvBytesPerToken()) / 1024.0);
+        if (config->qLoraRank > 0) {
+            std::printf("low-rank queries (%u)\n", config->qLoraRank);
+        } else {
+            std::printf("full-rank queries\n");
+        }
     }
     // The placement the engine would choose on the default device (or within --vram-budget).
     uint64_t budget = parsed->vramBudgetMiB << 20;

@@ -13,6 +13,7 @@
 #include "inference/models/densemodel.h"
 #include "inference/models/memoryplan.h"
 #include "inference/vulkan/gpu.h"
+#include "tests/support/ggufwriter.h"
 #include "tests/support/golden.h"
 #include "tests/support/gpucontext.h"
 #include "tests/support/testenv.h"
@@ -109,10 +110,58 @@ private slots:
         }
     }
 
+    // DeepSeek's configuration comes from the GGUF keys: latent attention sizes, routing, shared experts, leading
+    // dense layers, and YaRN's temperature moved from the rope into the attention scale. A file in the layout
+    // before llama.cpp split attn_kv_b is refused with what to do.
+    void deepSeekConfigFromKeys() {
+        auto v3 = gguf::File::open(test::dataDir() / "models" / "tiny-deepseek3-f16.gguf");
+        QVERIFY(v3.has_value());
+        auto c = models::readConfig(*v3);
+        QVERIFY2(c.has_value(), c ? "" : c.error().detail.c_str());
+        QVERIFY(c->mla && c->isMoe() && c->expertSigmoid && c->expertWeightsNorm);
+        QCOMPARE(c->qLoraRank, 96u);
+        QCOMPARE(c->kvLoraRank, 128u);
+        QCOMPARE(c->headDim, 160u);   // attention key: compressed KV + rope key
+        QCOMPARE(c->headDimV, 128u);  // attention value: the compressed KV
+        QCOMPARE(c->headDimMla, 96u);
+        QCOMPARE(c->headDimVMla, 64u);
+        QCOMPARE(c->expertGroups, 4u);
+        QCOMPARE(c->expertGroupsUsed, 2u);
+        QCOMPARE(c->nExpertShared, 1u);
+        QCOMPARE(c->nLeadingDense, 1u);
+        QCOMPARE(c->expertWeightsScale, 2.5f);
+        QVERIFY(!c->isMoeLayer(0) && c->isMoeLayer(1));
+        QCOMPARE(c->kvBytesPerToken(), uint64_t(3 * 160 * 2));  // keys only
+        QCOMPARE(c->attnScale, 1.0f / std::sqrt(96.0f));
+
+        auto lite = gguf::File::open(test::dataDir() / "models" / "tiny-deepseek2-lite-f16.gguf");
+        QVERIFY(lite.has_value());
+        auto l = models::readConfig(*lite);
+        QVERIFY(l.has_value());
+        QVERIFY(!l->expertSigmoid && !l->expertWeightsNorm && l->ropeYarn);
+        QCOMPARE(l->qLoraRank, 0u);
+        const float mscale = 1.0f + 0.1f * 0.707f * std::log(4.0f);
+        QVERIFY(std::abs(l->attnScale - mscale * mscale / std::sqrt(96.0f)) < 1e-6f);
+        QVERIFY(std::abs(l->ropeAttnFactor - 1.0f / (1.0f + 0.1f * std::log(4.0f))) < 1e-6f);
+
+        test::GgufWriter w = test::syntheticModel({});
+        w.set("general.architecture", std::string("deepseek2"));
+        for (auto [k, v] : {std::pair{"block_count", 2u}, std::pair{"embedding_length", 256u},
+                            std::pair{"feed_forward_length", 512u}, std::pair{"attention.head_count", 4u},
+                            std::pair{"expert_count", 8u}, std::pair{"expert_used_count", 2u},
+                            std::pair{"expert_feed_forward_length", 256u}, std::pair{"attention.kv_lora_rank", 128u}}) {
+            w.set(std::string("deepseek2.") + k, uint32_t(v));
+        }
+        const std::vector<std::byte> bytes = w.bytes();
+        auto legacy = models::readConfig(*gguf::File::fromMemory(bytes, "legacy-deepseek.gguf"));
+        QVERIFY(!legacy.has_value());
+        QVERIFY2(legacy.error().detail.find("convert it again") != std::string::npos, legacy.error().detail.c_str());
+    }
+
     // Greedy decoding's GPU argmax (forwardGreedy: 4 bytes read back) picks the argmax of the full logits,
     // prompt and decode steps, for a dense model and a mixture of experts.
     void greedyOnTheGpuMatchesTheLogits() {
-        for (const char* name : {"tiny-llama-q4_k_m.gguf", "tiny-qwen3moe-f16.gguf"}) {
+        for (const char* name : {"tiny-llama-q4_k_m.gguf", "tiny-qwen3moe-f16.gguf", "tiny-deepseek3-q4_k_m.gguf"}) {
             auto gg = gguf::File::open(test::dataDir() / "models" / name);
             QVERIFY(gg.has_value());
             auto config = models::readConfig(*gg);
@@ -138,8 +187,14 @@ private slots:
     // Expert offload: under a budget smaller than the model, a mixture of experts keeps its expert tensors
     // in host memory and gives exactly the resident run's logits, prompt and greedy steps alike; a dense
     // model, or an MoE whose other weights alone exceed the budget, is refused with the numbers.
+    void offloadedExpertsMatchResident_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("qwen3moe") << QString("tiny-qwen3moe-q4_k_m.gguf");
+        QTest::newRow("deepseek3") << QString("tiny-deepseek3-q4_k_m.gguf");
+    }
     void offloadedExpertsMatchResident() {
-        const auto path = test::dataDir() / "models" / "tiny-qwen3moe-q4_k_m.gguf";
+        QFETCH(QString, file);
+        const auto path = test::dataDir() / "models" / file.toStdString();
         auto gg = gguf::File::open(path);
         QVERIFY(gg.has_value());
         auto config = models::readConfig(*gg);
