@@ -26,6 +26,8 @@ N_EXPERT, N_EXPERT_USED, N_FF_EXP = 8, 2, 256
 # DeepSeek-V2/V3 (arch deepseek2) in the absorbed MLA layout llama.cpp converts to: per head a no-rope part of
 # DS_NOPE and a rope part of DS_ROPE (shared by all heads on the key side), keys and values compressed to DS_KV_LORA.
 DS_NOPE, DS_ROPE, DS_V, DS_KV_LORA, DS_Q_LORA, DS_LAYERS, DS_FF_EXP = 64, 32, 64, 128, 96, 3, 256
+DS_LEADING_DENSE = 1
+DS_EXPERTS = {"deepseek2-lite": (8, 2, 2), "deepseek3": (16, 3, 1)}  # experts, used per token, shared
 PROMPT = [1, 17, 300, 42, 511, 260, 99, 5]
 N_GREEDY = 12
 
@@ -49,9 +51,9 @@ def write_deepseek2(path, family, seed):
     # renormalised), 2 shared experts, YaRN (factor 4 over 64 positions) with DeepSeek's attention-scale multiplier.
     # deepseek3: DeepSeek-V3/R1/Kimi K2's graph. Low-rank Q with its norm, sigmoid routing over 16 experts in 4
     # groups (best 2 groups by the sum of their top 2, then 3 experts), a selection-only bias, renormalised weights
-    # times a routed scaling factor of 2.5, 1 shared expert. Both: the first layer is dense.
+    # times a routed scaling factor of 2.5, 1 shared expert. Both: the first DS_LEADING_DENSE layers are dense.
     v3 = family == "deepseek3"
-    n_expert, n_used, n_shared = (16, 3, 1) if v3 else (8, 2, 2)
+    n_expert, n_used, n_shared = DS_EXPERTS[family]
     rng = np.random.default_rng(seed)
     w = gguf.GGUFWriter(path, "deepseek2")
     w.add_name(f"tiny-{family}")
@@ -71,7 +73,7 @@ def write_deepseek2(path, family, seed):
     w.add_file_type(0)
     w.add_q_lora_rank(DS_Q_LORA if v3 else 0)
     w.add_kv_lora_rank(DS_KV_LORA)
-    w.add_leading_dense_block_count(1)
+    w.add_leading_dense_block_count(DS_LEADING_DENSE)
     w.add_expert_count(n_expert)
     w.add_expert_used_count(n_used)
     w.add_expert_shared_count(n_shared)
@@ -115,7 +117,7 @@ def write_deepseek2(path, family, seed):
         w.add_tensor(p + "attn_v_b.weight", stack(N_HEAD, DS_V, DS_KV_LORA))     # ne [kv_lora, v, n_head]
         w.add_tensor(p + "attn_output.weight", mat(N_EMBD, N_HEAD * DS_V))
         w.add_tensor(p + "ffn_norm.weight", norm(N_EMBD))
-        if il == 0:
+        if il < DS_LEADING_DENSE:
             w.add_tensor(p + "ffn_gate.weight", mat(N_FF, N_EMBD))
             w.add_tensor(p + "ffn_up.weight", mat(N_FF, N_EMBD))
             w.add_tensor(p + "ffn_down.weight", mat(N_EMBD, N_FF))
