@@ -271,7 +271,7 @@ def main():
         f32 = os.path.join(out, f"tiny-{family}-f32.gguf")
         write_f32(f32, family, 100 + seed)
         for name, ftype in ftypes.items():
-            if family in ("qwen3-yarn", "deepseek2-lite", "deepseek3") and name == "q4_0":
+            if family in ("qwen3-yarn", "qwen3moe", "deepseek2-lite", "deepseek3") and name == "q4_0":
                 continue
             if family == "qwen3-yarn" and name not in ("f16", "q8_0"):
                 continue

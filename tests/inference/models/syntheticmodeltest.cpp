@@ -56,8 +56,10 @@ private slots:
         QTest::newRow("tiny-qwen3-yarn-f16.gguf") << QString("tiny-qwen3-yarn-f16.gguf") << QString("qwen3") << 1e-4;
         QTest::newRow("tiny-qwen3-yarn-q8_0.gguf") << QString("tiny-qwen3-yarn-q8_0.gguf") << QString("qwen3") << 5e-3;
         // qwen3moe = Qwen3-MoE shaped (8 experts, 2 per token), routing and experts on the GPU.
-        QTest::newRow("tiny-qwen3moe-f16.gguf") << QString("tiny-qwen3moe-f16.gguf") << QString("qwen3moe") << 1e-4;
-        QTest::newRow("tiny-qwen3moe-q4_k_m.gguf") << QString("tiny-qwen3moe-q4_k_m.gguf") << QString("qwen3moe") << 5e-3;
+        for (const char* quant : {"f16", "q8_0", "q4_k_m"}) {
+            const QString name = QString("tiny-qwen3moe-%1.gguf").arg(quant);
+            QTest::newRow(qPrintable(name)) << name << QString("qwen3moe") << (QString(quant) == "f16" ? 1e-4 : 5e-3);
+        }
         // deepseek2 in two shapes: V2-Lite (latent attention with plain Q, softmax routing, 2 shared experts,
         // YaRN with DeepSeek's attention scale) and V3 (low-rank Q, sigmoid routing with a selection bias,
         // group-limited top-k, routed scaling factor); the first layer of both is dense.
