@@ -18,6 +18,9 @@
 // experts of its token and writes their sum weighted by routeWeights[token * slots + slot] to rows
 // [token * rows, (token + 1) * rows) of y (plus y when accumulating: the residual add). When one binding
 // cannot hold the whole stack, the host runs one dispatch per group of experts; later groups accumulate.
+// Expert cache (offloaded experts, see inference/models/expertcache.h): with tableMode 1 the bound W is a
+// device-memory cache and table[e] the slot holding expert e (none: another dispatch runs it); with tableMode
+// 2 the bound W is the host-memory stack and only experts without a slot run here.
 layout(local_size_x_id = 0) in;
 layout(constant_id = 1) const uint ROWS = 4;
 
@@ -32,6 +35,9 @@ layout(std430, binding = 3) readonly buffer Ids { uint ids[]; };
 #endif
 #ifdef EXPERTS_SUM
 layout(std430, binding = 4) readonly buffer RouteWeights { float routeWeights[]; };
+layout(std430, binding = 5) readonly buffer Table { uint table[]; };
+#elif defined(EXPERTS)
+layout(std430, binding = 4) readonly buffer Table { uint table[]; };
 #endif
 
 layout(push_constant) uniform Params {
@@ -48,8 +54,23 @@ layout(push_constant) uniform Params {
     uint expertLo;     // this dispatch's binding holds experts [expertLo, expertHi) (a stack too big for one
     uint expertHi;     // binding is run as several dispatches; pairs of other experts are left alone)
     uint yStride;      // floats between the outputs of consecutive pairs (EXPERTS) or tokens (EXPERTS_SUM)
+    uint tableMode;    // 0: no cache; 1: W is the cache, slots from table; 2: W is the stack, uncached experts only
 #endif
 } p;
+
+#ifdef EXPERTS
+const uint kNone = 0xFFFFFFFFu;
+// Where expert e sits in the bound W, or kNone when another dispatch runs it (uniform over a workgroup).
+uint slotOf(uint e) {
+    if (p.tableMode == 1u) {
+        return table[e];
+    }
+    if (p.tableMode == 2u && table[e] != kNone) {
+        return kNone;
+    }
+    return e >= p.expertLo && e < p.expertHi ? e - p.expertLo : kNone;
+}
+#endif
 
 #include "quant.glsl"
 
@@ -71,7 +92,8 @@ void main() {
     const uint yBase = p.yOffset + t * p.yStride;
 #elif defined(EXPERTS)
     const uint z = gl_WorkGroupID.z;
-    if (ids[z] < p.expertLo || ids[z] >= p.expertHi) {
+    const uint slot = slotOf(ids[z]);
+    if (slot == kNone) {
         return;  // another dispatch's expert (uniform over the workgroup)
     }
     const uint passes = 1u;
@@ -87,7 +109,8 @@ void main() {
     for (uint pass = 0u; pass < passes; ++pass) {
 #if defined(EXPERTS_SUM)
         const uint pair = t * p.slots + pass;
-        if (ids[pair] < p.expertLo || ids[pair] >= p.expertHi) {
+        const uint slot = slotOf(ids[pair]);
+        if (slot == kNone) {
             continue;  // another dispatch's expert (uniform over the workgroup)
         }
         const float gate = routeWeights[pair];
@@ -96,7 +119,7 @@ void main() {
         const float gate = 1.0;
 #endif
 #ifdef EXPERTS
-        const uint wBase = p.wOffset + (ids[pair] - p.expertLo) * p.rows * p.rowBytes;
+        const uint wBase = p.wOffset + slot * p.rows * p.rowBytes;
         const uint xBase = (pair / p.slots) * p.xTokenStride + (pair % p.slots) * p.xSlotStride;  // multiple of 4
 #else
         const uint wBase = p.wOffset;

@@ -95,6 +95,7 @@ int bench(std::span<char*> args) {
             ttft.push_back(s * 1000.0);
         }
         if (n > 0) {
+            (*model)->resetExpertCacheStats();  // the report covers the last decode run
             const auto t0 = Clock::now();
             int32_t token = int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin());
             for (uint32_t i = 0; i < n; ++i) {
@@ -148,6 +149,16 @@ int bench(std::span<char*> args) {
                     tt.mean);
         std::printf("decode   %u tokens: %.2f ± %.2f tok/s (%zu GPU dispatches per token)\n", n, dc.mean, dc.spread,
                     dispatches);
+        const models::ExpertCache& cache = (*model)->expertCache();
+        if (cache.active() && cache.stats().tokens > 0) {
+            const models::ExpertCache::Stats& s = cache.stats();
+            std::printf("experts  %.1f MiB offloaded to host memory; device cache of %u experts per offloaded layer: "
+                        "hit rate %.1f%% while decoding, %.2f MiB per token read from host memory, %.2f MiB per token "
+                        "copied into the cache\n",
+                        double((*model)->hostBytes()) / double(1 << 20), cache.slotCount(), 100.0 * s.hitRate(),
+                        double(s.hostBytes) / double(1 << 20) / double(s.tokens),
+                        double(s.fillBytes) / double(1 << 20) / double(s.tokens));
+        }
     }
     return 0;
 }

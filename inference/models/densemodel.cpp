@@ -184,6 +184,11 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
     if (auto r = prepare(m->m_w.output); !r) {
         return std::unexpected(r.error());
     }
+    if (plan != nullptr) {
+        if (auto r = m->setUpExpertCache(*plan); !r) {
+            return std::unexpected(r.error());
+        }
+    }
     if (auto r = m->allocateScratch(); !r) {
         return std::unexpected(r.error());
     }
@@ -302,6 +307,39 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
     return {};
 }
 
+// Layers whose expert tensors the plan left in host memory get a device cache of their most used experts, as
+// many per layer as plan.cacheBytes holds (and one binding can).
+Result<void> DenseModel::setUpExpertCache(const MemoryPlan& plan) {
+    const ModelConfig& c = m_config;
+    uint64_t perExpert = 0, largest = 0;
+    for (uint32_t il = 0; il < c.nLayers; ++il) {
+        const LayerWeights& l = m_w.layers[il];
+        std::vector<const ops::ExpertWeights*> host;
+        for (auto [w, name] : {std::pair{&l.gateExps, "ffn_gate_exps"}, std::pair{&l.upExps, "ffn_up_exps"},
+                               std::pair{&l.downExps, "ffn_down_exps"}}) {
+            if (w->matrix.buffer && plan.hostTensors.contains("blk." + std::to_string(il) + "." + name + ".weight")) {
+                host.push_back(w);
+                const uint64_t bytes = ops::rowBytes(w->matrix.type, w->matrix.cols) * w->matrix.rows;
+                perExpert += bytes;
+                largest = std::max(largest, bytes);
+            }
+        }
+        if (!host.empty()) {
+            m_cache.addLayer(il, std::move(host));
+        }
+    }
+    if (!m_cache.active()) {
+        return {};
+    }
+    uint64_t slots = plan.cacheBytes / perExpert;
+    slots = std::min<uint64_t>(slots, (m_ctx.info().maxStorageBufferRange - 4) / largest);
+    if (auto r = m_cache.allocate(m_ctx, c.nExpert, uint32_t(std::min<uint64_t>(slots, c.nExpert))); !r) {
+        return r;
+    }
+    m_deviceBytes += m_cache.deviceBytes();
+    return {};
+}
+
 Result<void> DenseModel::allocateScratch() {
     const ModelConfig& c = m_config;
     const uint64_t b = m_maxBatch, f = sizeof(float);
@@ -323,7 +361,8 @@ Result<void> DenseModel::allocateScratch() {
         {&m_vout, c.mla ? heads * c.headDimVMla * f : 16, gpu::Memory::Device},
         {&m_headIds, c.mla ? heads * 4 : 16, gpu::Memory::HostVisible},
         {&m_router, moe ? b * c.nExpert * f : 16, gpu::Memory::Device},
-        {&m_expIds, moe ? routed * 4 : 16, gpu::Memory::Device},
+        // Every layer keeps its routing: the expert cache reads it back after the step.
+        {&m_expIds, moe ? c.nLayers * routed * 4 : 16, m_cache.active() ? gpu::Memory::HostVisible : gpu::Memory::Device},
         {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
         {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
@@ -568,6 +607,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     if (!rec) {
         return std::unexpected(rec.error());
     }
+    m_cache.recordFills(*rec);  // experts chosen after the last step, into the device cache
     Result<void> ok;
     // Records one op; the first failure stops recording and is returned.
     auto run = [&](Result<void> r) {
@@ -653,10 +693,12 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             // experts' gate/up (sharing the token's x) and down (each on its own activation), then the
             // router-weighted sum into the residual stream. DeepSeek adds shared experts every token runs.
             const uint32_t used = c.nExpertUsed, F = c.nFfExp;
+            const uint64_t idBytes = uint64_t(m_maxBatch) * used * 4;  // this layer's routing
+            const BufferRange ids(m_expIds, il * idBytes, idBytes);
             run(project(*rec, l.router, h, BufferRange(m_router), n, false, "ffn_gate_inp" + L));
             ops::MoeRouteArgs route;
             route.logits = BufferRange(m_router);
-            route.ids = BufferRange(m_expIds);
+            route.ids = ids;
             route.weights = BufferRange(m_expWeights);
             route.nTokens = n;
             route.nExpert = c.nExpert;
@@ -668,14 +710,19 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             route.nGroups = c.expertGroups;
             route.groupsUsed = c.expertGroupsUsed;
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
-            const BufferRange eg(m_expGate), eu(m_expUp), ids(m_expIds);
-            run(ops::matvecExperts(m_ctx, *rec, {l.gateExps, h, ids, eg, n, used, E, 0}, "ffn_gate_exps" + L));
-            run(ops::matvecExperts(m_ctx, *rec, {l.upExps, h, ids, eu, n, used, E, 0}, "ffn_up_exps" + L));
+            const BufferRange eg(m_expGate), eu(m_expUp);
+            ops::ExpertMatvecArgs gateArgs{l.gateExps, h, ids, eg, n, used, E, 0};
+            gateArgs.cache = m_cache.view(il, l.gateExps);
+            run(ops::matvecExperts(m_ctx, *rec, gateArgs, "ffn_gate_exps" + L));
+            ops::ExpertMatvecArgs upArgs{l.upExps, h, ids, eu, n, used, E, 0};
+            upArgs.cache = m_cache.view(il, l.upExps);
+            run(ops::matvecExperts(m_ctx, *rec, upArgs, "ffn_up_exps" + L));
             run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
             // Down projection, router weights and residual add in one dispatch.
             ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
             down.routeWeights = BufferRange(m_expWeights);
             down.accumulate = true;
+            down.cache = m_cache.view(il, l.downExps);
             run(ops::matvecExperts(m_ctx, *rec, down, "ffn_down_exps" + L));
             if (c.nExpertShared > 0) {
                 const uint32_t FS = c.nFfExp * c.nExpertShared;
@@ -729,7 +776,22 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     if (m_profile) {
         m_timings = rec->timings();
     }
-    return submitted;
+    if (!submitted || !m_cache.active()) {
+        return submitted;
+    }
+    // The step's routing, layer by layer, to the expert cache: hits, bytes moved, what to cache next.
+    const uint64_t idBytes = uint64_t(m_maxBatch) * c.nExpertUsed * 4;
+    std::vector<uint32_t> ids(size_t(n) * c.nExpertUsed);
+    for (uint32_t il = 0; il < c.nLayers; ++il) {
+        if (!c.isMoeLayer(il)) {
+            continue;
+        }
+        if (auto r = m_expIds.download(std::as_writable_bytes(std::span(ids)), il * idBytes); !r) {
+            return r;
+        }
+        m_cache.observe(il, ids);
+    }
+    return m_cache.endStep(n);
 }
 
 }  // namespace lantern::models

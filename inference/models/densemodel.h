@@ -11,6 +11,7 @@
 
 #include "inference/core/error.h"
 #include "inference/models/config.h"
+#include "inference/models/expertcache.h"
 #include "inference/models/memoryplan.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
@@ -81,6 +82,9 @@ public:
     const ModelConfig& config() const { return m_config; }
     uint64_t deviceBytes() const { return m_deviceBytes; }
     uint64_t hostBytes() const { return m_hostBytes; }  // weights kept in host memory (expert offload)
+    // With expert offload: the device cache of the most used experts (hit rate, bytes moved).
+    const ExpertCache& expertCache() const { return m_cache; }
+    void resetExpertCacheStats() { m_cache.resetStats(); }
 
     Result<KvCache> newKvCache(uint32_t context);
     // Runs tokens at positions pos0.. through the model, filling the cache; writes the logits of the
@@ -106,6 +110,7 @@ private:
     Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel,
                              const MemoryPlan* plan);
     Result<void> allocateScratch();
+    Result<void> setUpExpertCache(const MemoryPlan& plan);
     // Empty input, context overflow or a token outside the vocabulary: an error before anything runs.
     Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
     enum class Logits { None, Last, LastArgmax, All };
@@ -135,6 +140,7 @@ private:
     // heads' values after attn_v_b [maxBatch][nHead][headDimVMla], and head ids 0..nHead-1 per token (the
     // per-head matrices run as "experts" chosen by these ids).
     gpu::Buffer m_qa, m_qmla, m_vout, m_headIds;
+    ExpertCache m_cache;
     gpu::Buffer m_allLogits;
     gpu::Buffer m_topScratch, m_topValue, m_topIndex;  // argmax of the last logits (forwardGreedy)  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };

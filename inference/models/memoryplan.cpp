@@ -56,6 +56,10 @@ MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t con
         plan.expertBytesPerToken += t->bytes / c.nExpert * c.nExpertUsed;
     }
     plan.fits = plan.deviceBytes() <= budgetBytes;
+    if (plan.fits && plan.offloadedBytes > 0) {
+        // What is left of the budget caches the most used experts (ExpertCache); a tenth stays free.
+        plan.cacheBytes = (budgetBytes - plan.deviceBytes()) / 10 * 9;
+    }
     return plan;
 }
 
@@ -63,8 +67,9 @@ std::string MemoryPlan::summary() const {
     if (offloadedBytes == 0) {
         return lantern::format("all {} of weights on the GPU, {} in all", mib(weightBytes), mib(deviceBytes()));
     }
-    return lantern::format("{} of expert weights in host memory (about {} read per token), {} on the GPU",
-                           mib(offloadedBytes), mib(expertBytesPerToken), mib(deviceBytes()));
+    return lantern::format("{} of expert weights in host memory (about {} read per token), {} on the GPU, {} "
+                           "cache for the most used experts",
+                           mib(offloadedBytes), mib(expertBytesPerToken), mib(deviceBytes()), mib(cacheBytes));
 }
 
 Error memoryError(const MemoryPlan& plan, const std::string& fileName) {

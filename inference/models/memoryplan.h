@@ -24,12 +24,13 @@ struct MemoryPlan {
     uint64_t scratchBytes = 0;    // activations (estimate)
     uint64_t offloadedBytes = 0;  // weights kept in host memory
     uint64_t expertBytesPerToken = 0;  // host weights a decoded token reads (the routed experts' share)
+    uint64_t cacheBytes = 0;      // device memory left for a cache of the most used offloaded experts
     std::set<std::string> hostTensors;  // names of the tensors kept in host memory
     bool fits = true;
 
     uint64_t deviceBytes() const { return weightBytes - offloadedBytes + kvBytes + scratchBytes; }
     // One line for people: "all 713.8 MiB of weights on the GPU" or "441.0 MiB of expert weights in host
-    // memory (about 38.0 MiB read per token), 290.1 MiB on the GPU".
+    // memory (about 38.0 MiB read per token), 290.1 MiB on the GPU, 12.0 MiB cache for the most used experts".
     std::string summary() const;
 };
 

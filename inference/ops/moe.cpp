@@ -17,9 +17,9 @@ static_assert(sizeof(RoutePush) == 36);
 // Mirrors the push constants of shaders/matvec.comp with EXPERTS.
 struct ExpertPush {
     uint32_t rows, cols, rowBytes, wOffset, yOffset, accumulate;
-    uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi, yStride;
+    uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi, yStride, tableMode;
 };
-static_assert(sizeof(ExpertPush) == 48);
+static_assert(sizeof(ExpertPush) == 52);
 
 // Groups of consecutive experts that each fit one storage-buffer binding (the whole stack when it fits).
 struct ExpertGroup {
@@ -59,7 +59,7 @@ Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, 
     if (!name) {
         return std::unexpected(name.error());
     }
-    return detail::pipeline(ctx, *name, summed ? 5 : 4, sizeof(ExpertPush), {detail::matvecWorkgroupSize(ctx, w), kRowsPerGroup});
+    return detail::pipeline(ctx, *name, summed ? 6 : 5, sizeof(ExpertPush), {detail::matvecWorkgroupSize(ctx, w), kRowsPerGroup});
 }
 
 }  // namespace
@@ -124,18 +124,29 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
         return std::unexpected(Error{groups.error().code, detail::cat(label, ": ", groups.error().detail)});
     }
     const detail::Grid g = detail::gridFor(detail::ceilDiv(w.rows, kRowsPerGroup));
+    const bool cached = a.cache.table.buffer != nullptr && a.cache.stack.buffer != nullptr;
+    // Without a cache the ids stand in for the table binding (never read).
+    const gpu::BufferRange table = cached ? a.cache.table : a.ids;
     bool accumulate = a.accumulate;
-    for (const ExpertGroup& eg : *groups) {
-        const ExpertPush push{w.rows, w.cols, rb, eg.byteOffset, 0, accumulate ? 1u : 0u, a.used, a.xTokenStride,
-                              a.xSlotStride, eg.lo, eg.hi, a.yStride ? a.yStride : w.rows};
+    const auto dispatch = [&](gpu::BufferRange weights, uint32_t byteOffset, uint32_t lo, uint32_t hi, uint32_t mode) {
+        const ExpertPush push{w.rows,       w.cols, rb, byteOffset, 0, accumulate ? 1u : 0u, a.used, a.xTokenStride,
+                              a.xSlotStride, lo,    hi, a.yStride ? a.yStride : w.rows, mode};
         if (summed) {
-            rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false}},
+            rec.dispatch(**pipe,
+                         {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false},
+                          {table, false}},
                          detail::bytesOf(push), g.x, g.y, a.nTokens, label);
-            accumulate = true;  // later groups add to what the first wrote
+            accumulate = true;  // later dispatches add to what the first wrote
         } else {
-            rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.ids, false}}, detail::bytesOf(push),
-                         g.x, g.y, a.nTokens * a.used, label);
+            rec.dispatch(**pipe, {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {table, false}},
+                         detail::bytesOf(push), g.x, g.y, a.nTokens * a.used, label);
         }
+    };
+    for (const ExpertGroup& eg : *groups) {
+        dispatch(eg.range, eg.byteOffset, eg.lo, eg.hi, cached ? 2u : 0u);  // (uncached) experts in the stack
+    }
+    if (cached) {
+        dispatch(a.cache.stack, 0, 0, 0, 1u);  // experts in the device cache
     }
     return {};
 }

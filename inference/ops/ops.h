@@ -89,6 +89,13 @@ struct ExpertMatvecArgs {
     // projection with moeCombine fused in); accumulate adds to y (the residual stream).
     gpu::BufferRange routeWeights;
     bool accumulate = false;
+    // Offloaded experts with a device-memory cache: `stack` holds cached experts' matrices one after another
+    // (one binding), table[e] is expert e's slot in it or 0xFFFFFFFF. Cached experts are read from the stack,
+    // the others from `experts` (host memory); two dispatches, the second accumulating.
+    struct Cache {
+        gpu::BufferRange stack;
+        gpu::BufferRange table;
+    } cache;
 };
 Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatvecArgs& args,
                            std::string_view label);

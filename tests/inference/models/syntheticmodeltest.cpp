@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <set>
 
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
@@ -213,25 +214,83 @@ private slots:
         QVERIFY(tight.deviceBytes() <= tight.budgetBytes);
         qInfo("plan under %.1f MiB: %s", double(tight.budgetBytes) / (1 << 20), tight.summary().c_str());
 
-        std::vector<std::vector<float>> runs;
-        for (const models::MemoryPlan* plan : {&all, &tight}) {
+        // One expert of every offloaded tensor of a layer, and the offloaded layers.
+        uint64_t perExpert = 0;
+        std::set<std::string> layers;
+        for (const std::string& t : tight.hostTensors) {
+            perExpert += gg->tensor(t)->bytes / config->nExpert;
+            layers.insert(t.substr(0, t.find('.', 4)));
+        }
+        // Offloaded runs: no device cache, a cache of 2 experts per layer, a cache that can hold every expert.
+        models::MemoryPlan noCache = tight, few = tight, big = tight;
+        noCache.cacheBytes = 0;
+        few.cacheBytes = 2 * perExpert;
+        big.cacheBytes = uint64_t(config->nExpert) * perExpert;
+        const std::vector<int32_t> prompt = {1, 17, 300, 42, 511, 260, 99, 5};
+        const uint32_t steps = 12;
+        std::vector<int32_t> tokens;  // the resident run's greedy tokens, fed to every run
+        std::vector<float> resident;
+        for (const models::MemoryPlan* plan : std::initializer_list<const models::MemoryPlan*>{&all, &noCache, &few, &big}) {
             auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr, plan);
             QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
-            QCOMPARE((*model)->hostBytes() > 0, plan == &tight);
+            QCOMPARE((*model)->hostBytes() > 0, plan != &all);
+            const models::ExpertCache& cache = (*model)->expertCache();
+            QCOMPARE(cache.slotCount(), plan == &big ? config->nExpert : plan == &few ? 2u : 0u);
             auto kv = (*model)->newKvCache(64);
             QVERIFY(kv);
             std::vector<float> logits((*model)->config().nVocab), trace;
-            const std::vector<int32_t> prompt = {1, 17, 300, 42, 511, 260, 99, 5};
             QVERIFY((*model)->forward(*kv, prompt, 0, logits));
             trace = logits;
-            for (uint32_t pos = uint32_t(prompt.size()); pos < prompt.size() + 4; ++pos) {
-                const int32_t next[] = {argmax(logits)};
-                QVERIFY((*model)->forward(*kv, next, pos, logits));
+            for (uint32_t i = 0; i < steps; ++i) {
+                if (plan == &all) {
+                    tokens.push_back(argmax(logits));
+                }
+                const int32_t next[] = {tokens[i]};
+                QVERIFY((*model)->forward(*kv, next, uint32_t(prompt.size()) + i, logits));
                 trace.insert(trace.end(), logits.begin(), logits.end());
             }
-            runs.push_back(trace);
+            if (plan == &all) {
+                resident = trace;
+                QVERIFY(!cache.active());
+                continue;
+            }
+            // Cached experts are summed in a second dispatch: the same values up to the order of additions.
+            double err = 0, norm = 0;
+            for (size_t i = 0; i < trace.size(); ++i) {
+                const double d = double(trace[i]) - double(resident[i]);
+                err += d * d;
+                norm += double(resident[i]) * double(resident[i]);
+            }
+            QVERIFY2(err / norm < 1e-10, qPrintable(QString("NMSE vs resident %1").arg(err / norm)));
+            for (uint32_t i = 0; i < steps; ++i) {
+                const std::vector<float> step(trace.begin() + i * logits.size(), trace.begin() + (i + 1) * logits.size());
+                QCOMPARE(argmax(step), tokens[i]);
+            }
+            const models::ExpertCache::Stats& s = cache.stats();
+            QCOMPARE(s.tokens, uint64_t(prompt.size() + steps));
+            QCOMPARE(s.lookups, s.tokens * config->nExpertUsed * layers.size());
+            // A miss reads that layer's offloaded experts from host memory (perExpert sums every offloaded layer's).
+            QVERIFY(s.hostBytes <= (s.lookups - s.hits) * perExpert && (s.hits == s.lookups || s.hostBytes > 0));
+            if (layers.size() == 1) {
+                QCOMPARE(s.hostBytes, (s.lookups - s.hits) * perExpert);
+            }
+            qInfo("cache of %u experts per layer: hit rate %.0f%% (%llu of %llu), %.1f KiB per token from host "
+                  "memory, %.1f KiB per token into the cache",
+                  cache.slotCount(), 100.0 * s.hitRate(), (unsigned long long)s.hits, (unsigned long long)s.lookups,
+                  double(s.hostBytes) / 1024.0 / double(s.tokens), double(s.fillBytes) / 1024.0 / double(s.tokens));
+            if (plan == &noCache) {
+                QCOMPARE(s.hits, uint64_t(0));
+                QCOMPARE(s.fillBytes, uint64_t(0));
+            } else {
+                // The prompt's experts were all misses; after it the cache serves some (all, when it holds every
+                // expert: only first uses miss).
+                QVERIFY(s.hits > 0 && s.hits < s.lookups && s.fillBytes > 0);
+                if (plan == &big) {  // nothing is evicted: after the prompt, only an expert's first use misses
+                    QVERIFY(s.lookups - s.hits <=
+                            (prompt.size() * config->nExpertUsed + config->nExpert) * layers.size());
+                }
+            }
         }
-        QVERIFY(runs[0] == runs[1]);  // the same shaders over the same bytes: identical
 
         const models::MemoryPlan impossible = models::planMemory(*gg, *config, 64, all.deviceBytes() / 20);
         QVERIFY(!impossible.fits);
