@@ -9,6 +9,9 @@ namespace {
 // Per step, a use count keeps this share of its value: experts used a few tokens ago still count, but the
 // cache follows a change of topic within a few dozen tokens.
 constexpr double kDecay = 0.9;
+// A cached expert is replaced only by one used this much more: a copy into the cache costs about what one miss
+// reads, so swapping between equally used experts (near-uniform routing) would only add traffic.
+constexpr double kSwapMargin = 1.0;
 
 uint64_t expertBytes(const ops::ExpertWeights& w) {
     return ops::rowBytes(w.matrix.type, w.matrix.cols) * w.matrix.rows;
@@ -142,7 +145,7 @@ Result<void> ExpertCache::endStep(uint32_t nTokens) {
                     }
                 }
                 const uint32_t old = l.expertIn[victim];
-                if (old != kNone && l.uses[old] >= l.uses[e]) {
+                if (old != kNone && l.uses[old] + kSwapMargin >= l.uses[e]) {
                     break;  // every cached expert is used at least as much as the rest
                 }
                 if (old != kNone) {
