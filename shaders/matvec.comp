@@ -9,6 +9,10 @@
 // matters on CPU drivers where a barrier costs as much as a row of work).
 // Workgroups are spread over X and Y of the grid: a vocabulary projection has more than 65535 rows.
 //
+// GLU variant (gated FFN, gate and up fused): W holds 2 * rows rows, the gate's then the up projection's (per
+// expert with EXPERTS), and y[r] = act(gate_r . x) * (up_r . x), act = SiLU (act 0) or tanh-GELU (act 1). x is
+// read once for both; a workgroup computes ROWS rows of each.
+//
 // EXPERTS variant (mixture-of-experts FFNs): W is a stack of expert matrices of `rows` rows each, and grid
 // Z enumerates (token, slot) pairs z = token * slots + slot; the expert of pair z is ids[z] (written on the
 // GPU by moe_route.comp: the CPU never waits for routing). Pair z reads x at token * xTokenStride +
@@ -56,6 +60,9 @@ layout(push_constant) uniform Params {
     uint yStride;      // floats between the outputs of consecutive pairs (EXPERTS) or tokens (EXPERTS_SUM)
     uint tableMode;    // 0: no cache; 1: W is the cache, slots from table; 2: W is the stack, uncached experts only
 #endif
+#ifdef GLU
+    uint act;          // 0: SiLU, 1: tanh-GELU
+#endif
 } p;
 
 #ifdef EXPERTS
@@ -73,10 +80,19 @@ uint slotOf(uint e) {
 #endif
 
 #include "quant.glsl"
+#ifdef GLU
+#include "activation.glsl"
+const uint NR = 2u * ROWS;  // gate rows, then the matching up rows
+#else
+const uint NR = ROWS;
+#endif
 
 const uint kMaxRows = 16u;
 const uint kMaxSubgroups = 64u;  // workgroup <= 1024 invocations, subgroups >= 16 wide... or 8 on CPUs
 shared float partial[kMaxRows * kMaxSubgroups];
+
+// The weight row behind row r of a workgroup starting at row0 (GLU: r >= ROWS are the up rows).
+uint rowOf(uint row0, uint r) { return r < ROWS ? row0 + r : p.rows + row0 + (r - ROWS); }
 
 void main() {
     const uint row0 = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * ROWS;
@@ -103,7 +119,7 @@ void main() {
     const uint yBase = p.yOffset;
 #endif
     float sum[kMaxRows];
-    for (uint r = 0u; r < ROWS; ++r) {
+    for (uint r = 0u; r < NR; ++r) {
         sum[r] = 0.0;
     }
     for (uint pass = 0u; pass < passes; ++pass) {
@@ -119,7 +135,7 @@ void main() {
         const float gate = 1.0;
 #endif
 #ifdef EXPERTS
-        const uint wBase = p.wOffset + slot * p.rows * p.rowBytes;
+        const uint wBase = p.wOffset + slot * (NR / ROWS) * p.rows * p.rowBytes;
         const uint xBase = (pair / p.slots) * p.xTokenStride + (pair % p.slots) * p.xSlotStride;  // multiple of 4
 #else
         const uint wBase = p.wOffset;
@@ -127,15 +143,15 @@ void main() {
         const float gate = 1.0;
 #endif
         float part[kMaxRows];
-        for (uint r = 0u; r < ROWS; ++r) {
+        for (uint r = 0u; r < NR; ++r) {
             part[r] = 0.0;
         }
 #ifdef WTYPE_PLAIN
         for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
             const float xv = x[xBase + c];
-            for (uint r = 0u; r < ROWS; ++r) {
-                if (r < nRows) {
-                    part[r] += wElem(wBase + (row0 + r) * p.rowBytes, c) * xv;
+            for (uint r = 0u; r < NR; ++r) {
+                if (r % ROWS < nRows) {
+                    part[r] += wElem(wBase + rowOf(row0, r) * p.rowBytes, c) * xv;
                 }
             }
         }
@@ -151,18 +167,18 @@ void main() {
             const vec4 h8 = xv[4] + xv[5] + xv[6] + xv[7];
             const vec2 xh = vec2(dot(h4, vec4(1.0)), dot(h8, vec4(1.0)));
             const uint unit = u % UNITS_PER_BLOCK;
-            for (uint r = 0u; r < ROWS; ++r) {
-                if (r < nRows) {
-                    part[r] += wDotUnit(unitBlockByte(wBase + (row0 + r) * p.rowBytes, u), unit, xv, xh);
+            for (uint r = 0u; r < NR; ++r) {
+                if (r % ROWS < nRows) {
+                    part[r] += wDotUnit(unitBlockByte(wBase + rowOf(row0, r) * p.rowBytes, u), unit, xv, xh);
                 }
             }
         }
 #endif
-        for (uint r = 0u; r < ROWS; ++r) {
+        for (uint r = 0u; r < NR; ++r) {
             sum[r] += gate * part[r];
         }
     }
-    for (uint r = 0u; r < ROWS; ++r) {
+    for (uint r = 0u; r < NR; ++r) {
         const float s = subgroupAdd(sum[r]);
         if (subgroupElect()) {
             partial[r * gl_NumSubgroups + gl_SubgroupID] = s;
@@ -175,6 +191,13 @@ void main() {
             s += partial[tid * gl_NumSubgroups + g];
         }
         const uint yi = yBase + row0 + tid;
+#ifdef GLU
+        float su = 0.0;
+        for (uint g = 0u; g < gl_NumSubgroups; ++g) {
+            su += partial[(ROWS + tid) * gl_NumSubgroups + g];
+        }
+        s = (p.act == 1u ? geluTanh(s) : silu(s)) * su;
+#endif
         y[yi] = s + (p.accumulate != 0u ? y[yi] : 0.0);
     }
 }

@@ -58,6 +58,46 @@ public:
         return ops::ExpertWeights{ops::Weight{*buf, 0, (*t)->type, uint32_t(rows), uint32_t(cols)}, uint32_t(nExpert)};
     }
 
+    // ffn_gate_exps and ffn_up_exps as one stack whose expert e is gate_e's rows then up_e's (the fused GLU
+    // expert shader reads x once for both). Empty (no buffer) when the two differ in type: load them apart.
+    Result<ops::ExpertWeights> gateUpExperts(const std::string& gateName, const std::string& upName, uint64_t cols,
+                                             uint64_t rows, uint64_t nExpert) {
+        auto g = weightTensor(gateName, {cols, rows, nExpert});
+        if (!g) {
+            return std::unexpected(g.error());
+        }
+        auto u = weightTensor(upName, {cols, rows, nExpert});
+        if (!u) {
+            return std::unexpected(u.error());
+        }
+        const gguf::TensorInfo& gate = **g;
+        const gguf::TensorInfo& up = **u;
+        if (gate.type != up.type) {
+            return ops::ExpertWeights{};
+        }
+        const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
+        const uint64_t bytes = gate.bytes + up.bytes, expert = gate.bytes / nExpert;
+        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        const std::vector<std::byte> zeros(buf->size() - bytes);
+        if (auto r = buf->upload(zeros, bytes); !r) {
+            return std::unexpected(r.error());
+        }
+        for (uint64_t e = 0; e < nExpert; ++e) {
+            for (auto [t, at] : {std::pair{&gate, 2 * e * expert}, std::pair{&up, (2 * e + 1) * expert}}) {
+                if (auto r = buf->upload(t->data.subspan(e * expert, expert), at); !r) {
+                    return std::unexpected(r.error());
+                }
+            }
+        }
+        (host ? m_hostBytes : m_bytes) += bytes;
+        m_out.push_back(std::move(*buf));
+        return ops::ExpertWeights{ops::Weight{&m_out.back(), 0, gate.type, uint32_t(2 * rows), uint32_t(cols)},
+                                  uint32_t(nExpert)};
+    }
+
     // An f32 vector of n elements; empty range when optional and absent.
     Result<gpu::BufferRange> vector(const std::string& name, uint64_t n, bool optional = false) {
         const gguf::TensorInfo* t = m_file.tensor(name);
@@ -172,7 +212,7 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
                 return std::unexpected(r.error());
             }
         }
-        for (const ops::ExpertWeights* e : {&l.gateExps, &l.upExps, &l.downExps, &l.wkB, &l.wvB}) {
+        for (const ops::ExpertWeights* e : {&l.gateUpExps, &l.gateExps, &l.upExps, &l.downExps, &l.wkB, &l.wvB}) {
             if (e->matrix.buffer == nullptr) {
                 continue;
             }
@@ -218,6 +258,16 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
         }                                           \
         target = *loaded;                           \
     } while (0)
+// Gate and up experts: fused when they share a type, else apart.
+#define LANTERN_TRY_EXPERTS_GATE_UP()                                                                           \
+    do {                                                                                                        \
+        LANTERN_TRY(l.gateUpExps, load.gateUpExperts(p + "ffn_gate_exps.weight", p + "ffn_up_exps.weight", c.nEmbd, \
+                                                     c.nFfExp, c.nExpert));                                     \
+        if (l.gateUpExps.matrix.buffer == nullptr) {                                                            \
+            LANTERN_TRY(l.gateExps, load.experts(p + "ffn_gate_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));    \
+            LANTERN_TRY(l.upExps, load.experts(p + "ffn_up_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));        \
+        }                                                                                                       \
+    } while (0)
     LANTERN_TRY(m_w.tokenEmbd, load.matrix("token_embd.weight", c.nEmbd, vocab));
     m_w.layers.resize(c.nLayers);
     for (uint32_t il = 0; il < c.nLayers; ++il) {
@@ -248,8 +298,7 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
             if (c.isMoeLayer(il)) {
                 LANTERN_TRY(l.router, load.matrix(p + "ffn_gate_inp.weight", c.nEmbd, c.nExpert));
                 LANTERN_TRY(l.expProbsBias, load.vector(p + "exp_probs_b.bias", c.nExpert, true));
-                LANTERN_TRY(l.gateExps, load.experts(p + "ffn_gate_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
-                LANTERN_TRY(l.upExps, load.experts(p + "ffn_up_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+                LANTERN_TRY_EXPERTS_GATE_UP();
                 LANTERN_TRY(l.downExps, load.experts(p + "ffn_down_exps.weight", c.nFfExp, c.nEmbd, c.nExpert));
                 if (c.nExpertShared > 0) {
                     const uint64_t fs = uint64_t(c.nFfExp) * c.nExpertShared;
@@ -284,8 +333,7 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
         LANTERN_TRY(l.ffnNorm, load.vector(p + "ffn_norm.weight", c.nEmbd));
         if (c.isMoe()) {
             LANTERN_TRY(l.router, load.matrix(p + "ffn_gate_inp.weight", c.nEmbd, c.nExpert));
-            LANTERN_TRY(l.gateExps, load.experts(p + "ffn_gate_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
-            LANTERN_TRY(l.upExps, load.experts(p + "ffn_up_exps.weight", c.nEmbd, c.nFfExp, c.nExpert));
+            LANTERN_TRY_EXPERTS_GATE_UP();
             LANTERN_TRY(l.downExps, load.experts(p + "ffn_down_exps.weight", c.nFfExp, c.nEmbd, c.nExpert));
         } else {
             LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
@@ -303,6 +351,7 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
         m_w.output = m_w.tokenEmbd;  // tied embeddings
         m_config.tiedOutput = true;
     }
+#undef LANTERN_TRY_EXPERTS_GATE_UP
 #undef LANTERN_TRY
     return {};
 }
@@ -315,9 +364,14 @@ Result<void> DenseModel::setUpExpertCache(const MemoryPlan& plan) {
     for (uint32_t il = 0; il < c.nLayers; ++il) {
         const LayerWeights& l = m_w.layers[il];
         std::vector<const ops::ExpertWeights*> host;
-        for (auto [w, name] : {std::pair{&l.gateExps, "ffn_gate_exps"}, std::pair{&l.upExps, "ffn_up_exps"},
-                               std::pair{&l.downExps, "ffn_down_exps"}}) {
-            if (w->matrix.buffer && plan.hostTensors.contains("blk." + std::to_string(il) + "." + name + ".weight")) {
+        const auto offloaded = [&](const char* name) {
+            return plan.hostTensors.contains("blk." + std::to_string(il) + "." + name + ".weight");
+        };
+        for (auto [w, isHost] :
+             {std::pair{&l.gateUpExps, offloaded("ffn_gate_exps") || offloaded("ffn_up_exps")},
+              std::pair{&l.gateExps, offloaded("ffn_gate_exps")}, std::pair{&l.upExps, offloaded("ffn_up_exps")},
+              std::pair{&l.downExps, offloaded("ffn_down_exps")}}) {
+            if (w->matrix.buffer && isHost) {
                 host.push_back(w);
                 const uint64_t bytes = ops::rowBytes(w->matrix.type, w->matrix.cols) * w->matrix.rows;
                 perExpert += bytes;
@@ -711,13 +765,20 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             route.groupsUsed = c.expertGroupsUsed;
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
             const BufferRange eg(m_expGate), eu(m_expUp);
-            ops::ExpertMatvecArgs gateArgs{l.gateExps, h, ids, eg, n, used, E, 0};
-            gateArgs.cache = m_cache.view(il, l.gateExps);
-            run(ops::matvecExperts(m_ctx, *rec, gateArgs, "ffn_gate_exps" + L));
-            ops::ExpertMatvecArgs upArgs{l.upExps, h, ids, eu, n, used, E, 0};
-            upArgs.cache = m_cache.view(il, l.upExps);
-            run(ops::matvecExperts(m_ctx, *rec, upArgs, "ffn_up_exps" + L));
-            run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+            if (l.gateUpExps.matrix.buffer) {  // gate, up and SwiGLU in one dispatch
+                ops::ExpertMatvecArgs glu{l.gateUpExps, h, ids, eg, n, used, E, 0};
+                glu.glu = true;
+                glu.cache = m_cache.view(il, l.gateUpExps);
+                run(ops::matvecExperts(m_ctx, *rec, glu, "ffn_gate_up_exps" + L));
+            } else {
+                ops::ExpertMatvecArgs gateArgs{l.gateExps, h, ids, eg, n, used, E, 0};
+                gateArgs.cache = m_cache.view(il, l.gateExps);
+                run(ops::matvecExperts(m_ctx, *rec, gateArgs, "ffn_gate_exps" + L));
+                ops::ExpertMatvecArgs upArgs{l.upExps, h, ids, eu, n, used, E, 0};
+                upArgs.cache = m_cache.view(il, l.upExps);
+                run(ops::matvecExperts(m_ctx, *rec, upArgs, "ffn_up_exps" + L));
+                run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+            }
             // Down projection, router weights and residual add in one dispatch.
             ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
             down.routeWeights = BufferRange(m_expWeights);

@@ -40,6 +40,8 @@ struct LayerWeights {
     ops::ExpertWeights gateExps;     // MoE: ffn_gate_exps [nEmbd, nFfExp, nExpert]
     ops::ExpertWeights upExps;       // MoE: ffn_up_exps [nEmbd, nFfExp, nExpert]
     ops::ExpertWeights downExps;     // MoE: ffn_down_exps [nFfExp, nEmbd, nExpert]
+    ops::ExpertWeights gateUpExps;   // MoE, gate and up of one type: per expert its gate rows then its up rows
+                                     // (2 * nFfExp rows; gateExps and upExps are then empty)
     gpu::BufferRange expProbsBias;   // DeepSeek-V3: exp_probs_b, selection-only router bias [nExpert]
     ops::Weight gateShexp, upShexp;  // DeepSeek: shared experts [nEmbd, nFfExp * nExpertShared]
     ops::Weight downShexp;           //   [nFfExp * nExpertShared, nEmbd]

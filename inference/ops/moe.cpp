@@ -18,8 +18,9 @@ static_assert(sizeof(RoutePush) == 36);
 struct ExpertPush {
     uint32_t rows, cols, rowBytes, wOffset, yOffset, accumulate;
     uint32_t slots, xTokenStride, xSlotStride, expertLo, expertHi, yStride, tableMode;
+    uint32_t act;  // GLU variant: 0 SiLU, 1 tanh-GELU
 };
-static_assert(sizeof(ExpertPush) == 52);
+static_assert(sizeof(ExpertPush) == 56);
 
 // Groups of consecutive experts that each fit one storage-buffer binding (the whole stack when it fits).
 struct ExpertGroup {
@@ -54,8 +55,12 @@ struct CombinePush {
 
 constexpr uint32_t kRowsPerGroup = detail::kMatvecRowsPerGroup;
 
-Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, bool summed) {
-    auto name = detail::variantName(summed ? "matvec_expertsum" : "matvec_experts", w.type, "f32");
+enum class ExpertKind { Plain, Summed, Glu };
+
+Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, ExpertKind kind) {
+    const bool summed = kind == ExpertKind::Summed;
+    auto name = detail::variantName(summed ? "matvec_expertsum" : kind == ExpertKind::Glu ? "matvec_expertglu" : "matvec_experts",
+                                    w.type, "f32");
     if (!name) {
         return std::unexpected(name.error());
     }
@@ -65,7 +70,8 @@ Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, 
 }  // namespace
 
 Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w) {
-    for (auto p : {expertPipeline(ctx, w.matrix, false), expertPipeline(ctx, w.matrix, true), detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush)),
+    for (auto p : {expertPipeline(ctx, w.matrix, ExpertKind::Plain), expertPipeline(ctx, w.matrix, ExpertKind::Summed),
+                   expertPipeline(ctx, w.matrix, ExpertKind::Glu), detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush)),
                    detail::pipeline(ctx, "moe_combine_f32", 3, sizeof(CombinePush), {})}) {
         if (!p) {
             return std::unexpected(p.error());
@@ -108,13 +114,13 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
     const Weight& w = a.experts.matrix;
     if (w.buffer == nullptr || a.x.buffer == nullptr || a.ids.buffer == nullptr || a.y.buffer == nullptr ||
         a.nTokens == 0 || a.used == 0 || a.xTokenStride % 4 != 0 || a.xSlotStride % 4 != 0 || w.offset % 4 != 0 ||
-        (a.yStride != 0 && a.yStride < w.rows)) {
+        (a.yStride != 0 && a.yStride < (a.glu ? w.rows / 2 : w.rows)) || (a.glu && (w.rows % 2 != 0 || a.routeWeights.buffer))) {
         return fail(Errc::InvalidArgument,
                     detail::cat(label, ": matvecExperts needs weights, x, ids and y, x strides that are multiples of 4 "
                                        "and a y stride of at least the rows"));
     }
     const bool summed = a.routeWeights.buffer != nullptr;
-    auto pipe = expertPipeline(ctx, w, summed);
+    auto pipe = expertPipeline(ctx, w, summed ? ExpertKind::Summed : a.glu ? ExpertKind::Glu : ExpertKind::Plain);
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
@@ -123,14 +129,15 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
     if (!groups) {
         return std::unexpected(Error{groups.error().code, detail::cat(label, ": ", groups.error().detail)});
     }
-    const detail::Grid g = detail::gridFor(detail::ceilDiv(w.rows, kRowsPerGroup));
+    const uint32_t outRows = a.glu ? w.rows / 2 : w.rows;  // GLU: gate rows then up rows per expert
+    const detail::Grid g = detail::gridFor(detail::ceilDiv(outRows, kRowsPerGroup));
     const bool cached = a.cache.table.buffer != nullptr && a.cache.stack.buffer != nullptr;
     // Without a cache the ids stand in for the table binding (never read).
     const gpu::BufferRange table = cached ? a.cache.table : a.ids;
     bool accumulate = a.accumulate;
     const auto dispatch = [&](gpu::BufferRange weights, uint32_t byteOffset, uint32_t lo, uint32_t hi, uint32_t mode) {
-        const ExpertPush push{w.rows,       w.cols, rb, byteOffset, 0, accumulate ? 1u : 0u, a.used, a.xTokenStride,
-                              a.xSlotStride, lo,    hi, a.yStride ? a.yStride : w.rows, mode};
+        const ExpertPush push{outRows,       w.cols, rb, byteOffset, 0,    accumulate ? 1u : 0u, a.used, a.xTokenStride,
+                              a.xSlotStride, lo,     hi, a.yStride ? a.yStride : outRows, mode, a.gelu ? 1u : 0u};
         if (summed) {
             rec.dispatch(**pipe,
                          {{weights, false}, {a.x, false}, {a.y, true}, {a.ids, false}, {a.routeWeights, false},

@@ -89,6 +89,10 @@ struct ExpertMatvecArgs {
     // projection with moeCombine fused in); accumulate adds to y (the residual stream).
     gpu::BufferRange routeWeights;
     bool accumulate = false;
+    // Gate and up fused: every expert matrix holds 2 * F rows (the gate's F, then the up projection's F) and
+    // y gets act(gate x) * (up x), F floats per pair (act: SiLU, or tanh-GELU when gelu). Not with routeWeights.
+    bool glu = false;
+    bool gelu = false;
     // Offloaded experts with a device-memory cache: `stack` holds cached experts' matrices one after another
     // (one binding), table[e] is expert e's slot in it or 0xFFFFFFFF. Cached experts are read from the stack,
     // the others from `experts` (host memory); two dispatches, the second accumulating.

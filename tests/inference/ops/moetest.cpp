@@ -155,6 +155,87 @@ private slots:
                  qPrintable(QStringLiteral("NMSE shared x %1, per-slot x %2, combined %3").arg(e1).arg(e2).arg(e3)));
     }
 
+    void fusedGateUpAndCacheMatchReference_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<bool>("gelu");
+        QTest::newRow("q4_K silu") << int(GgmlType::Q4_K) << false;
+        QTest::newRow("q8_0 gelu") << int(GgmlType::Q8_0) << true;
+        QTest::newRow("f16 silu") << int(GgmlType::F16) << false;
+        QTest::newRow("q5_0 silu") << int(GgmlType::Q5_0) << false;
+    }
+    // Gate and up fused (each expert: its gate rows, then its up rows; y = act(gate x) * (up x)), and the expert
+    // cache: cached experts read from a separate device stack through a slot table, the rest from the main
+    // stack; fused GLU and the summed down projection give the reference either way.
+    void fusedGateUpAndCacheMatchReference() {
+        QFETCH(int, type);
+        QFETCH(bool, gelu);
+        const auto t = GgmlType(type);
+        const uint32_t nExpert = 4, used = 2, rows = 24, cols = testCols(t) / 4 * 4, n = 3;
+        Rng rng(900 + type);
+        const std::vector<std::byte> w = randomWeights(t, 2 * rows * nExpert, cols, rng);
+        const std::vector<float> x = rng.floats(size_t(n) * cols);
+        const std::vector<uint32_t> ids = {0, 2, 3, 1, 2, 3};
+        const uint64_t rb = ops::rowBytes(t, cols), expertBytes = 2 * rows * rb;
+        std::vector<float> want;
+        for (uint32_t z = 0; z < n * used; ++z) {
+            const auto xt = std::span<const float>(x).subspan(size_t(z / used) * cols, cols);
+            const auto g = reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes, rows * rb), rows, cols, xt);
+            const auto u =
+                reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes + rows * rb, rows * rb), rows, cols, xt);
+            const auto y = gelu ? reference::geglu(g, u) : reference::swiglu(g, u);
+            want.insert(want.end(), y.begin(), y.end());
+        }
+        // Down-like summed pass over the same stack read as 2 * rows rows per expert, into a residual.
+        const std::vector<float> routeWeights = {0.6f, 0.4f, 0.3f, 0.7f, 0.5f, 0.5f};
+        const std::vector<float> residual = rng.floats(size_t(n) * 2 * rows);
+        std::vector<float> wantSum = residual;
+        for (uint32_t z = 0; z < n * used; ++z) {
+            const auto y = reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes, expertBytes), 2 * rows, cols,
+                                             std::span<const float>(x).subspan(size_t(z / used) * cols, cols));
+            for (uint32_t r = 0; r < 2 * rows; ++r)
+                wantSum[size_t(z / used) * 2 * rows + r] += routeWeights[z] * y[r];
+        }
+        // A cache holding experts 2 (slot 1) and 0 (slot 0); 1 and 3 stay in the main stack.
+        std::vector<std::byte> cacheBytes(w.begin(), w.begin() + expertBytes);
+        cacheBytes.insert(cacheBytes.end(), w.begin() + 2 * expertBytes, w.begin() + 3 * expertBytes);
+        const std::vector<uint32_t> table = {0, 0xFFFFFFFFu, 1, 0xFFFFFFFFu};
+
+        gpu::Buffer wb = upload(w), xb = upload(x), ib = upload(ids), cb = upload(cacheBytes), tb = upload(table),
+                    gw = upload(routeWeights), y1 = makeBuffer(want.size() * 4), y2 = makeBuffer(want.size() * 4),
+                    s1 = upload(residual), s2 = upload(residual);
+        ops::ExpertWeights ew{ops::Weight{&wb, 0, t, 2 * rows, cols}, nExpert};
+        QVERIFY(ops::prepareMoe(gpuContext(), ew).has_value());
+        run([&](gpu::Recorder& rec) -> Result<void> {
+            for (bool cached : {false, true}) {
+                ops::ExpertMatvecArgs a{ew, xb, ib, cached ? y2 : y1, n, used, cols, 0};
+                a.glu = true;
+                a.gelu = gelu;
+                if (cached) {
+                    a.cache = {gpu::BufferRange(cb), gpu::BufferRange(tb)};
+                }
+                if (auto r = ops::matvecExperts(gpuContext(), rec, a, "gate_up"); !r)
+                    return r;
+                ops::ExpertMatvecArgs s{ew, xb, ib, cached ? s2 : s1, n, used, cols, 0};
+                s.routeWeights = gw;
+                s.accumulate = true;
+                if (cached) {
+                    s.cache = a.cache;
+                }
+                if (auto r = ops::matvecExperts(gpuContext(), rec, s, "summed"); !r)
+                    return r;
+            }
+            return {};
+        });
+        for (gpu::Buffer* y : {&y1, &y2}) {
+            const double e = nmse(download(*y, want.size()), want);
+            QVERIFY2(e < 1e-9, qPrintable(QStringLiteral("NMSE fused gate/up %1 (%2)").arg(e).arg(y == &y2 ? "cached" : "stack")));
+        }
+        for (gpu::Buffer* s : {&s1, &s2}) {
+            const double e = nmse(download(*s, wantSum.size()), wantSum);
+            QVERIFY2(e < 1e-9, qPrintable(QStringLiteral("NMSE summed %1 (%2)").arg(e).arg(s == &s2 ? "cached" : "stack")));
+        }
+    }
+
     // An expert stack bigger than one storage-buffer binding (lavapipe: 128 MiB) runs as one dispatch per
     // group of experts that fits; pairs on both sides of the split, with and without the fused sum.
     void stackBeyondOneBinding() {
