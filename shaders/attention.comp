@@ -26,6 +26,9 @@ layout(std430, binding = 2) readonly buffer V { float vc[]; };
 #endif
 layout(std430, binding = 3) writeonly buffer Out { float o[]; };
 layout(std430, binding = 4) writeonly buffer Partials { float part[]; };  // [token][head][split][2+headDimV]
+// With dynamic: a re-submitted decode step reads pos0, nSplit and splitLen here (the grid comes from the same
+// buffer through an indirect dispatch).
+layout(std430, binding = 5) readonly buffer Step { uint step[]; };  // pos0, nSplit, splitLen
 
 layout(push_constant) uniform Params {
     uint nTokens;
@@ -43,6 +46,7 @@ layout(push_constant) uniform Params {
     uint splitLen;
     float scale;
     float softcap;    // 0 = none; else s = softcap * tanh(s / softcap)
+    uint dynamic;     // 1: pos0, nSplit and splitLen from step[]
 } p;
 
 const uint kMaxHeadDim = 576u;
@@ -74,14 +78,17 @@ float value(uint i) {
 }
 
 void main() {
+    const uint pos0 = p.dynamic != 0u ? step[0] : p.pos0;
+    const uint nSplit = p.dynamic != 0u ? step[1] : p.nSplit;
+    const uint splitLen = p.dynamic != 0u ? step[2] : p.splitLen;
     const uint head = gl_WorkGroupID.x, t = gl_WorkGroupID.y, split = gl_WorkGroupID.z;
     const uint tid = gl_LocalInvocationID.x, wg = gl_WorkGroupSize.x;
     const uint group = head / (p.nHead / p.nHeadKv);
     const uint kOff = group * p.headDim, vOff = group * p.headDimV;
-    const uint qpos = p.pos0 + t;
+    const uint qpos = pos0 + t;
     const uint lo = p.window > 0u && qpos + 1u > p.window ? qpos + 1u - p.window : 0u;
-    const uint begin = lo + split * p.splitLen;
-    const uint end = min(qpos + 1u, begin + p.splitLen);
+    const uint begin = lo + split * splitLen;
+    const uint end = min(qpos + 1u, begin + splitLen);
     for (uint d = tid; d < p.headDim; d += wg) {
         qs[d] = q[t * p.qStride + head * p.headDim + d];
     }
@@ -131,7 +138,7 @@ void main() {
         barrier();  // w[] is rewritten by the next tile
     }
 
-    if (p.nSplit == 1u) {
+    if (nSplit == 1u) {
         const float inv = l > 0.0 ? 1.0 / l : 0.0;
         for (uint k = 0u; k < kMaxPerThread; ++k) {
             const uint d = tid + k * wg;
@@ -140,7 +147,7 @@ void main() {
             }
         }
     } else {
-        const uint pb = ((t * p.nHead + head) * p.nSplit + split) * (p.headDimV + 2u);
+        const uint pb = ((t * p.nHead + head) * nSplit + split) * (p.headDimV + 2u);
         if (tid == 0u) {
             part[pb] = m;
             part[pb + 1u] = l;

@@ -82,6 +82,8 @@ std::optional<Options> parseOptions(std::span<char*> args, const char* usage) {
             o.verbose = false;
         } else if (a == "--profile") {
             o.profile = true;
+        } else if (a == "--record-every-step") {
+            o.recordEveryStep = true;
         } else if (a == "--json") {
             o.json = true;
         } else {

@@ -26,6 +26,7 @@ struct Options {
     uint32_t repetitions = 3;
     bool json = false;
     bool profile = false;
+    bool recordEveryStep = false;  // bench: record every decode step anew instead of re-submitting one
 };
 
 // Parses args; prints usage and returns nullopt on a bad option.

@@ -409,6 +409,8 @@ Result<void> DenseModel::allocateScratch() {
         gpu::Memory mem;
     };
     const uint64_t routed = b * c.nExpertUsed;  // (token, expert) pairs of a batch
+    const uint64_t align = std::max<uint64_t>(m_ctx.info().minStorageBufferOffsetAlignment, 16);
+    m_stepStride = (sizeof(ops::AttentionStep) + align - 1) / align * align;
     const bool moe = c.isMoe();
     // Widest dense FFN: the dense layers' (none in an all-MoE model) or the shared experts'.
     const uint64_t ffWidth = std::max<uint64_t>(c.nLeadingDense > 0 || !moe ? c.nFf : 0,
@@ -426,6 +428,8 @@ Result<void> DenseModel::allocateScratch() {
         {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_ids, b * 4, gpu::Memory::HostVisible},
+        {&m_positions, 16, gpu::Memory::HostVisible},
+        {&m_step, 2 * m_stepStride, gpu::Memory::HostVisible},
         {&m_x, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_h, b * c.nEmbd * f, gpu::Memory::Device},
         {&m_q, b * std::max(qd, uint64_t(c.nHead) * c.headDimMla) * f, gpu::Memory::Device},
@@ -460,8 +464,10 @@ Result<void> DenseModel::allocateScratch() {
 }
 
 Result<KvCache> DenseModel::newKvCache(uint32_t context) {
+    static std::atomic<uint64_t> nextId{1};
     KvCache kv;
     kv.context = context;
+    kv.id = nextId++;
     const uint64_t rowBytes = uint64_t(m_config.nHeadKv) * m_config.headDim * 2;  // f16
     for (uint32_t il = 0; il < m_config.nLayers; ++il) {
         for (auto* list : {&kv.k, &kv.v}) {
@@ -572,6 +578,28 @@ Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens
     return {};
 }
 
+// The step parameters a re-submittable decode step reads: [global layers' AttentionStep][sliding-window
+// layers'], each at a binding-aligned offset; empty when the step being recorded is not re-submittable.
+gpu::BufferRange DenseModel::stepParams(bool local) const {
+    if (!m_dynamic) {
+        return {};
+    }
+    return gpu::BufferRange(m_step, local ? m_stepStride : 0, sizeof(ops::AttentionStep));
+}
+
+Result<void> DenseModel::writeStepParams(uint32_t pos0) {
+    const ops::AttentionStep global = ops::attentionStep(pos0, 1, 0, m_config.nHead, true);
+    const ops::AttentionStep local = ops::attentionStep(pos0, 1, m_config.slidingWindow, m_config.nHead, true);
+    if (auto r = m_step.upload(std::as_bytes(std::span(&global, 1)), 0); !r) {
+        return r;
+    }
+    if (auto r = m_step.upload(std::as_bytes(std::span(&local, 1)), m_stepStride); !r) {
+        return r;
+    }
+    const int32_t pos = int32_t(pos0);
+    return m_positions.upload(std::as_bytes(std::span(&pos, 1)));
+}
+
 // DeepSeek's multi-head latent attention in the absorbed form (as llama.cpp runs it): the cache keeps, per
 // position, the compressed KV (kvLoraRank, normalised) and the rope key shared by all heads; a query head's
 // no-rope part goes through attn_k_b into the compressed space, so attention is one KV head with keys of
@@ -602,6 +630,7 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     rope.nTokens = n;
     rope.nRot = R;
     rope.pos0 = pos0;
+    rope.positions = m_dynamic ? BufferRange(m_positions) : BufferRange();
     rope.freqBase = c.ropeBase;
     rope.freqScale = c.ropeFreqScale;
     if (c.ropeYarn) {
@@ -622,7 +651,7 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     ops::RmsNormArgs norm{kvc, l.kvANorm, kvc, n, KVR, c.normEps};
     norm.stride = KW;
     run(ops::rmsnorm(m_ctx, rec, norm, "attn_kv_a_norm" + L));
-    run(ops::kvStore(m_ctx, rec, {kvc, BufferRange(kv.k[il]), n, KW, pos0, true}, "kv_store" + L));
+    run(ops::kvStore(m_ctx, rec, {kvc, BufferRange(kv.k[il]), n, KW, pos0, true, stepParams(false)}, "kv_store" + L));
 
     // The attention query: per head, attn_k_b of the no-rope part, then the rope part.
     ops::ExpertMatvecArgs absorb{l.wkB, q, heads, qmla, n, c.nHead, c.nHead * HQ, HQ};
@@ -645,6 +674,7 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     a.pos0 = pos0;
     a.scale = c.attnScale;
     a.kvF16 = true;
+    a.step = stepParams(false);
     run(ops::attention(m_ctx, rec, a, "attention" + L));
     // Back from the compressed space, per head, then the output projection with the residual fused.
     run(ops::matvecExperts(m_ctx, rec, {l.wvB, att, heads, BufferRange(m_vout), n, c.nHead, c.nHead * KVR, KVR},
@@ -662,10 +692,30 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     if (auto r = m_ids.upload(std::as_bytes(tokens)); !r) {
         return r;
     }
+    // A decode step is recorded once and re-submitted at every later position: the token, its position and
+    // the attention's split and grid live in buffers written here. Not with profiling (timestamps) or an
+    // expert cache (its fills change between steps).
+    m_dynamic = m_reuseSteps && n == 1 && !m_profile && !m_cache.active() &&
+                (wantLogits == Logits::Last || wantLogits == Logits::LastArgmax);
+    if (m_dynamic) {
+        if (auto r = writeStepParams(pos0); !r) {
+            return r;
+        }
+        if (m_graph && m_graphKv == kv.id && m_graphLogits == int(wantLogits)) {
+            auto r = m_graph->resubmitAndWait();
+            if (!r) {
+                m_graph.reset();
+            }
+            m_lastDispatches = m_graph ? m_graph->dispatchCount() : 0;
+            return r;
+        }
+        m_graph.reset();  // recorded for another cache or output: record anew
+    }
     auto rec = m_ctx.record(m_profile);
     if (!rec) {
         return std::unexpected(rec.error());
     }
+    ++m_recordings;
     m_cache.recordFills(*rec);  // experts chosen after the last step, into the device cache
     Result<void> ok;
     // Records one op; the first failure stops recording and is returned.
@@ -706,6 +756,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         rope.headDim = c.headDim;
         rope.nRot = c.ropeDim;
         rope.pos0 = pos0;
+        rope.positions = m_dynamic ? BufferRange(m_positions) : BufferRange();
         rope.freqBase = local ? c.ropeBaseLocal : c.ropeBase;
         rope.freqScale = local ? 1.f : c.ropeFreqScale;
         if (c.ropeYarn && !local) {
@@ -719,8 +770,8 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         rope.x = k;
         rope.nHeads = c.nHeadKv;
         run(ops::rope(m_ctx, *rec, rope, "rope_k" + L));
-        run(ops::kvStore(m_ctx, *rec, {k, BufferRange(kv.k[il]), n, KD, pos0, true}, "k_store" + L));
-        run(ops::kvStore(m_ctx, *rec, {v, BufferRange(kv.v[il]), n, KD, pos0, true}, "v_store" + L));
+        run(ops::kvStore(m_ctx, *rec, {k, BufferRange(kv.k[il]), n, KD, pos0, true, stepParams(local)}, "k_store" + L));
+        run(ops::kvStore(m_ctx, *rec, {v, BufferRange(kv.v[il]), n, KD, pos0, true, stepParams(local)}, "v_store" + L));
         ops::AttentionArgs a;
         a.q = q;
         a.k = BufferRange(kv.k[il]);
@@ -732,6 +783,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         a.nHeadKv = c.nHeadKv;
         a.headDim = c.headDim;
         a.pos0 = pos0;
+        a.step = stepParams(local);
         a.window = local ? c.slidingWindow : 0;
         a.scale = c.attnScale;
         a.kvF16 = true;
@@ -841,6 +893,11 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     auto submitted = rec->submitAndWait();
     if (m_profile) {
         m_timings = rec->timings();
+    }
+    if (submitted && m_dynamic) {
+        m_graph.emplace(std::move(*rec));
+        m_graphKv = kv.id;
+        m_graphLogits = int(wantLogits);
     }
     if (!submitted || !m_cache.active()) {
         return submitted;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -69,6 +70,7 @@ struct ModelWeights {
 // kvLoraRank columns.
 struct KvCache {
     uint32_t context = 0;
+    uint64_t id = 0;  // unique per cache: a recorded decode step is re-submitted only for the cache it was made for
     std::vector<gpu::Buffer> k;
     std::vector<gpu::Buffer> v;
 };
@@ -105,6 +107,12 @@ public:
     size_t lastDispatchCount() const { return m_lastDispatches; }
     // With profiling on, every step records GPU timestamps around each dispatch.
     void setProfiling(bool on) { m_profile = on; }
+    // Decode steps are recorded once per cache and re-submitted (on by default); off records every step anew.
+    size_t recordings() const { return m_recordings; }  // command buffers recorded so far
+    void setStepReuse(bool on) {
+        m_reuseSteps = on;
+        m_graph.reset();
+    }
     const std::vector<gpu::Recorder::Timing>& lastTimings() const { return m_timings; }
 
 private:
@@ -117,6 +125,8 @@ private:
     Result<void> checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const;
     enum class Logits { None, Last, LastArgmax, All };
     Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
+    gpu::BufferRange stepParams(bool local) const;
+    Result<void> writeStepParams(uint32_t pos0);
     void recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
                                const std::function<void(Result<void>)>& run);
     // y = W x for n tokens (matvec for one, matmul for more).
@@ -143,6 +153,16 @@ private:
     // per-head matrices run as "experts" chosen by these ids).
     gpu::Buffer m_qa, m_qmla, m_vout, m_headIds;
     ExpertCache m_cache;
+    // Re-submitted decode steps: the recording, the cache and output it was made for, and what each run
+    // rewrites: the position (rope) and the attention step parameters (ops::AttentionStep, global then local).
+    std::optional<gpu::Recorder> m_graph;
+    uint64_t m_graphKv = 0;
+    int m_graphLogits = -1;
+    bool m_reuseSteps = true;
+    size_t m_recordings = 0;
+    bool m_dynamic = false;  // the step being recorded reads its position from m_positions / m_step
+    gpu::Buffer m_positions, m_step;
+    uint64_t m_stepStride = 0;
     gpu::Buffer m_allLogits;
     gpu::Buffer m_topScratch, m_topValue, m_topIndex;  // argmax of the last logits (forwardGreedy)  // kAllLogitsBatch rows of nVocab, created by the first forwardAll
 };

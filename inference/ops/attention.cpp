@@ -11,8 +11,9 @@ struct KvStorePush {
     uint32_t nTokens;
     uint32_t width;
     uint32_t pos0;
+    uint32_t dynamicPos;
 };
-static_assert(sizeof(KvStorePush) == 12);
+static_assert(sizeof(KvStorePush) == 16);
 struct AttentionPush {
     uint32_t nTokens;
     uint32_t nHead;
@@ -29,15 +30,17 @@ struct AttentionPush {
     uint32_t splitLen;
     float scale;
     float softcap;
+    uint32_t dynamic;
 };
-static_assert(sizeof(AttentionPush) == 60);
+static_assert(sizeof(AttentionPush) == 64);
 struct MergePush {
     uint32_t nHead;
     uint32_t headDim;
     uint32_t qStride;
     uint32_t nSplit;
+    uint32_t dynamic;
 };
-static_assert(sizeof(MergePush) == 16);
+static_assert(sizeof(MergePush) == 20);
 
 constexpr uint32_t kKvWorkgroup = 256;
 constexpr uint32_t kAttnWorkgroup = 64;   // shader: headDimV <= 8 * workgroup, headDim <= 576
@@ -47,14 +50,14 @@ constexpr uint32_t kMaxSplits = 32;
 constexpr uint32_t kMinSplitLen = 256;    // positions per split before splitting pays off
 
 Result<const gpu::Pipeline*> kvPipeline(gpu::Context& ctx, bool f16) {
-    return detail::pipeline(ctx, f16 ? "kvstore_f16" : "kvstore_f32", 2, sizeof(KvStorePush), {kKvWorkgroup});
+    return detail::pipeline(ctx, f16 ? "kvstore_f16" : "kvstore_f32", 3, sizeof(KvStorePush), {kKvWorkgroup});
 }
 Result<const gpu::Pipeline*> attnPipeline(gpu::Context& ctx, bool f16) {
-    return detail::pipeline(ctx, f16 ? "attention_f16" : "attention_f32", 5, sizeof(AttentionPush),
+    return detail::pipeline(ctx, f16 ? "attention_f16" : "attention_f32", 6, sizeof(AttentionPush),
                             {kAttnWorkgroup});
 }
 Result<const gpu::Pipeline*> mergePipeline(gpu::Context& ctx) {
-    return detail::pipeline(ctx, "attnmerge_f32", 2, sizeof(MergePush), {kAttnWorkgroup});
+    return detail::pipeline(ctx, "attnmerge_f32", 3, sizeof(MergePush), {kAttnWorkgroup});
 }
 
 }  // namespace
@@ -76,6 +79,29 @@ Result<void> prepareAttention(gpu::Context& ctx) {
 }
 }  // namespace detail
 
+AttentionStep attentionStep(uint32_t pos0, uint32_t nTokens, uint32_t window, uint32_t nHead, bool canSplit) {
+    // Positions the last query sees; a single query over many of them is split across workgroups.
+    const uint32_t lastPos = pos0 + nTokens - 1;
+    const uint32_t visible = window > 0 ? std::min(window, lastPos + 1) : lastPos + 1;
+    AttentionStep s;
+    s.pos0 = pos0;
+    s.nSplit = 1;
+    s.splitLen = visible;
+    if (canSplit && visible > kMinSplitLen) {
+        s.splitLen = std::max(kMinSplitLen, detail::ceilDiv(visible, kMaxSplits));
+        s.nSplit = detail::ceilDiv(visible, s.splitLen);
+    }
+    s.groups[0] = nHead;
+    s.groups[1] = nTokens;
+    s.groups[2] = s.nSplit;
+    if (s.nSplit > 1) {
+        s.mergeGroups[0] = nHead;
+        s.mergeGroups[1] = nTokens;
+        s.mergeGroups[2] = 1;
+    }
+    return s;
+}
+
 uint64_t attentionScratchBytes(uint32_t nHead, uint32_t headDimV) {
     return uint64_t{kMaxSplits} * nHead * (headDimV + 2) * sizeof(float);
 }
@@ -92,9 +118,12 @@ Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& a
     if (n == 0) {
         return {};
     }
-    const KvStorePush push{a.nTokens, a.width, a.pos0};
+    const bool dynamic = a.step.buffer != nullptr;
+    const KvStorePush push{a.nTokens, a.width, a.pos0, dynamic ? 1u : 0u};
     const detail::Grid g = detail::gridFor(detail::ceilDiv(n, kKvWorkgroup));
-    rec.dispatch(**pipe, {{a.src, false}, {a.cache, true}}, detail::bytesOf(push), g.x, g.y, 1, label);
+    // Without step parameters the source stands in for their binding (never read).
+    rec.dispatch(**pipe, {{a.src, false}, {a.cache, true}, {dynamic ? a.step : a.src, false}}, detail::bytesOf(push),
+                 g.x, g.y, 1, label);
     return {};
 }
 
@@ -117,31 +146,41 @@ Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArg
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
-    // Positions the last query sees; a single query over many of them is split across workgroups.
-    const uint32_t lastPos = a.pos0 + a.nTokens - 1;
-    const uint32_t visible = a.window > 0 ? std::min(a.window, lastPos + 1) : lastPos + 1;
-    uint32_t nSplit = 1;
-    uint32_t splitLen = visible;
     const bool canSplit = a.nTokens == 1 && a.scratch.buffer != nullptr &&
                           a.scratch.buffer->size() - a.scratch.offset >= attentionScratchBytes(a.nHead, headDimV);
-    if (canSplit && visible > kMinSplitLen) {
-        splitLen = std::max(kMinSplitLen, detail::ceilDiv(visible, kMaxSplits));
-        nSplit = detail::ceilDiv(visible, splitLen);
+    const bool dynamic = a.step.buffer != nullptr;
+    if (dynamic && !canSplit) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": a re-submittable attention step is one query with scratch"));
     }
+    const AttentionStep s = attentionStep(a.pos0, a.nTokens, a.window, a.nHead, canSplit);
     const uint32_t qStride = a.nHead * a.headDim, oStride = a.nHead * headDimV;
-    const AttentionPush push{a.nTokens, a.nHead, a.nHeadKv, a.headDim, headDimV, qStride,  oStride, kStride,
-                             vStride,   a.pos0,  a.window,  nSplit,    splitLen, a.scale, a.softcap};
-    const gpu::BufferRange partials = nSplit > 1 ? a.scratch : a.out;  // unused binding when not split
-    rec.dispatch(**pipe, {{a.q, false}, {a.k, false}, {a.v, false}, {a.out, true}, {partials, true}},
-                 detail::bytesOf(push), a.nHead, a.nTokens, nSplit, label);
-    if (nSplit > 1) {
+    const AttentionPush push{a.nTokens, a.nHead,  a.nHeadKv, a.headDim, headDimV, qStride, oStride,
+                             kStride,   vStride,  a.pos0,    a.window,  s.nSplit, s.splitLen, a.scale,
+                             a.softcap, dynamic ? 1u : 0u};
+    // Unused bindings: the output stands in for the partials when not split, q for the step parameters.
+    const gpu::BufferRange partials = s.nSplit > 1 || dynamic ? a.scratch : a.out;
+    const gpu::BufferRange step = dynamic ? a.step : a.q;
+    if (dynamic) {
+        // The grid (heads, 1, splits) is read from the step parameters, written before each submission.
+        rec.dispatchIndirect(**pipe, {{a.q, false}, {a.k, false}, {a.v, false}, {a.out, true}, {partials, true}, {step, false}},
+                             detail::bytesOf(push), gpu::BufferRange(*a.step.buffer, a.step.offset + 16, 12), label);
+    } else {
+        rec.dispatch(**pipe, {{a.q, false}, {a.k, false}, {a.v, false}, {a.out, true}, {partials, true}, {step, false}},
+                     detail::bytesOf(push), a.nHead, a.nTokens, s.nSplit, label);
+    }
+    if (s.nSplit > 1 || dynamic) {  // a dynamic step always records the merge: no groups when it does not split
         auto merge = mergePipeline(ctx);
         if (!merge) {
             return std::unexpected(merge.error());
         }
-        const MergePush mp{a.nHead, headDimV, oStride, nSplit};
-        rec.dispatch(**merge, {{a.scratch, false}, {a.out, true}}, detail::bytesOf(mp), a.nHead, a.nTokens, 1,
-                     label);
+        const MergePush mp{a.nHead, headDimV, oStride, s.nSplit, dynamic ? 1u : 0u};
+        if (dynamic) {
+            rec.dispatchIndirect(**merge, {{a.scratch, false}, {a.out, true}, {step, false}}, detail::bytesOf(mp),
+                                 gpu::BufferRange(*a.step.buffer, a.step.offset + 32, 12), label);
+        } else {
+            rec.dispatch(**merge, {{a.scratch, false}, {a.out, true}, {step, false}}, detail::bytesOf(mp), a.nHead,
+                         a.nTokens, 1, label);
+        }
     }
     return {};
 }

@@ -235,6 +235,7 @@ struct KvStoreArgs {
     uint32_t width = 0;       // nHeadKv * headDim (even for f16)
     uint32_t pos0 = 0;        // cache row of the first token
     bool f16 = true;          // cache element type
+    gpu::BufferRange step;    // when given, pos0 is read from it (an AttentionStep): a re-submittable decode step
 };
 // cache[pos0 + t] = src[t] for t < nTokens (converted to f16 for an f16 cache).
 Result<void> kvStore(gpu::Context& ctx, gpu::Recorder& rec, const KvStoreArgs& args, std::string_view label);
@@ -257,7 +258,24 @@ struct AttentionArgs {
     float scale = 1.0f;        // usually 1/sqrt(headDim), Gemma 3: query_pre_attn_scalar^-1/2
     float softcap = 0.0f;      // attention logit soft-capping (Gemma 2); 0 = none
     bool kvF16 = true;         // cache element type
+    // A re-submittable decode step (one query, scratch given): pos0, the split and the grid are read from this
+    // AttentionStep in device-visible memory, rewritten before each submission; pos0 and window above only
+    // validate.
+    gpu::BufferRange step;
 };
+// What a decode step's attention reads from AttentionArgs::step (48 bytes): the split, then the indirect
+// dispatch arguments of the attention (byte 16) and of the merge of its splits (byte 32; no groups when the
+// step does not split).
+struct AttentionStep {
+    uint32_t pos0 = 0, nSplit = 1, splitLen = 0, unused = 0;
+    uint32_t groups[3] = {0, 0, 0};
+    uint32_t unused2 = 0;
+    uint32_t mergeGroups[3] = {0, 0, 0};
+    uint32_t unused3 = 0;
+};
+static_assert(sizeof(AttentionStep) == 48);
+// The split attention() uses for nTokens queries from pos0 (one query with scratch may split).
+AttentionStep attentionStep(uint32_t pos0, uint32_t nTokens, uint32_t window, uint32_t nHead, bool canSplit);
 // out = softmax(q k^T * scale, causal and windowed) v, per head. A single query (decode) over a long
 // cache is split over positions into parallel workgroups when scratch is given, then merged.
 Result<void> attention(gpu::Context& ctx, gpu::Recorder& rec, const AttentionArgs& args,

@@ -128,10 +128,18 @@ public:
         dispatch(pipeline, bindings, std::span<const std::byte>(std::as_bytes(std::span<const Push, 1>(&push, 1))), gx, gy,
                  gz, label);
     }
+    // A dispatch whose group counts (3 uint32) are read from `groups` when the command runs: a re-submitted
+    // recording can change its grid (the attention's KV splits grow with the context). groups must be in
+    // host-visible memory written before the submission, or written by an earlier command.
+    void dispatchIndirect(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
+                          std::span<const std::byte> pushConstants, BufferRange groups, std::string_view label = {});
     // Buffer-to-buffer copy recorded in order with the dispatches (barriered like a dispatch).
     void copy(BufferRange src, BufferRange dst);
     // Ends recording, submits, waits. DeviceLost / OutOfDeviceMemory come back as Errors.
     Result<void> submitAndWait();
+    // Runs the recording again (after submitAndWait succeeded): what changes between runs must live in buffers
+    // (token ids, positions, step parameters, indirect grids), written before the call. Same errors.
+    Result<void> resubmitAndWait();
     // Per-dispatch GPU times of the last submission (when profiling was requested), in order.
     struct Timing { std::string label; double microseconds; };
     std::vector<Timing> timings() const;

@@ -83,6 +83,10 @@ struct Recorder::Impl {
         anyWrite = anyWrite || !writes.empty();
     }
 
+    void dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
+                  std::span<const std::byte> pushConstants, const BufferRange* indirect, uint32_t groupsX,
+                  uint32_t groupsY, uint32_t groupsZ, std::string_view label);
+
     vk::DescriptorSet allocateSet(const Pipeline& p) {
         if (setsInPool >= kSetsPerPool) {
             ++poolIndex;
@@ -143,7 +147,7 @@ Result<Recorder> Context::record(bool profile) {
     try {
         auto r = std::make_unique<Recorder::Impl>(m, takeSlot(m));
         RecorderSlot& slot = *r->slot;
-        r->cmd.begin({vk::CommandBufferUsageFlagBits::eOneTimeSubmit});
+        r->cmd.begin(vk::CommandBufferBeginInfo{});  // not one-time: resubmitAndWait runs it again
         if (profile && m.timestamps) {
             if (!*slot.queries) {
                 slot.queryCapacity = kMaxQueries;
@@ -187,7 +191,25 @@ Result<vk::DescriptorBufferInfo> resolve(const BufferRange& r, const DeviceInfo&
 void Recorder::dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
                         std::span<const std::byte> pushConstants, uint32_t groupsX, uint32_t groupsY,
                         uint32_t groupsZ, std::string_view label) {
-    Impl& m = *m_impl;
+    m_impl->dispatch(pipeline, bindings, pushConstants, nullptr, groupsX, groupsY, groupsZ, label);
+}
+
+void Recorder::dispatchIndirect(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
+                                std::span<const std::byte> pushConstants, BufferRange groups, std::string_view label) {
+    if (groups.buffer == nullptr || groups.offset % 4 != 0 || groups.offset + 12 > groups.buffer->size()) {
+        if (!m_impl->error) {
+            m_impl->error = Error{Errc::InvalidArgument, std::string(label) + ": an indirect dispatch needs 12 bytes "
+                                                                             "of group counts at a 4-byte offset"};
+        }
+        return;
+    }
+    m_impl->dispatch(pipeline, bindings, pushConstants, &groups, 0, 0, 0, label);
+}
+
+void Recorder::Impl::dispatch(const Pipeline& pipeline, std::initializer_list<Binding> bindings,
+                              std::span<const std::byte> pushConstants, const BufferRange* indirect,
+                              uint32_t groupsX, uint32_t groupsY, uint32_t groupsZ, std::string_view label) {
+    Impl& m = *this;
     if (m.error || m.submitted) {
         return;
     }
@@ -229,7 +251,11 @@ void Recorder::dispatch(const Pipeline& pipeline, std::initializer_list<Binding>
         if (timed) {
             m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eTopOfPipe, *slot.queries, uint32_t(2 * m.labels.size()));
         }
-        m.cmd.dispatch(groupsX, groupsY, groupsZ);
+        if (indirect) {
+            m.cmd.dispatchIndirect(*indirect->buffer->impl()->buffer, indirect->offset);
+        } else {
+            m.cmd.dispatch(groupsX, groupsY, groupsZ);
+        }
         if (timed) {
             m.cmd.writeTimestamp(vk::PipelineStageFlagBits::eBottomOfPipe, *slot.queries,
                                  uint32_t(2 * m.labels.size() + 1));
@@ -320,6 +346,26 @@ Result<void> Recorder::submitAndWait() {
         if (m.timed && !m.labels.empty()) {
             m.timings = readTimings(*m.ctx, *m.slot, m.labels);
         }
+        return {};
+    } catch (const vk::SystemError& e) {
+        return std::unexpected(toError(e, "running on the GPU"));
+    }
+}
+
+Result<void> Recorder::resubmitAndWait() {
+    Impl& m = *m_impl;
+    if (!m.submitted || m.inFlight || m.error || m.timed) {
+        return fail(Errc::InvalidArgument, "only a recording without timestamps that ran to completion can run again");
+    }
+    try {
+        m.ctx->device.resetFences(*m.slot->fence);
+        vk::CommandBuffer raw = *m.cmd;
+        m.inFlight = true;
+        m.ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *m.slot->fence);
+        if (m.ctx->device.waitForFences(*m.slot->fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
+            return fail(Errc::VulkanError, "waiting for the GPU failed");
+        }
+        m.inFlight = false;
         return {};
     } catch (const vk::SystemError& e) {
         return std::unexpected(toError(e, "running on the GPU"));

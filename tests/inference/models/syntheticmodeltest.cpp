@@ -2,6 +2,7 @@
 // scripts/golden/synthetic_models.py and quantized by llama.cpp itself) against llama.cpp's logits:
 // llama (separate output matrix), qwen2 (QKV bias, tied embeddings), qwen3 (per-head Q/K norm), each in
 // Q4_K_M (q4_K/q6_K mix) and Q8_0.
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -159,6 +160,61 @@ private slots:
         auto legacy = models::readConfig(*gguf::File::fromMemory(bytes, "legacy-deepseek.gguf"));
         QVERIFY(!legacy.has_value());
         QVERIFY2(legacy.error().detail.find("convert it again") != std::string::npos, legacy.error().detail.c_str());
+    }
+
+    // A decode step is recorded once and re-submitted at later positions (position, attention split and grid
+    // from buffers): the same logits as steps recorded anew, bit for bit, for global attention over a context
+    // long enough to split (llama), sliding-window layers (gemma3) and latent attention (deepseek2).
+    void reusedDecodeStepsMatchFreshOnes_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("llama") << QString("tiny-llama-q4_k_m.gguf");
+        QTest::newRow("gemma3 (sliding window)") << QString("gemma3");
+        QTest::newRow("deepseek3") << QString("tiny-deepseek3-q4_k_m.gguf");
+    }
+    void reusedDecodeStepsMatchFreshOnes() {
+        QFETCH(QString, file);
+        const QTemporaryDir dir;
+        std::filesystem::path path = test::dataDir() / "models" / file.toStdString();
+        if (file == "gemma3") {
+            test::SyntheticModel spec;
+            spec.arch = "gemma3";
+            spec.type = gguf::GgmlType::Q8_0;
+            spec.context = 512;
+            path = std::filesystem::path(dir.path().toStdString()) / "gemma3.gguf";
+            QVERIFY(test::syntheticModel(spec).write(path).has_value());
+        }
+        auto gg = gguf::File::open(path);
+        QVERIFY(gg.has_value());
+        auto config = models::readConfig(*gg);
+        QVERIFY(config.has_value());
+        auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr);
+        QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
+        const uint32_t vocab = (*model)->config().nVocab;
+        std::vector<int32_t> prompt(300);
+        for (size_t i = 0; i < prompt.size(); ++i) {
+            prompt[i] = int32_t((i * 7919 + 13) % vocab);
+        }
+        const std::vector<int32_t> next = {5, 17, 300 % int32_t(vocab), 42, 99, 7};
+        std::vector<std::vector<float>> runs;
+        std::vector<size_t> recorded;
+        for (bool reuse : {true, false}) {
+            (*model)->setStepReuse(reuse);
+            auto kv = (*model)->newKvCache(400);
+            QVERIFY(kv);
+            std::vector<float> logits(vocab), trace;
+            QVERIFY((*model)->forward(*kv, prompt, 0, logits));
+            const size_t before = (*model)->recordings();
+            for (size_t i = 0; i < next.size(); ++i) {
+                const int32_t one[] = {next[i]};
+                QVERIFY((*model)->forward(*kv, one, uint32_t(prompt.size() + i), logits));
+                trace.insert(trace.end(), logits.begin(), logits.end());
+            }
+            recorded.push_back((*model)->recordings() - before);
+            runs.push_back(trace);
+        }
+        QCOMPARE(recorded[0], size_t(1));            // recorded once, then re-submitted
+        QCOMPARE(recorded[1], next.size());          // recorded every step
+        QVERIFY(runs[0] == runs[1]);
     }
 
     // Greedy decoding's GPU argmax (forwardGreedy: 4 bytes read back) picks the argmax of the full logits,
