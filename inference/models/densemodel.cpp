@@ -578,6 +578,23 @@ Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens
     return {};
 }
 
+// What every layer's attention shares: the layer's K cache, the output, split scratch, positions, the window of
+// sliding-window layers, the scale and the step parameters; callers add q, v and the head shapes.
+ops::AttentionArgs DenseModel::attentionArgs(const KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0, bool local) const {
+    ops::AttentionArgs a;
+    a.k = gpu::BufferRange(kv.k[il]);
+    a.out = gpu::BufferRange(m_att);
+    a.scratch = gpu::BufferRange(m_scratch);
+    a.nTokens = n;
+    a.nHead = m_config.nHead;
+    a.pos0 = pos0;
+    a.window = local ? m_config.slidingWindow : 0;
+    a.scale = m_config.attnScale;
+    a.kvF16 = true;
+    a.step = stepParams(local);
+    return a;
+}
+
 // The step parameters a re-submittable decode step reads: [global layers' AttentionStep][sliding-window
 // layers'], each at a binding-aligned offset; empty when the step being recorded is not re-submittable.
 gpu::BufferRange DenseModel::stepParams(bool local) const {
@@ -659,22 +676,13 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     run(ops::matvecExperts(m_ctx, rec, absorb, "attn_k_b" + L));
     run(ops::copyRows(m_ctx, rec, from(m_q, NOPE), from(m_qmla, KVR), n * c.nHead, R, HQ, KW, "q_rope_part" + L));
 
-    ops::AttentionArgs a;
+    ops::AttentionArgs a = attentionArgs(kv, il, n, pos0, false);
     a.q = qmla;
-    a.k = BufferRange(kv.k[il]);
-    a.v = BufferRange(kv.k[il]);
-    a.out = att;
-    a.scratch = BufferRange(m_scratch);
-    a.nTokens = n;
-    a.nHead = c.nHead;
+    a.v = BufferRange(kv.k[il]);  // the values are the keys' first kvLoraRank columns
     a.nHeadKv = 1;
     a.headDim = KW;
     a.headDimV = KVR;
     a.vStride = KW;
-    a.pos0 = pos0;
-    a.scale = c.attnScale;
-    a.kvF16 = true;
-    a.step = stepParams(false);
     run(ops::attention(m_ctx, rec, a, "attention" + L));
     // Back from the compressed space, per head, then the output projection with the residual fused.
     run(ops::matvecExperts(m_ctx, rec, {l.wvB, att, heads, BufferRange(m_vout), n, c.nHead, c.nHead * KVR, KVR},
@@ -772,21 +780,11 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         run(ops::rope(m_ctx, *rec, rope, "rope_k" + L));
         run(ops::kvStore(m_ctx, *rec, {k, BufferRange(kv.k[il]), n, KD, pos0, true, stepParams(local)}, "k_store" + L));
         run(ops::kvStore(m_ctx, *rec, {v, BufferRange(kv.v[il]), n, KD, pos0, true, stepParams(local)}, "v_store" + L));
-        ops::AttentionArgs a;
+        ops::AttentionArgs a = attentionArgs(kv, il, n, pos0, local);
         a.q = q;
-        a.k = BufferRange(kv.k[il]);
         a.v = BufferRange(kv.v[il]);
-        a.out = att;
-        a.scratch = BufferRange(m_scratch);
-        a.nTokens = n;
-        a.nHead = c.nHead;
         a.nHeadKv = c.nHeadKv;
         a.headDim = c.headDim;
-        a.pos0 = pos0;
-        a.step = stepParams(local);
-        a.window = local ? c.slidingWindow : 0;
-        a.scale = c.attnScale;
-        a.kvF16 = true;
         run(ops::attention(m_ctx, *rec, a, "attention" + L));
         if (c.postNorms) {
             run(project(*rec, l.wo, att, tmp, n, false, "attn_output" + L));

@@ -126,6 +126,7 @@ private:
     enum class Logits { None, Last, LastArgmax, All };
     Result<void> step(KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0, Logits logits);
     gpu::BufferRange stepParams(bool local) const;
+    ops::AttentionArgs attentionArgs(const KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0, bool local) const;
     Result<void> writeStepParams(uint32_t pos0);
     void recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
                                const std::function<void(Result<void>)>& run);

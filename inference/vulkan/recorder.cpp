@@ -87,6 +87,18 @@ struct Recorder::Impl {
                   std::span<const std::byte> pushConstants, const BufferRange* indirect, uint32_t groupsX,
                   uint32_t groupsY, uint32_t groupsZ, std::string_view label);
 
+    // Submits the recorded command buffer and waits for its fence (throws vk::SystemError, e.g. device lost).
+    Result<void> runAndWait() {
+        vk::CommandBuffer raw = *cmd;
+        inFlight = true;
+        ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *slot->fence);
+        if (ctx->device.waitForFences(*slot->fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
+            return fail(Errc::VulkanError, "waiting for the GPU failed");
+        }
+        inFlight = false;
+        return {};
+    }
+
     vk::DescriptorSet allocateSet(const Pipeline& p) {
         if (setsInPool >= kSetsPerPool) {
             ++poolIndex;
@@ -336,13 +348,9 @@ Result<void> Recorder::submitAndWait() {
                                   vk::PipelineStageFlagBits::eHost, {}, toHost, {}, {});
         }
         m.cmd.end();
-        vk::CommandBuffer raw = *m.cmd;
-        m.inFlight = true;
-        m.ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *m.slot->fence);
-        if (m.ctx->device.waitForFences(*m.slot->fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
-            return fail(Errc::VulkanError, "waiting for the GPU failed");
+        if (auto r = m.runAndWait(); !r) {
+            return r;
         }
-        m.inFlight = false;
         if (m.timed && !m.labels.empty()) {
             m.timings = readTimings(*m.ctx, *m.slot, m.labels);
         }
@@ -359,14 +367,7 @@ Result<void> Recorder::resubmitAndWait() {
     }
     try {
         m.ctx->device.resetFences(*m.slot->fence);
-        vk::CommandBuffer raw = *m.cmd;
-        m.inFlight = true;
-        m.ctx->queue.submit(vk::SubmitInfo{{}, {}, raw}, *m.slot->fence);
-        if (m.ctx->device.waitForFences(*m.slot->fence, VK_TRUE, UINT64_MAX) != vk::Result::eSuccess) {
-            return fail(Errc::VulkanError, "waiting for the GPU failed");
-        }
-        m.inFlight = false;
-        return {};
+        return m.runAndWait();
     } catch (const vk::SystemError& e) {
         return std::unexpected(toError(e, "running on the GPU"));
     }

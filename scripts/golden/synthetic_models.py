@@ -91,12 +91,7 @@ def write_deepseek2(path, family, seed):
         w.add_rope_scaling_yarn_log_mul(0.1 * 0.707)  # convert_hf_to_gguf writes 0.1 * mscale_all_dim
     add_vocab(w)
 
-    def mat(rows, cols, scale=None):
-        s = scale if scale is not None else 1.0 / np.sqrt(cols)
-        return (rng.standard_normal((rows, cols)) * s).astype(np.float32)
-
-    def norm(n):
-        return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+    mat, norm = weight_makers(rng)
 
     def stack(n, rows, cols):
         return np.stack([mat(rows, cols) for _ in range(n)])
@@ -137,6 +132,18 @@ def write_deepseek2(path, family, seed):
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
+
+
+def weight_makers(rng):
+    """Random matrices (Gaussian, scaled by 1/sqrt(cols) unless given) and RMSNorm weights (around 1) from rng."""
+    def mat(rows, cols, scale=None):
+        s = scale if scale is not None else 1.0 / np.sqrt(cols)
+        return (rng.standard_normal((rows, cols)) * s).astype(np.float32)
+
+    def norm(n):
+        return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+
+    return mat, norm
 
 
 def add_vocab(w):
@@ -184,12 +191,7 @@ def write_f32(path, family, seed):
         w.add_rope_scaling_orig_ctx_len(64)
     add_vocab(w)
 
-    def mat(rows, cols, scale=None):
-        s = scale if scale is not None else 1.0 / np.sqrt(cols)
-        return (rng.standard_normal((rows, cols)) * s).astype(np.float32)
-
-    def norm(n):
-        return (1.0 + 0.1 * rng.standard_normal(n)).astype(np.float32)
+    mat, norm = weight_makers(rng)
 
     w.add_tensor("token_embd.weight", mat(N_VOCAB, N_EMBD, 1.0))
     for il in range(N_LAYER):
