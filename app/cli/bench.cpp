@@ -24,7 +24,7 @@ namespace lantern::cli {
 namespace {
 
 const char* kBenchUsage =
-    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--vram-budget MIB] [--profile] [--record-every-step] [--json]\n";
+    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--vram-budget MIB] [--profile] [--record-every-step] [--moe-prefill auto|grouped|pairs] [--json]\n";
 
 struct Stat {
     double mean = 0, spread = 0;  // spread = sample standard deviation
@@ -63,6 +63,9 @@ int bench(std::span<char*> args) {
     const std::optional<gguf::File>& file = loaded->file;
     const models::ModelConfig* config = &(*model)->config();
     (*model)->setStepReuse(!o.recordEveryStep);
+    (*model)->setMoePrefill(o.moePrefill == "grouped"  ? models::DenseModel::MoePrefill::Grouped
+                            : o.moePrefill == "pairs" ? models::DenseModel::MoePrefill::Pairs
+                                                      : models::DenseModel::MoePrefill::Auto);
     auto kv = (*model)->newKvCache(p + n + 1);
     if (!kv) {
         std::fprintf(stderr, "lantern-cli: %s\n", kv.error().detail.c_str());

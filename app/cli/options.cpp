@@ -84,6 +84,12 @@ std::optional<Options> parseOptions(std::span<char*> args, const char* usage) {
             o.profile = true;
         } else if (a == "--record-every-step") {
             o.recordEveryStep = true;
+        } else if (a == "--moe-prefill") {
+            ok = (v = value()) && (std::string_view(v) == "auto" || std::string_view(v) == "grouped" ||
+                                   std::string_view(v) == "pairs");
+            if (ok) {
+                o.moePrefill = v;
+            }
         } else if (a == "--json") {
             o.json = true;
         } else {

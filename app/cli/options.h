@@ -27,6 +27,7 @@ struct Options {
     bool json = false;
     bool profile = false;
     bool recordEveryStep = false;  // bench: record every decode step anew instead of re-submitting one
+    std::string moePrefill = "auto";  // bench: auto, grouped (tokens grouped by expert) or pairs
 };
 
 // Parses args; prints usage and returns nullopt on a bad option.

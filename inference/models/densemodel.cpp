@@ -427,6 +427,8 @@ Result<void> DenseModel::allocateScratch() {
         {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
         {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
+        {&m_expSorted, moe ? ops::moeSortedBytes(m_maxBatch, c.nExpertUsed, c.nExpert) : 16, gpu::Memory::Device},
+        {&m_expDown, moe ? routed * c.nEmbd * f : 16, gpu::Memory::Device},
         {&m_ids, b * 4, gpu::Memory::HostVisible},
         {&m_positions, 16, gpu::Memory::HostVisible},
         {&m_step, 2 * m_stepStride, gpu::Memory::HostVisible},
@@ -820,7 +822,29 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             route.groupsUsed = c.expertGroupsUsed;
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
             const BufferRange eg(m_expGate), eu(m_expUp);
-            if (l.gateUpExps.matrix.buffer) {  // gate, up and SwiGLU in one dispatch
+            const bool grouped = n > 1 && (m_moePrefill == MoePrefill::Grouped ||
+                                           (m_moePrefill == MoePrefill::Auto &&
+                                            n * used >= kGroupedPairsPerExpert * c.nExpert));
+            if (grouped) {
+                // Prefill grouped by expert: each expert's matrices read once per tile of its tokens. The
+                // stacks are read where they live (an offloaded layer's from host memory: each expert once).
+                const BufferRange sorted(m_expSorted);
+                run(ops::moeSort(m_ctx, *rec, ids, sorted, n, used, c.nExpert, "ffn_sort" + L));
+                ops::ExpertMatmulArgs gateArgs{l.gateExps, h, sorted, eg, n, used, E, 0, F};
+                ops::ExpertMatmulArgs upArgs{l.upExps, h, sorted, eu, n, used, E, 0, F};
+                if (l.gateUpExps.matrix.buffer) {  // one stack: its gate half, then its up half
+                    gateArgs.experts = upArgs.experts = l.gateUpExps;
+                    gateArgs.rows = upArgs.rows = F;
+                    upArgs.rowStart = F;
+                }
+                run(ops::matmulExperts(m_ctx, *rec, gateArgs, "ffn_gate_exps" + L));
+                run(ops::matmulExperts(m_ctx, *rec, upArgs, "ffn_up_exps" + L));
+                run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+                run(ops::matmulExperts(m_ctx, *rec, {l.downExps, eg, sorted, BufferRange(m_expDown), n, used, used * F, F, E},
+                                       "ffn_down_exps" + L));
+                run(ops::moeCombine(m_ctx, *rec, BufferRange(m_expDown), BufferRange(m_expWeights), x, n, E, used, true,
+                                    "ffn_combine" + L));
+            } else if (l.gateUpExps.matrix.buffer) {  // gate, up and SwiGLU in one dispatch
                 ops::ExpertMatvecArgs glu{l.gateUpExps, h, ids, eg, n, used, E, 0};
                 glu.glu = true;
                 glu.cache = m_cache.view(il, l.gateUpExps);
@@ -834,12 +858,13 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
                 run(ops::matvecExperts(m_ctx, *rec, upArgs, "ffn_up_exps" + L));
                 run(ops::swiglu(m_ctx, *rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
             }
-            // Down projection, router weights and residual add in one dispatch.
-            ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
-            down.routeWeights = BufferRange(m_expWeights);
-            down.accumulate = true;
-            down.cache = m_cache.view(il, l.downExps);
-            run(ops::matvecExperts(m_ctx, *rec, down, "ffn_down_exps" + L));
+            if (!grouped) {  // down projection, router weights and residual add in one dispatch
+                ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
+                down.routeWeights = BufferRange(m_expWeights);
+                down.accumulate = true;
+                down.cache = m_cache.view(il, l.downExps);
+                run(ops::matvecExperts(m_ctx, *rec, down, "ffn_down_exps" + L));
+            }
             if (c.nExpertShared > 0) {
                 const uint32_t FS = c.nFfExp * c.nExpertShared;
                 run(project(*rec, l.gateShexp, h, gate, n, false, "ffn_gate_shexp" + L));

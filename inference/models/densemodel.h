@@ -113,6 +113,12 @@ public:
         m_reuseSteps = on;
         m_graph.reset();
     }
+    // How a mixture of experts runs a batch of several tokens: per (token, expert) pair with matrix-vector
+    // products, or grouped by expert on the GPU with one tiled matrix product per expert. Auto groups when
+    // the experts get enough tokens each (kGroupedPairsPerExpert on average).
+    enum class MoePrefill { Auto, Grouped, Pairs };
+    void setMoePrefill(MoePrefill m) { m_moePrefill = m; }
+    static constexpr uint32_t kGroupedPairsPerExpert = 4;
     const std::vector<gpu::Recorder::Timing>& lastTimings() const { return m_timings; }
 
 private:
@@ -149,6 +155,10 @@ private:
     // Mixture of experts: router logits [maxBatch][nExpert], chosen ids and weights [maxBatch][used],
     // expert gate/up [maxBatch * used][nFfExp] (the down projection sums straight into the residual stream).
     gpu::Buffer m_router, m_expIds, m_expWeights, m_expGate, m_expUp;
+    // Grouped prefill: the batch's pairs grouped by expert (ops::moeSort) and the experts' down projections
+    // per pair [maxBatch * used][nEmbd] before the weighted sum.
+    gpu::Buffer m_expSorted, m_expDown;
+    MoePrefill m_moePrefill = MoePrefill::Auto;
     // Latent attention: low-rank Q [maxBatch][qLoraRank], the attention query [maxBatch][nHead][headDim], the
     // heads' values after attn_v_b [maxBatch][nHead][headDimVMla], and head ids 0..nHead-1 per token (the
     // per-head matrices run as "experts" chosen by these ids).

@@ -7,6 +7,8 @@
 namespace lantern::ops {
 namespace {
 
+uint64_t rangeBytes(const gpu::BufferRange& r) { return r.size ? r.size : r.buffer->size() - r.offset; }
+
 struct RoutePush {
     uint32_t nTokens, nExpert, used, gating, hasBias, normalize;
     float scale;
@@ -49,6 +51,29 @@ Result<std::vector<ExpertGroup>> expertGroups(const gpu::Context& ctx, const Exp
     return groups;
 }
 
+// Mirrors the push constants of shaders/matmul.comp with EXPERTS and of shaders/moe_sort.comp.
+struct ExpertMatmulPush {
+    uint32_t rows, cols, rowBytes, wOffset, expertBytes, rowStart, expertLo, expertHi;
+    uint32_t used, xTokenStride, xSlotStride, yStride, pairsOffset;
+};
+static_assert(sizeof(ExpertMatmulPush) == 52);
+struct SortPush {
+    uint32_t nPairs, nExpert, tileTokens, pairsOffset;
+};
+// The most tiles a batch can need: every expert's last tile may be partly empty.
+uint32_t maxTiles(uint32_t nPairs, uint32_t nExpert) {
+    return detail::ceilDiv(nPairs, kExpertTileTokens) + std::min(nPairs, nExpert);
+}
+constexpr uint32_t kMatmulTileRows = 128;  // matmul.comp with EXPERTS: 128 rows x 16 pairs per workgroup
+
+Result<const gpu::Pipeline*> expertMatmulPipeline(gpu::Context& ctx, const Weight& w) {
+    auto name = detail::variantName("matmul_experts", w.type, "f32");
+    if (!name) {
+        return std::unexpected(name.error());
+    }
+    return detail::pipeline(ctx, *name, 4, sizeof(ExpertMatmulPush));
+}
+
 struct CombinePush {
     uint32_t nTokens, width, used, accumulate;
 };
@@ -76,7 +101,8 @@ Result<const gpu::Pipeline*> expertPipeline(gpu::Context& ctx, const Weight& w, 
 Result<void> prepareMoe(gpu::Context& ctx, const ExpertWeights& w) {
     for (auto p : {expertPipeline(ctx, w.matrix, ExpertKind::Plain), expertPipeline(ctx, w.matrix, ExpertKind::Summed),
                    expertPipeline(ctx, w.matrix, ExpertKind::Glu), detail::pipeline(ctx, "moe_route_f32", 4, sizeof(RoutePush)),
-                   detail::pipeline(ctx, "moe_combine_f32", 3, sizeof(CombinePush), {})}) {
+                   detail::pipeline(ctx, "moe_combine_f32", 3, sizeof(CombinePush), {}),
+                   expertMatmulPipeline(ctx, w.matrix), detail::pipeline(ctx, "moe_sort", 2, sizeof(SortPush))}) {
         if (!p) {
             return std::unexpected(p.error());
         }
@@ -158,6 +184,66 @@ Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMa
     }
     if (cached) {
         dispatch(a.cache.stack, 0, 0, 0, 1u);  // experts in the device cache
+    }
+    return {};
+}
+
+uint64_t moeSortedBytes(uint32_t nTokens, uint32_t used, uint32_t nExpert) {
+    const uint32_t pairs = nTokens * used;
+    return 4 * (1 + 3 * uint64_t(maxTiles(pairs, nExpert)) + pairs);
+}
+
+Result<void> moeSort(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange ids, gpu::BufferRange sorted,
+                     uint32_t nTokens, uint32_t used, uint32_t nExpert, std::string_view label) {
+    if (ids.buffer == nullptr || sorted.buffer == nullptr || nTokens == 0 || used == 0 || nExpert == 0 ||
+        nExpert > kMaxExperts || rangeBytes(sorted) < moeSortedBytes(nTokens, used, nExpert)) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": moeSort needs ids, a sorted buffer of ",
+                                                       moeSortedBytes(nTokens, used, nExpert), " bytes and <= ",
+                                                       kMaxExperts, " experts"));
+    }
+    auto pipe = detail::pipeline(ctx, "moe_sort", 2, sizeof(SortPush));
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    const uint32_t pairs = nTokens * used;
+    const SortPush push{pairs, nExpert, kExpertTileTokens, 1 + 3 * maxTiles(pairs, nExpert)};
+    rec.dispatch(**pipe, {{ids, false}, {sorted, true}}, detail::bytesOf(push), 1, 1, 1, label);
+    return {};
+}
+
+Result<void> matmulExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatmulArgs& a, std::string_view label) {
+    const Weight& w = a.experts.matrix;
+    const uint32_t rows = a.rows ? a.rows : w.rows;
+    const uint32_t pairs = a.nTokens * a.used;
+    if (w.buffer == nullptr || a.x.buffer == nullptr || a.sorted.buffer == nullptr || a.y.buffer == nullptr ||
+        pairs == 0 || w.offset % 4 != 0 || a.rowStart + rows > w.rows || (a.yStride != 0 && a.yStride < rows) ||
+        rangeBytes(a.sorted) < moeSortedBytes(a.nTokens, a.used, a.experts.nExpert)) {
+        return fail(Errc::InvalidArgument,
+                    detail::cat(label, ": matmulExperts needs weights, x, the sorted pairs and y, rows inside the "
+                                       "expert matrix and a y stride of at least the rows"));
+    }
+    auto pipe = expertMatmulPipeline(ctx, w);
+    if (!pipe) {
+        return std::unexpected(pipe.error());
+    }
+    auto groups = expertGroups(ctx, a.experts);
+    if (!groups) {
+        return std::unexpected(Error{groups.error().code, detail::cat(label, ": ", groups.error().detail)});
+    }
+    const uint32_t rb = static_cast<uint32_t>(rowBytes(w.type, w.cols));
+    const uint32_t tiles = maxTiles(pairs, a.experts.nExpert);
+    const uint32_t rowGroups = detail::ceilDiv(rows, kMatmulTileRows);
+    if (tiles > 65535 || rowGroups > 65535) {
+        return fail(Errc::InvalidArgument, detail::cat(label, ": too many pairs or rows for one matmul"));
+    }
+    for (const ExpertGroup& eg : *groups) {
+        // Tiles of experts outside this group return at once (the grid is the most tiles there can be:
+        // the CPU does not know the routing).
+        const ExpertMatmulPush push{rows,  w.cols, rb, eg.byteOffset, uint32_t(uint64_t(rb) * w.rows), a.rowStart,
+                                    eg.lo, eg.hi,  a.used, a.xTokenStride, a.xSlotStride, a.yStride ? a.yStride : rows,
+                                    1 + 3 * tiles};
+        rec.dispatch(**pipe, {{eg.range, false}, {a.x, false}, {a.y, true}, {a.sorted, false}}, detail::bytesOf(push),
+                     rowGroups, tiles, 1, label);
     }
     return {};
 }

@@ -104,6 +104,30 @@ struct ExpertMatvecArgs {
 Result<void> matvecExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatvecArgs& args,
                            std::string_view label);
 
+// Prefill: the pairs of a batch grouped by expert on the GPU, then one tiled matrix product per expert
+// (each expert's weights read once per kExpertTileTokens pairs routed to it, not once per pair).
+// moeSort writes the grouping of ids ([nTokens][used], from moeRoute) into `sorted`
+// (moeSortedBytes(...) bytes); matmulExperts reads it.
+constexpr uint32_t kExpertTileTokens = 16;
+uint64_t moeSortedBytes(uint32_t nTokens, uint32_t used, uint32_t nExpert);
+Result<void> moeSort(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange ids, gpu::BufferRange sorted,
+                     uint32_t nTokens, uint32_t used, uint32_t nExpert, std::string_view label);
+struct ExpertMatmulArgs {
+    ExpertWeights experts;
+    gpu::BufferRange x;        // pair (t, j) reads x at t * xTokenStride + j * xSlotStride
+    gpu::BufferRange sorted;   // from moeSort over the same ids
+    gpu::BufferRange y;        // out: [nTokens * used][yStride]
+    uint32_t nTokens = 0, used = 0;
+    uint32_t xTokenStride = 0; // floats
+    uint32_t xSlotStride = 0;  // floats; 0 = every slot reads its token's x
+    uint32_t yStride = 0;      // floats between pairs' outputs (0 = rows)
+    // Rows [rowStart, rowStart + rows) of every expert's matrix (rows 0 = all): a fused gate/up stack is
+    // multiplied as its gate half and its up half.
+    uint32_t rowStart = 0, rows = 0;
+};
+Result<void> matmulExperts(gpu::Context& ctx, gpu::Recorder& rec, const ExpertMatmulArgs& args,
+                           std::string_view label);
+
 // out[t] (+)= sum_j weights[t][j] * y[t * used + j], rows of `width` floats.
 Result<void> moeCombine(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange y, gpu::BufferRange weights,
                         gpu::BufferRange out, uint32_t nTokens, uint32_t width, uint32_t used, bool accumulate,

@@ -236,6 +236,86 @@ private slots:
         }
     }
 
+    void groupedPrefillMatchesReference_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("tokens");
+        for (GgmlType t : weightTypes())
+            QTest::newRow(qPrintable(typeName(t) + ", 37 tokens")) << int(t) << 37;
+        QTest::newRow("q4_K, 1 token") << int(GgmlType::Q4_K) << 1;
+    }
+    // Prefill grouped by expert: moeSort groups the pairs (checked against a CPU grouping: ascending experts,
+    // ascending pairs, tiles of at most kExpertTileTokens), then matmulExperts multiplies the two halves of a
+    // gate/up-like stack with the token's x (shared) and the whole matrix with per-slot x (down-like); every
+    // pair's output matches the reference matvec. 37 tokens x 3 of 5 experts: experts with more than one
+    // tile, rows (44 per half) that are not a multiple of the tile.
+    void groupedPrefillMatchesReference() {
+        QFETCH(int, type);
+        QFETCH(int, tokens);
+        const auto t = GgmlType(type);
+        const uint32_t nExpert = 5, used = 3, half = 44, rows = 2 * half, cols = testCols(t) / 4 * 4, n = uint32_t(tokens);
+        Rng rng(1300 + type);
+        const std::vector<std::byte> w = randomWeights(t, rows * nExpert, cols, rng);
+        const std::vector<float> x = rng.floats(size_t(n) * cols);
+        const std::vector<float> x2 = rng.floats(size_t(n) * used * cols);  // per-slot inputs
+        // Skewed routing, distinct experts per token: expert 0 gets every token (3 tiles at 37 tokens).
+        std::vector<uint32_t> ids;
+        for (uint32_t tok = 0; tok < n; ++tok)
+            ids.insert(ids.end(), {0u, 1u + tok % 4, 1u + (tok % 4 + 1 + (tok / 4) % 3) % 4});
+        const uint32_t pairs = n * used;
+        // The CPU's grouping.
+        std::vector<uint32_t> wantTiles, wantPairs;
+        for (uint32_t e = 0; e < nExpert; ++e) {
+            const size_t first = wantPairs.size();
+            for (uint32_t z = 0; z < pairs; ++z)
+                if (ids[z] == e)
+                    wantPairs.push_back(z);
+            for (size_t s = first; s < wantPairs.size(); s += ops::kExpertTileTokens)
+                wantTiles.insert(wantTiles.end(), {e, uint32_t(s), uint32_t(std::min<size_t>(ops::kExpertTileTokens, wantPairs.size() - s))});
+        }
+        const uint64_t rb = ops::rowBytes(t, cols), expertBytes = rows * rb;
+        std::vector<float> wantGate, wantUp, wantDown;
+        for (uint32_t z = 0; z < pairs; ++z) {
+            const auto xt = std::span<const float>(x).subspan(size_t(z / used) * cols, cols);
+            const auto g = reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes, half * rb), half, cols, xt);
+            const auto u = reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes + half * rb, half * rb), half, cols, xt);
+            const auto d = reference::matvec(t, std::span(w).subspan(ids[z] * expertBytes, expertBytes), rows, cols,
+                                             std::span<const float>(x2).subspan(size_t(z) * cols, cols));
+            wantGate.insert(wantGate.end(), g.begin(), g.end());
+            wantUp.insert(wantUp.end(), u.begin(), u.end());
+            wantDown.insert(wantDown.end(), d.begin(), d.end());
+        }
+        const uint64_t sortedBytes = ops::moeSortedBytes(n, used, nExpert);
+        gpu::Buffer wb = upload(w), xb = upload(x), x2b = upload(x2), ib = upload(ids), sb = makeBuffer(sortedBytes),
+                    gb = makeBuffer(wantGate.size() * 4), ub = makeBuffer(wantUp.size() * 4),
+                    db = makeBuffer(wantDown.size() * 4);
+        const ops::ExpertWeights ew{ops::Weight{&wb, 0, t, rows, cols}, nExpert};
+        QVERIFY(ops::prepareMoe(gpuContext(), ew).has_value());
+        run([&](gpu::Recorder& rec) -> Result<void> {
+            if (auto r = ops::moeSort(gpuContext(), rec, ib, sb, n, used, nExpert, "sort"); !r)
+                return r;
+            ops::ExpertMatmulArgs g{ew, xb, sb, gb, n, used, cols, 0, 0, 0, half};
+            if (auto r = ops::matmulExperts(gpuContext(), rec, g, "gate half"); !r)
+                return r;
+            ops::ExpertMatmulArgs u = g;
+            u.y = ub;
+            u.rowStart = half;
+            if (auto r = ops::matmulExperts(gpuContext(), rec, u, "up half"); !r)
+                return r;
+            return ops::matmulExperts(gpuContext(), rec, {ew, x2b, sb, db, n, used, used * cols, cols}, "down");
+        });
+        const std::vector<float> raw = download(sb, sortedBytes / 4);
+        std::vector<uint32_t> sorted(raw.size());
+        std::memcpy(sorted.data(), raw.data(), sorted.size() * 4);
+        QCOMPARE(sorted[0], uint32_t(wantTiles.size() / 3));
+        QCOMPARE(std::vector<uint32_t>(sorted.begin() + 1, sorted.begin() + 1 + wantTiles.size()), wantTiles);
+        const size_t pairsAt = sorted.size() - pairs;  // the pairs fill the end of the buffer
+        QCOMPARE(std::vector<uint32_t>(sorted.begin() + pairsAt, sorted.end()), wantPairs);
+        const double e1 = nmse(download(gb, wantGate.size()), wantGate), e2 = nmse(download(ub, wantUp.size()), wantUp),
+                     e3 = nmse(download(db, wantDown.size()), wantDown);
+        QVERIFY2(e1 < 1e-9 && e2 < 1e-9 && e3 < 1e-9,
+                 qPrintable(QStringLiteral("NMSE gate half %1, up half %2, down %3").arg(e1).arg(e2).arg(e3)));
+    }
+
     // An expert stack bigger than one storage-buffer binding (lavapipe: 128 MiB) runs as one dispatch per
     // group of experts that fits; pairs on both sides of the split, with and without the fused sum.
     void stackBeyondOneBinding() {
@@ -262,7 +342,8 @@ private slots:
                 wantSum[size_t(z / used) * rows + r] += weights[z] * y[r];
         }
         gpu::Buffer wbuf = upload(w), xb = upload(x), ib = upload(ids), gw = upload(weights),
-                    yb = makeBuffer(want.size() * 4), sb = makeBuffer(wantSum.size() * 4);
+                    yb = makeBuffer(want.size() * 4), sb = makeBuffer(wantSum.size() * 4),
+                    sorted = makeBuffer(ops::moeSortedBytes(n, used, nExpert)), mb = makeBuffer(want.size() * 4);
         const ops::ExpertWeights ew{ops::Weight{&wbuf, 0, t, rows, cols}, nExpert};
         QVERIFY(ops::prepareMoe(gpuContext(), ew).has_value());
         run([&](gpu::Recorder& rec) -> Result<void> {
@@ -270,10 +351,16 @@ private slots:
                 return r;
             ops::ExpertMatvecArgs summed{ew, xb, ib, sb, n, used, cols, 0};
             summed.routeWeights = gw;
-            return ops::matvecExperts(gpuContext(), rec, summed, "split sum");
+            if (auto r = ops::matvecExperts(gpuContext(), rec, summed, "split sum"); !r)
+                return r;
+            if (auto r = ops::moeSort(gpuContext(), rec, ib, sorted, n, used, nExpert, "sort"); !r)
+                return r;
+            return ops::matmulExperts(gpuContext(), rec, {ew, xb, sorted, mb, n, used, cols, 0}, "split matmul");
         });
         const double e1 = nmse(download(yb, want.size()), want), e2 = nmse(download(sb, wantSum.size()), wantSum);
-        QVERIFY2(e1 < 1e-9 && e2 < 1e-9, qPrintable(QStringLiteral("NMSE per pair %1, summed %2").arg(e1).arg(e2)));
+        const double e3 = nmse(download(mb, want.size()), want);
+        QVERIFY2(e1 < 1e-9 && e2 < 1e-9 && e3 < 1e-9,
+                 qPrintable(QStringLiteral("NMSE per pair %1, summed %2, grouped matmul %3").arg(e1).arg(e2).arg(e3)));
     }
 };
 
