@@ -823,7 +823,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             run(ops::moeRoute(m_ctx, *rec, route, "ffn_route" + L));
             const BufferRange eg(m_expGate), eu(m_expUp);
             const bool grouped = n > 1 && (m_moePrefill == MoePrefill::Grouped ||
-                                           (m_moePrefill == MoePrefill::Auto &&
+                                           (m_moePrefill == MoePrefill::Auto && m_ctx.info().type != "cpu" &&
                                             n * used >= kGroupedPairsPerExpert * c.nExpert));
             if (grouped) {
                 // Prefill grouped by expert: each expert's matrices read once per tile of its tokens. The
