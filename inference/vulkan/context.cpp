@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "inference/vulkan/vkimpl.h"
@@ -424,16 +425,23 @@ void Context::savePipelineCache() {
         const auto data = m.pipelineCache.getData();
         std::error_code ec;
         std::filesystem::create_directories(std::filesystem::path(m.pipelineCachePath).parent_path(), ec);
-        // Written aside and renamed: a crash mid-write never leaves a torn cache for the next start.
-        const std::string tmp = m.pipelineCachePath + ".tmp";
+        // Written aside and renamed: a crash mid-write never leaves a torn cache for the next start. The aside
+        // file's name is this writer's own: the app and lantern-cli (or two test processes) saving at the same
+        // moment into one shared name could interleave their bytes and rename a torn file into place.
+        const std::string tmp = m.pipelineCachePath + "." + std::to_string(std::random_device{}()) + ".tmp";
         {
             std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
             out.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
             if (!out) {
+                out.close();
+                std::filesystem::remove(tmp, ec);
                 return;  // a cache we cannot write only costs start-up time
             }
         }
         std::filesystem::rename(tmp, m.pipelineCachePath, ec);
+        if (ec) {
+            std::filesystem::remove(tmp, ec);
+        }
     } catch (const vk::SystemError&) {
     }
 }

@@ -128,6 +128,8 @@ private slots:
             QVERIFY((*ctx)->pipeline({"add_f32", 3, sizeof(test::AddPush), {64}}));
         }
         QVERIFY(std::filesystem::exists(path));
+        // Only the cache itself is left (the file it was written into first was renamed, not left behind).
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"cache.bin"});
         const uint64_t written = std::filesystem::file_size(path);
         QVERIFY(written >= 32);  // at least Vulkan's cache header
         auto again = gpu::Context::create({.pipelineCachePath = path});
