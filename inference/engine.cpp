@@ -351,14 +351,53 @@ Result<ModelInfo> Engine::inspect(const std::filesystem::path& path) {
 
 namespace {
 uint64_t vramBudget(const gpu::DeviceInfo& device, uint64_t requested) {
-    if (requested > 0) {
-        return requested;
-    }
-    // What the device reports free, less a margin for the desktop and other programs.
-    const uint64_t margin = std::max<uint64_t>(device.budgetBytes / 10, uint64_t(256) << 20);
-    return device.budgetBytes > margin ? device.budgetBytes - margin : 0;
+    return requested > 0 ? requested : Engine::defaultVramBudget(device.budgetBytes);
+}
+
+// The context a load uses: the one asked for, capped by the model's; by default the model's up to 8192.
+uint32_t contextFor(const models::ModelConfig& config, uint32_t requested) {
+    const uint32_t trained = config.trainedContext ? config.trainedContext : 4096;
+    return requested ? std::min(requested, trained) : std::min<uint32_t>(trained, 8192);
 }
 }  // namespace
+
+uint64_t Engine::defaultVramBudget(uint64_t deviceFreeBytes) {
+    const uint64_t margin = std::max<uint64_t>(deviceFreeBytes / 10, uint64_t(256) << 20);
+    return deviceFreeBytes > margin ? deviceFreeBytes - margin : 0;
+}
+
+std::vector<Result<MemoryPlanInfo>> Engine::plan(std::span<const std::filesystem::path> paths,
+                                                 const LoadOptions& options) {
+    std::vector<Result<MemoryPlanInfo>> out;
+    const auto device = gpu::Context::pick(options.device);
+    for (const std::filesystem::path& path : paths) {
+        if (!device) {
+            out.push_back(std::unexpected(device.error()));
+            continue;
+        }
+        auto file = gguf::File::open(path);
+        if (!file) {
+            out.push_back(std::unexpected(file.error()));
+            continue;
+        }
+        auto config = models::readConfig(*file);
+        if (!config) {
+            out.push_back(std::unexpected(config.error()));
+            continue;
+        }
+        MemoryPlanInfo info;
+        info.deviceName = device->name;
+        info.contextLength = contextFor(*config, options.contextLength);
+        const models::MemoryPlan plan =
+            models::planMemory(*file, *config, info.contextLength, vramBudget(*device, options.vramBudgetBytes));
+        info.fits = plan.fits;
+        info.offloaded = plan.offloadedBytes > 0;
+        info.deviceBytes = plan.deviceBytes();
+        info.text = plan.fits ? plan.summary() : models::memoryError(plan, path.filename().string()).detail;
+        out.push_back(std::move(info));
+    }
+    return out;
+}
 
 Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, const LoadOptions& options) {
     auto progress = [&](float p, std::string_view stage) {
@@ -396,9 +435,7 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     model->m_tokenizer = std::move(*tokenizer);
     model->m_prompt = std::move(*prompt);
     model->m_info.basePrompt = model->m_prompt->isTranscript();
-    const uint32_t trained = config->trainedContext ? config->trainedContext : 4096;
-    model->m_info.contextLength = options.contextLength ? std::min(options.contextLength, trained)
-                                                        : std::min<uint32_t>(trained, 8192);
+    model->m_info.contextLength = contextFor(*config, options.contextLength);
     const models::MemoryPlan plan = models::planMemory(model->m_file, *config, model->m_info.contextLength,
                                                        vramBudget(model->m_ctx->info(), options.vramBudgetBytes));
     if (!plan.fits) {

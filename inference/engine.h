@@ -52,6 +52,16 @@ struct ModelInfo {
                                    // less reliable answers)
 };
 
+// Where a model would go before it is loaded (the same plan Engine::load follows): for the model library.
+struct MemoryPlanInfo {
+    bool fits = false;
+    bool offloaded = false;        // a mixture of experts keeps expert weights in host memory
+    std::string text;              // the plan in one line, or why it does not fit (what to do)
+    std::string deviceName;
+    uint32_t contextLength = 0;    // the context the plan is for
+    uint64_t deviceBytes = 0;      // GPU memory the plan uses
+};
+
 struct ChatMessage {
     std::string role;              // "system", "user", "assistant"
     std::string content;
@@ -117,6 +127,13 @@ class Engine {
 public:
     // Reads the file's metadata only (no device): for the model library and `lantern-cli info`.
     static Result<ModelInfo> inspect(const std::filesystem::path& path);
+    // The memory plan load(path, options) would follow, for each file (device memory from the device options
+    // choose, read once): what goes on the GPU, what stays in host memory, whether it fits. No device is opened.
+    // The device memory a model may use by default: what the device reports free, less a margin for the desktop
+    // and other programs (a tenth, at least 256 MiB). load, plan and `lantern-cli info` all use it.
+    static uint64_t defaultVramBudget(uint64_t deviceFreeBytes);
+    static std::vector<Result<MemoryPlanInfo>> plan(std::span<const std::filesystem::path> paths,
+                                                    const LoadOptions& options = {});
     static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const LoadOptions& options = {});
 };
 

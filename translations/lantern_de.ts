@@ -768,6 +768,18 @@
         <source>Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It is a base model, not trained to chat, so its answers are short and often off the mark; for real help choose a larger chat model (Qwen, Llama, Gemma &quot;it&quot;) from the model menu at any time.</source>
         <translation>Lantern hat Gemma 3 270M gewählt, ein kleines, schnelles Modell von Google, das auf jedem Computer läuft. Es ist ein Basismodell, nicht für Chats trainiert: Seine Antworten sind kurz und oft daneben. Für echte Hilfe wählen Sie jederzeit im Modellmenü ein größeres Chat-Modell (Qwen, Llama, Gemma „it“).</translation>
     </message>
+    <message>
+        <source>Checking whether it fits…</source>
+        <translation>Prüfe, ob es passt …</translation>
+    </message>
+    <message>
+        <source>Runs on %1 with part of its experts in system memory (slower): %2</source>
+        <translation>Läuft auf %1, ein Teil der Experten bleibt im Arbeitsspeicher (langsamer): %2</translation>
+    </message>
+    <message>
+        <source>Fits on %1: %2 of graphics memory with %3 tokens of context</source>
+        <translation>Passt auf %1: %2 Grafikspeicher bei %3 Token Kontext</translation>
+    </message>
 </context>
 <context>
     <name>lantern::ui::SearchResultModel</name>

@@ -4,6 +4,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/options.h"
+#include "inference/engine.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/memoryplan.h"
@@ -103,15 +104,14 @@ int info(std::span<char*> args) {
             std::printf("full-rank queries\n");
         }
     }
-    // The placement the engine would choose on the default device (or within --vram-budget).
+    // The placement the engine would choose on the device it would use (or within --vram-budget): the same
+    // budget as a load and the app's model library.
     uint64_t budget = parsed->vramBudgetMiB << 20;
     std::string where = "--vram-budget";
     if (budget == 0) {
-        auto devices = gpu::Context::enumerate();
-        if (devices && !devices->empty()) {
-            const gpu::DeviceInfo& d = devices->front();
-            budget = d.budgetBytes;
-            where = d.name;
+        if (auto d = gpu::Context::pick(parsed->device)) {
+            budget = Engine::defaultVramBudget(d->budgetBytes);
+            where = d->name + ", its free memory less a margin";
         }
     }
     if (budget > 0) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "inference/engine.h"
 #include "inference/models/config.h"
 #include "inference/models/memoryplan.h"
 
@@ -26,7 +27,7 @@ std::optional<LoadedModel> loadModel(const Options& o, uint32_t context) {
         return std::nullopt;
     }
     m.ctx = std::move(*ctx);
-    const uint64_t budget = o.vramBudgetMiB ? o.vramBudgetMiB << 20 : m.ctx->info().budgetBytes;
+    const uint64_t budget = o.vramBudgetMiB ? o.vramBudgetMiB << 20 : Engine::defaultVramBudget(m.ctx->info().budgetBytes);
     const models::MemoryPlan plan = models::planMemory(*m.file, *config, context, budget);
     if (!plan.fits) {
         std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());

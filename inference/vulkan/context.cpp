@@ -270,6 +270,18 @@ Result<std::vector<DeviceInfo>> Context::enumerate() {
     }
 }
 
+Result<DeviceInfo> Context::pick(const std::string& device) {
+    auto devices = enumerate();
+    if (!devices) {
+        return std::unexpected(devices.error());
+    }
+    auto chosen = choose(*devices, device);
+    if (!chosen) {
+        return std::unexpected(chosen.error());
+    }
+    return (*devices)[*chosen];
+}
+
 namespace {
 
 // The queue family for compute; a compute-only family (async compute) when there is one.

@@ -161,6 +161,8 @@ enum class Memory { Device, HostVisible };
 class Context {
 public:
     static Result<std::vector<DeviceInfo>> enumerate();
+    // The device create({.device = device}) would choose (LANTERN_DEVICE, then the best kind), without opening it.
+    static Result<DeviceInfo> pick(const std::string& device);
     static Result<std::unique_ptr<Context>> create(const ContextOptions& options = {});
     ~Context();
     const DeviceInfo& info() const;

@@ -82,17 +82,31 @@ Button {
                         picker.models.load(modelData.path)
                         popup.close()
                     }
-                    contentItem: RowLayout {
+                    Accessible.description: entry.modelData.planText || ""
+                    contentItem: ColumnLayout {
+                        spacing: 2
+                        RowLayout {
+                            Label {
+                                Layout.fillWidth: true
+                                text: entry.modelData.fileName
+                                elide: Text.ElideMiddle
+                                color: Theme.text
+                                font.bold: entry.highlighted
+                            }
+                            Label {
+                                text: entry.modelData.sizeText
+                                color: Theme.mutedText
+                            }
+                        }
+                        // Where it would go, before loading: fits, experts partly in system memory, or why not.
                         Label {
                             Layout.fillWidth: true
-                            text: entry.modelData.fileName
-                            elide: Text.ElideMiddle
-                            color: Theme.text
-                            font.bold: entry.highlighted
-                        }
-                        Label {
-                            text: entry.modelData.sizeText
-                            color: Theme.mutedText
+                            visible: text.length > 0
+                            text: entry.modelData.planText || ""
+                            wrapMode: Text.Wrap
+                            font.pixelSize: Theme.fontSize - 2
+                            color: entry.modelData.planState === "too-big" || entry.modelData.planState === "error"
+                                   ? Theme.danger : Theme.mutedText
                         }
                     }
                     background: Rectangle {

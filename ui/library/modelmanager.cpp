@@ -4,6 +4,11 @@
 #include <QFileInfo>
 #include <QLocale>
 
+#include <filesystem>
+#include <vector>
+
+#include "inference/engine.h"
+
 #include "ui/settings/appsettings.h"
 
 namespace lantern::ui {
@@ -21,6 +26,10 @@ ModelManager::ModelManager(AppSettings* settings, ModelLoader loader, QObject* p
     connect(m_worker, &InferenceWorker::modelLoadFailed, this, &ModelManager::onLoadFailed);
     connect(m_worker, &InferenceWorker::loadProgress, this, &ModelManager::onProgress);
     connect(m_settings, &AppSettings::modelFolderChanged, this, &ModelManager::refreshLibrary);
+    // The plans depend on the device and the context too.
+    connect(m_settings, &AppSettings::deviceChanged, this, &ModelManager::planLibrary);
+    connect(m_settings, &AppSettings::contextSizeChanged, this, &ModelManager::planLibrary);
+    m_planPool.setMaxThreadCount(1);
     m_thread.start();
     refreshLibrary();
 }
@@ -31,6 +40,7 @@ ModelManager::~ModelManager() {
     m_worker->cancelLoad();
     m_thread.quit();
     m_thread.wait();
+    m_planPool.waitForDone();  // a plan being worked out posts to this object: let it finish first
 }
 
 QString ModelManager::fileNameOf(const QString& path) { return QFileInfo(path).fileName(); }
@@ -112,9 +122,77 @@ void ModelManager::refreshLibrary() {
                                  {QStringLiteral("fileName"), info.fileName()},
                                  {QStringLiteral("sizeText"), bytesText(quint64(info.size()))}});
     }
-    if (files == m_library)
+    // Unchanged files keep their plans.
+    QVariantList known;
+    for (const QVariant& entry : m_library) {
+        QVariantMap m = entry.toMap();
+        m.remove(QStringLiteral("planText"));
+        m.remove(QStringLiteral("planState"));
+        known.append(m);
+    }
+    if (files == known && !m_library.isEmpty())
         return;
     m_library = files;
+    planLibrary();
+}
+
+void ModelManager::planLibrary() {
+    QStringList paths;
+    for (QVariant& entry : m_library) {
+        QVariantMap m = entry.toMap();
+        m[QStringLiteral("planText")] = tr("Checking whether it fits…");
+        m[QStringLiteral("planState")] = QStringLiteral("planning");
+        entry = m;
+        paths.append(m.value(QStringLiteral("path")).toString());
+    }
+    emit libraryChanged();
+    if (paths.isEmpty())
+        return;
+    const quint64 generation = ++m_planGeneration;
+    LoadOptions options;
+    options.device = m_settings->device().toStdString();
+    options.contextLength = uint32_t(std::max(0, m_settings->contextSize()));
+    m_planPool.start([this, paths, options, generation] {
+        std::vector<std::filesystem::path> files;
+        for (const QString& p : paths)
+            files.emplace_back(p.toStdString());
+        const auto plans = Engine::plan(files, options);
+        QVariantList out;
+        for (const auto& plan : plans) {
+            QVariantMap m;
+            if (!plan) {
+                m[QStringLiteral("state")] = QStringLiteral("error");
+                m[QStringLiteral("text")] = QString::fromStdString(plan.error().detail);
+            } else if (!plan->fits) {
+                m[QStringLiteral("state")] = QStringLiteral("too-big");
+                m[QStringLiteral("text")] = QString::fromStdString(plan->text);
+            } else {
+                const QString device = QString::fromStdString(plan->deviceName);
+                const QString memory = bytesText(plan->deviceBytes);
+                m[QStringLiteral("state")] = plan->offloaded ? QStringLiteral("offloaded") : QStringLiteral("fits");
+                m[QStringLiteral("text")] =
+                    plan->offloaded
+                        ? tr("Runs on %1 with part of its experts in system memory (slower): %2")
+                              .arg(device, QString::fromStdString(plan->text))
+                        : tr("Fits on %1: %2 of graphics memory with %3 tokens of context")
+                              .arg(device, memory, QLocale().toString(plan->contextLength));
+            }
+            out.append(m);
+        }
+        QMetaObject::invokeMethod(this, [this, generation, out] { applyPlans(generation, out); }, Qt::QueuedConnection);
+    });
+}
+
+void ModelManager::applyPlans(quint64 generation, const QVariantList& plans) {
+    if (generation != m_planGeneration || plans.size() != m_library.size())
+        return;  // the library or the settings changed since: a newer plan is on its way
+    for (qsizetype i = 0; i < m_library.size(); ++i) {
+        QVariantMap m = m_library[i].toMap();
+        const QVariantMap p = plans[i].toMap();
+        m[QStringLiteral("planText")] = p.value(QStringLiteral("text"));
+        m[QStringLiteral("planState")] = p.value(QStringLiteral("state"));
+        m_library[i] = m;
+    }
     emit libraryChanged();
 }
 

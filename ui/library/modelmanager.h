@@ -4,6 +4,7 @@
 // ChatController sends generation requests to worker() with queued calls.
 #include <QObject>
 #include <QThread>
+#include <QThreadPool>
 #include <QUrl>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
@@ -28,7 +29,10 @@ class ModelManager : public QObject {
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY stateChanged)
     Q_PROPERTY(QString memoryText READ memoryText NOTIFY stateChanged)
     Q_PROPERTY(int contextLength READ contextLength NOTIFY stateChanged)
-    // [{path, fileName, sizeText}] of the *.gguf files in the model folder.
+    // [{path, fileName, sizeText, planText, planState}] of the *.gguf files in the model folder. planText says
+    // where the model would go before it is loaded (the plan the load follows, worked out in the background
+    // with the device and context from the settings); planState is "planning", "fits", "offloaded" (a mixture
+    // of experts with expert weights in system memory), "too-big" or "error" (not a usable model).
     Q_PROPERTY(QVariantList library READ library NOTIFY libraryChanged)
     // Shown once after the first start: which model Lantern chose and what it is.
     Q_PROPERTY(QString firstRunNotice READ firstRunNotice NOTIFY firstRunNoticeChanged)
@@ -74,6 +78,8 @@ private:
     void onLoaded(const LoadedModel& model);
     void onLoadFailed(const QString& path, const QString& message);
     void onProgress(double progress, const QString& stage);
+    void planLibrary();
+    void applyPlans(quint64 generation, const QVariantList& plans);
 
     AppSettings* m_settings;
     QThread m_thread;
@@ -86,6 +92,8 @@ private:
     LoadedModel m_loaded;
     QVariantList m_library;
     QString m_firstRunNotice;
+    QThreadPool m_planPool;     // one thread: memory plans of the library's files
+    quint64 m_planGeneration = 0;  // results of an older request are dropped
 };
 
 }  // namespace lantern::ui

@@ -8,7 +8,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "inference/vulkan/gpu.h"
 #include "storage/conversationstore.h"
+#include "tests/support/testenv.h"
 #include "tests/ui/support/queuedspy.h"
 #include "tests/ui/support/scriptedmodel.h"
 #include "tests/ui/support/userdirs.h"
@@ -288,6 +290,50 @@ private slots:
         QCOMPARE(jump.first().at(0).toInt(), 0);  // the question is the first row
         m_controller->search(QString());
         QCOMPARE(hits->rowCount(), 0);
+    }
+
+    // The model library says where each file would go before it is loaded: the engine's memory plan for the
+    // device and context in the settings, worked out in the background; a file that is no model says why.
+    void libraryShowsWhereEachModelWouldGo() {
+        if (!gpu::Context::pick({}))
+            QSKIP("no Vulkan device on this machine (the plan needs the device's memory)");
+        makeController({});
+        const QString folder = m_dir.filePath(QStringLiteral("library"));
+        QVERIFY(QDir().mkpath(folder));
+        for (const char* name : {"tiny-qwen3moe-f16.gguf", "tiny-llama-q8_0.gguf"})
+            QVERIFY(QFile::copy(QString::fromStdString((test::dataDir() / "models" / name).string()),
+                                folder + QLatin1Char('/') + QLatin1String(name)));
+        QFile broken(folder + QStringLiteral("/broken.gguf"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("GGUF but not really a model file");
+        broken.close();
+        m_settings->setContextSize(128);  // under the synthetic files' trained 256
+        m_settings->setModelFolder(folder);
+        ModelManager* models = m_controller->models();
+        const auto entry = [&](const QString& file) {
+            for (const QVariant& e : models->library())
+                if (e.toMap().value(QStringLiteral("fileName")).toString() == file)
+                    return e.toMap();
+            return QVariantMap{};
+        };
+        const auto allPlanned = [&] {
+            const QVariantList library = models->library();
+            return library.size() == 3 && std::none_of(library.begin(), library.end(), [](const QVariant& e) {
+                       return e.toMap().value(QStringLiteral("planState")) == QStringLiteral("planning");
+                   });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(allPlanned(), 20000);
+        for (const char* name : {"tiny-qwen3moe-f16.gguf", "tiny-llama-q8_0.gguf"}) {
+            const QVariantMap e = entry(QLatin1String(name));
+            QCOMPARE(e.value(QStringLiteral("planState")).toString(), QStringLiteral("fits"));
+            const QString text = e.value(QStringLiteral("planText")).toString();
+            QVERIFY2(text.startsWith(QStringLiteral("Fits on ")) && text.contains(QStringLiteral(" 128 tokens of context")),
+                     qPrintable(text));
+        }
+        const QVariantMap bad = entry(QStringLiteral("broken.gguf"));
+        QCOMPARE(bad.value(QStringLiteral("planState")).toString(), QStringLiteral("error"));
+        QVERIFY2(bad.value(QStringLiteral("planText")).toString().contains(QStringLiteral("broken.gguf")),
+                 qPrintable(bad.value(QStringLiteral("planText")).toString()));
     }
 
     void loadFailureIsASentenceAndSendStillWorks() {
