@@ -78,20 +78,29 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
 #endif
 }
 float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
+    // Five aligned words cover the 18-byte block, which starts at either half of a word: the scale and the
+    // four words of quants are assembled by funnel shifts (rd32 would load two words per quant word).
+    const uint w0 = blk >> 2;
+    uint w[5];
+    for (uint i = 0u; i < 5u; ++i) {
+        w[i] = wq[w0 + i];
+    }
+    const bool odd = (blk & 2u) != 0u;
     float s = 0.0;
     for (uint i = 0u; i < 4u; ++i) {
-        const uint w = rd32(blk + 2u + 4u * i);
-        const uint lo = w & 0x0F0F0F0Fu, hi = (w >> 4) & 0x0F0F0F0Fu;
+        const uint v = odd ? w[i + 1u] : (w[i] >> 16) | (w[i + 1u] << 16);
+        const uint lo = v & 0x0F0F0F0Fu, hi = (v >> 4) & 0x0F0F0F0Fu;
 #ifdef WTYPE_IQ4_NL
         s += dot(iq4Values(lo), xv[i]) + dot(iq4Values(hi), xv[i + 4u]);
 #else
         s += dot(bytesU(lo), xv[i]) + dot(bytesU(hi), xv[i + 4u]);
 #endif
     }
+    const float d = unpackHalf2x16(odd ? w[0] >> 16 : w[0]).x;
 #ifdef WTYPE_IQ4_NL
-    return rdHalf(blk) * s;
+    return d * s;
 #else
-    return rdHalf(blk) * (s - 8.0 * (xh.x + xh.y));
+    return d * (s - 8.0 * (xh.x + xh.y));
 #endif
 }
 
