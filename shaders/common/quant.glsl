@@ -297,6 +297,27 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
 #endif
     return dm.x * sm.x * v - dm.y * sm.y;
 }
+// Units 2m and 2m+1 share their quant words (low and high nibbles; Q5_K: bits 2m and 2m+1 of the same high-bit
+// words), so matvec takes them in pairs: each word loaded once for 8 weights (UNIT_PAIRS).
+#define UNIT_PAIRS 1
+float wDotPair(uint blk, uint m, vec4 xa[8], vec4 xb[8], vec2 ha, vec2 hb) {
+    const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
+    const vec2 sa = scaleMinK4(blk + 4u, 2u * m), sb = scaleMinK4(blk + 4u, 2u * m + 1u);
+    const uint qs = (blk + QK_QS + 32u * m) >> 2;
+    float s0 = 0.0, s1 = 0.0;
+    for (uint q = 0u; q < 8u; ++q) {
+        const uint w = wq[qs + q];
+        vec4 v0 = bytesU(w & 0x0F0F0F0Fu), v1 = bytesU((w >> 4) & 0x0F0F0F0Fu);
+#ifdef WTYPE_Q5_K
+        const uint h = wq[((blk + 16u) >> 2) + q] >> (2u * m);
+        v0 += 16.0 * bytesU(h & 0x01010101u);
+        v1 += 16.0 * bytesU((h >> 1) & 0x01010101u);
+#endif
+        s0 += dot(v0, xa[q]);
+        s1 += dot(v1, xb[q]);
+    }
+    return dm.x * (sa.x * s0 + sb.x * s1) - dm.y * (sa.y * (ha.x + ha.y) + sb.y * (hb.x + hb.y));
+}
 float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
     const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
     const vec2 sm = scaleMinK4(blk + 4u, unit);
