@@ -157,16 +157,17 @@ void main() {
         }
 #elif defined(UNIT_PAIRS)
         const uint pairs = p.cols / 64u;
+        const uint pairsPerBlock = UNITS_PER_BLOCK / 2u;
         for (uint pu = tid; pu < pairs; pu += gl_WorkGroupSize.x) {
-            const uint u = 2u * pu;
+            const uint pairInBlock = pu % pairsPerBlock;
+            const uint u = (pu / pairsPerBlock) * UNITS_PER_BLOCK + pairFirstUnit(pairInBlock);
             vec4 xa[8], xb[8];
             for (uint q = 0u; q < 8u; ++q) {
                 xa[q] = x4[(xBase + u * 32u) / 4u + q];
-                xb[q] = x4[(xBase + u * 32u) / 4u + 8u + q];
+                xb[q] = x4[(xBase + (u + PAIR_STRIDE) * 32u) / 4u + q];
             }
             const vec2 ha = vec2(dot(xa[0] + xa[1] + xa[2] + xa[3], vec4(1.0)), dot(xa[4] + xa[5] + xa[6] + xa[7], vec4(1.0)));
             const vec2 hb = vec2(dot(xb[0] + xb[1] + xb[2] + xb[3], vec4(1.0)), dot(xb[4] + xb[5] + xb[6] + xb[7], vec4(1.0)));
-            const uint pairInBlock = (u % UNITS_PER_BLOCK) / 2u;
             for (uint r = 0u; r < NR; ++r) {
                 if (r % ROWS < nRows) {
                     part[r] += wDotPair(unitBlockByte(wBase + rowOf(row0, r) * p.rowBytes, u), pairInBlock, xa, xb, ha, hb);

@@ -300,6 +300,8 @@ vec4 wDecode4(uint blk, uint unit, uint q) {
 // Units 2m and 2m+1 share their quant words (low and high nibbles; Q5_K: bits 2m and 2m+1 of the same high-bit
 // words), so matvec takes them in pairs: each word loaded once for 8 weights (UNIT_PAIRS).
 #define UNIT_PAIRS 1
+#define PAIR_STRIDE 1u  // a pair is units (pairFirstUnit(i), + PAIR_STRIDE)
+uint pairFirstUnit(uint i) { return 2u * i; }
 float wDotPair(uint blk, uint m, vec4 xa[8], vec4 xb[8], vec2 ha, vec2 hb) {
     const vec2 dm = unpackHalf2x16(wq[blk >> 2]);
     const vec2 sa = scaleMinK4(blk + 4u, 2u * m), sb = scaleMinK4(blk + 4u, 2u * m + 1u);
@@ -357,6 +359,27 @@ void load8(uint b, out uint v[8]) {
         v[i] = sh == 0u ? prev : (prev >> 16) | (next << 16);
         prev = next;
     }
+}
+// Units 4h+k and 4h+k+2 (k < 2) share their ql words (low and high nibbles) and their qh words (bits 2k and
+// 2k+4): taken as a pair, each word is loaded once (UNIT_PAIRS).
+#define UNIT_PAIRS 1
+#define PAIR_STRIDE 2u
+uint pairFirstUnit(uint i) { return 4u * (i >> 1) + (i & 1u); }
+float wDotPair(uint blk, uint i, vec4 xa[8], vec4 xb[8], vec2 ha, vec2 hb) {
+    const uint h = i >> 1, k = i & 1u;
+    const uint scA = rd16(blk + 192u + 8u * h + 2u * k), scB = rd16(blk + 196u + 8u * h + 2u * k);
+    const vec2 sa = vec2(ivec2(int(scA << 24), int(scA << 16)) >> 24), sb = vec2(ivec2(int(scB << 24), int(scB << 16)) >> 24);
+    uint ql[8], qh[8];
+    load8(blk + 64u * h + 32u * k, ql);
+    load8(blk + 128u + 32u * h, qh);
+    vec2 s0 = vec2(0.0), s1 = vec2(0.0);
+    for (uint q = 0u; q < 8u; ++q) {
+        const uint hv = qh[q] >> (2u * k);
+        const float d0 = dot(bytesU((ql[q] & 0x0F0F0F0Fu) | ((hv & 0x03030303u) << 4)), xa[q]);
+        const float d1 = dot(bytesU(((ql[q] >> 4) & 0x0F0F0F0Fu) | (((hv >> 4) & 0x03030303u) << 4)), xb[q]);
+        if (q < 4u) { s0.x += d0; s1.x += d1; } else { s0.y += d0; s1.y += d1; }
+    }
+    return rdHalf(blk + 208u) * (dot(sa, s0 - 32.0 * ha) + dot(sb, s1 - 32.0 * hb));
 }
 float wDotUnit(uint blk, uint unit, vec4 xv[8], vec2 xh) {
     const uint h = unit >> 2, k = unit & 3u;
