@@ -139,6 +139,8 @@ private:
     Result<void> writeStepParams(uint32_t pos0);
     void recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
                                const std::function<void(Result<void>)>& run);
+    // The mixture-of-experts feed-forward block of layer il (moeffn.cpp): reads h, adds to x.
+    void recordMoeFfn(gpu::Recorder& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run);
     // y = W x for n tokens (matvec for one, matmul for more).
     Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
                          uint32_t n, bool accumulate, std::string_view label);
