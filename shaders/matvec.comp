@@ -9,6 +9,11 @@
 // matters on CPU drivers where a barrier costs as much as a row of work).
 // Workgroups are spread over X and Y of the grid: a vocabulary projection has more than 65535 rows.
 //
+// MULTI variant (short prefill batches, ops::matmul with few tokens): x holds nTokens <= kMaxTokens activations
+// xStride floats apart from xOffset, and y gets nTokens output rows yStride floats apart. Each 32-element unit
+// of a weight row is decoded once (wDecode4) and dotted with every token's x, so the weights are read and
+// unpacked once for the whole batch, where the tiled matmul would spend most of a 32-token tile on empty slots.
+//
 // GLU variant (gated FFN, gate and up fused): W holds 2 * rows rows, the gate's then the up projection's (per
 // expert with EXPERTS), and y[r] = act(gate_r . x) * (up_r . x), act = SiLU (act 0) or tanh-GELU (act 1). x is
 // read once for both; a workgroup computes ROWS rows of each.
@@ -63,6 +68,12 @@ layout(push_constant) uniform Params {
 #ifdef GLU
     uint act;          // 0: SiLU, 1: tanh-GELU
 #endif
+#ifdef MULTI
+    uint nTokens;      // <= kMaxTokens
+    uint xOffset;      // index in x of token 0's first element (a multiple of 4 for block-quantized weights)
+    uint xStride;      // floats between tokens in x (a multiple of 4 for block-quantized weights)
+    uint yStride;      // floats between tokens in y
+#endif
 } p;
 
 #ifdef EXPERTS
@@ -89,11 +100,92 @@ const uint NR = ROWS;
 
 const uint kMaxRows = 16u;
 const uint kMaxSubgroups = 64u;  // workgroup <= 1024 invocations, subgroups >= 16 wide... or 8 on CPUs
+// MULTI: ROWS x kMaxTokens sums per subgroup; the host keeps that within the array (4 rows, <= 32 subgroups).
 shared float partial[kMaxRows * kMaxSubgroups];
 
 // The weight row behind row r of a workgroup starting at row0 (GLU: r >= ROWS are the up rows).
 uint rowOf(uint row0, uint r) { return r < ROWS ? row0 + r : p.rows + row0 + (r - ROWS); }
 
+#ifdef MULTI
+const uint kMaxTokens = 8u;
+const uint kMultiRows = 4u;  // ROWS <= kMultiRows (the host passes 4)
+
+// Elements 4q .. 4q+3 of 32-element unit u of the weight row starting at rowByte.
+#ifndef WTYPE_PLAIN
+vec4 unitDecode4(uint rowByte, uint u, uint q) { return wDecode4(unitBlockByte(rowByte, u), u % UNITS_PER_BLOCK, q); }
+#endif
+
+void main() {
+    const uint row0 = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * ROWS;
+    if (row0 >= p.rows) {
+        return;  // whole workgroup leaves together
+    }
+    const uint nRows = min(ROWS, p.rows - row0);
+    const uint nTok = min(p.nTokens, kMaxTokens);
+    const uint tid = gl_LocalInvocationID.x;
+    float acc[kMaxRows * kMaxTokens];  // [row][token]
+    for (uint i = 0u; i < ROWS * kMaxTokens; ++i) {
+        acc[i] = 0.0;
+    }
+#ifdef WTYPE_PLAIN
+    for (uint c = tid; c < p.cols; c += gl_WorkGroupSize.x) {
+        for (uint r = 0u; r < nRows; ++r) {
+            const float w = wElem(p.wOffset + (row0 + r) * p.rowBytes, c);
+            for (uint t = 0u; t < nTok; ++t) {
+                acc[r * kMaxTokens + t] += w * x[p.xOffset + t * p.xStride + c];
+            }
+        }
+    }
+#else
+    // The unit of all ROWS rows is decoded first, then each token's x is loaded once for all of them (on CPU
+    // drivers a load of x is a gather across lanes, as costly as the arithmetic it feeds).
+    const uint units = p.cols / 32u;
+    for (uint u = tid; u < units; u += gl_WorkGroupSize.x) {
+        vec4 w[kMultiRows * 8u];
+        for (uint r = 0u; r < ROWS; ++r) {
+            const uint rowByte = p.wOffset + (row0 + min(r, nRows - 1u)) * p.rowBytes;
+            for (uint q = 0u; q < 8u; ++q) {
+                w[r * 8u + q] = unitDecode4(rowByte, u, q);
+            }
+        }
+        for (uint t = 0u; t < nTok; ++t) {
+            const uint xb = (p.xOffset + t * p.xStride + u * 32u) / 4u;
+            vec4 s4[kMultiRows];
+            for (uint r = 0u; r < ROWS; ++r) {
+                s4[r] = vec4(0.0);
+            }
+            for (uint q = 0u; q < 8u; ++q) {
+                const vec4 xv = x4[xb + q];
+                for (uint r = 0u; r < ROWS; ++r) {
+                    s4[r] += w[r * 8u + q] * xv;
+                }
+            }
+            for (uint r = 0u; r < ROWS; ++r) {
+                acc[r * kMaxTokens + t] += dot(s4[r], vec4(1.0));
+            }
+        }
+    }
+#endif
+    for (uint r = 0u; r < nRows; ++r) {
+        for (uint t = 0u; t < nTok; ++t) {
+            const float s = subgroupAdd(acc[r * kMaxTokens + t]);
+            if (subgroupElect()) {
+                partial[(r * kMaxTokens + t) * gl_NumSubgroups + gl_SubgroupID] = s;
+            }
+        }
+    }
+    barrier();
+    for (uint i = tid; i < nRows * nTok; i += gl_WorkGroupSize.x) {
+        const uint r = i / nTok, t = i % nTok;
+        float s = 0.0;
+        for (uint g = 0u; g < gl_NumSubgroups; ++g) {
+            s += partial[(r * kMaxTokens + t) * gl_NumSubgroups + g];
+        }
+        const uint yi = t * p.yStride + p.yOffset + row0 + r;
+        y[yi] = s + (p.accumulate != 0u ? y[yi] : 0.0);
+    }
+}
+#else
 void main() {
     const uint row0 = (gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x) * ROWS;
     if (row0 >= p.rows) {
@@ -220,3 +312,4 @@ void main() {
         y[yi] = s + (p.accumulate != 0u ? y[yi] : 0.0);
     }
 }
+#endif  // MULTI

@@ -17,6 +17,7 @@
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
 #include "inference/models/memoryplan.h"
+#include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
 
 namespace lantern::cli {
@@ -80,8 +81,10 @@ int bench(std::span<char*> args) {
     }
     using Clock = std::chrono::steady_clock;
     auto seconds = [](Clock::time_point a) { return std::chrono::duration<double>(Clock::now() - a).count(); };
-    // One warm-up step compiles every pipeline in the driver (lavapipe compiles at first dispatch).
-    if (auto r = (*model)->forward(*kv, std::span(prompt).first(std::min<uint32_t>(p, 2)), 0, logits); !r) {
+    // One warm-up step compiles every pipeline in the driver (lavapipe compiles at first dispatch): as many tokens
+    // as take the prompt's kernels (short batches and longer ones run different products, see ops::matmul).
+    const uint32_t warm = p > ops::kShortBatchTokens ? ops::kShortBatchTokens + 1 : std::min<uint32_t>(p, 2);
+    if (auto r = (*model)->forward(*kv, std::span(prompt).first(warm), 0, logits); !r) {
         std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
         return 1;
     }
@@ -115,27 +118,33 @@ int bench(std::span<char*> args) {
         }
     }
     if (o.profile) {
-        // One more decode step with timestamps: where a token's GPU time goes, by op.
+        // The prompt once more and one more decode step with timestamps: where their GPU time goes, by op.
         (*model)->setProfiling(true);
+        auto profile = [&](std::span<const int32_t> tokens, uint32_t pos, const char* what) {
+            if (auto r = (*model)->forward(*kv, tokens, pos, logits); !r) {
+                std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+                return false;
+            }
+            std::map<std::string, std::pair<double, int>> byOp;
+            double total = 0;
+            for (const auto& t : (*model)->lastTimings()) {
+                const std::string op = t.label.substr(0, t.label.find(" L"));
+                byOp[op].first += t.microseconds;
+                byOp[op].second += 1;
+                total += t.microseconds;
+            }
+            std::vector<std::pair<std::string, std::pair<double, int>>> rows(byOp.begin(), byOp.end());
+            std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.second.first > b.second.first; });
+            std::printf("%s profile (GPU time %.2f ms):\n", what, total / 1000.0);
+            for (const auto& [op, v] : rows) {
+                std::printf("  %-22s %8.2f ms %5.1f%%  (%d dispatches)\n", op.c_str(), v.first / 1000.0,
+                            100.0 * v.first / total, v.second);
+            }
+            return true;
+        };
         const int32_t one[] = {0};
-        if (auto r = (*model)->forward(*kv, one, p + n - 1, logits); !r) {
-            std::fprintf(stderr, "lantern-cli: %s\n", r.error().detail.c_str());
+        if ((p > 0 && !profile(prompt, 0, "prefill")) || !profile(one, p + n - 1, "decode step")) {
             return 1;
-        }
-        std::map<std::string, std::pair<double, int>> byOp;
-        double total = 0;
-        for (const auto& t : (*model)->lastTimings()) {
-            const std::string op = t.label.substr(0, t.label.find(" L"));
-            byOp[op].first += t.microseconds;
-            byOp[op].second += 1;
-            total += t.microseconds;
-        }
-        std::vector<std::pair<std::string, std::pair<double, int>>> rows(byOp.begin(), byOp.end());
-        std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.second.first > b.second.first; });
-        std::printf("decode step profile (GPU time %.2f ms):\n", total / 1000.0);
-        for (const auto& [op, v] : rows) {
-            std::printf("  %-22s %8.2f ms %5.1f%%  (%d dispatches)\n", op.c_str(), v.first / 1000.0,
-                        100.0 * v.first / total, v.second);
         }
     }
     const Stat pf = stat(prefill), dc = stat(decode), tt = stat(ttft);

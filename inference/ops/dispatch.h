@@ -58,7 +58,8 @@ Result<std::string> variantName(std::string_view op, gguf::GgmlType type, std::s
 // unit (or element) of a row, rounded up to whole subgroups, at most 128. A 640-column Gemma row has 20
 // units: 24 invocations on lavapipe (8-wide subgroups) leave 4 idle where a power of two would leave 12.
 constexpr uint32_t kMatvecRowsPerGroup = 8;
-uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w);
+// unitPairs false: the MULTI variant (short prefill batches), which takes units one at a time.
+uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w, bool unitPairs = true);
 
 // Pipelines of rope.cpp and attention.cpp, created by prepareCommon.
 Result<void> prepareRope(gpu::Context& ctx);

@@ -59,10 +59,12 @@ Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu:
 }
 
 namespace detail {
-uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w) {
+uint32_t matvecWorkgroupSize(const gpu::Context& ctx, const Weight& w, bool unitPairs) {
     const auto traits = gguf::typeTraits(w.type);
-    // Invocations share a row's 32-element units; Q4_K, Q5_K and Q6_K take them in pairs (quant.glsl's UNIT_PAIRS).
-    const bool pairs = w.type == gguf::GgmlType::Q4_K || w.type == gguf::GgmlType::Q5_K || w.type == gguf::GgmlType::Q6_K;
+    // Invocations share a row's 32-element units; Q4_K, Q5_K and Q6_K take them in pairs (quant.glsl's UNIT_PAIRS)
+    // except in the MULTI variant.
+    const bool pairs = unitPairs && (w.type == gguf::GgmlType::Q4_K || w.type == gguf::GgmlType::Q5_K ||
+                                     w.type == gguf::GgmlType::Q6_K);
     const uint32_t work = traits && traits->blockElems > 1 ? w.cols / (pairs ? 64 : 32) : w.cols;
     const uint32_t sg = std::max<uint32_t>(ctx.info().subgroupSize, 8);
     return std::clamp<uint32_t>((work + sg - 1) / sg * sg, kMatvecRowsPerGroup * 2, 128);

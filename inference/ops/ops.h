@@ -137,7 +137,9 @@ Result<void> moeCombine(gpu::Context& ctx, gpu::Recorder& rec, gpu::BufferRange 
 
 Result<void> prepareMatmul(gpu::Context& ctx, const Weight& w);
 // Y = X W^T, or Y += X W^T when accumulate. x: nTokens rows of w.cols floats; y: nTokens rows of
-// w.rows floats.
+// w.rows floats. Batches of at most kShortBatchTokens tokens (a chat turn's new message) run as matvec.comp's
+// MULTI variant, each weight unit decoded once for up to 8 tokens; longer ones as matmul.comp's tiles.
+inline constexpr uint32_t kShortBatchTokens = 16;
 Result<void> matmul(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
                     gpu::BufferRange y, uint32_t nTokens, bool accumulate, std::string_view label);
 
