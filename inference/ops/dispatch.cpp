@@ -58,18 +58,18 @@ Result<std::string> variantName(std::string_view op, GgmlType type, std::string_
     return name;
 }
 
-Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight& w) {
+Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight& w, std::string_view label) {
     const auto traits = gguf::typeTraits(w.type);
     if (w.buffer == nullptr || !traits || w.rows == 0 || w.cols == 0 || w.offset % 4 != 0 ||
         w.cols % traits->blockElems != 0) {
         return fail(Errc::InvalidArgument,
-                    cat("weight ", w.rows, "x", w.cols, " of type ", traits ? traits->name : "?", " at offset ",
+                    cat(label, ": weight ", w.rows, "x", w.cols, " of type ", traits ? traits->name : "?", " at offset ",
                         w.offset, ": needs a buffer, a 4-byte aligned offset and cols divisible by the block size"));
     }
     const uint64_t bytesPerRow = rowBytes(w.type, w.cols);
     const uint64_t end = w.offset + bytesPerRow * w.rows;
     if (end > w.buffer->size()) {
-        return fail(Errc::InvalidArgument, cat("weight ", w.rows, "x", w.cols, " ", traits->name, " ends at byte ", end,
+        return fail(Errc::InvalidArgument, cat(label, ": weight ", w.rows, "x", w.cols, " ", traits->name, " ends at byte ", end,
                                                " beyond its buffer of ", w.buffer->size()));
     }
     const uint64_t align = std::max<uint64_t>(ctx.info().minStorageBufferOffsetAlignment, 4);
@@ -78,7 +78,7 @@ Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight
     const uint64_t usable = maxRange - align - 4;
     const uint64_t rowsPerChunk = usable / bytesPerRow;
     if (rowsPerChunk == 0) {
-        return fail(Errc::InvalidArgument, cat("one row of ", bytesPerRow, " bytes exceeds the storage range"));
+        return fail(Errc::InvalidArgument, cat(label, ": one row of ", bytesPerRow, " bytes exceeds the storage range"));
     }
     std::vector<WeightChunk> chunks;
     for (uint64_t r = 0; r < w.rows; r += rowsPerChunk) {

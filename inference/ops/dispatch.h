@@ -22,8 +22,8 @@ struct WeightChunk {
     uint32_t rows = 0;
     uint32_t byteOffset = 0; // where firstRow starts inside range (a multiple of 4)
 };
-// Splits w by rows into bindable chunks; InvalidArgument for an unusable Weight.
-Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight& w);
+// Splits w by rows into bindable chunks; InvalidArgument, its message starting with label, for an unusable Weight.
+Result<std::vector<WeightChunk>> chunkRows(const gpu::Context& ctx, const Weight& w, std::string_view label);
 
 // Grid that gives every one of `groups` workgroups a distinct id (X*Y may exceed groups: shaders
 // compute id = y * numGroupsX + x and return when id >= groups).

@@ -44,9 +44,9 @@ Result<void> getRows(gpu::Context& ctx, gpu::Recorder& rec, const Weight& table,
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
-    auto chunks = detail::chunkRows(ctx, table);
+    auto chunks = detail::chunkRows(ctx, table, label);
     if (!chunks) {
-        return std::unexpected(Error{chunks.error().code, detail::cat(label, ": ", chunks.error().detail)});
+        return std::unexpected(chunks.error());
     }
     // Every chunk's dispatch visits all ids and writes those in its rows: the chunks write disjoint
     // tokens of out, which the recorder still orders (same range written), at the cost of a barrier.

@@ -56,9 +56,9 @@ Result<void> shortBatch(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, 
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
-    auto chunks = detail::chunkRows(ctx, w);
+    auto chunks = detail::chunkRows(ctx, w, label);
     if (!chunks) {
-        return std::unexpected(Error{chunks.error().code, detail::cat(label, ": ", chunks.error().detail)});
+        return std::unexpected(chunks.error());
     }
     for (uint32_t t0 = 0; t0 < nTokens; t0 += kMultiTokens) {
         for (const detail::WeightChunk& c : *chunks) {
@@ -113,9 +113,9 @@ Result<void> matmul(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu:
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
-    auto chunks = detail::chunkRows(ctx, w);
+    auto chunks = detail::chunkRows(ctx, w, label);
     if (!chunks) {
-        return std::unexpected(Error{chunks.error().code, detail::cat(label, ": ", chunks.error().detail)});
+        return std::unexpected(chunks.error());
     }
     const uint32_t tokenGroups = detail::ceilDiv(nTokens, kTileTokens);
     if (tokenGroups > 65535) {

@@ -45,9 +45,9 @@ Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu:
     if (!pipe) {
         return std::unexpected(pipe.error());
     }
-    auto chunks = detail::chunkRows(ctx, w);
+    auto chunks = detail::chunkRows(ctx, w, label);
     if (!chunks) {
-        return std::unexpected(Error{chunks.error().code, detail::cat(label, ": ", chunks.error().detail)});
+        return std::unexpected(chunks.error());
     }
     for (const detail::WeightChunk& c : *chunks) {
         const MatvecPush push{c.rows, w.cols, static_cast<uint32_t>(rowBytes(w.type, w.cols)), c.byteOffset,
