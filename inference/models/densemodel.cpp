@@ -2,184 +2,13 @@
 
 #include <cmath>
 #include <cstring>
-#include "inference/core/strformat.h"
+#include <tuple>
 
+#include "inference/core/strformat.h"
 #include "inference/gguf/file.h"
+#include "inference/models/tensorloader.h"
 
 namespace lantern::models {
-
-namespace {
-
-std::string shapeText(const gguf::TensorInfo& t) {
-    std::string s = "[";
-    for (uint32_t i = 0; i < t.nDims; ++i) {
-        s += (i ? ", " : "") + std::to_string(t.ne[i]);
-    }
-    return s + "]";
-}
-
-std::string typeText(gguf::GgmlType t) {
-    const auto traits = gguf::typeTraits(t);
-    return traits ? std::string(traits->name) : "type " + std::to_string(uint32_t(t));
-}
-
-}  // namespace
-
-// Uploads a tensor after checking its name, type and shape against what the architecture needs.
-class TensorLoader {
-public:
-    TensorLoader(gpu::Context& ctx, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes,
-                 uint64_t& hostBytes, const MemoryPlan* plan)
-        : m_ctx(ctx), m_file(file), m_out(out), m_bytes(bytes), m_hostBytes(hostBytes), m_plan(plan) {}
-
-    // A matrix of `rows` rows of `cols` elements (GGUF ne = [cols, rows]).
-    Result<ops::Weight> matrix(const std::string& name, uint64_t cols, uint64_t rows) {
-        auto t = weightTensor(name, {cols, rows});
-        if (!t) {
-            return std::unexpected(t.error());
-        }
-        auto buf = upload(**t);
-        if (!buf) {
-            return std::unexpected(buf.error());
-        }
-        return ops::Weight{*buf, 0, (*t)->type, uint32_t(rows), uint32_t(cols)};
-    }
-
-    // A stack of nExpert matrices of `rows` rows of `cols` elements (GGUF ne = [cols, rows, nExpert]).
-    Result<ops::ExpertWeights> experts(const std::string& name, uint64_t cols, uint64_t rows, uint64_t nExpert) {
-        auto t = weightTensor(name, {cols, rows, nExpert});
-        if (!t) {
-            return std::unexpected(t.error());
-        }
-        auto buf = upload(**t);
-        if (!buf) {
-            return std::unexpected(buf.error());
-        }
-        return ops::ExpertWeights{ops::Weight{*buf, 0, (*t)->type, uint32_t(rows), uint32_t(cols)}, uint32_t(nExpert)};
-    }
-
-    // ffn_gate_exps and ffn_up_exps as one stack whose expert e is gate_e's rows then up_e's (the fused GLU
-    // expert shader reads x once for both). Empty (no buffer) when the two differ in type or the stack would
-    // need more than one binding: load them apart.
-    Result<ops::ExpertWeights> gateUpExperts(const std::string& gateName, const std::string& upName, uint64_t cols,
-                                             uint64_t rows, uint64_t nExpert) {
-        auto g = weightTensor(gateName, {cols, rows, nExpert});
-        if (!g) {
-            return std::unexpected(g.error());
-        }
-        auto u = weightTensor(upName, {cols, rows, nExpert});
-        if (!u) {
-            return std::unexpected(u.error());
-        }
-        const gguf::TensorInfo& gate = **g;
-        const gguf::TensorInfo& up = **u;
-        // Fused only when the fused stack fits one binding: split into expert groups it ran 1.3x slower than
-        // gate and up apart on lavapipe (every group's dispatch launches a workgroup for every pair); fitting, it
-        // is as fast or faster with a third of the dispatches.
-        const uint64_t range = m_ctx.info().maxStorageBufferRange;
-        if (gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
-            return ops::ExpertWeights{};
-        }
-        const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
-        const uint64_t bytes = gate.bytes + up.bytes, expert = gate.bytes / nExpert;
-        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
-        if (!buf) {
-            return std::unexpected(buf.error());
-        }
-        const std::vector<std::byte> zeros(buf->size() - bytes);
-        if (auto r = buf->upload(zeros, bytes); !r) {
-            return std::unexpected(r.error());
-        }
-        for (uint64_t e = 0; e < nExpert; ++e) {
-            for (auto [t, at] : {std::pair{&gate, 2 * e * expert}, std::pair{&up, (2 * e + 1) * expert}}) {
-                if (auto r = buf->upload(t->data.subspan(e * expert, expert), at); !r) {
-                    return std::unexpected(r.error());
-                }
-            }
-        }
-        (host ? m_hostBytes : m_bytes) += bytes;
-        m_out.push_back(std::move(*buf));
-        return ops::ExpertWeights{ops::Weight{&m_out.back(), 0, gate.type, uint32_t(2 * rows), uint32_t(cols)},
-                                  uint32_t(nExpert)};
-    }
-
-    // An f32 vector of n elements; empty range when optional and absent.
-    Result<gpu::BufferRange> vector(const std::string& name, uint64_t n, bool optional = false) {
-        const gguf::TensorInfo* t = m_file.tensor(name);
-        if (!t) {
-            if (optional) {
-                return gpu::BufferRange{};
-            }
-            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
-        }
-        if (t->type != gguf::GgmlType::F32 || t->elements != n) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected f32 [{}], found {} {}", fileName(), name, n,
-                                                        typeText(t->type), shapeText(*t)));
-        }
-        auto buf = upload(*t);
-        if (!buf) {
-            return std::unexpected(buf.error());
-        }
-        return gpu::BufferRange(**buf);
-    }
-
-    bool has(const std::string& name) const { return m_file.tensor(name) != nullptr; }
-
-private:
-    std::string fileName() const { return m_file.path().filename().string(); }
-
-    // The tensor `name` with exactly the shape ne and a weight type the shaders run.
-    Result<const gguf::TensorInfo*> weightTensor(const std::string& name, std::initializer_list<uint64_t> ne) {
-        const gguf::TensorInfo* t = m_file.tensor(name);
-        if (!t) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: tensor '{}' is missing", fileName(), name));
-        }
-        bool same = t->nDims == ne.size();
-        std::string expected = "[";
-        uint32_t i = 0;
-        for (uint64_t n : ne) {
-            same = same && t->ne[i] == n;
-            expected += (i++ ? ", " : "") + std::to_string(n);
-        }
-        if (!same) {
-            return fail(Errc::ModelInvalid, lantern::format("{}: {}: expected {}], found {} {}", fileName(), name,
-                                                            expected, typeText(t->type), shapeText(*t)));
-        }
-        if (ops::typeSuffix(t->type).empty()) {
-            return fail(Errc::ModelUnsupported, lantern::format("{}: {} uses the weight type {}, which Lantern cannot run yet",
-                                                                fileName(), name, typeText(t->type)));
-        }
-        return t;
-    }
-
-    Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
-        // Shaders read whole 32-bit words and some block decoders read up to 2 bytes past a block:
-        // round up to a word and keep a word of slack, zeroed. Offloaded tensors go to host memory the GPU
-        // reads over the bus (host-visible, not device-local, on a discrete GPU).
-        const bool host = m_plan && m_plan->hostTensors.contains(t.name);
-        auto buf = m_ctx.createBuffer((t.bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
-        if (!buf) {
-            return std::unexpected(buf.error());
-        }
-        const std::vector<std::byte> zeros(buf->size() - t.bytes);
-        if (auto r = buf->upload(zeros, t.bytes); !r) {
-            return std::unexpected(r.error());
-        }
-        if (auto r = buf->upload(t.data); !r) {
-            return std::unexpected(r.error());
-        }
-        (host ? m_hostBytes : m_bytes) += t.bytes;
-        m_out.push_back(std::move(*buf));
-        return &m_out.back();
-    }
-
-    gpu::Context& m_ctx;
-    const gguf::File& m_file;
-    std::deque<gpu::Buffer>& m_out;
-    uint64_t& m_bytes;
-    uint64_t& m_hostBytes;
-    const MemoryPlan* m_plan;
-};
 
 Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gguf::File& file,
                                                      const ModelConfig& config, const Progress& progress,
@@ -214,6 +43,11 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
                 continue;  // dense FFN weights of an MoE layer, or the router of a dense one
             }
             if (auto r = prepare(*w); !r) {
+                return std::unexpected(r.error());
+            }
+        }
+        if (ops::gluAdjacent(ctx, l.wGate, l.wUp)) {
+            if (auto r = ops::prepareMatvecGlu(ctx, l.wGate); !r) {
                 return std::unexpected(r.error());
             }
         }
@@ -312,8 +146,8 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
                     LANTERN_TRY(l.downShexp, load.matrix(p + "ffn_down_shexp.weight", fs, c.nEmbd));
                 }
             } else {
-                LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
-                LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
+                LANTERN_TRY(std::tie(l.wGate, l.wUp),
+                            load.gateUp(p + "ffn_gate.weight", p + "ffn_up.weight", c.nEmbd, c.nFf));
                 LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
             }
             continue;
@@ -341,8 +175,7 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
             LANTERN_TRY_EXPERTS_GATE_UP();
             LANTERN_TRY(l.downExps, load.experts(p + "ffn_down_exps.weight", c.nFfExp, c.nEmbd, c.nExpert));
         } else {
-            LANTERN_TRY(l.wGate, load.matrix(p + "ffn_gate.weight", c.nEmbd, c.nFf));
-            LANTERN_TRY(l.wUp, load.matrix(p + "ffn_up.weight", c.nEmbd, c.nFf));
+            LANTERN_TRY(std::tie(l.wGate, l.wUp), load.gateUp(p + "ffn_gate.weight", p + "ffn_up.weight", c.nEmbd, c.nFf));
             LANTERN_TRY(l.wDown, load.matrix(p + "ffn_down.weight", c.nFf, c.nEmbd));
         }
     }
@@ -730,12 +563,17 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             recordMoeFfn(*rec, il, n, run);
             continue;
         }
-        run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));
-        run(project(*rec, l.wUp, h, up, n, false, "ffn_up" + L));
-        if (c.activation == Activation::GeluTanh) {
-            run(ops::geglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_geglu" + L));
+        const bool gelu = c.activation == Activation::GeluTanh;
+        if (n == 1 && ops::gluAdjacent(m_ctx, l.wGate, l.wUp)) {
+            run(ops::matvecGlu(m_ctx, *rec, l.wGate, l.wUp, h, gate, gelu ? 1 : 0, "ffn_gate_up" + L));
         } else {
-            run(ops::swiglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_swiglu" + L));
+            run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));
+            run(project(*rec, l.wUp, h, up, n, false, "ffn_up" + L));
+            if (gelu) {
+                run(ops::geglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_geglu" + L));
+            } else {
+                run(ops::swiglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_swiglu" + L));
+            }
         }
         if (c.postNorms) {
             run(project(*rec, l.wDown, gate, tmp, n, false, "ffn_down" + L));

@@ -43,6 +43,13 @@ Result<void> prepareMatvec(gpu::Context& ctx, const Weight& w);
 // y = W x, or y += W x when accumulate (a fused residual add). x: w.cols floats; y: w.rows floats.
 Result<void> matvec(gpu::Context& ctx, gpu::Recorder& rec, const Weight& w, gpu::BufferRange x,
                     gpu::BufferRange y, bool accumulate, std::string_view label);
+// A dense gated FFN's two products and its activation in one dispatch: y[r] = act(gate_r . x) * (up_r . x) for
+// the gate.rows rows, act 0 SiLU, 1 tanh-GELU. gate and up share type and shape, and up's rows follow gate's
+// in the same buffer within one binding (the model loader places them so when it can; gluAdjacent says).
+bool gluAdjacent(const gpu::Context& ctx, const Weight& gate, const Weight& up);
+Result<void> prepareMatvecGlu(gpu::Context& ctx, const Weight& gate);
+Result<void> matvecGlu(gpu::Context& ctx, gpu::Recorder& rec, const Weight& gate, const Weight& up,
+                       gpu::BufferRange x, gpu::BufferRange y, uint32_t act, std::string_view label);
 
 // ---- Mixture of experts ---------------------------------------------------------------------------
 // A token's FFN runs `used` of nExpert experts, chosen on the GPU: moeRoute turns router logits into

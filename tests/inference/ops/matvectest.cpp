@@ -17,6 +17,8 @@ private slots:
     void initTestCase() { gpuContext(); }
     void everyType_data();
     void everyType();
+    void gluOfAdjacentGateAndUp_data();
+    void gluOfAdjacentGateAndUp();
     void accumulateAddsToY();
     void splitsTensorsBeyondOneStorageRange();
     void rejectsUnsupportedType();
@@ -44,6 +46,44 @@ void MatvecTest::everyType() {
     run([&](gpu::Recorder& rec) { return ops::matvec(gpuContext(), rec, weight, xb, yb, false, "matvec"); });
     const std::vector<float> got = download(yb, rows);
     const double e = nmse(got, want);
+    QVERIFY2(e < 1e-9, qPrintable(QString("NMSE %1").arg(e)));
+}
+
+// matvec_glu_<type>_f32 (the dense FFN at decode): gate and up stored back to back in one buffer, y = act(gate x) *
+// (up x) against the reference products and activations. 67 rows leave a partial workgroup; up starts wherever
+// 67 gate rows end (half-word aligned for some types).
+void MatvecTest::gluOfAdjacentGateAndUp_data() {
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("act");
+    for (GgmlType t : weightTypes()) {
+        QTest::newRow((std::string(ops::typeSuffix(t)) + " gelu").c_str()) << static_cast<int>(t) << 1;
+    }
+    QTest::newRow("q4k silu") << static_cast<int>(GgmlType::Q4_K) << 0;
+    QTest::newRow("q8_0 silu") << static_cast<int>(GgmlType::Q8_0) << 0;
+}
+
+void MatvecTest::gluOfAdjacentGateAndUp() {
+    QFETCH(int, type);
+    QFETCH(int, act);
+    const auto t = static_cast<GgmlType>(type);
+    const uint32_t rows = 67, cols = testCols(t);
+    Rng rng(777 + type);
+    const std::vector<std::byte> gate = randomWeights(t, rows, cols, rng), up = randomWeights(t, rows, cols, rng);
+    const std::vector<float> x = rng.floats(cols);
+    const std::vector<float> g = reference::matvec(t, gate, rows, cols, x), u = reference::matvec(t, up, rows, cols, x);
+    std::vector<float> want(rows);
+    for (uint32_t r = 0; r < rows; ++r) {
+        want[r] = float((act == 1 ? reference::geluTanh(g[r]) : reference::silu(g[r])) * double(u[r]));
+    }
+    std::vector<std::byte> both = gate;
+    both.insert(both.end(), up.begin(), up.end());
+    gpu::Buffer wb = upload(both), xb = upload(x), yb = makeBuffer(rows * 4);
+    const ops::Weight gw{&wb, 0, t, rows, cols}, uw{&wb, gate.size(), t, rows, cols};
+    QVERIFY(ops::gluAdjacent(gpuContext(), gw, uw));
+    QVERIFY(!ops::gluAdjacent(gpuContext(), uw, gw));  // up before gate is not the layout
+    QVERIFY(ops::prepareMatvecGlu(gpuContext(), gw).has_value());
+    run([&](gpu::Recorder& rec) { return ops::matvecGlu(gpuContext(), rec, gw, uw, xb, yb, uint32_t(act), "glu"); });
+    const double e = nmse(download(yb, rows), want);
     QVERIFY2(e < 1e-9, qPrintable(QString("NMSE %1").arg(e)));
 }
 
