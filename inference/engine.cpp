@@ -281,6 +281,18 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
     sampling::StopMatcher stops(stopStrings);
     text::Detokenizer detok(*m_model.m_tokenizer);
     const text::Tokenizer& tok = *m_model.m_tokenizer;
+    // A chat reply starts at its first visible character: a transcript's answer comes as " Paris." after
+    // "Assistant:", and templates may open the turn with a newline. A raw continuation keeps every byte.
+    bool leading = !options.rawPrompt;
+    auto emit = [&](std::string_view text) {
+        if (leading) {
+            text.remove_prefix(std::min(text.find_first_not_of(" \t\r\n"), text.size()));
+            leading = text.empty();
+        }
+        if (!text.empty()) {
+            onText(text);
+        }
+    };
     const auto decodeStart = Clock::now();
     stats.stopReason = "max-tokens";
     for (;;) {
@@ -299,9 +311,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
             stats.timeToFirstTokenMs = msSince(start);
         }
         const auto step = stops.feed(detok.feed(next));
-        if (!step.text.empty()) {
-            onText(step.text);
-        }
+        emit(step.text);
         if (step.stopped) {
             stats.stopReason = "stop-string";
             m_cached.push_back(next);  // its K/V are computed below only if we continue; keep cache exact
@@ -323,10 +333,7 @@ Result<GenerateStats> GpuSession::generate(std::span<const ChatMessage> messages
         m_cached.push_back(next);
     }
     if (!stops.stopped()) {
-        const std::string tail = stops.feed(detok.flush()).text + stops.flush();
-        if (!tail.empty()) {
-            onText(tail);
-        }
+        emit(stops.feed(detok.flush()).text + stops.flush());
     }
     const double decodeMs = msSince(decodeStart);
     if (stats.generatedTokens > 1) {
