@@ -89,26 +89,11 @@ public:
         if (gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
             return ops::ExpertWeights{};
         }
-        const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
-        const uint64_t bytes = gate.bytes + up.bytes, expert = gate.bytes / nExpert;
-        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
+        auto buf = uploadInterleaved(gate, up, nExpert);
         if (!buf) {
             return std::unexpected(buf.error());
         }
-        const std::vector<std::byte> zeros(buf->size() - bytes);
-        if (auto r = buf->upload(zeros, bytes); !r) {
-            return std::unexpected(r.error());
-        }
-        for (uint64_t e = 0; e < nExpert; ++e) {
-            for (auto [t, at] : {std::pair{&gate, 2 * e * expert}, std::pair{&up, (2 * e + 1) * expert}}) {
-                if (auto r = buf->upload(t->data.subspan(e * expert, expert), at); !r) {
-                    return std::unexpected(r.error());
-                }
-            }
-        }
-        (host ? m_hostBytes : m_bytes) += bytes;
-        m_out.push_back(std::move(*buf));
-        return ops::ExpertWeights{ops::Weight{&m_out.back(), 0, gate.type, uint32_t(2 * rows), uint32_t(cols)},
+        return ops::ExpertWeights{ops::Weight{*buf, 0, gate.type, uint32_t(2 * rows), uint32_t(cols)},
                                   uint32_t(nExpert)};
     }
 
@@ -127,7 +112,8 @@ public:
         const gguf::TensorInfo& gate = **g;
         const gguf::TensorInfo& up = **u;
         const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
-        if (gate.type != up.type || host ||
+        // up is also a matrix of its own for prefill, so it must start on a word (ops::Weight::offset).
+        if (gate.type != up.type || host || gate.bytes % 4 != 0 ||
             gate.bytes + up.bytes + 256 > m_ctx.info().maxStorageBufferRange) {
             auto gw = matrix(gateName, cols, rows);
             if (!gw) {
@@ -139,22 +125,12 @@ public:
             }
             return std::pair{*gw, *uw};
         }
-        const uint64_t bytes = gate.bytes + up.bytes;
-        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, gpu::Memory::Device);
+        auto buf = uploadInterleaved(gate, up, 1);  // one "expert": gate's rows, then up's
         if (!buf) {
             return std::unexpected(buf.error());
         }
-        const std::vector<std::byte> zeros(buf->size() - bytes);
-        for (auto [data, at] : {std::pair{gate.data, uint64_t(0)}, std::pair{up.data, gate.bytes},
-                                std::pair{std::span<const std::byte>(zeros), bytes}}) {
-            if (auto r = buf->upload(data, at); !r) {
-                return std::unexpected(r.error());
-            }
-        }
-        m_bytes += bytes;
-        m_out.push_back(std::move(*buf));
-        return std::pair{ops::Weight{&m_out.back(), 0, gate.type, uint32_t(rows), uint32_t(cols)},
-                         ops::Weight{&m_out.back(), gate.bytes, gate.type, uint32_t(rows), uint32_t(cols)}};
+        return std::pair{ops::Weight{*buf, 0, gate.type, uint32_t(rows), uint32_t(cols)},
+                         ops::Weight{*buf, gate.bytes, gate.type, uint32_t(rows), uint32_t(cols)}};
     }
 
     // An f32 vector of n elements; empty range when optional and absent.
@@ -204,6 +180,32 @@ private:
                                                                 fileName(), name, detail::typeText(t->type)));
         }
         return t;
+    }
+
+    // gate and up stacks of nExpert matrices each, interleaved in one buffer: expert e's gate rows, then its up
+    // rows (nExpert 1: a dense pair back to back). Host memory when the plan offloads either.
+    Result<const gpu::Buffer*> uploadInterleaved(const gguf::TensorInfo& gate, const gguf::TensorInfo& up,
+                                                 uint64_t nExpert) {
+        const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
+        const uint64_t bytes = gate.bytes + up.bytes, expert = gate.bytes / nExpert;
+        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
+        if (!buf) {
+            return std::unexpected(buf.error());
+        }
+        const std::vector<std::byte> zeros(buf->size() - bytes);
+        if (auto r = buf->upload(zeros, bytes); !r) {
+            return std::unexpected(r.error());
+        }
+        for (uint64_t e = 0; e < nExpert; ++e) {
+            for (auto [t, at] : {std::pair{&gate, 2 * e * expert}, std::pair{&up, (2 * e + 1) * expert}}) {
+                if (auto r = buf->upload(t->data.subspan(e * expert, expert), at); !r) {
+                    return std::unexpected(r.error());
+                }
+            }
+        }
+        (host ? m_hostBytes : m_bytes) += bytes;
+        m_out.push_back(std::move(*buf));
+        return &m_out.back();
     }
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
