@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"

@@ -27,7 +27,7 @@
 // Only "format", "version", "conversations", and per message "id", "role" and "created" are
 // required; other fields default to empty/false/0. Import turns "streaming" into "interrupted" (no
 // generation is running for it).
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "storage/records.h"
 
 #include <QByteArray>

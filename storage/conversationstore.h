@@ -15,7 +15,7 @@
 //   Errc::StorageError    anything else (read-only file or folder, corrupt file, I/O error); the
 //                         detail sentence names the file and the cause
 //   Errc::InvalidArgument unknown id, malformed import file
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "storage/records.h"
 
 #include <QByteArray>

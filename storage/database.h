@@ -1,7 +1,7 @@
 #pragma once
 // One SQLite connection (Qt SQL, QSQLITE) owned by one thread: pragmas, bound-parameter queries,
 // transactions, and SQLite error codes turned into lantern::Error sentences. Internal to storage/.
-#include "inference/core/error.h"
+#include "base/error.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>

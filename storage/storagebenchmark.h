@@ -2,7 +2,7 @@
 // The storage benchmark of issue 6 (a benchmark, not a timed test): builds a database of N
 // conversations x M messages plus one 1,000-message conversation, then reports medians. Meant for
 // `lantern-cli bench-storage` (the CLI wires it); the storage tests run it at a small size.
-#include "inference/core/error.h"
+#include "base/error.h"
 
 #include <QString>
 

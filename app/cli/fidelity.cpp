@@ -12,7 +12,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/loadmodel.h"
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 #include "inference/models/densemodel.h"
 #include "inference/models/teacher.h"
 

@@ -2,7 +2,7 @@
 
 #include <bit>
 #include <cstring>
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 
 #ifdef _WIN32
 #define WIN32_LEAN_AND_MEAN

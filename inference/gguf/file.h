@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/gguf/types.h"
 
 namespace lantern::gguf {

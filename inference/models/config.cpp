@@ -1,7 +1,7 @@
 #include "inference/models/config.h"
 
 #include <cmath>
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 
 #include "inference/gguf/file.h"
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern::gguf {
 class File;

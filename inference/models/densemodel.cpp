@@ -4,7 +4,7 @@
 #include <cstring>
 #include <tuple>
 
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 #include "inference/gguf/file.h"
 #include "inference/models/tensorloader.h"
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/models/config.h"
 #include "inference/models/expertcache.h"
 #include "inference/models/memoryplan.h"

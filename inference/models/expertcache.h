@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
 

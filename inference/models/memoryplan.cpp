@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 #include "inference/gguf/file.h"
 
 namespace lantern::models {

@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/models/config.h"
 
 namespace lantern::gguf {

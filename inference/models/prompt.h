@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/engine.h"
 #include "inference/text/chattemplate.h"
 

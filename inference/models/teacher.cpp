@@ -4,7 +4,7 @@
 #include <cmath>
 #include <fstream>
 
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 #include "inference/models/densemodel.h"
 
 namespace lantern::models {

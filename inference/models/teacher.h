@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern::models {
 class DenseModel;

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "inference/core/error.h"
-#include "inference/core/strformat.h"
+#include "base/error.h"
+#include "base/strformat.h"
 #include "inference/gguf/file.h"
 #include "inference/models/memoryplan.h"
 #include "inference/ops/ops.h"

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/gguf/types.h"
 #include "inference/vulkan/gpu.h"
 

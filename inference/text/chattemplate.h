@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/text/templateinterpreter.h"
 #include "inference/text/templatevalue.h"
 

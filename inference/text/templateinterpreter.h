@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/text/templateparser.h"
 #include "inference/text/templatevalue.h"
 

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/text/templatevalue.h"
 
 namespace lantern::text::tmpl {

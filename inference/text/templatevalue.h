@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern::text {
 

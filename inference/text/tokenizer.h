@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/text/pretokenizer.h"
 #include "inference/text/vocab.h"
 

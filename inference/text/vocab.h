@@ -9,7 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern::gguf {
 class File;

@@ -6,7 +6,7 @@
 #include <random>
 #include <set>
 
-#include "inference/core/strformat.h"
+#include "base/strformat.h"
 #include "inference/reference/weights.h"
 
 namespace lantern::test {

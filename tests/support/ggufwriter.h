@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 #include "inference/gguf/types.h"
 
 namespace lantern::test {

@@ -24,6 +24,9 @@ QString errorAdvice(Errc code) {
     case Errc::StorageError: return QCoreApplication::translate("ErrorText", "Your conversations could not be saved. Check that the disk is available.");
     case Errc::StorageTooNew: return QCoreApplication::translate("ErrorText", "Your conversations were saved by a newer version of Lantern. Update Lantern to open them.");
     case Errc::DiskFull: return QCoreApplication::translate("ErrorText", "The disk is full. Free some space so Lantern can save your conversations.");
+    case Errc::FormatInvalid: return QCoreApplication::translate("ErrorText", "This file could not be read as the document type its name says. Check that it is complete and not damaged.");
+    case Errc::FormatUnsupported: return QCoreApplication::translate("ErrorText", "Lantern cannot translate this kind of file yet. Save it as text, Markdown, HTML, subtitles or a localization file.");
+    case Errc::ValidationFailed: return QCoreApplication::translate("ErrorText", "The translated file did not pass its check, so it was not written. Your original file is unchanged.");
     case Errc::InvalidArgument: return QCoreApplication::translate("ErrorText", "Lantern was asked to do something it cannot do.");
     case Errc::Cancelled: return QCoreApplication::translate("ErrorText", "Cancelled.");
     case Errc::Internal: break;

@@ -3,7 +3,7 @@
 // engine's own detail (already a sentence naming the file or tensor) follows as the explanation.
 #include <QString>
 
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern::ui {
 

@@ -30,6 +30,10 @@ enum class Errc : int {
     StorageError = 400,
     StorageTooNew = 401,
     DiskFull = 402,
+    // 5xx: documents and translation
+    FormatInvalid = 500,      // a document that does not parse as its format (line, what was expected)
+    FormatUnsupported = 501,  // a file type or format feature Lantern does not translate
+    ValidationFailed = 502,   // a written document failed its validator (msgfmt, lrelease, re-parse)
     // 9xx: caller
     InvalidArgument = 900,
     Cancelled = 901,

@@ -1,4 +1,4 @@
-#include "inference/core/error.h"
+#include "base/error.h"
 
 namespace lantern {
 
@@ -22,6 +22,9 @@ const char* errcName(Errc code) {
     case Errc::StorageError: return "storage-error";
     case Errc::StorageTooNew: return "storage-too-new";
     case Errc::DiskFull: return "disk-full";
+    case Errc::FormatInvalid: return "format-invalid";
+    case Errc::FormatUnsupported: return "format-unsupported";
+    case Errc::ValidationFailed: return "validation-failed";
     case Errc::InvalidArgument: return "invalid-argument";
     case Errc::Cancelled: return "cancelled";
     case Errc::Internal: return "internal";
