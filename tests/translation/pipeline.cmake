@@ -1,0 +1,2 @@
+# The pipeline itself: guard, checks, glossary, translator, job planning (the lead's area).
+lantern_add_test(SOURCE guardtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
