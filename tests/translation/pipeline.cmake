@@ -1,2 +1,3 @@
 # The pipeline itself: guard, checks, glossary, translator, job planning (the lead's area).
 lantern_add_test(SOURCE guardtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
+lantern_add_test(SOURCE glossarytest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
