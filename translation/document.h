@@ -32,6 +32,7 @@ struct Inline {
     size_t end = 0;
     Kind kind = Kind::Standalone;
     int pair = -1;      // Open and Close of one element share a pair number (unique within the unit)
+    int origin = -1;    // in a translation's target: the index in Unit::inlines whose bytes these are
 };
 
 // Placeholder syntaxes the guard recognises in a unit's text, besides the format's own inlines.
@@ -71,6 +72,10 @@ struct Unit {
 struct UnitTranslation {
     size_t unit = 0;                   // index into Document::units()
     std::vector<std::string> targets;  // one, or one per target plural form (Document::pluralForms)
+    // Per target: where the source's inlines were put back (byte ranges in that target, `origin` set). The
+    // bytes inside them are the reader's markup, written verbatim; everything else in a target is text the
+    // writer escapes for its format. Empty (or shorter than targets): that target is all text.
+    std::vector<std::vector<Inline>> targetInlines;
     bool final = false;                // write as finished/translated; else unfinished / fuzzy / needs-review
 };
 
@@ -88,6 +93,9 @@ public:
     // Plural forms a plural unit needs in `targetLanguage` (PO: the file's Plural-Forms header when it has
     // one; else the language's rule). 1 for languages without plurals (ja, zh, ko, vi, ...).
     virtual size_t pluralForms(std::string_view targetLanguage) const;
+    // For each of those forms, a number that selects it (the prompt asks for "the form used for n = 3").
+    // The default takes the gettext rule's examples; formats with other rules (.ts, Android) override it.
+    virtual std::vector<uint64_t> pluralExamples(std::string_view targetLanguage) const;
     // The document with these translations in place. Units without a translation keep their bytes.
     // Everything outside translated text is byte-identical to the source.
     virtual Result<std::string> write(std::span<const UnitTranslation> translations,

@@ -294,6 +294,39 @@ Restored restore(std::string_view output, const Masked& masked) {
     return r;
 }
 
+std::string remask(std::string_view restored, const Masked& masked) {
+    // Each token may be used as often as it occurs in the source; a pair's Open must come before its Close.
+    std::vector<const Token*> order;
+    for (const Token& t : masked.tokens)
+        if (!t.original.empty())
+            order.push_back(&t);
+    std::ranges::stable_sort(order, [](const Token* a, const Token* b) { return a->original.size() > b->original.size(); });
+    std::map<const Token*, int> left;
+    for (const Token* t : order)
+        ++left[t];
+    std::string text(restored);
+    if (masked.acceleratorMarker != 0)  // the marker is not part of any token: take it out again
+        if (const size_t amp = text.find('&'); amp != std::string::npos && amp + 1 < text.size() && text[amp + 1] != '&')
+            text.erase(amp, 1);
+    std::string out;
+    for (size_t i = 0; i < text.size();) {
+        const Token* hit = nullptr;
+        for (const Token* t : order)
+            if (left[t] > 0 && std::string_view(text).substr(i, t->original.size()) == t->original) {
+                hit = t;
+                break;
+            }
+        if (!hit) {
+            out += text[i++];
+            continue;
+        }
+        --left[hit];
+        out += hit->text;
+        i += hit->original.size();
+    }
+    return out;
+}
+
 std::string preview(std::string_view partial, const Masked& masked) {
     std::string text = normalizeTokens(partial, masked);
     const size_t lt = text.rfind('<');

@@ -65,6 +65,12 @@ struct Restored {
 // Restores a normalized output. Tokens the output lacks are not invented: inspect() reports them.
 Restored restore(std::string_view normalizedOutput, const Masked& masked);
 
+// A restored text (a person's edit, a translation-memory match) with the source's tokens put back in
+// place of their bytes, left to right, longest bytes first: the inverse of restore() for checking and
+// writing text that did not come from the model. Bytes of a token that the text lacks stay missing, so
+// inspect() reports them.
+std::string remask(std::string_view restored, const Masked& masked);
+
 // For streaming display: complete tokens in a partial output replaced by their bytes, a half-written
 // token at the end dropped.
 std::string preview(std::string_view partialOutput, const Masked& masked);
