@@ -82,12 +82,29 @@ lantern_install_model() {
   mv "$tmp" "$target"
 }
 
+# The tests' independent references from PyPI, in the same private venv: sacrebleu for the translation
+# metrics (tests/translation/eval compares lantern's chrF/BLEU to it). Pinned: the figures must match.
+LANTERN_SACREBLEU_VERSION="2.4.3"
+
+lantern_install_test_tools() {
+  if [[ ! -x "$LANTERN_PYENV/bin/pip" ]]; then
+    python3 -m venv "$LANTERN_PYENV" || die "python3 -m venv failed (install python3-venv)"
+  fi
+  local have
+  have="$("$LANTERN_PYENV/bin/python" -c 'import sacrebleu; print(sacrebleu.__version__)' 2>/dev/null || true)"
+  [[ "$have" == "$LANTERN_SACREBLEU_VERSION" ]] && return 0
+  say "Installing sacrebleu $LANTERN_SACREBLEU_VERSION into $LANTERN_PYENV (reference for the metric tests)"
+  "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "sacrebleu==$LANTERN_SACREBLEU_VERSION" ||
+    die "could not install the PyPI package sacrebleu==$LANTERN_SACREBLEU_VERSION"
+}
+
 # Configure and build. BUILD_DIR and extra CMake arguments come from the caller.
 lantern_build() {
   local build_dir="$1"; shift
   local werror=OFF
   [[ "${CI:-}" == "true" ]] && werror=ON
   cmake -S "$LANTERN_ROOT" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-    -DLANTERN_WERROR="$werror" -DLANTERN_TEST_MODELS="$LANTERN_MODELS_DIR" "$@" >/dev/null
+    -DLANTERN_WERROR="$werror" -DLANTERN_TEST_MODELS="$LANTERN_MODELS_DIR" \
+    -DLANTERN_PYTHON="$LANTERN_PYENV/bin/python" "$@" >/dev/null
   cmake --build "$build_dir" --parallel "$(nproc)"
 }
