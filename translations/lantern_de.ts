@@ -701,7 +701,7 @@
     </message>
 </context>
 <context>
-    <name>lantern::ui::InferenceWorker</name>
+    <name>lantern::service::InferenceWorker</name>
     <message>
         <source>No model is loaded. Choose a model in the model menu at the top.</source>
         <translation>Es ist kein Modell geladen. Wählen Sie oben im Modellmenü ein Modell.</translation>

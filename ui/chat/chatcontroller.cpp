@@ -9,7 +9,7 @@
 #include <QUrl>
 
 #include "storage/storagepaths.h"
-#include "ui/chat/errortext.h"
+#include "service/errortext.h"
 #include "ui/chat/messageformatter.h"
 #include "ui/settings/appsettings.h"
 

@@ -16,7 +16,7 @@
 #include "storage/conversationstore.h"
 #include "ui/chat/codehighlighter.h"
 #include "ui/chat/conversationlistmodel.h"
-#include "ui/chat/inferenceworker.h"
+#include "service/inferenceworker.h"
 #include "ui/chat/messagemodel.h"
 #include "ui/chat/searchresultmodel.h"
 #include "ui/library/modelmanager.h"

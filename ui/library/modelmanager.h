@@ -9,9 +9,17 @@
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
 
-#include "ui/chat/inferenceworker.h"
+#include "service/errortext.h"
+#include "service/inferenceworker.h"
 
 namespace lantern::ui {
+
+// The engine service's types, used throughout the UI.
+using service::InferenceWorker;
+using service::LoadedModel;
+using service::ModelLoader;
+using service::describeError;
+using service::errorAdvice;
 
 class AppSettings;
 

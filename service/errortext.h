@@ -5,7 +5,7 @@
 
 #include "base/error.h"
 
-namespace lantern::ui {
+namespace lantern::service {
 
 // One translated sentence for the code: what happened and what to try.
 QString errorAdvice(Errc code);
@@ -13,4 +13,4 @@ QString errorAdvice(Errc code);
 // model file. (Lantern cannot load gemma.gguf yet: the model runtime is not built.)".
 QString describeError(const Error& error);
 
-}  // namespace lantern::ui
+}  // namespace lantern::service

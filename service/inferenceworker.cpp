@@ -1,11 +1,11 @@
-#include "ui/chat/inferenceworker.h"
+#include "service/inferenceworker.h"
 
 #include <QMetaType>
 #include <QThread>
 
-#include "ui/chat/errortext.h"
+#include "service/errortext.h"
 
-namespace lantern::ui {
+namespace lantern::service {
 
 namespace {
 // Registered once so queued connections can copy these values across threads.
@@ -144,4 +144,4 @@ void InferenceWorker::countTokens(quint64 requestId, const std::vector<ChatMessa
     emit tokensCounted(requestId, count ? static_cast<int>(*count) : -1);
 }
 
-}  // namespace lantern::ui
+}  // namespace lantern::service

@@ -8,11 +8,11 @@
 
 #include "tests/ui/support/queuedspy.h"
 #include "tests/ui/support/scriptedmodel.h"
-#include "ui/chat/errortext.h"
-#include "ui/chat/inferenceworker.h"
+#include "service/errortext.h"
+#include "service/inferenceworker.h"
 
 using namespace lantern;
-using namespace lantern::ui;
+using namespace lantern::service;
 
 class InferenceWorkerTest : public QObject {
     Q_OBJECT

@@ -19,7 +19,7 @@
 
 #include "inference/engine.h"
 
-namespace lantern::ui {
+namespace lantern::service {
 
 // How the worker obtains a model: Engine::load in the app; tests substitute a scripted test double.
 using ModelLoader =
@@ -62,7 +62,7 @@ public slots:
 
 signals:
     void loadProgress(double progress, const QString& stage);
-    void modelLoaded(const lantern::ui::LoadedModel& model);
+    void modelLoaded(const lantern::service::LoadedModel& model);
     // `message` is a sentence for a person (see errortext.h), never a raw code.
     void modelLoadFailed(const QString& path, const QString& message);
     void modelUnloaded();
@@ -84,9 +84,9 @@ private:
     QElapsedTimer m_sinceFlush;
 };
 
-}  // namespace lantern::ui
+}  // namespace lantern::service
 
-Q_DECLARE_METATYPE(lantern::ui::LoadedModel)
+Q_DECLARE_METATYPE(lantern::service::LoadedModel)
 Q_DECLARE_METATYPE(lantern::GenerateStats)
 Q_DECLARE_METATYPE(lantern::GenerateOptions)
 Q_DECLARE_METATYPE(std::vector<lantern::ChatMessage>)

@@ -1,8 +1,8 @@
-#include "ui/chat/errortext.h"
+#include "service/errortext.h"
 
 #include <QCoreApplication>
 
-namespace lantern::ui {
+namespace lantern::service {
 
 QString errorAdvice(Errc code) {
     switch (code) {
@@ -41,4 +41,4 @@ QString describeError(const Error& error) {
     return text;
 }
 
-}  // namespace lantern::ui
+}  // namespace lantern::service
