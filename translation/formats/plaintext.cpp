@@ -1,6 +1,7 @@
 // Plain text: a unit per paragraph (lines separated by blank lines), and per list item where a paragraph's
 // lines start with bullets or numbers ("- ", "* ", "1. "), since joining those would lose the list.
-// A person wrapped the lines of a paragraph, so the source joins them with a space; the writer wraps
+// Lines without a letter or digit ("=====", "* * *") are rules between paragraphs, kept and not
+// translated. A person wrapped the lines of a paragraph, so the source joins them with a space; the writer wraps
 // the translation again at the source paragraph's width, its continuation lines indented as the
 // source's second line was. A one-line paragraph stays one line. Everything between units (indentation,
 // bullets, blank lines, trailing spaces, the line endings) is kept byte for byte.
@@ -44,18 +45,19 @@ size_t listMarker(std::string_view s) {
     return n;
 }
 
-// A wrapped line must not start like a list item: it would be read back as one.
-bool safeLineStart(std::string_view rest) { return listMarker(rest) == 0; }
+bool wordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); }
+bool hasWords(std::string_view s) { return std::ranges::any_of(s, wordByte); }
 
-bool hasWords(std::string_view s) {
-    return std::ranges::any_of(s, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || (c & 0x80); });
-}
+// A wrapped line must start with a word and not like a list item: else it would read back as a rule or
+// an item of its own.
+bool safeLineStart(std::string_view rest) { return !rest.empty() && wordByte(rest[0]) && listMarker(rest) == 0; }
 
 struct Paragraph {
     size_t begin = 0;        // the unit's bytes in the file
     size_t end = 0;
     size_t width = 0;        // widest source line in columns; 0 for a one-line paragraph (written as one line)
     size_t firstColumn = 0;  // column where the unit starts (after indentation and bullet)
+    size_t nextColumn = 0;   // column where the further lines start (after their indentation)
     std::string continuation;  // line ending and indentation before each further line
 };
 
@@ -112,6 +114,7 @@ void PlainTextDocument::addItem(std::span<const Line> lines, size_t markerLength
             p.width = std::max(p.width, displayWidth(s.substr(l.begin, l.end - l.begin)));
         p.firstColumn = displayWidth(s.substr(lines.front().begin, p.begin - lines.front().begin));
         const Line& second = lines[1];
+        p.nextColumn = displayWidth(s.substr(second.begin, second.content - second.begin));
         p.continuation = std::string(lineEnding(s.substr(lines.front().begin))) +
                          std::string(s.substr(second.begin, second.content - second.begin));
     }
@@ -121,7 +124,6 @@ void PlainTextDocument::addItem(std::span<const Line> lines, size_t markerLength
     u.source = std::move(source);
     u.prose = true;
     u.placeholders = placeholder::Common;
-    u.translatable = hasWords(u.source);
     m_units.push_back(std::move(u));
     m_paragraphs.push_back(std::move(p));
 }
@@ -136,17 +138,21 @@ void PlainTextDocument::parse() {
             ++i;
             continue;
         }
+        auto text = [&](const Line& l) { return s.substr(l.content, l.end - l.content); };
+        if (!hasWords(text(lines[i]))) {  // a rule line
+            ++i;
+            continue;
+        }
         size_t blockEnd = i;
-        while (blockEnd < lines.size() && lines[blockEnd].content != lines[blockEnd].end)
+        while (blockEnd < lines.size() && lines[blockEnd].content != lines[blockEnd].end &&
+               hasWords(text(lines[blockEnd])))
             ++blockEnd;
         // A paragraph splits into items at lines that start with a list marker.
         size_t item = i;
         for (size_t k = i + 1; k <= blockEnd; ++k) {
-            if (k < blockEnd && listMarker(s.substr(lines[k].content, lines[k].end - lines[k].content)) == 0)
+            if (k < blockEnd && listMarker(text(lines[k])) == 0)
                 continue;
-            const Line& first = lines[item];
-            addItem(std::span(lines).subspan(item, k - item),
-                    listMarker(s.substr(first.content, first.end - first.content)));
+            addItem(std::span(lines).subspan(item, k - item), listMarker(text(lines[item])));
             item = k;
         }
         i = blockEnd;
@@ -175,7 +181,7 @@ Result<std::string> PlainTextDocument::write(std::span<const UnitTranslation> tr
         const Paragraph& p = m_paragraphs[u];
         if (p.width > 0) {
             const std::vector<Break> can = breakOpportunities(text, {}, &safeLineStart);
-            text = applyBreaks(text, fillToWidth(text, can, p.width, p.firstColumn), p.continuation);
+            text = applyBreaks(text, fillToWidth(text, can, p.width, p.firstColumn, p.nextColumn), p.continuation);
         }
         edits.push_back(Replacement{p.begin, p.end, std::move(text)});
     }

@@ -102,7 +102,7 @@ std::vector<Break> breakOpportunities(std::string_view text, std::span<const Byt
 }
 
 std::vector<Break> fillToWidth(std::string_view text, std::span<const Break> opportunities, size_t width,
-                               size_t firstColumn) {
+                               size_t firstColumn, size_t nextColumn) {
     const std::vector<size_t> prefix = prefixWidths(text, {});
     std::vector<Break> out;
     size_t lineStart = 0;  // byte where the current line's text starts
@@ -110,14 +110,14 @@ std::vector<Break> fillToWidth(std::string_view text, std::span<const Break> opp
     auto columnAt = [&](size_t at) {
         const size_t nl = text.substr(0, at).rfind('\n');
         if (nl != std::string_view::npos && nl >= lineStart)
-            return prefix[at] - prefix[nl + 1];
+            return prefix[at] - prefix[nl + 1];  // the markup's own newline: its prefix is in the text
         return startColumn + prefix[at] - prefix[lineStart];
     };
     const Break* fitting = nullptr;  // the last opportunity on the current line that keeps it within width
     auto breakAt = [&](const Break& b) {
         out.push_back(b);
         lineStart = b.end;
-        startColumn = 0;
+        startColumn = nextColumn;
         fitting = nullptr;
     };
     for (const Break& b : opportunities) {

@@ -28,9 +28,10 @@ std::vector<Break> breakOpportunities(std::string_view text, std::span<const Byt
 size_t displayWidth(std::string_view text);
 
 // Greedy fill: a break wherever the next word would pass `width` columns, the first line starting at
-// column `firstColumn`. A newline inside the text (markup that holds one) starts a new line there.
+// column `firstColumn`, the others at `nextColumn` (after the indentation the writer puts there). A
+// newline inside the text (markup that holds one) starts a new line there.
 std::vector<Break> fillToWidth(std::string_view text, std::span<const Break> opportunities, size_t width,
-                               size_t firstColumn = 0);
+                               size_t firstColumn = 0, size_t nextColumn = 0);
 
 // Exactly min(lines - 1, opportunities) breaks, chosen so the widest line is as narrow as possible (then
 // the lines as even as possible): subtitles keep their line count with balanced lines. The bytes of
