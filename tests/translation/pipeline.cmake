@@ -1,3 +1,4 @@
 # The pipeline itself: guard, checks, glossary, translator, job planning (the lead's area).
 lantern_add_test(SOURCE guardtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE glossarytest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
+lantern_add_test(SOURCE routingtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
