@@ -1,0 +1,5 @@
+# Localization catalogues (gettext .po/.pot, Qt .ts, XLIFF 1.2/2.x, Android strings.xml) and plural rules.
+# Real corpora from this machine: coreutils' catalogues (msgunfmt), Qt's own .qm files (lconvert); small
+# hand-written files in tests/data/translation/localization/ (its README says how the derived ones were made).
+lantern_add_test(SOURCE pluralstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
+lantern_add_test(SOURCE tooltest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
