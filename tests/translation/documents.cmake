@@ -8,3 +8,14 @@ endif()
 lantern_add_test(SOURCE formats/splicetest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE formats/textwraptest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE formats/plaintexttest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
+# md4c's own HTML renderer is the Markdown test's independent reference (Debian: libmd4c-html0-dev; it is
+# a package of its own, not part of libmd4c-dev). Without it the test fails its reference checks, it does
+# not skip them.
+pkg_check_modules(LANTERN_MD4C_HTML QUIET IMPORTED_TARGET md4c-html)
+lantern_add_test(SOURCE formats/markdowntest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
+if(LANTERN_MD4C_HTML_FOUND)
+  target_link_libraries(translation_formats_markdowntest PRIVATE PkgConfig::LANTERN_MD4C_HTML)
+  target_compile_definitions(translation_formats_markdowntest PRIVATE LANTERN_HAVE_MD4C_HTML=1)
+else()
+  message(WARNING "md4c-html not found (Debian: libmd4c-html0-dev): translation_formats_markdowntest will fail")
+endif()

@@ -44,6 +44,8 @@ std::string applyBreaks(std::string_view text, std::span<const Break> breaks, st
 
 // The code point at s[i] and its byte length (U+FFFD, 1 for a byte that is not UTF-8).
 char32_t decodeUtf8(std::string_view s, size_t i, size_t& length);
+// Appends c as UTF-8 (U+FFFD for a surrogate or a value above U+10FFFF).
+void appendUtf8(std::string& out, char32_t c);
 bool isWide(char32_t c);
 
 }  // namespace lantern::translation::formats
