@@ -3,3 +3,4 @@
 # hand-written files in tests/data/translation/localization/ (its README says how the derived ones were made).
 lantern_add_test(SOURCE pluralstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
 lantern_add_test(SOURCE tooltest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
+lantern_add_test(SOURCE formats/potest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
