@@ -2,3 +2,4 @@
 lantern_add_test(SOURCE guardtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE glossarytest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE routingtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
+lantern_add_test(SOURCE translatortest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
