@@ -45,6 +45,12 @@ InferenceWorker::InferenceWorker(ModelLoader loader, QObject* parent)
 
 // The session borrows the model; destroy it first.
 InferenceWorker::~InferenceWorker() {
+    releaseModel();
+}
+
+void InferenceWorker::releaseModel() {
+    if (m_model)
+        emit modelReleasing();  // sessions borrowed by others (the translator) go first
     m_session.reset();
     m_model.reset();
 }
@@ -59,8 +65,7 @@ void InferenceWorker::cancelGeneration(quint64 requestId) {
 void InferenceWorker::cancelLoad() { m_cancelLoad.store(true); }
 
 void InferenceWorker::loadModel(const QString& path, const QString& device, int contextLength) {
-    m_session.reset();
-    m_model.reset();
+    releaseModel();
     m_cancelLoad.store(false);
 
     LoadOptions options;
@@ -91,8 +96,7 @@ void InferenceWorker::loadModel(const QString& path, const QString& device, int 
 }
 
 void InferenceWorker::unloadModel() {
-    m_session.reset();
-    m_model.reset();
+    releaseModel();
     emit modelUnloaded();
 }
 

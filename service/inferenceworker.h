@@ -52,6 +52,10 @@ public:
     void cancelGeneration(quint64 requestId);
     // Thread-safe. Makes a running load return Errc::Cancelled.
     void cancelLoad();
+    // Inference thread only: the loaded model (nullptr when none), for other workers on this thread that
+    // open sessions of their own (the translation worker). modelReleasing() is emitted, on this thread,
+    // before the model goes: drop such sessions then (connect with Qt::DirectConnection).
+    Model* model() const { return m_model.get(); }
 
 public slots:
     void loadModel(const QString& path, const QString& device, int contextLength);
@@ -66,6 +70,7 @@ signals:
     // `message` is a sentence for a person (see errortext.h), never a raw code.
     void modelLoadFailed(const QString& path, const QString& message);
     void modelUnloaded();
+    void modelReleasing();
     void textArrived(quint64 requestId, const QString& text);
     void generationFinished(quint64 requestId, const lantern::GenerateStats& stats);
     void generationFailed(quint64 requestId, const QString& message);
@@ -74,6 +79,7 @@ signals:
 
 private:
     void flushText(quint64 requestId, std::string& pending);
+    void releaseModel();
 
     ModelLoader m_loader;
     std::unique_ptr<Model> m_model;

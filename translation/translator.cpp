@@ -139,4 +139,9 @@ std::vector<Check> Translator::evaluate(const SegmentSource& source, std::string
     return check(prepared, guard::remask(target, prepared.masked));
 }
 
+guard::Restored Translator::placeInlines(const SegmentSource& source, std::string_view target) const {
+    const Prepared prepared = prepare(source);
+    return guard::restore(guard::remask(target, prepared.masked), prepared.masked);
+}
+
 }  // namespace lantern::translation

@@ -86,6 +86,8 @@ public:
     SegmentResult rewrite(const SegmentSource& source, std::string_view currentTarget, Rewrite how);
     // The checks of a target that did not come from the model (a person's edit, a memory match).
     std::vector<Check> evaluate(const SegmentSource& source, std::string_view target) const;
+    // Where the source's inlines are in a stored target (resuming a job: targets are kept as text).
+    guard::Restored placeInlines(const SegmentSource& source, std::string_view target) const;
 
 private:
     struct Prepared {

@@ -106,4 +106,11 @@ Result<std::unique_ptr<Document>> open(std::string bytes, Format format) {
     return fail(Errc::FormatUnsupported, "unknown format");
 }
 
+std::filesystem::path translatedName(const std::filesystem::path& source, std::string_view language) {
+    std::string ext = source.extension().string();
+    if (ext == ".pot")
+        ext = ".po";
+    return source.parent_path() / (source.stem().string() + "." + std::string(language) + ext);
+}
+
 }  // namespace lantern::translation::formats

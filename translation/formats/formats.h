@@ -34,6 +34,10 @@ bool fromName(std::string_view name, Format& out);
 // a TypeScript file is refused.)
 Result<Format> detect(const std::filesystem::path& path, std::string_view bytes);
 
+// Where a translation of `source` into `language` goes by default: NAME.LANG.EXT beside it
+// ("guide.md" -> "guide.de.md"; a template "app.pot" -> "app.de.po").
+std::filesystem::path translatedName(const std::filesystem::path& source, std::string_view language);
+
 // Parses `bytes` (the file's content, UTF-8; a BOM is kept) as `format`. FormatInvalid says where and why.
 Result<std::unique_ptr<Document>> open(std::string bytes, Format format);
 
