@@ -6,7 +6,9 @@
 #include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include "storage/storagepaths.h"
 #include "ui/chat/chatcontroller.h"
+#include "ui/translate/translatecontroller.h"
 
 // The static QML module `Lantern` (ui/): linking its plugin registers the QML types.
 Q_IMPORT_QML_PLUGIN(LanternPlugin)
@@ -28,6 +30,10 @@ int main(int argc, char* argv[]) {
     auto controller = lantern::ui::ChatController::createDefault();
     lantern::ui::ChatController::setInstance(controller.get());
     controller->models()->start();
+    // The translator shares the engine thread; its jobs resume from the database as soon as a model is loaded.
+    auto translate = std::make_unique<lantern::ui::TranslateController>(controller->models(),
+                                                                         lantern::storage::databasePath());
+    lantern::ui::TranslateController::setInstance(translate.get());
 
     QQmlApplicationEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));

@@ -109,7 +109,8 @@ void TranslationWorker::saveMemory(const TranslateOptions& o, const QString& src
 
 // --- the text view ---------------------------------------------------------------------------------
 
-void TranslationWorker::translateText(quint64 request, const QString& text, const TranslateOptions& options) {
+void TranslationWorker::translateText(quint64 request, const QString& text, const TranslateOptions& options,
+                                      const QHash<QString, QString>& locked) {
     m_cancelText.store(false);
     auto doc = formats::open(ss(text), formats::Format::PlainText);
     if (!doc) {
@@ -153,6 +154,11 @@ void TranslationWorker::translateText(quint64 request, const QString& text, cons
     }
     JobHooks hooks;
     hooks.known = [&](size_t, const PlannedSegment& seg) -> std::optional<SegmentTarget> {
+        if (auto it = locked.find(qs(seg.source.text)); it != locked.end()) {
+            const guard::Restored placed = cur.translator->placeInlines(seg.source, ss(*it));
+            return SegmentTarget{SegmentStatus::Locked, placed.text, placed.inlines,
+                                 cur.translator->evaluate(seg.source, ss(*it))};
+        }
         if (!m_store || cur.sourceLanguage.isEmpty())
             return std::nullopt;
         auto match = m_store->lookup(cur.sourceLanguage, options.targetLanguage, qs(seg.source.text), 100, 1);

@@ -9,6 +9,7 @@
 //          written (validated, atomically) beside the source, resumed after the app was killed
 // Everything in and out is values through queued signals and slots; cancelText()/cancelJob() are the
 // direct, thread-safe calls (atomics the engine polls between tokens).
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -63,7 +64,9 @@ public:
 
 public slots:
     void start();  // opens the store and resumes unfinished jobs
-    void translateText(quint64 request, const QString& text, const lantern::service::TranslateOptions& options);
+    // `locked`: sentences the person locked, with their translations: kept, not sent to the model.
+    void translateText(quint64 request, const QString& text, const lantern::service::TranslateOptions& options,
+                       const QHash<QString, QString>& locked = {});
     void retranslateSegment(quint64 request, int index);
     void alternatives(quint64 request, int index, int count);
     void rewriteSegment(quint64 request, int index, int how, const QString& current);
