@@ -13,7 +13,8 @@ ApplicationWindow {
     minimumWidth: 760
     minimumHeight: 480
     visible: true
-    title: ChatController.currentTitle.length > 0 ? qsTr("%1 – Lantern").arg(ChatController.currentTitle)
+    title: mode === 1 ? qsTr("Translate – Lantern")
+         : ChatController.currentTitle.length > 0 ? qsTr("%1 – Lantern").arg(ChatController.currentTitle)
                                                   : qsTr("Lantern")
     color: Theme.window
     font.pixelSize: Theme.fontSize
@@ -56,7 +57,28 @@ ApplicationWindow {
                 font.pixelSize: Theme.fontSize + 3
                 font.bold: true
                 color: Theme.accent
-                Layout.preferredWidth: 256
+                Layout.preferredWidth: 120
+            }
+            TabBar {
+                id: modeBar
+                objectName: "modeBar"
+                Layout.preferredWidth: 220
+                currentIndex: window.mode
+                background: null
+                TabButton {
+                    objectName: "chatTab"
+                    text: qsTr("Chat")
+                    onClicked: window.mode = 0
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Chat (Ctrl+T switches)")
+                }
+                TabButton {
+                    objectName: "translateTab"
+                    text: qsTr("Translate")
+                    onClicked: window.mode = 1
+                    ToolTip.visible: hovered
+                    ToolTip.text: qsTr("Translate (Ctrl+T switches)")
+                }
             }
             ModelPicker {
                 id: modelPicker
@@ -79,8 +101,14 @@ ApplicationWindow {
         }
     }
 
-    RowLayout {
+    // 0: chat, 1: translate
+    property int mode: 0
+
+    StackLayout {
         anchors.fill: parent
+        currentIndex: window.mode
+
+    RowLayout {
         spacing: 0
 
         Sidebar {
@@ -100,6 +128,12 @@ ApplicationWindow {
             Layout.fillHeight: true
             onChooseModel: modelPicker.openPopup()
         }
+    }
+
+    TranslateView {
+        id: translateView
+        objectName: "translateView"
+    }
     }
 
     SettingsDialog {
@@ -124,8 +158,18 @@ ApplicationWindow {
     }
     Shortcut {
         sequence: "Escape"
-        enabled: ChatController.generating
-        onActivated: ChatController.stop()
+        enabled: window.mode === 0 ? ChatController.generating : TranslateController.busy
+        onActivated: window.mode === 0 ? ChatController.stop() : TranslateController.stop()
+    }
+    Shortcut {
+        sequence: "Ctrl+T"
+        onActivated: {
+            window.mode = window.mode === 0 ? 1 : 0
+            if (window.mode === 1)
+                translateView.focusSource()
+            else
+                chatView.focusComposer()
+        }
     }
     Component.onCompleted: chatView.focusComposer()
 }
