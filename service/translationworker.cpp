@@ -140,6 +140,10 @@ void TranslationWorker::translateText(quint64 request, const QString& text, cons
     po.targetLanguage = ss(options.targetLanguage);
     po.sourceLanguage = ss(planned.sourceLanguage);
     t->plan = planSegments(*t->document, po);
+    // Pasted text is often a UI string or a message with printf/Qt placeholders: protect those too (the
+    // guard tells "%1" and "%s" from "50% off").
+    for (PlannedSegment& p : t->plan)
+        p.source.placeholders |= placeholder::Printf | placeholder::Qt;
     t->targets.resize(t->plan.size());
     for (const PlannedSegment& p : t->plan)
         planned.sources << qs(p.source.text);
