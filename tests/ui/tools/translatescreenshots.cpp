@@ -71,11 +71,11 @@ int main(int argc, char* argv[]) {
     test::Script script;
     script.modelName = "Scripted preview (test double)";
     script.delay = std::chrono::milliseconds(4);
-    for (const char* s : {"Lantern übersetzt Ihre Dokumente, ohne sie irgendwohin zu senden.",
+    for (const char* s : {"<x1/> übersetzt Ihre Dokumente, ohne sie irgendwohin zu senden.",
                           "Führen Sie <x1/> aus, um eine Datei im Terminal zu übersetzen.",
                           "Platzhalter wie <x1/> und <x2/> bleiben genau dort, wo sie hingehören.",
                           "Ziehen Sie eine .po- oder .ts-Datei auf dieses Fenster, um einen ganzen Katalog zu übersetzen.",
-                          "يترجم Lantern مستنداتك دون إرسالها إلى أي مكان.",
+                          "يترجم <x1/> مستنداتك دون إرسالها إلى أي مكان.",
                           "شغّل <x1/> لترجمة ملف من الطرفية.",
                           "تبقى العناصر النائبة مثل <x1/> و<x2/> في مكانها تمامًا.",
                           "اسحب ملف ‎.po أو ‎.ts إلى هذه النافذة لترجمة فهرس كامل.",
