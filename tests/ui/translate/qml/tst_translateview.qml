@@ -1,0 +1,68 @@
+import QtQuick
+import QtTest
+import Lantern
+
+Item {
+    id: root
+    width: 1200
+    height: 760
+
+    TranslateView {
+        id: view
+        anchors.fill: parent
+    }
+
+    TestCase {
+        name: "TranslateView"
+        when: windowShown
+
+        function segmentList() { return findChild(view, "segmentList") }
+
+        function initTestCase() {
+            tryCompare(ChatController.models, "state", "ready", 5000)
+            TranslateController.sourceLanguage = "en"
+            TranslateController.targetLanguage = "de"
+        }
+
+        function test_1_placeholderAndCodeSpanSurvive() {
+            const source = findChild(view, "sourceEdit")
+            source.text = "Delete {count} files from `/tmp`. Then restart the app."
+            mouseClick(findChild(view, "translateButton"))
+            verify(TranslateController.busy)
+            tryCompare(TranslateController.segments, "count", 2, 5000)
+            tryVerify(() => !TranslateController.busy, 10000)
+            const list = segmentList()
+            verify(list.visible)
+            const first = list.itemAtIndex(0)
+            compare(first.sourceText, "Delete {count} files from `/tmp`.")
+            compare(first.targetText, "Lösche {count} Dateien aus `/tmp`.")
+            compare(first.status, "translated")
+            compare(list.itemAtIndex(1).targetText, "Dann die App neu starten.")
+            compare(TranslateController.output, "Lösche {count} Dateien aus `/tmp`. Dann die App neu starten.")
+        }
+
+        function test_2_lockedSegmentIsKeptAndEditsAreChecked() {
+            const list = segmentList()
+            TranslateController.setLocked(1, true)
+            compare(list.itemAtIndex(1).locked, true)
+            TranslateController.setTarget(0, "Lösche Dateien aus `/tmp`.")  // the placeholder is gone
+            tryVerify(() => list.itemAtIndex(0).problems.length > 0, 5000)
+            compare(list.itemAtIndex(0).status, "edited")
+            // Translating again keeps the locked sentence: only the first goes to the model.
+            mouseClick(findChild(view, "translateButton"))
+            tryVerify(() => !TranslateController.busy, 10000)
+            compare(list.itemAtIndex(1).targetText, "Dann die App neu starten.")
+            compare(list.itemAtIndex(1).status, "locked")
+            compare(list.itemAtIndex(0).targetText, "Lösche {count} Dateien aus `/tmp`.")
+        }
+
+        function test_3_glossaryTermIsStored() {
+            const before = TranslateController.glossary.length
+            TranslateController.addTerm("restart", "neu starten", false)
+            compare(TranslateController.glossary.length, before + 1)
+            compare(TranslateController.glossary[before].target, "neu starten")
+            TranslateController.removeTerm(TranslateController.glossary[before].id)
+            compare(TranslateController.glossary.length, before)
+        }
+    }
+}
