@@ -4,3 +4,4 @@
 lantern_add_test(SOURCE pluralstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
 lantern_add_test(SOURCE tooltest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE formats/potest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
+lantern_add_test(SOURCE formats/qttstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)

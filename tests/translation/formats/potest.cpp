@@ -184,7 +184,8 @@ private slots:
             QVERIFY2(at != std::string::npos, std::string(from).c_str());
             expected.replace(at, from.size(), to);
         };
-        edit("#: hello.c:7\nmsgid \"folder\"\nmsgstr \"\"", "#: hello.c:7\n#, fuzzy\nmsgid \"folder\"\nmsgstr \"Ordner\"");
+        edit("#: hello.c:7\nmsgid \"folder\"\nmsgstr \"\"",
+             "#: hello.c:7\n#, fuzzy\nmsgid \"folder\"\nmsgstr \"Ordner\"");
         edit("#, c-format\nmsgid \"Hello, %s!\\n\"\nmsgstr \"Hallo, %s!\\n\"",
              "#, fuzzy, c-format\nmsgid \"Hello, %s!\\n\"\nmsgstr \"Servus, %s!\\n\"");
         edit("#, fuzzy, c-format\n#| msgid \"Copied a file\"", "#, c-format\n#| msgid \"Copied a file\"");
@@ -377,7 +378,8 @@ private slots:
                 if (!u.translatable)
                     continue;
                 QCOMPARE(again->units()[i].state, UnitState::NeedsReview);
-                QCOMPARE(again->units()[i].targets.front(), wrapped(u.sourcePlural.empty() ? u.source : u.sourcePlural));
+                QCOMPARE(again->units()[i].targets.front(),
+                         wrapped(u.sourcePlural.empty() ? u.source : u.sourcePlural));
                 QCOMPARE(again->units()[i].targets.size(), u.sourcePlural.empty() ? 1 : doc->pluralForms(language));
                 plural += !u.sourcePlural.empty();
                 context += !u.context.empty();
