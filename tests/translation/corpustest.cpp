@@ -58,10 +58,7 @@ private slots:
         QVERIFY2(doc, doc ? "" : doc.error().detail.c_str());
 
         lantern::test::ScriptedProfile profile;
-        TranslateSettings settings;
-        settings.sourceLanguage = "en";
-        settings.targetLanguage = "de";
-        settings.profile = &profile;
+        const TranslateSettings settings{.sourceLanguage = "en", .targetLanguage = "de", .profile = &profile};
         GenerateFn rot = [&](const Prompt&, const std::function<void(std::string_view)>& onText) -> lantern::Result<GenerateOutcome> {
             GenerateOutcome o;
             o.text = rot13(profile.last.text);
