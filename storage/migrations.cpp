@@ -89,11 +89,65 @@ Result<void> runScript(Database& db, const QStringList& statements) {
     return {};
 }
 
+// v3: the translator (issue 16). A job keeps its source file's bytes, so it resumes and rewrites even when
+// the file moved; its segments are rows (source, target, status, checks, which model and prompt made them)
+// with a version row per change. The glossary and the memory are per language pair; the memory's source
+// text is indexed by trigrams for fuzzy candidates.
+const QStringList kSchemaV3 = {
+    QStringLiteral("CREATE TABLE translation_jobs ("
+                   " id INTEGER PRIMARY KEY,"
+                   " name TEXT NOT NULL, source_path TEXT NOT NULL DEFAULT '', output_path TEXT NOT NULL DEFAULT '',"
+                   " format TEXT NOT NULL, source_language TEXT NOT NULL DEFAULT '', target_language TEXT NOT NULL,"
+                   " model_path TEXT NOT NULL DEFAULT '', model_hash TEXT NOT NULL DEFAULT '',"
+                   " profile_id TEXT NOT NULL DEFAULT '', settings_json TEXT NOT NULL DEFAULT '{}',"
+                   " state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'paused', 'done', 'failed', 'cancelled')),"
+                   " error_text TEXT NOT NULL DEFAULT '',"
+                   " segments_total INTEGER NOT NULL DEFAULT 0, segments_done INTEGER NOT NULL DEFAULT 0,"
+                   " segments_flagged INTEGER NOT NULL DEFAULT 0,"
+                   " created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL,"
+                   " source_bytes BLOB NOT NULL)"),
+    QStringLiteral("CREATE TABLE translation_segments ("
+                   " id INTEGER PRIMARY KEY,"
+                   " job_id INTEGER NOT NULL REFERENCES translation_jobs(id) ON DELETE CASCADE,"
+                   " ordinal INTEGER NOT NULL, unit INTEGER NOT NULL, form INTEGER NOT NULL DEFAULT 0,"
+                   " part INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',"
+                   " status TEXT NOT NULL CHECK (status IN ('pending', 'translated', 'flagged', 'edited', 'locked', 'memory')),"
+                   " checks_json TEXT NOT NULL DEFAULT '[]', model_hash TEXT NOT NULL DEFAULT '',"
+                   " template_id TEXT NOT NULL DEFAULT '', settings_json TEXT NOT NULL DEFAULT '{}',"
+                   " updated_ms INTEGER NOT NULL, UNIQUE (job_id, ordinal))"),
+    QStringLiteral("CREATE TABLE segment_versions ("
+                   " id INTEGER PRIMARY KEY,"
+                   " segment_id INTEGER NOT NULL REFERENCES translation_segments(id) ON DELETE CASCADE,"
+                   " target TEXT NOT NULL, status TEXT NOT NULL, origin TEXT NOT NULL, at_ms INTEGER NOT NULL)"),
+    QStringLiteral("CREATE INDEX segment_versions_by_segment ON segment_versions (segment_id, id)"),
+    QStringLiteral("CREATE INDEX translation_jobs_unfinished ON translation_jobs (state, id)"),
+    QStringLiteral("CREATE TABLE glossary_terms ("
+                   " id INTEGER PRIMARY KEY,"
+                   " source_language TEXT NOT NULL, target_language TEXT NOT NULL, project TEXT NOT NULL DEFAULT '',"
+                   " source TEXT NOT NULL, target TEXT NOT NULL DEFAULT '',"
+                   " dnt INTEGER NOT NULL DEFAULT 0 CHECK (dnt IN (0, 1)),"
+                   " case_sensitive INTEGER NOT NULL DEFAULT 0 CHECK (case_sensitive IN (0, 1)),"
+                   " note TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL,"
+                   " UNIQUE (source_language, target_language, project, source))"),
+    QStringLiteral("CREATE TABLE translation_memory ("
+                   " id INTEGER PRIMARY KEY,"
+                   " source_language TEXT NOT NULL, target_language TEXT NOT NULL,"
+                   " source TEXT NOT NULL, target TEXT NOT NULL, origin TEXT NOT NULL DEFAULT '',"
+                   " updated_ms INTEGER NOT NULL, UNIQUE (source_language, target_language, source))"),
+    QStringLiteral("CREATE VIRTUAL TABLE memory_search USING fts5(source, tokenize = 'trigram')"),
+    QStringLiteral("CREATE TRIGGER memory_search_insert AFTER INSERT ON translation_memory BEGIN"
+                   " INSERT INTO memory_search (rowid, source) VALUES (new.id, new.source); END"),
+    QStringLiteral("CREATE TRIGGER memory_search_delete AFTER DELETE ON translation_memory BEGIN"
+                   " DELETE FROM memory_search WHERE rowid = old.id; END"),
+};
+
 const std::vector<Migration>& schemaMigrations() {
     static const std::vector<Migration> steps = {
         {1, QStringLiteral("conversations and messages"), [](Database& db) { return runScript(db, kSchemaV1); }},
         {2, QStringLiteral("language pair and full-text search"),
          [](Database& db) { return runScript(db, kSchemaV2); }},
+        {3, QStringLiteral("translation jobs, segments, glossary and translation memory"),
+         [](Database& db) { return runScript(db, kSchemaV3); }},
     };
     return steps;
 }
