@@ -5,3 +5,4 @@ lantern_add_test(SOURCE pluralstest.cpp LIBS lantern_translation LABELS unit LIG
 lantern_add_test(SOURCE tooltest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 60)
 lantern_add_test(SOURCE formats/potest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
 lantern_add_test(SOURCE formats/qttstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
+lantern_add_test(SOURCE formats/xlifftest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
