@@ -67,6 +67,23 @@ ApplicationWindow {
                 background: null
                 TabButton {
                     objectName: "chatTab"
+                    contentItem: Label {
+                        text: parent.text
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        color: parent.checked ? Theme.accent : Theme.mutedText
+                        font.bold: parent.checked
+                    }
+                    background: Rectangle {
+                        color: parent.hovered ? Theme.surface : "transparent"
+                        Rectangle {
+                            anchors.bottom: parent.bottom
+                            width: parent.width
+                            height: 3
+                            color: Theme.accent
+                            visible: window.mode === 0
+                        }
+                    }
                     text: qsTr("Chat")
                     onClicked: window.mode = 0
                     ToolTip.visible: hovered
@@ -74,6 +91,23 @@ ApplicationWindow {
                 }
                 TabButton {
                     objectName: "translateTab"
+                    contentItem: Label {
+                        text: parent.text
+                        horizontalAlignment: Text.AlignHCenter
+                        verticalAlignment: Text.AlignVCenter
+                        color: parent.checked ? Theme.accent : Theme.mutedText
+                        font.bold: parent.checked
+                    }
+                    background: Rectangle {
+                        color: parent.hovered ? Theme.surface : "transparent"
+                        Rectangle {
+                            anchors.bottom: parent.bottom
+                            width: parent.width
+                            height: 3
+                            color: Theme.accent
+                            visible: window.mode === 1
+                        }
+                    }
                     text: qsTr("Translate")
                     onClicked: window.mode = 1
                     ToolTip.visible: hovered

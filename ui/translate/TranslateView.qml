@@ -20,6 +20,11 @@ Item {
         view.editing = false
     }
 
+    Connections {
+        target: TranslateController
+        function onSourceReplaced(text) { sourceEdit.text = text }
+    }
+
     DropArea {
         anchors.fill: parent
         onDropped: drop => { if (drop.hasUrls) { TranslateController.addFiles(drop.urls); drop.accept() } }

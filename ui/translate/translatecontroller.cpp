@@ -145,6 +145,7 @@ void TranslateController::setSourceLanguage(const QString& code) {
     QSettings().setValue(QStringLiteral("translate/source"), code);
     emit languagesChanged();
     reloadGlossary();
+    retranslateAll();
 }
 
 void TranslateController::setTargetLanguage(const QString& code) {
@@ -156,6 +157,13 @@ void TranslateController::setTargetLanguage(const QString& code) {
         setFormality(0);
     emit languagesChanged();
     reloadGlossary();
+    retranslateAll();
+}
+
+// The shown translation is into the old language: translate the same text again (as DeepL does).
+void TranslateController::retranslateAll() {
+    if (!m_lastText.isEmpty() && m_segments.rowCount() > 0)
+        translate(m_lastText);
 }
 
 QString TranslateController::detectedName() const {
@@ -194,7 +202,7 @@ QVariantList TranslateController::formalityOptions() const {
     const translation::Language* l = lang(m_target);
     if (!l || !l->hasFormality())
         return {};
-    return {QVariantMap{{"value", 0}, {"text", tr("Default")}}, QVariantMap{{"value", 1}, {"text", qs(l->formalName)}},
+    return {QVariantMap{{"value", 0}, {"text", tr("Default formality")}}, QVariantMap{{"value", 1}, {"text", qs(l->formalName)}},
             QVariantMap{{"value", 2}, {"text", qs(l->informalName)}}};
 }
 
@@ -254,9 +262,12 @@ void TranslateController::translate(const QString& text) {
     if (text.trimmed().isEmpty())
         return;
     m_worker->cancelText();
+    m_lastText = text;
+    const bool sameTarget = m_segmentsTarget == m_target;
+    m_segmentsTarget = m_target;
     QHash<QString, QString> locked;
     for (const SegmentModel::Row& r : m_segments.rows())
-        if (r.locked)
+        if (r.locked && sameTarget)  // a locked translation is into the language it was locked in
             locked.insert(r.source, r.target);
     const quint64 request = ++m_request;
     const service::TranslateOptions o = options();
@@ -284,6 +295,12 @@ void TranslateController::swap() {
     QSettings().setValue(QStringLiteral("translate/target"), m_target);
     emit languagesChanged();
     reloadGlossary();
+    // The translation becomes the source, translated back.
+    if (!m_output.trimmed().isEmpty() && !m_busy) {
+        const QString text = m_output;
+        emit sourceReplaced(text);
+        translate(text);
+    }
 }
 
 void TranslateController::usePair(const QString& source, const QString& target) {

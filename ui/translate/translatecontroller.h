@@ -119,6 +119,8 @@ signals:
     void errorTextChanged();
     void outputChanged();
     void glossaryChanged();
+    // The source pane's text was replaced (swap puts the translation there).
+    void sourceReplaced(const QString& text);
 
 private:
     service::TranslateOptions options() const;
@@ -127,6 +129,7 @@ private:
     void setStatus(const QString& text);
     void setError(const QString& text);
     void rememberPair();
+    void retranslateAll();
     void reloadJobs();
     void reloadGlossary();
     template <class F>
@@ -143,6 +146,8 @@ private:
     quint64 m_request = 0;
     QVariantList m_glossary;
     QStringList m_recent;  // "src>tgt"
+    QString m_lastText;        // what was last translated
+    QString m_segmentsTarget;  // the language the shown segments are in
 };
 
 }  // namespace lantern::ui

@@ -18,6 +18,7 @@
 #include <cstdio>
 
 #include "storage/conversationstore.h"
+#include "storage/translationstore.h"
 #include "tests/ui/support/scriptedmodel.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/settings/appsettings.h"
@@ -126,8 +127,19 @@ int main(int argc, char* argv[]) {
     shot(window, out, QStringLiteral("translate-dark"));
 
     settings->setTheme(QStringLiteral("light"));
-    translate.setTargetLanguage(QStringLiteral("ar"));
-    run();
+    {
+        auto terms = storage::TranslationStore::open(home.filePath(QStringLiteral("conversations.sqlite3")));
+        storage::GlossaryTerm keep;
+        keep.sourceLanguage = QStringLiteral("en");
+        keep.targetLanguage = QStringLiteral("ar");
+        keep.source = QStringLiteral("Lantern");
+        keep.doNotTranslate = true;
+        if (terms)
+            (void)(*terms)->addTerm(keep);
+    }
+    translate.setTargetLanguage(QStringLiteral("ar"));  // translates the same text again, into Arabic
+    QTest::qWait(100);
+    (void)QTest::qWaitFor([&] { return !translate.busy(); }, 20000);
     shot(window, out, QStringLiteral("translate-arabic-light"));
 
     // A catalogue dropped on the view: a job in the queue, written beside the source.
