@@ -6,3 +6,4 @@ lantern_add_test(SOURCE tooltest.cpp LIBS lantern_translation LABELS unit LIGHT 
 lantern_add_test(SOURCE formats/potest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
 lantern_add_test(SOURCE formats/qttstest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 300)
 lantern_add_test(SOURCE formats/xlifftest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
+lantern_add_test(SOURCE formats/androidtest.cpp LIBS lantern_translation LABELS unit LIGHT TIMEOUT 120)
