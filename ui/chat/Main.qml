@@ -85,6 +85,7 @@ ApplicationWindow {
                         }
                     }
                     text: qsTr("Chat")
+                    Accessible.name: qsTr("Chat mode")
                     onClicked: window.mode = 0
                     ToolTip.visible: hovered
                     ToolTip.text: qsTr("Chat (Ctrl+T switches)")
@@ -109,6 +110,7 @@ ApplicationWindow {
                         }
                     }
                     text: qsTr("Translate")
+                    Accessible.name: qsTr("Translate mode")
                     onClicked: window.mode = 1
                     ToolTip.visible: hovered
                     ToolTip.text: qsTr("Translate (Ctrl+T switches)")

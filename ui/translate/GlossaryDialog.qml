@@ -25,6 +25,7 @@ Dialog {
             TextField { id: termTarget; objectName: "termTarget"; Layout.fillWidth: true; placeholderText: qsTr("Translation"); enabled: !dnt.checked }
             CheckBox { id: dnt; text: qsTr("Keep as is") }
             Button {
+                Accessible.name: text
                 objectName: "addTerm"
                 text: qsTr("Add")
                 enabled: termSource.text.trim().length > 0 && (dnt.checked || termTarget.text.trim().length > 0)
@@ -56,8 +57,8 @@ Dialog {
         }
         Label { text: TranslateController.glossaryMessage; color: Theme.mutedText; visible: text.length > 0 }
         RowLayout {
-            Button { text: qsTr("Import CSV or TBX…"); onClicked: importDialog.open() }
-            Button { text: qsTr("Export CSV…"); onClicked: exportDialog.open() }
+            Button { text: qsTr("Import CSV or TBX…"); Accessible.name: text; onClicked: importDialog.open() }
+            Button { text: qsTr("Export CSV…"); Accessible.name: text; onClicked: exportDialog.open() }
         }
     }
     FileDialog {

@@ -18,7 +18,7 @@ Rectangle {
         RowLayout {
             Layout.fillWidth: true
             Label { text: qsTr("Files"); font.bold: true; color: Theme.text; Layout.fillWidth: true }
-            Button { text: qsTr("Add…"); onClicked: fileDialog.open() }
+            Button { text: qsTr("Add…"); Accessible.name: text; onClicked: fileDialog.open() }
         }
         Label {
             Layout.fillWidth: true
@@ -78,12 +78,14 @@ Rectangle {
                             font.pixelSize: Theme.fontSize - 2
                         }
                         Button {
+                            Accessible.name: text
                             visible: job.state === "failed" || job.state === "cancelled"
                             flat: true
                             text: qsTr("Retry")
                             onClicked: TranslateController.retryJob(job.jobId)
                         }
                         Button {
+                            Accessible.name: text
                             visible: job.state === "done"
                             flat: true
                             text: qsTr("Show")

@@ -79,6 +79,7 @@ Item {
                     Accessible.name: qsTr("Formality")
                 }
                 Button {
+                    Accessible.name: text
                     objectName: "glossaryButton"
                     text: qsTr("Glossary (%1)").arg(TranslateController.glossary.length)
                     onClicked: glossary.open()
@@ -168,11 +169,13 @@ Item {
                     ToolTip.text: TranslateController.busy ? qsTr("Stop (Esc)") : qsTr("Translate (Ctrl+Enter)")
                 }
                 Button {
+                    Accessible.name: text
                     text: qsTr("Edit source")
                     visible: !view.editing
                     onClicked: view.focusSource()
                 }
                 Button {
+                    Accessible.name: text
                     objectName: "copyButton"
                     text: qsTr("Copy translation")
                     enabled: TranslateController.output.length > 0

@@ -265,6 +265,18 @@ private slots:
         QVERIFY2(worst < 1000, qPrintable(QStringLiteral("a frame took %1 ms").arg(worst)));
     }
 
+    void translateModeControlsHaveNames() {
+        // Ctrl+T switches to the translate view; every control there is named too.
+        QTest::keyClick(m_window, Qt::Key_T, Qt::ControlModifier);
+        QTRY_COMPARE(m_window->property("mode").toInt(), 1);
+        int checked = 0;
+        const QStringList unnamed = unnamedControls("translate view", checked);
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(", ")));
+        QVERIFY(checked > 10);
+        QTest::keyClick(m_window, Qt::Key_T, Qt::ControlModifier);
+        QTRY_COMPARE(m_window->property("mode").toInt(), 0);
+    }
+
     void cleanupTestCase() {
         m_engine.reset();
         m_controller.reset();
