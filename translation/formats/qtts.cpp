@@ -353,7 +353,8 @@ Result<void> TsDocument::validate(std::string_view written) const {
         return std::unexpected(run.error());
     // lrelease drops or pads numerus forms that do not match the language, and says so on stdout.
     const bool formsChanged = run->out.find("plural forms") != std::string::npos;
-    if (run->exitCode != 0 || formsChanged)
+    const bool complained = run->err.find("rror") != std::string::npos;  // "Error:", "error:" (exit 0 regardless)
+    if (run->exitCode != 0 || formsChanged || complained)
         return fail(Errc::ValidationFailed,
                     format("lrelease rejects the written catalogue: {}{}", run->err, formsChanged ? run->out : ""));
     return {};

@@ -326,6 +326,12 @@ Result<void> XliffDocument::validate(std::string_view written) const {
         if (units[i].id != m_units[i].id || units[i].source != m_units[i].source)
             return fail(Errc::ValidationFailed, format("unit {} (\"{}\") of the written XLIFF is not the original's",
                                                        i, m_units[i].id));
+    // XLIFF 2 requires trgLang once a target exists (1.2's target-language is optional).
+    if (m_two && static_cast<const XliffDocument&>(**again).attribute(0, "trgLang").empty())
+        for (const Unit& u : units)
+            if (!u.targets.empty())
+                return fail(Errc::ValidationFailed, format("the written XLIFF 2 file has targets (unit \"{}\") but no "
+                                                           "trgLang on <xliff>: give the target language", u.id));
     // xmllint (libxml2), where installed, is a second opinion on well-formedness; the XLIFF schemas are
     // not shipped with it, so validity stays the re-parse's.
     const std::optional<std::filesystem::path> xmllint = tool::find("xmllint");

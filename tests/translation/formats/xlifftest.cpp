@@ -237,6 +237,13 @@ private slots:
             QVERIFY2(units[id].toObject()["upper_of_source"].toBool(), id);
         QCOMPARE(units["two#b"].toObject()["state"].toString(), QString("translated"));
         QVERIFY(units["brand"].toObject()["target"].isNull());
+        // Targets without trgLang are not XLIFF 2.0 (trgLang is required once a target exists).
+        auto noLanguage = doc->write(t, {});
+        QVERIFY(noLanguage);
+        const auto refused = doc->validate(*noLanguage);
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().detail.find("trgLang") != std::string::npos, refused.error().detail.c_str());
+
         auto again = open(*out);
         QCOMPARE(again->units()[0].state, UnitState::NeedsReview);
         QCOMPARE(again->units()[1].state, UnitState::Final);
