@@ -213,13 +213,23 @@ QString TranslationWorker::currentOutput() const {
 }
 
 void TranslationWorker::retranslateSegment(quint64 request, int index) {
-    if (!m_text || m_text->request != request || index < 0 || size_t(index) >= m_text->plan.size() || !m_text->translator)
+    if (!segmentOf(request, index))
         return;
     m_cancelText.store(false);
     const PlannedSegment& seg = m_text->plan[size_t(index)];
-    SegmentResult r = m_text->translator->translate(seg.source, {}, [&](std::string_view p) {
+    const SegmentResult r = m_text->translator->translate(seg.source, {}, [&](std::string_view p) {
         emit segmentPreview(request, index, qs(p));
     });
+    settle(request, index, r);
+}
+
+// Whether `index` is a segment of the text `request` that can be worked on (a newer text replaces older ones).
+bool TranslationWorker::segmentOf(quint64 request, int index) const {
+    return m_text && m_text->request == request && index >= 0 && size_t(index) < m_text->plan.size() && m_text->translator;
+}
+
+// A segment's new translation (again, rewritten) replaces the shown one, flagged if a check failed.
+void TranslationWorker::settle(quint64 request, int index, const SegmentResult& r) {
     if (!r.error.empty() || r.cancelled) {
         emit failed(qs(r.error));
         return;
@@ -231,7 +241,7 @@ void TranslationWorker::retranslateSegment(quint64 request, int index) {
 }
 
 void TranslationWorker::alternatives(quint64 request, int index, int count) {
-    if (!m_text || m_text->request != request || index < 0 || size_t(index) >= m_text->plan.size() || !m_text->translator)
+    if (!segmentOf(request, index))
         return;
     m_cancelText.store(false);
     QStringList out;
@@ -242,23 +252,16 @@ void TranslationWorker::alternatives(quint64 request, int index, int count) {
 }
 
 void TranslationWorker::rewriteSegment(quint64 request, int index, int how, const QString& current) {
-    if (!m_text || m_text->request != request || index < 0 || size_t(index) >= m_text->plan.size() || !m_text->translator)
+    if (!segmentOf(request, index))
         return;
     m_cancelText.store(false);
     const SegmentResult r =
         m_text->translator->rewrite(m_text->plan[size_t(index)].source, ss(current), static_cast<Rewrite>(how));
-    if (!r.error.empty() || r.cancelled) {
-        emit failed(qs(r.error));
-        return;
-    }
-    SegmentTarget& t = m_text->targets[size_t(index)];
-    t = {r.accepted ? SegmentStatus::Translated : SegmentStatus::Flagged, r.target, r.targetInlines, r.checks};
-    emit segmentDone(request, index, qs(t.target), qs(statusName(t.status)), problemsOf(t.checks));
-    emit textDone(request, currentOutput(), {});
+    settle(request, index, r);
 }
 
 void TranslationWorker::checkEdit(quint64 request, int index, const QString& target) {
-    if (!m_text || m_text->request != request || index < 0 || size_t(index) >= m_text->plan.size() || !m_text->translator)
+    if (!segmentOf(request, index))
         return;
     const PlannedSegment& seg = m_text->plan[size_t(index)];
     std::vector<Check> checks = m_text->translator->evaluate(seg.source, ss(target));

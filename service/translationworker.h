@@ -96,6 +96,8 @@ private:
                                                             const QString& sourceLanguage,
                                                             const std::atomic<bool>& cancel);
     QString currentOutput() const;
+    bool segmentOf(quint64 request, int index) const;
+    void settle(quint64 request, int index, const translation::SegmentResult& result);
     void stepJob();
     void finishJob(ActiveJob& job);
     bool beginJob(qint64 jobId);

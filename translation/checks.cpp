@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include "base/strformat.h"
+#include "base/text.h"
 #include "translation/languages.h"
 
 namespace lantern::translation {
@@ -43,14 +44,6 @@ bool wide(char32_t c) {
            (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
            (c >= 0xFF66 && c <= 0xFF9F) || (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
            (c >= 0x3130 && c <= 0x318F);
-}
-
-std::string trimmed(std::string_view s) {
-    const size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos)
-        return {};
-    const size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
 }
 
 std::string baseOf(std::string_view code) {

@@ -6,27 +6,15 @@
 #include <optional>
 
 #include "base/strformat.h"
+#include "base/text.h"
 #include "translation/languages.h"
 
 namespace lantern::translation {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t'))
-        ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
-        --e;
-    return std::string(s.substr(b, e - b));
-}
+std::string lower(std::string_view s) { return asciiLower(s); }
+std::string trim(std::string_view s) { return trimmed(s, " \t"); }
 
 std::optional<bool> flag(std::string_view v) {
     const std::string s = lower(trim(v));

@@ -12,19 +12,13 @@
 #include <array>
 #include <cctype>
 
+#include "base/text.h"
 #include "translation/languages.h"
 #include "translation/profilesclean.h"
 
 namespace lantern::translation {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string name(std::string_view code) { return code.empty() ? std::string("the source language") : englishName(code); }
 
@@ -350,7 +344,7 @@ const Profile* findProfile(std::string_view id) {
 }
 
 const Profile& selectProfile(const ModelIdentity& model) {
-    const std::string names = lower(model.name) + " " + lower(model.fileName);
+    const std::string names = asciiLower(model.name) + " " + asciiLower(model.fileName);
     if (names.find("hunyuan") != std::string::npos || names.find("hy-mt") != std::string::npos)
         return kHunyuan;
     if (names.find("translategemma") != std::string::npos || names.find("translate-gemma") != std::string::npos)
@@ -359,7 +353,7 @@ const Profile& selectProfile(const ModelIdentity& model) {
         return kSeedX;
     if (names.find("tower") != std::string::npos)
         return kTower;
-    const std::string arch = lower(model.architecture);
+    const std::string arch = asciiLower(model.architecture);
     if (arch == "qwen3" || arch == "qwen3moe")
         return kQwen3;
     if (model.basePrompt)

@@ -1,5 +1,7 @@
 #include "translation/profilesclean.h"
 
+#include "base/text.h"
+
 #include <array>
 #include <cctype>
 
@@ -7,21 +9,8 @@ namespace lantern::translation {
 
 namespace {
 
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
-        ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
-        --e;
-    return std::string(s.substr(b, e - b));
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
+std::string trim(std::string_view s) { return trimmed(s); }
+std::string lower(std::string_view s) { return asciiLower(s); }
 
 void stripThink(std::string& s) {
     for (;;) {
