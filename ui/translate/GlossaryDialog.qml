@@ -9,7 +9,7 @@ import Lantern
 // and each is checked in the answer.
 Dialog {
     id: dialog
-    title: qsTr("Glossary")
+    title: qsTr("Glossary and memory")
     modal: true
     anchors.centerIn: Overlay.overlay
     width: 560
@@ -56,6 +56,19 @@ Dialog {
             }
         }
         Label { text: TranslateController.glossaryMessage; color: Theme.mutedText; visible: text.length > 0 }
+        RowLayout {
+            Label { text: qsTr("Translation memory: use earlier translations from"); color: Theme.text }
+            SpinBox {
+                objectName: "memoryThreshold"
+                from: 50
+                to: 100
+                stepSize: 5
+                value: TranslateController.memoryThreshold
+                onValueModified: TranslateController.memoryThreshold = value
+                textFromValue: (v, locale) => qsTr("%1% similar").arg(v)
+                Accessible.name: qsTr("Translation memory similarity threshold")
+            }
+        }
         RowLayout {
             Button { text: qsTr("Import CSV or TBX…"); Accessible.name: text; onClicked: importDialog.open() }
             Button { text: qsTr("Export CSV…"); Accessible.name: text; onClicked: exportDialog.open() }

@@ -1,6 +1,7 @@
 #include "ui/translate/translatecontroller.h"
 
 #include <QClipboard>
+#include <algorithm>
 #include <QDesktopServices>
 #include <QFile>
 #include <QFileInfo>
@@ -39,6 +40,7 @@ TranslateController::TranslateController(ModelManager* models, const QString& da
     m_source = settings.value(QStringLiteral("translate/source")).toString();
     m_style = settings.value(QStringLiteral("translate/style")).toString();
     m_recent = settings.value(QStringLiteral("translate/recent")).toStringList();
+    m_memoryThreshold = settings.value(QStringLiteral("translate/memoryThreshold"), 75).toInt();
 
     if (auto store = storage::TranslationStore::open(databasePath))
         m_store = std::move(*store);
@@ -191,6 +193,15 @@ void TranslateController::setStyle(const QString& style) {
     emit styleChanged();
 }
 
+void TranslateController::setMemoryThreshold(int percent) {
+    percent = std::clamp(percent, 50, 100);
+    if (percent == m_memoryThreshold)
+        return;
+    m_memoryThreshold = percent;
+    QSettings().setValue(QStringLiteral("translate/memoryThreshold"), percent);
+    emit styleChanged();
+}
+
 void TranslateController::setFormality(int formality) {
     if (formality == m_formality)
         return;
@@ -222,6 +233,7 @@ service::TranslateOptions TranslateController::options() const {
     o.targetLanguage = m_target;
     o.style = m_style;
     o.formality = m_formality;
+    o.memoryThreshold = m_memoryThreshold;
     return o;
 }
 

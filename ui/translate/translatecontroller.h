@@ -52,6 +52,9 @@ class TranslateController : public QObject {
     Q_PROPERTY(QString output READ output NOTIFY outputChanged)
     Q_PROPERTY(QVariantList glossary READ glossary NOTIFY glossaryChanged)
     Q_PROPERTY(QString glossaryMessage READ glossaryMessage NOTIFY glossaryChanged)
+    // Translation memory: matches at least this similar (percent) are given to the model as examples;
+    // exact ones (100) are reused without asking the model.
+    Q_PROPERTY(int memoryThreshold READ memoryThreshold WRITE setMemoryThreshold NOTIFY styleChanged)
 public:
     TranslateController(ModelManager* models, const QString& databasePath, QObject* parent = nullptr);
     ~TranslateController() override;
@@ -84,6 +87,8 @@ public:
     QString output() const { return m_output; }
     QVariantList glossary() const { return m_glossary; }
     QString glossaryMessage() const { return m_glossaryMessage; }
+    int memoryThreshold() const { return m_memoryThreshold; }
+    void setMemoryThreshold(int percent);
 
     Q_INVOKABLE void translate(const QString& text);
     Q_INVOKABLE void stop();
@@ -141,7 +146,7 @@ private:
     SegmentModel m_segments;
     JobModel m_jobs;
     QString m_source, m_target, m_detected, m_style, m_status, m_error, m_output, m_glossaryMessage;
-    int m_confidence = 0, m_formality = 0;
+    int m_confidence = 0, m_formality = 0, m_memoryThreshold = 75;
     bool m_reliable = false, m_busy = false;
     quint64 m_request = 0;
     QVariantList m_glossary;
