@@ -7,7 +7,7 @@
 
 namespace lantern::translation {
 
-// firstBlockOnly: a base model's completion ends at its first blank line (the next transcript turn).
-std::string clean(std::string_view raw, const TranslationRequest& request, bool firstBlockOnly);
+// firstLineOnly: a base model's completion ends at its first line (the next transcript turn follows).
+std::string clean(std::string_view raw, const TranslationRequest& request, bool firstLineOnly);
 
 }  // namespace lantern::translation
