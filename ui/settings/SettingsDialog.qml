@@ -173,6 +173,32 @@ Dialog {
                   ? qsTr("In use: %1. Context size and device apply the next time a model loads.").arg(ChatController.models.deviceName)
                   : qsTr("Context size and device apply the next time a model loads.")
         }
+
+        SectionLabel { text: qsTr("Translation") }
+        Label { text: qsTr("Models per language pair"); color: Theme.text; Layout.alignment: Qt.AlignTop }
+        ColumnLayout {
+            Layout.fillWidth: true
+            FormTextArea {
+                objectName: "routesField"
+                Layout.fillWidth: true
+                Layout.preferredHeight: 70
+                text: TranslateController.routes
+                placeholderText: qsTr("One rule per line: FROM TO MODEL-FILE, * for any language, e.g.\nzh en /models/Hunyuan-MT-7B.Q4_K_M.gguf\n* * default")
+                font.family: Theme.monoFamily
+                color: Theme.text
+                Accessible.name: qsTr("Translation models per language pair")
+                onEditingFinished: TranslateController.routes = text
+                background: Rectangle { radius: 8; color: Theme.surface; border.color: Theme.border }
+            }
+            Label {
+                Layout.fillWidth: true
+                visible: text.length > 0
+                text: TranslateController.routesError
+                color: Theme.danger
+                wrapMode: Text.Wrap
+                font.pixelSize: Theme.fontSize - 2
+            }
+        }
     }
 
     FolderDialog {

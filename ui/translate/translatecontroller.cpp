@@ -17,6 +17,7 @@
 #include "storage/storagepaths.h"
 #include "storage/translationstore.h"
 #include "translation/languages.h"
+#include "translation/routing.h"
 #include "ui/chat/chatcontroller.h"
 #include "ui/library/modelmanager.h"
 
@@ -41,6 +42,7 @@ TranslateController::TranslateController(ModelManager* models, const QString& da
     m_style = settings.value(QStringLiteral("translate/style")).toString();
     m_recent = settings.value(QStringLiteral("translate/recent")).toStringList();
     m_memoryThreshold = settings.value(QStringLiteral("translate/memoryThreshold"), 75).toInt();
+    m_routes = settings.value(QStringLiteral("translate/routes")).toString();
 
     if (auto store = storage::TranslationStore::open(databasePath))
         m_store = std::move(*store);
@@ -193,6 +195,42 @@ void TranslateController::setStyle(const QString& style) {
     emit styleChanged();
 }
 
+void TranslateController::setRoutes(const QString& text) {
+    auto parsed = translation::parseRoutes(text.toStdString());
+    m_routesError = parsed ? QString() : QString::fromStdString(parsed.error().detail);
+    if (parsed) {
+        m_routes = text;
+        QSettings().setValue(QStringLiteral("translate/routes"), text);
+    }
+    emit routesChanged();
+}
+
+void TranslateController::withRoutedModel(std::function<void()> work) {
+    auto routes = translation::parseRoutes(m_routes.toStdString());
+    const auto model = routes ? translation::routeFor(*routes, effectiveSource().toStdString(), m_target.toStdString())
+                              : std::nullopt;
+    const QString wanted = model && *model != "default" ? QString::fromStdString(*model) : QString();
+    if (wanted.isEmpty() || wanted == m_models->modelPath()) {
+        work();
+        return;
+    }
+    setStatus(tr("Loading %1 for %2 → %3…").arg(QFileInfo(wanted).fileName(), effectiveSource(), m_target));
+    disconnect(m_waitForModel);
+    m_waitForModel = connect(m_models, &ModelManager::stateChanged, this, [this, work = std::move(work)] {
+        const QString state = m_models->state();
+        if (state == QLatin1String("loading"))
+            return;
+        disconnect(m_waitForModel);
+        if (state == QLatin1String("ready"))
+            work();
+        else {
+            setBusy(false);
+            setError(tr("The model for this language pair could not be loaded: %1").arg(m_models->errorText()));
+        }
+    });
+    m_models->load(wanted);
+}
+
 void TranslateController::setMemoryThreshold(int percent) {
     percent = std::clamp(percent, 50, 100);
     if (percent == m_memoryThreshold)
@@ -288,7 +326,10 @@ void TranslateController::translate(const QString& text) {
     setError({});
     setStatus(tr("Preparing…"));
     service::TranslationWorker* w = m_worker;
-    post([w, request, text, o, locked] { w->translateText(request, text, o, locked); });
+    withRoutedModel([this, w, request, text, o, locked] {
+        if (request == m_request)
+            post([w, request, text, o, locked] { w->translateText(request, text, o, locked); });
+    });
 }
 
 void TranslateController::stop() {
@@ -391,7 +432,7 @@ void TranslateController::addFiles(const QList<QUrl>& urls) {
     rememberPair();
     service::TranslationWorker* w = m_worker;
     const service::TranslateOptions o = options();
-    post([w, paths, o] { w->addFiles(paths, o); });
+    withRoutedModel([this, w, paths, o] { post([w, paths, o] { w->addFiles(paths, o); }); });
     setStatus(tr("Added %n file(s) to the queue.", "", int(paths.size())));
 }
 

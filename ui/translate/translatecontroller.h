@@ -10,6 +10,7 @@
 #include <QUrl>
 #include <QVariantList>
 #include <QtQml/qqmlregistration.h>
+#include <functional>
 #include <memory>
 
 #include "service/translationworker.h"
@@ -54,6 +55,10 @@ class TranslateController : public QObject {
     Q_PROPERTY(QString glossaryMessage READ glossaryMessage NOTIFY glossaryChanged)
     // Translation memory: matches at least this similar (percent) are given to the model as examples;
     // exact ones (100) are reused without asking the model.
+    // The model routing table (translation/routing.h): "FROM TO MODEL" lines; the first rule that matches the
+    // pair names the model a translation loads first ("default": whatever is loaded).
+    Q_PROPERTY(QString routes READ routes WRITE setRoutes NOTIFY routesChanged)
+    Q_PROPERTY(QString routesError READ routesError NOTIFY routesChanged)
     Q_PROPERTY(int memoryThreshold READ memoryThreshold WRITE setMemoryThreshold NOTIFY styleChanged)
 public:
     TranslateController(ModelManager* models, const QString& databasePath, QObject* parent = nullptr);
@@ -88,6 +93,9 @@ public:
     QVariantList glossary() const { return m_glossary; }
     QString glossaryMessage() const { return m_glossaryMessage; }
     int memoryThreshold() const { return m_memoryThreshold; }
+    QString routes() const { return m_routes; }
+    void setRoutes(const QString& text);
+    QString routesError() const { return m_routesError; }
     void setMemoryThreshold(int percent);
 
     Q_INVOKABLE void translate(const QString& text);
@@ -124,6 +132,7 @@ signals:
     void errorTextChanged();
     void outputChanged();
     void glossaryChanged();
+    void routesChanged();
     // The source pane's text was replaced (swap puts the translation there).
     void sourceReplaced(const QString& text);
 
@@ -139,6 +148,9 @@ private:
     void reloadGlossary();
     template <class F>
     void post(F&& f);
+    // Runs `work` once the model the routing table names for the current pair is loaded (at once when no
+    // rule names another model than the loaded one).
+    void withRoutedModel(std::function<void()> work);
 
     ModelManager* m_models;
     std::unique_ptr<storage::TranslationStore> m_store;
@@ -151,6 +163,8 @@ private:
     quint64 m_request = 0;
     QVariantList m_glossary;
     QStringList m_recent;  // "src>tgt"
+    QString m_routes, m_routesError;
+    QMetaObject::Connection m_waitForModel;
     QString m_lastText;        // what was last translated
     QString m_segmentsTarget;  // the language the shown segments are in
 };

@@ -51,6 +51,9 @@ public slots:
             qFatal("cannot create %s", qPrintable(model));
         f.close();
         m_chat->models()->load(model);
+        QFile routed(m_dir.filePath(QStringLiteral("routed.gguf")));  // the routing test's second model
+        if (!routed.open(QIODevice::WriteOnly))
+            qFatal("cannot create routed.gguf");
     }
     void cleanupTestCase() {
         m_translate.reset();

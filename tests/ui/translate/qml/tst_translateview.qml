@@ -56,6 +56,21 @@ Item {
             compare(list.itemAtIndex(0).targetText, "Lösche {count} Dateien aus `/tmp`.")
         }
 
+        function test_4_routingTableLoadsThePairsModel() {
+            const current = ChatController.models.modelPath
+            const routed = current.replace("scripted.gguf", "routed.gguf")
+            TranslateController.routes = "fr de /nonexistent.gguf\nen de " + routed + "\n* * default"
+            compare(TranslateController.routesError, "")
+            findChild(view, "sourceEdit").text = "Delete {count} files from `/tmp`."
+            TranslateController.translate("Delete {count} files from `/tmp`.")
+            tryCompare(ChatController.models, "modelPath", routed, 5000)
+            tryVerify(() => !TranslateController.busy, 10000)
+            TranslateController.routes = "en de"  // a rule without a model is refused and not kept
+            verify(TranslateController.routesError.length > 0)
+            compare(TranslateController.routes, "fr de /nonexistent.gguf\nen de " + routed + "\n* * default")
+            TranslateController.routes = ""
+        }
+
         function test_3_glossaryTermIsStored() {
             const before = TranslateController.glossary.length
             TranslateController.addTerm("restart", "neu starten", false)
