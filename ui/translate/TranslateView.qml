@@ -93,9 +93,13 @@ Item {
                 Label {
                     Layout.fillWidth: true
                     Layout.preferredWidth: 1
-                    text: TranslateController.sourceLanguage.length > 0
-                          ? TranslateController.languages[TranslateController.languages.findIndex(l => l.code === TranslateController.sourceLanguage)].name
-                          : (TranslateController.detectedName.length > 0 ? qsTr("%1 (detected)").arg(TranslateController.detectedName) : qsTr("Source"))
+                    text: {
+                        const i = TranslateController.languages.findIndex(l => l.code === TranslateController.sourceLanguage)
+                        if (TranslateController.sourceLanguage.length > 0)
+                            return i >= 0 ? TranslateController.languages[i].name : TranslateController.sourceLanguage
+                        return TranslateController.detectedName.length > 0 ? qsTr("%1 (detected)").arg(TranslateController.detectedName)
+                                                                           : qsTr("Source")
+                    }
                     color: Theme.mutedText
                     font.bold: true
                 }
