@@ -1,6 +1,7 @@
 #pragma once
 // Glossary files: CSV (RFC 4180, with a header row naming the columns) and TBX (ISO 30042 term bases, read
-// with expat). Qt-free: the CLI reads them for --glossary, the store imports and exports them.
+// with expat); translation memories as TMX 1.4. Qt-free: the CLI reads them for --glossary, the store
+// imports and exports them.
 //   source,target,dnt,case_sensitive,note
 //   "file manager","Dateimanager",0,0,"the application"
 //   Lantern,,1,1,product name
@@ -27,6 +28,20 @@ std::string writeGlossaryCsv(std::span<const GlossaryEntry> entries);
 Result<std::vector<GlossaryEntry>> parseTbx(std::string_view bytes, std::string_view sourceLanguage,
                                             std::string_view targetLanguage);
 std::string writeTbx(std::span<const GlossaryEntry> entries, std::string_view sourceLanguage,
+                     std::string_view targetLanguage);
+
+// One translation unit of a memory: the source text and its translation.
+struct MemoryPair {
+    std::string source;
+    std::string target;
+};
+
+// The <tu>s of a TMX file that have a <tuv xml:lang> (or TMX 1.1 lang) <seg> in both languages (base
+// languages match); inline markup (<bpt>, <ept>, <ph>, <it>, <hi>, <ut>) is dropped from the text, the
+// text inside <hi> and <sub> is kept.
+Result<std::vector<MemoryPair>> parseTmx(std::string_view bytes, std::string_view sourceLanguage,
+                                         std::string_view targetLanguage);
+std::string writeTmx(std::span<const MemoryPair> pairs, std::string_view sourceLanguage,
                      std::string_view targetLanguage);
 
 }  // namespace lantern::translation
