@@ -25,21 +25,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
+#include "base/text.h"
 #include "translation/languages.h"
 #include "translation/profilesclean.h"
 
 namespace lantern::translation {
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::string nameOf(std::string_view code) { return code.empty() ? std::string("the source language") : englishName(code); }
 
@@ -504,7 +497,7 @@ const Profile* findProfile(std::string_view id) {
 }
 
 const Profile& selectProfile(const ModelIdentity& model) {
-    const std::string names = lower(model.name) + "\n" + lower(model.fileName);
+    const std::string names = asciiLower(model.name) + "\n" + asciiLower(model.fileName);
     if (contains(names, "hunyuan") || contains(names, "hy-mt") || contains(names, "hy_mt"))
         return kHunyuan;
     if (contains(names, "translategemma") || contains(names, "translate-gemma"))
@@ -513,7 +506,7 @@ const Profile& selectProfile(const ModelIdentity& model) {
         return kSeedX;
     if (contains(names, "tower"))
         return kTower;
-    const std::string arch = lower(model.architecture);
+    const std::string arch = asciiLower(model.architecture);
     if (arch == "qwen3" || arch == "qwen3moe")
         return kQwen3;
     if (model.basePrompt)

@@ -11,6 +11,7 @@
 #include <cctype>
 #include <vector>
 
+#include "base/text.h"
 #include "translation/languages.h"
 
 namespace lantern::translation {
@@ -19,23 +20,7 @@ namespace {
 
 bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && space(s[b]))
-        ++b;
-    while (e > b && space(s[e - 1]))
-        --e;
-    return std::string(s.substr(b, e - b));
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string firstLine(std::string_view s) { return trim(s.substr(0, s.find('\n'))); }
+std::string firstLine(std::string_view s) { return trimmed(s.substr(0, s.find('\n'))); }
 
 // The guard tokens in a text, as written: "<g1>", "</g1>", "<x2/>".
 std::vector<std::string> tokens(std::string_view s) {
@@ -93,12 +78,12 @@ std::string unmark(std::string_view s) {  // "**Translation:**" -> "Translation:
     for (char c : s)
         if (c != '*' && c != '#' && c != '_')
             out += c;
-    return trim(out);
+    return trimmed(out);
 }
 
 // A head such as "Here is the German translation", "Sure!", "Übersetzung", "以下是翻译", "German".
 bool leadHead(std::string_view headRaw, const TranslationRequest& r) {
-    const std::string head = lower(unmark(headRaw));
+    const std::string head = asciiLower(unmark(headRaw));
     if (head.empty() || head.size() > 90)
         return false;
     static constexpr std::array<std::string_view, 9> kStarts{"here is", "here's", "here are", "sure", "certainly",
@@ -113,8 +98,8 @@ bool leadHead(std::string_view headRaw, const TranslationRequest& r) {
         if (head.find(w) != std::string::npos)
             return true;
     if (const Language* l = findLanguage(r.targetLanguage))  // "German:" / "Deutsch:" as a label
-        return head == lower(l->englishName) || head == lower(l->nativeName);
-    return head == lower(englishName(r.targetLanguage));
+        return head == asciiLower(l->englishName) || head == asciiLower(l->nativeName);
+    return head == asciiLower(englishName(r.targetLanguage));
 }
 
 // A first line that only announces the translation, or a "Translation:" prefix before it.
@@ -124,13 +109,13 @@ bool stripLeadIn(std::string& s, const TranslationRequest& r) {
     const size_t nl = s.find('\n');
     size_t width = 1;
     const size_t colon = colonAt(line, width);
-    const std::string afterColon = colon == std::string::npos ? std::string() : trim(unmark(line.substr(colon + width)));
+    const std::string afterColon = colon == std::string::npos ? std::string() : trimmed(unmark(line.substr(colon + width)));
     // A whole line: "Here is the translation:", "Sure! Here's the German translation.", "**Translation:**".
     if (nl != std::string::npos) {
-        const std::string rest = trim(s.substr(nl));
+        const std::string rest = trimmed(s.substr(nl));
         const bool announces = colon != std::string::npos && afterColon.empty() && leadHead(line.substr(0, colon), r) &&
-                               !(trim(srcLine).ends_with(":") || trim(srcLine).ends_with("\xEF\xBC\x9A"));
-        const std::string l = lower(line);
+                               !(trimmed(srcLine).ends_with(":") || trimmed(srcLine).ends_with("\xEF\xBC\x9A"));
+        const std::string l = asciiLower(line);
         const bool chatty = (l.starts_with("sure") || l.starts_with("certainly") || l.starts_with("here") ||
                              l.starts_with("of course")) && (l.find("translat") != std::string::npos);
         if ((announces || chatty) && !rest.empty() && tokensSafe(line, rest)) {
@@ -148,7 +133,7 @@ bool stripLeadIn(std::string& s, const TranslationRequest& r) {
     size_t at = colon + width;  // s starts with its first line (trimmed)
     while (at < s.size() && (s[at] == '*' || s[at] == '_'))  // "**Translation:** Hallo"
         ++at;
-    const std::string rest = trim(s.substr(at));
+    const std::string rest = trimmed(s.substr(at));
     if (rest.empty())
         return false;
     s = rest;
@@ -157,7 +142,7 @@ bool stripLeadIn(std::string& s, const TranslationRequest& r) {
 
 // The source repeated as the first line ("Hello\nHallo", "English: Hello\nGerman: Hallo").
 bool stripEcho(std::string& s, const TranslationRequest& r) {
-    const std::string src = trim(r.text);
+    const std::string src = trimmed(r.text);
     if (src.empty() || src.find('\n') != std::string::npos)
         return false;
     const size_t nl = s.find('\n');
@@ -167,7 +152,7 @@ bool stripEcho(std::string& s, const TranslationRequest& r) {
     const std::string srcName = englishName(r.sourceLanguage.empty() ? std::string_view("en") : r.sourceLanguage);
     if (line != src && line != srcName + ": " + src && line != "\"" + src + "\"")
         return false;
-    const std::string rest = trim(s.substr(nl));
+    const std::string rest = trimmed(s.substr(nl));
     if (rest.empty())
         return false;
     s = rest;
@@ -181,9 +166,9 @@ std::vector<std::string> paragraphs(std::string_view s) {
     while (i < s.size()) {
         const size_t nl = s.find('\n', i);
         const std::string_view line = s.substr(i, nl == std::string_view::npos ? std::string_view::npos : nl - i);
-        if (trim(line).empty()) {
-            if (!trim(current).empty())
-                out.push_back(trim(current));
+        if (trimmed(line).empty()) {
+            if (!trimmed(current).empty())
+                out.push_back(trimmed(current));
             current.clear();
         } else {
             current += std::string(line) + "\n";
@@ -192,13 +177,13 @@ std::vector<std::string> paragraphs(std::string_view s) {
             break;
         i = nl + 1;
     }
-    if (!trim(current).empty())
-        out.push_back(trim(current));
+    if (!trimmed(current).empty())
+        out.push_back(trimmed(current));
     return out;
 }
 
 bool noteMarker(std::string_view paragraph) {
-    std::string p = lower(paragraph);
+    std::string p = asciiLower(paragraph);
     size_t b = 0;
     while (b < p.size() && (p[b] == '*' || p[b] == '_' || p[b] == '(' || p[b] == '[' || p[b] == '>' || space(p[b])))
         ++b;
@@ -218,7 +203,7 @@ bool stripNote(std::string& s, const TranslationRequest& r) {
     if (out.size() > std::max<size_t>(src.size(), 1) && noteMarker(out.back()) && !noteMarker(src.empty() ? "" : src.back())) {
         const size_t at = s.rfind(out.back().substr(0, out.back().find('\n')));
         if (at != std::string::npos && at > 0 && tokensSafe(s.substr(at), s.substr(0, at))) {
-            s = trim(s.substr(0, at));
+            s = trimmed(s.substr(0, at));
             return true;
         }
     }
@@ -228,7 +213,7 @@ bool stripNote(std::string& s, const TranslationRequest& r) {
             continue;
         const size_t at = s.rfind(open);
         if (at != std::string::npos && at > 0 && noteMarker(s.substr(at)) && tokensSafe(s.substr(at), s.substr(0, at))) {
-            s = trim(s.substr(0, at));
+            s = trimmed(s.substr(0, at));
             return true;
         }
     }
@@ -236,12 +221,12 @@ bool stripNote(std::string& s, const TranslationRequest& r) {
 }
 
 bool stripWrapping(std::string& s, std::string_view source) {
-    const std::string src = trim(source);
+    const std::string src = trimmed(source);
     if (s.starts_with("```") && s.ends_with("```") && !src.starts_with("```")) {
         const size_t nl = s.find('\n');
         const size_t end = s.rfind("```");
         if (nl != std::string::npos && end != std::string::npos && end > nl) {
-            const std::string inner = trim(s.substr(nl + 1, end - nl - 1));
+            const std::string inner = trimmed(s.substr(nl + 1, end - nl - 1));
             if (!inner.empty()) {
                 s = inner;
                 return true;
@@ -261,9 +246,9 @@ bool stripWrapping(std::string& s, std::string_view source) {
         const std::string inner = s.substr(open.size(), s.size() - open.size() - close.size());
         if (inner.find(open) != std::string::npos || inner.find(close) != std::string::npos)
             continue;  // "a" and "b" is not one quoted string
-        if (trim(inner).empty())
+        if (trimmed(inner).empty())
             continue;
-        s = trim(inner);
+        s = trimmed(inner);
         return true;
     }
     return false;
@@ -274,7 +259,7 @@ bool stripWrapping(std::string& s, std::string_view source) {
 std::string clean(std::string_view raw, const TranslationRequest& request, bool firstLineOnly) {
     std::string s(raw);
     stripThink(s);
-    s = trim(s);
+    s = trimmed(s);
     // A standalone lead-in line first, so that a base model's "Translation:\nHallo" keeps "Hallo".
     while (stripLeadIn(s, request)) {
     }
@@ -293,7 +278,7 @@ std::string clean(std::string_view raw, const TranslationRequest& request, bool 
         if (!changed)
             break;
     }
-    return trim(s);
+    return trimmed(s);
 }
 
 }  // namespace lantern::translation
