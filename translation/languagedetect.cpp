@@ -55,10 +55,9 @@ Detection detectLanguage(std::string_view text, std::string_view hint) {
     d.code = fromCld2(best);
     if (d.code.empty())
         return d;
-    const size_t letters = scriptProfile(plain).letters;
     // Han/Kana/Hangul letters carry more per character than alphabet letters.
     const ScriptProfile p = scriptProfile(plain);
-    const size_t weighted = letters + 2 * (p.count(Script::Han) + p.count(Script::Kana) + p.count(Script::Hangul));
+    const size_t weighted = p.letters + 2 * (p.count(Script::Han) + p.count(Script::Kana) + p.count(Script::Hangul));
     d.reliable = reliable && weighted >= 20;
     d.confidence = top3[0] == best ? percent3[0] : 50;
     if (!d.reliable)

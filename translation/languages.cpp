@@ -1,3 +1,7 @@
+// The language table and the script checks. Names in three forms because the prompts need them: English
+// for most models, native for pickers, Chinese for Hunyuan-MT's Chinese prompt template. Scripts come from
+// ICU's character data (uscript), so the check that a translation is in the target language's script does
+// not depend on a detector that needs long text.
 #include "translation/languages.h"
 
 #include <algorithm>
@@ -8,6 +12,8 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
+
+#include "translation/guard.h"
 
 namespace lantern::translation {
 
@@ -103,9 +109,8 @@ std::string lowerAscii(std::string_view s) {
     return out;
 }
 
-Script scriptOf(UChar32 c) {
-    UErrorCode err = U_ZERO_ERROR;
-    switch (uscript_getScript(c, &err)) {
+Script fromIcu(UScriptCode code) {
+    switch (code) {
     case USCRIPT_LATIN: return Script::Latin;
     case USCRIPT_CYRILLIC: return Script::Cyrillic;
     case USCRIPT_GREEK: return Script::Greek;
@@ -127,6 +132,23 @@ Script scriptOf(UChar32 c) {
     case USCRIPT_MYANMAR: return Script::Myanmar;
     default: return Script::Other;
     }
+}
+
+// The script of a letter. Letters ICU files under Common or Inherited but that only occur in some scripts
+// (the Japanese prolonged sound mark ー, the kana iteration marks) count for the first of those we know.
+Script scriptOf(UChar32 c) {
+    UErrorCode err = U_ZERO_ERROR;
+    const UScriptCode code = uscript_getScript(c, &err);
+    if (U_FAILURE(err))
+        return Script::Other;
+    if (code != USCRIPT_COMMON && code != USCRIPT_INHERITED)
+        return fromIcu(code);
+    UScriptCode extensions[8];
+    const int32_t n = uscript_getScriptExtensions(c, extensions, 8, &err);
+    for (int32_t i = 0; U_SUCCESS(err) && i < n; ++i)
+        if (const Script s = fromIcu(extensions[i]); s != Script::Other)
+            return s;
+    return Script::Other;
 }
 
 }  // namespace
@@ -222,25 +244,11 @@ Script ScriptProfile::dominant() const {
 
 ScriptProfile scriptProfile(std::string_view text) {
     ScriptProfile p;
-    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const auto n = static_cast<int32_t>(text.size());
-    int32_t i = 0;
-    while (i < n) {
-        if (s[i] == '<') {  // a guard token: <x12/>, <g3>, </g3>
-            int32_t j = i + 1;
-            if (j < n && s[j] == '/') ++j;
-            if (j < n && (s[j] == 'x' || s[j] == 'g')) {
-                int32_t k = j + 1;
-                while (k < n && std::isdigit(s[k])) ++k;
-                if (k > j + 1) {
-                    if (k < n && s[k] == '/') ++k;
-                    if (k < n && s[k] == '>') {
-                        i = k + 1;
-                        continue;
-                    }
-                }
-            }
-        }
+    // Guard tokens (<x1/>, <g2>, </g2>, and the mangled forms a model writes) are not the text's letters.
+    const std::string plain = guard::stripTokens(text);
+    const auto* s = reinterpret_cast<const uint8_t*>(plain.data());
+    const auto n = static_cast<int32_t>(plain.size());
+    for (int32_t i = 0; i < n;) {
         UChar32 c = 0;
         U8_NEXT(s, i, n, c);
         if (c < 0 || !u_isalpha(c))
