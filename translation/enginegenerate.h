@@ -3,6 +3,7 @@
 // whoever includes this links lantern_inference). The session keeps its KV cache across segments, so a
 // profile's fixed instruction prefix is computed once per job.
 #include <atomic>
+#include <chrono>
 
 #include "inference/engine.h"
 #include "translation/translator.h"
@@ -13,6 +14,7 @@ inline GenerateFn generateWith(Session& session, const std::atomic<bool>& cancel
     return [&session, &cancel](const Prompt& prompt,
                                const std::function<void(std::string_view)>& onText) -> Result<GenerateOutcome> {
         GenerateOutcome outcome;
+        const auto started = std::chrono::steady_clock::now();
         Result<GenerateStats> stats = session.generate(
             prompt.messages, prompt.options,
             [&](std::string_view piece) {
@@ -26,8 +28,8 @@ inline GenerateFn generateWith(Session& session, const std::atomic<bool>& cancel
         outcome.cancelled = stats->stopReason == "cancelled";
         outcome.promptTokens = stats->promptTokens;
         outcome.generatedTokens = stats->generatedTokens;
-        const double decode = stats->decodeTokensPerSecond > 0 ? stats->generatedTokens / stats->decodeTokensPerSecond : 0;
-        outcome.milliseconds = stats->timeToFirstTokenMs + decode * 1000.0;
+        outcome.milliseconds =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         return outcome;
     };
 }

@@ -4,6 +4,34 @@
 
 namespace lantern::translation {
 
+namespace {
+
+constexpr std::string_view kSpace = " \t\r\n";
+
+// Leading and trailing white space of a segment is layout (" (backup: %s)", "Name:  "), which models drop:
+// the target gets the source's edges back, whatever the model did with them.
+void keepEdgeSpace(guard::Restored& r, std::string_view source) {
+    const size_t lead = std::min(source.size(), source.find_first_not_of(kSpace));
+    if (lead == source.size())
+        return;
+    const size_t trail = source.size() - 1 - source.find_last_not_of(kSpace);
+    const size_t b = std::min(r.text.size(), r.text.find_first_not_of(kSpace));
+    const size_t e = b == r.text.size() ? b : r.text.find_last_not_of(kSpace) + 1;
+    std::string text = std::string(source.substr(0, lead)) + r.text.substr(b, e - b) + std::string(source.substr(source.size() - trail));
+    std::vector<Inline> inlines;
+    for (Inline in : r.inlines) {
+        if (in.begin < b || in.end > e)
+            continue;  // an inline in white space the model added: dropped with it
+        in.begin = in.begin - b + lead;
+        in.end = in.end - b + lead;
+        inlines.push_back(in);
+    }
+    r.text = std::move(text);
+    r.inlines = std::move(inlines);
+}
+
+}  // namespace
+
 Translator::Translator(GenerateFn generate, TranslateSettings settings)
     : m_generate(std::move(generate)), m_settings(std::move(settings)),
       m_profile(m_settings.profile ? m_settings.profile : findProfile("generic")) {}
@@ -23,6 +51,7 @@ Translator::Prepared Translator::prepare(const SegmentSource& source) const {
         }
     }
     p.masked = guard::protect(source.text, source.inlines, source.placeholders, keep);
+    p.source = source.text;
     TranslationRequest& r = p.request;
     r.sourceLanguage = m_settings.sourceLanguage;
     r.targetLanguage = m_settings.targetLanguage;
@@ -73,6 +102,7 @@ SegmentResult Translator::attempt(const Prepared& prepared, const TranslationReq
     result.checks = check(prepared, result.masked);
     result.accepted = allPassed(result.checks);
     guard::Restored restored = guard::restore(result.masked, prepared.masked);
+    keepEdgeSpace(restored, prepared.source);
     result.target = std::move(restored.text);
     result.targetInlines = std::move(restored.inlines);
     return result;

@@ -92,6 +92,7 @@ public:
 private:
     struct Prepared {
         guard::Masked masked;
+        std::string source;                // the segment's text
         std::vector<GlossaryEntry> terms;  // entries found in the source
         TranslationRequest request;
     };

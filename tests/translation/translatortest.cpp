@@ -127,6 +127,23 @@ private slots:
         }
     }
 
+    void edgeWhiteSpaceOfTheSourceIsKept() {
+        // Models drop a UI string's leading and trailing spaces (" (backup: %s)"); they are layout and come back.
+        ScriptedProfile profile;
+        TranslateSettings settings{.sourceLanguage = "en", .targetLanguage = "de", .profile = &profile};
+        Translator t([](const Prompt&, const std::function<void(std::string_view)>&) -> lantern::Result<GenerateOutcome> {
+            GenerateOutcome o;
+            o.text = "(Sicherung: <x1/>)";
+            return o;
+        }, settings);
+        SegmentSource src;
+        src.text = " (backup: %s)  ";
+        src.placeholders = placeholder::Printf;
+        const SegmentResult r = t.translate(src);
+        QVERIFY(r.accepted);
+        QCOMPARE(q(r.target), QStringLiteral(" (Sicherung: %s)  "));
+    }
+
     void engineErrorsStopWithoutAccepting() {
         Rig rig;
         rig.model.fault = Fault::Error;
