@@ -1,5 +1,6 @@
 #include "storage/translationstore.h"
 
+#include <QHash>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <algorithm>
@@ -79,25 +80,55 @@ int levenshtein(const QString& a, const QString& b) {
     return row[size_t(b.size())];
 }
 
-// An FTS5 query that finds entries sharing words (three characters or more) with text.
-QString candidateQuery(const QString& text) {
-    QStringList words;
-    QString word;
-    auto flush = [&] {
-        if (word.size() >= 3 && !words.contains(word))
-            words << QLatin1Char('"') + word + QLatin1Char('"');
-        word.clear();
-    };
-    for (QChar c : text) {
-        if (c.isLetterOrNumber())
-            word += c.toLower();
-        else
-            flush();
+// The distinct trigrams of text as the FTS5 trigram tokenizer indexes them (case-folded, three characters,
+// spaces included), each quoted as an FTS5 string. Trigrams with surrogates are left out: the tokenizer
+// counts code points, this counts UTF-16 units, and they would not line up.
+QStringList trigramsOf(const QString& text) {
+    const QString folded = text.toLower();
+    QStringList out;
+    for (qsizetype i = 0; i + 3 <= folded.size(); ++i) {
+        const QString t = folded.mid(i, 3);
+        if (std::ranges::any_of(t, [](QChar c) { return c.isSurrogate(); }))
+            continue;
+        if (!out.contains(t))
+            out << t;
+        if (out.size() >= 400)  // a long text: its first 400 trigrams choose the candidates well enough
+            break;
     }
-    flush();
-    if (words.size() > 24)
-        words = words.mid(0, 24);
-    return words.join(QStringLiteral(" OR "));
+    return out;
+}
+
+QString ftsString(const QString& t) {
+    QString quoted = t;
+    quoted.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return QLatin1Char('"') + quoted + QLatin1Char('"');
+}
+
+// The fuzzy lookup's budget. Each trigram's entry count is probed up to kCommon; the ones below it are
+// read, rarest first, while their postings stay within kPostingBudget rowids, counting how many of them each
+// entry shares. When the text has too few such trigrams (every one is common), entries holding all of up to
+// kAllOf of its trigrams (an FTS5 AND) are added. The kScored entries sharing the most are scored.
+constexpr int kProbed = 48;
+constexpr int kCommon = 1000;
+constexpr qint64 kPostingBudget = 6000;
+constexpr int kAllOf = 8;
+constexpr int kScored = 60;
+
+// Delete and insert (not an upsert) so the trigram index follows the row id. Inside the caller's transaction.
+Result<void> upsertMemory(Database& db, const MemoryEntry& e, qint64 t) {
+    if (e.source.isEmpty())
+        return fail(Errc::InvalidArgument, "A translation memory entry needs its source text.");
+    auto d = db.run(QStringLiteral("DELETE FROM translation_memory WHERE source_language = ? AND target_language = ?"
+                                   " AND source = ?"),
+                    {e.sourceLanguage, e.targetLanguage, e.source});
+    if (!d)
+        return std::unexpected(d.error());
+    auto q = db.run(QStringLiteral("INSERT INTO translation_memory (source_language, target_language, source, target,"
+                                   " origin, updated_ms) VALUES (?, ?, ?, ?, ?, ?)"),
+                    {e.sourceLanguage, e.targetLanguage, e.source, e.target, e.origin, t});
+    if (!q)
+        return std::unexpected(q.error());
+    return {};
 }
 
 }  // namespace
@@ -386,20 +417,36 @@ Result<QByteArray> TranslationStore::exportGlossary(const QString& fileName, con
 }
 
 Result<void> TranslationStore::remember(const MemoryEntry& e) {
-    return m_db->transaction([&]() -> Result<void> {
-        // Delete and insert (not an upsert) so the trigram index follows the row id.
-        auto d = m_db->run(QStringLiteral("DELETE FROM translation_memory WHERE source_language = ? AND target_language = ?"
-                                          " AND source = ?"),
-                           {e.sourceLanguage, e.targetLanguage, e.source});
-        if (!d)
-            return std::unexpected(d.error());
-        auto q = m_db->run(QStringLiteral("INSERT INTO translation_memory (source_language, target_language, source, target,"
-                                          " origin, updated_ms) VALUES (?, ?, ?, ?, ?, ?)"),
-                           {e.sourceLanguage, e.targetLanguage, e.source, e.target, e.origin, now()});
-        if (!q)
-            return std::unexpected(q.error());
-        return {};
+    return m_db->transaction([&]() -> Result<void> { return upsertMemory(*m_db, e, now()); });
+}
+
+Result<int> TranslationStore::importTmx(const QByteArray& bytes, const QString& src, const QString& tgt) {
+    auto pairs = translation::parseTmx(std::string_view(bytes.constData(), size_t(bytes.size())), src.toStdString(),
+                                       tgt.toStdString());
+    if (!pairs)
+        return std::unexpected(pairs.error());
+    return m_db->transaction([&]() -> Result<int> {
+        const qint64 t = now();
+        for (const translation::MemoryPair& p : *pairs) {
+            const MemoryEntry e{0, src, tgt, QString::fromStdString(p.source), QString::fromStdString(p.target),
+                                QStringLiteral("tmx"), {}};
+            if (auto r = upsertMemory(*m_db, e, t); !r)
+                return std::unexpected(r.error());
+        }
+        return int(pairs->size());
     });
+}
+
+Result<QByteArray> TranslationStore::exportTmx(const QString& src, const QString& tgt) const {
+    auto q = m_db->run(QStringLiteral("SELECT source, target FROM translation_memory WHERE source_language = ?"
+                                      " AND target_language = ? ORDER BY id"),
+                       {src, tgt});
+    if (!q)
+        return std::unexpected(q.error());
+    std::vector<translation::MemoryPair> pairs;
+    while (q->next())
+        pairs.push_back({q->value(0).toString().toStdString(), q->value(1).toString().toStdString()});
+    return QByteArray::fromStdString(translation::writeTmx(pairs, src.toStdString(), tgt.toStdString()));
 }
 
 Result<int> TranslationStore::memorySize() const {
@@ -433,25 +480,95 @@ Result<QList<MemoryMatch>> TranslationStore::lookup(const QString& src, const QS
         out << MemoryMatch{entryFrom(*exact), 100};
     if (minSimilarity >= 100 || out.size() >= limit)
         return out;
-    const QString match = candidateQuery(text);
-    if (match.isEmpty())
+    // Candidates: entries sharing the most of the text's rarer trigrams (see kProbed..kScored above), then
+    // only those of the pair whose length allows minSimilarity (the distance is at least the length
+    // difference), scored by edit distance.
+    QStringList grams = trigramsOf(text);
+    if (grams.isEmpty())
         return out;
-    auto q = m_db->run(QStringLiteral("SELECT m.id, m.source_language, m.target_language, m.source, m.target, m.origin,"
-                                      " m.updated_ms FROM memory_search s JOIN translation_memory m ON m.id = s.rowid"
-                                      " WHERE memory_search MATCH ? AND m.source_language = ? AND m.target_language = ?"
-                                      " AND length(m.source) BETWEEN ? AND ? ORDER BY s.rank LIMIT 200"),
-                       {match, src, tgt, int(text.size() / 2), int(text.size() * 2 + 4)});
-    if (!q)
-        return std::unexpected(q.error());
+    if (grams.size() > kProbed) {
+        QStringList spread;
+        for (int i = 0; i < kProbed; ++i)
+            spread << grams[qsizetype(i) * grams.size() / kProbed];
+        grams = spread;
+    }
+    QList<std::pair<int, QString>> byRarity;
+    for (const QString& g : grams) {
+        auto c = m_db->run(QStringLiteral("SELECT count(*) FROM (SELECT 1 FROM memory_search WHERE memory_search MATCH ?"
+                                          " LIMIT %1)").arg(kCommon),
+                           {ftsString(g)});
+        if (!c)
+            return std::unexpected(c.error());
+        const int n = c->next() ? c->value(0).toInt() : 0;
+        if (n > 0)
+            byRarity.append({n, g});
+    }
+    std::ranges::sort(byRarity);
+    QHash<qint64, int> shared;
+    auto count = [&](const QString& match, int weight, int most) -> Result<void> {
+        auto postings = m_db->run(QStringLiteral("SELECT rowid FROM memory_search WHERE memory_search MATCH ? LIMIT ?"),
+                                  {match, most});
+        if (!postings)
+            return std::unexpected(postings.error());
+        while (postings->next())
+            shared[postings->value(0).toLongLong()] += weight;
+        return {};
+    };
+    qint64 read = 0;
+    qsizetype rare = 0;
+    for (; rare < byRarity.size(); ++rare) {
+        const auto& [docs, gram] = byRarity[rare];
+        if (docs >= kCommon || read + docs > kPostingBudget)
+            break;
+        read += docs;
+        if (auto r = count(ftsString(gram), 1, kCommon); !r)
+            return std::unexpected(r.error());
+    }
+    if (shared.size() < kScored && rare < byRarity.size()) {
+        QStringList all;
+        const qsizetype left = byRarity.size() - rare;
+        const qsizetype n = std::min<qsizetype>(left, kAllOf);
+        for (qsizetype i = 0; i < n; ++i)
+            all << ftsString(byRarity[rare + i * left / n].second);
+        if (auto r = count(all.join(QStringLiteral(" AND ")), int(n), kCommon * 2); !r)
+            return std::unexpected(r.error());
+    }
+    QList<std::pair<int, qint64>> ranked;  // (-shared trigrams, id)
+    ranked.reserve(shared.size());
+    for (auto it = shared.cbegin(); it != shared.cend(); ++it)
+        ranked.append({-it.value(), it.key()});
+    const qsizetype keep = std::min<qsizetype>(ranked.size(), kScored * 4);
+    std::ranges::partial_sort(ranked, ranked.begin() + keep);
+    ranked.resize(keep);
+    const int floorPercent = std::clamp(minSimilarity, 1, 100);
+    const int shortest = int(text.size() * floorPercent / 100);
+    const int longest = int(text.size() * 100 / floorPercent) + 1;
     QList<MemoryMatch> fuzzy;
-    while (q->next()) {
-        MemoryEntry e = entryFrom(*q);
-        if (e.source == text)
-            continue;
-        const int longer = int(std::max(e.source.size(), text.size()));
-        const int similarity = longer ? int(100.0 * (1.0 - double(levenshtein(e.source, text)) / longer)) : 0;
-        if (similarity >= minSimilarity)
-            fuzzy << MemoryMatch{std::move(e), similarity};
+    int scored = 0;
+    for (qsizetype from = 0; from < ranked.size() && scored < kScored; from += 40) {
+        QVariantList values{src, tgt, shortest, longest};
+        QStringList ids;
+        for (qsizetype i = from; i < std::min(ranked.size(), from + 40); ++i) {
+            values << ranked[i].second;
+            ids << QStringLiteral("?");
+        }
+        auto q = m_db->run(QStringLiteral("SELECT id, source_language, target_language, source, target, origin, updated_ms"
+                                          " FROM translation_memory WHERE +source_language = ? AND +target_language = ?"
+                                          " AND length(source) BETWEEN ? AND ? AND id IN (%1)")
+                               .arg(ids.join(u',')),
+                           values);
+        if (!q)
+            return std::unexpected(q.error());
+        while (q->next() && scored < kScored) {
+            MemoryEntry e = entryFrom(*q);
+            if (e.source == text)
+                continue;
+            ++scored;
+            const int longer = int(std::max(e.source.size(), text.size()));
+            const int similarity = int(100.0 * (1.0 - double(levenshtein(e.source, text)) / longer));
+            if (similarity >= minSimilarity)
+                fuzzy << MemoryMatch{std::move(e), similarity};
+        }
     }
     std::ranges::stable_sort(fuzzy, [](const MemoryMatch& a, const MemoryMatch& b) { return a.similarity > b.similarity; });
     for (const MemoryMatch& m : fuzzy) {

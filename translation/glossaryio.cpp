@@ -95,6 +95,8 @@ std::string quote(std::string_view s) {
     return out + "\"";
 }
 
+// Text for an element or an attribute. A carriage return is written as a reference (XML would turn a raw
+// one into a line feed); other C0 controls cannot appear in XML 1.0 at all and are dropped.
 std::string xmlEscape(std::string_view s) {
     std::string out;
     for (char c : s) {
@@ -103,10 +105,18 @@ std::string xmlEscape(std::string_view s) {
         case '<': out += "&lt;"; break;
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
-        default: out += c;
+        case '\r': out += "&#13;"; break;
+        default:
+            if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n')
+                out += c;
         }
     }
     return out;
+}
+
+std::string localName(std::string_view el) {
+    const size_t colon = el.rfind(':');
+    return std::string(colon == std::string_view::npos ? el : el.substr(colon + 1));
 }
 
 bool sameBase(std::string_view fileLang, std::string_view wanted) {
@@ -124,7 +134,6 @@ struct TbxReader {
     bool keep = false;
     std::string lang, text, note;
     bool inTerm = false, inNote = false, inStatus = false;
-    int depth = 0;
 
     static std::string attr(const XML_Char** atts, std::string_view name) {
         for (int i = 0; atts[i]; i += 2)
@@ -133,7 +142,7 @@ struct TbxReader {
         return {};
     }
     void start(std::string_view el, const XML_Char** atts) {
-        const std::string local = std::string(el.substr(el.rfind(':') == std::string_view::npos ? 0 : el.rfind(':') + 1));
+        const std::string local = localName(el);
         if (local == "termEntry" || local == "conceptEntry") {
             sourceTerms.clear();
             targetTerms.clear();
@@ -154,7 +163,7 @@ struct TbxReader {
         }
     }
     void end(std::string_view el) {
-        const std::string local = std::string(el.substr(el.rfind(':') == std::string_view::npos ? 0 : el.rfind(':') + 1));
+        const std::string local = localName(el);
         if (local == "term") {
             inTerm = false;
             if (sameBase(lang, src))
@@ -181,6 +190,90 @@ struct TbxReader {
         }
     }
 };
+
+
+// TMX: a <tu> holds one <tuv> per language, each with one <seg>. Inside <seg>, the codes (<bpt>, <ept>,
+// <ph>, <it>, <ut>) carry the original format's native markup, which is not text: it is skipped, with
+// any <sub> inside it. <hi> only marks a span, its text is kept.
+struct TmxReader {
+    std::string root;
+    std::vector<std::pair<std::string, std::string>> variants;  // (language, text) of the current <tu>
+    std::vector<std::vector<std::pair<std::string, std::string>>> units;
+    std::string lang, text;
+    bool inSeg = false;
+    int inCode = 0;
+
+    void start(std::string_view el, const XML_Char** atts) {
+        const std::string local = localName(el);
+        if (root.empty())
+            root = local;
+        if (local == "tu") {
+            variants.clear();
+        } else if (local == "tuv") {
+            lang = TbxReader::attr(atts, "xml:lang");
+            if (lang.empty())
+                lang = TbxReader::attr(atts, "lang");
+        } else if (local == "seg") {
+            inSeg = true;
+            text.clear();
+        } else if (inSeg && (local == "bpt" || local == "ept" || local == "ph" || local == "it" || local == "ut")) {
+            ++inCode;
+        }
+    }
+    void end(std::string_view el) {
+        const std::string local = localName(el);
+        if (local == "seg") {
+            inSeg = false;
+            variants.emplace_back(lang, std::move(text));
+            text.clear();
+        } else if (inSeg && (local == "bpt" || local == "ept" || local == "ph" || local == "it" || local == "ut")) {
+            --inCode;
+        } else if (local == "tu") {
+            units.push_back(std::move(variants));
+            variants.clear();
+        }
+    }
+};
+
+// The index of the variant in `lang`: an exact (normalized) language first, else the same base language;
+// `skip` is the one already taken for the other side (en-US -> en-GB share their base).
+std::optional<size_t> pickVariant(const std::vector<std::pair<std::string, std::string>>& variants, std::string_view lang,
+                                  std::optional<size_t> skip) {
+    const std::string wanted = normalizeLanguage(lang);
+    for (size_t i = 0; i < variants.size(); ++i)
+        if (i != skip && !wanted.empty() && normalizeLanguage(variants[i].first) == wanted)
+            return i;
+    for (size_t i = 0; i < variants.size(); ++i)
+        if (i != skip && sameBase(variants[i].first, lang))
+            return i;
+    return std::nullopt;
+}
+
+// Runs expat over bytes with reader's start/end handlers; `collect` says whether character data is wanted.
+template <class Reader, class Collect>
+Result<void> parseXml(std::string_view bytes, Reader& reader, Collect collect, const char* what) {
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    struct Ctx {
+        Reader* reader;
+        Collect* collect;
+    } ctx{&reader, &collect};
+    XML_SetUserData(p, &ctx);
+    XML_SetElementHandler(
+        p, [](void* d, const XML_Char* el, const XML_Char** atts) { static_cast<Ctx*>(d)->reader->start(el, atts); },
+        [](void* d, const XML_Char* el) { static_cast<Ctx*>(d)->reader->end(el); });
+    XML_SetCharacterDataHandler(p, [](void* d, const XML_Char* s, int len) {
+        auto* c = static_cast<Ctx*>(d);
+        if ((*c->collect)(*c->reader))
+            c->reader->text.append(s, size_t(len));
+    });
+    const bool ok = XML_Parse(p, bytes.data(), int(bytes.size()), XML_TRUE) == XML_STATUS_OK;
+    const std::string why = ok ? "" : XML_ErrorString(XML_GetErrorCode(p));
+    const unsigned long line = XML_GetCurrentLineNumber(p);
+    XML_ParserFree(p);
+    if (!ok)
+        return fail(Errc::FormatInvalid, format("The {} file is not well-formed XML at line {}: {}.", what, line, why));
+    return {};
+}
 
 }  // namespace
 
@@ -240,22 +333,8 @@ Result<std::vector<GlossaryEntry>> parseTbx(std::string_view bytes, std::string_
     TbxReader reader;
     reader.src = std::string(sourceLanguage);
     reader.tgt = std::string(targetLanguage);
-    XML_Parser p = XML_ParserCreate("UTF-8");
-    XML_SetUserData(p, &reader);
-    XML_SetElementHandler(
-        p, [](void* d, const XML_Char* el, const XML_Char** atts) { static_cast<TbxReader*>(d)->start(el, atts); },
-        [](void* d, const XML_Char* el) { static_cast<TbxReader*>(d)->end(el); });
-    XML_SetCharacterDataHandler(p, [](void* d, const XML_Char* s, int len) {
-        auto* r = static_cast<TbxReader*>(d);
-        if (r->inTerm || r->inNote || r->inStatus)
-            r->text.append(s, size_t(len));
-    });
-    const bool ok = XML_Parse(p, bytes.data(), int(bytes.size()), XML_TRUE) == XML_STATUS_OK;
-    const std::string why = ok ? "" : XML_ErrorString(XML_GetErrorCode(p));
-    const unsigned long line = XML_GetCurrentLineNumber(p);
-    XML_ParserFree(p);
-    if (!ok)
-        return fail(Errc::FormatInvalid, format("The TBX file is not well-formed XML at line {}: {}.", line, why));
+    if (auto r = parseXml(bytes, reader, [](const TbxReader& t) { return t.inTerm || t.inNote || t.inStatus; }, "TBX"); !r)
+        return std::unexpected(r.error());
     return reader.entries;
 }
 
@@ -278,6 +357,40 @@ std::string writeTbx(std::span<const GlossaryEntry> entries, std::string_view so
         out += "</termEntry>\n";
     }
     return out + "</body>\n</text>\n</martif>\n";
+}
+
+Result<std::vector<MemoryPair>> parseTmx(std::string_view bytes, std::string_view sourceLanguage,
+                                         std::string_view targetLanguage) {
+    TmxReader reader;
+    if (auto r = parseXml(bytes, reader, [](const TmxReader& t) { return t.inSeg && t.inCode == 0; }, "TMX"); !r)
+        return std::unexpected(r.error());
+    if (reader.root != "tmx")
+        return fail(Errc::FormatUnsupported,
+                    format("This is not a TMX translation memory: its root element is <{}>, not <tmx>.", reader.root));
+    std::vector<MemoryPair> out;
+    for (const auto& variants : reader.units) {
+        const auto s = pickVariant(variants, sourceLanguage, std::nullopt);
+        if (!s)
+            continue;
+        const auto t = pickVariant(variants, targetLanguage, s);
+        if (!t || variants[*s].second.empty() || variants[*t].second.empty())
+            continue;
+        out.push_back({variants[*s].second, variants[*t].second});
+    }
+    return out;
+}
+
+std::string writeTmx(std::span<const MemoryPair> pairs, std::string_view sourceLanguage,
+                     std::string_view targetLanguage) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\">\n"
+                      "<header creationtool=\"Lantern\" creationtoolversion=\"1\" segtype=\"sentence\""
+                      " o-tmf=\"Lantern\" adminlang=\"en\" srclang=\"" +
+                      xmlEscape(sourceLanguage) + "\" datatype=\"plaintext\"/>\n<body>\n";
+    for (const MemoryPair& p : pairs)
+        out += "<tu>\n  <tuv xml:lang=\"" + xmlEscape(sourceLanguage) + "\"><seg>" + xmlEscape(p.source) +
+               "</seg></tuv>\n  <tuv xml:lang=\"" + xmlEscape(targetLanguage) + "\"><seg>" + xmlEscape(p.target) +
+               "</seg></tuv>\n</tu>\n";
+    return out + "</body>\n</tmx>\n";
 }
 
 }  // namespace lantern::translation

@@ -37,8 +37,10 @@ struct MemoryPair {
 };
 
 // The <tu>s of a TMX file that have a <tuv xml:lang> (or TMX 1.1 lang) <seg> in both languages (base
-// languages match); inline markup (<bpt>, <ept>, <ph>, <it>, <hi>, <ut>) is dropped from the text, the
-// text inside <hi> and <sub> is kept.
+// languages match, an exact language is preferred). The inline codes (<bpt>, <ept>, <ph>, <it>, <ut>) hold
+// the original format's markup, not text: they are dropped with their content; the text inside <hi> is kept.
+// Units missing either language, or empty on either side, are skipped. Not XML: FormatInvalid with the line;
+// another root than <tmx>: FormatUnsupported.
 Result<std::vector<MemoryPair>> parseTmx(std::string_view bytes, std::string_view sourceLanguage,
                                          std::string_view targetLanguage);
 std::string writeTmx(std::span<const MemoryPair> pairs, std::string_view sourceLanguage,

@@ -1,6 +1,7 @@
 // TranslationStore on a real SQLite file: jobs and segments survive reopening (a job left Running by a
 // killed process is unfinished), counters and history follow saves, the glossary's pair/base-language/
-// project rules, CSV and TBX round trips (Python's csv module and xml.etree read what is written), the
+// project rules, CSV and TBX round trips (Python's csv module and xml.etree read what is written), TMX import and
+// export (translate-toolkit and xmllint read what is written), the
 // translation memory's exact and fuzzy matches and their speed at 50,000 entries.
 #include <QElapsedTimer>
 #include <QProcess>
@@ -28,7 +29,7 @@ QList<TranslationSegment> segs(int n) {
 
 QByteArray python(const QString& script, const QByteArray& input) {
     QProcess p;
-    p.start(QStringLiteral("python3"), {QStringLiteral("-c"), script});
+    p.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), script});  // Debian's, with translate-toolkit
     p.write(input);
     p.closeWriteChannel();
     p.waitForFinished(20000);
@@ -158,6 +159,60 @@ private slots:
         QVERIFY(keep);
     }
 
+    void tmxImportAndExport() {
+        auto store = TranslationStore::open(db("tmx.db"));
+        QVERIFY(store);
+        // A TMX 1.4 file as CAT tools write it: regional languages, inline codes holding the source format's
+        // markup, a <hi> span, a TMX 1.1 "lang" attribute, a unit without German (skipped), an empty one.
+        const QByteArray tmx =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<tmx version=\"1.4\"><header srclang=\"en-US\" segtype=\"sentence\""
+            " datatype=\"html\" adminlang=\"en\" creationtool=\"x\" creationtoolversion=\"1\" o-tmf=\"x\"/><body>\n"
+            "<tu><tuv xml:lang=\"en-US\"><seg>Click <bpt i=\"1\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept> now.</seg></tuv>\n"
+            "    <tuv xml:lang=\"de-DE\"><seg>Klicken Sie jetzt auf <bpt i=\"1\">&lt;b&gt;</bpt>Speichern<ept i=\"1\">&lt;/b&gt;</ept>.</seg></tuv></tu>\n"
+            "<tu><tuv lang=\"EN\"><seg>The <hi type=\"term\">file</hi> &amp; folder</seg></tuv><tuv lang=\"DE\"><seg>Die Datei &amp; der Ordner</seg></tuv></tu>\n"
+            "<tu><tuv xml:lang=\"en\"><seg>Only English</seg></tuv><tuv xml:lang=\"fr\"><seg>Seulement</seg></tuv></tu>\n"
+            "<tu><tuv xml:lang=\"en\"><seg>Empty target</seg></tuv><tuv xml:lang=\"de\"><seg></seg></tuv></tu>\n"
+            "</body></tmx>\n";
+        auto n = (*store)->importTmx(tmx, "en", "de");
+        QVERIFY2(n, n ? "" : n.error().detail.c_str());
+        QCOMPARE(*n, 2);
+        auto hit = (*store)->lookup("en", "de", "Click Save now.", 100);
+        QCOMPARE(hit->size(), 1);
+        QCOMPARE(hit->first().entry.target, QStringLiteral("Klicken Sie jetzt auf Speichern."));
+        QCOMPARE(hit->first().entry.origin, QStringLiteral("tmx"));
+        QCOMPARE((*store)->lookup("en", "de", "The file & folder", 100)->first().entry.target,
+                 QStringLiteral("Die Datei & der Ordner"));
+
+        // What is written is read by translate-toolkit's TMX store, and by xmllint as well-formed XML.
+        QVERIFY((*store)->remember({0, "en", "de", "Line one\nline two <b> \"quoted\"", "Zeile eins\nZeile zwei <b> \"zitiert\"", "edit", {}}));
+        const QByteArray out = *(*store)->exportTmx("en", "de");
+        const QByteArray units = python("import sys\nfrom translate.storage import tmx\n"
+                                        "s=tmx.tmxfile(sys.stdin.buffer.read(),'en','de')\n"
+                                        "for u in s.units: print(repr(u.source)+'|'+repr(u.target))", out);
+        QVERIFY2(units.contains("'Click Save now.'|'Klicken Sie jetzt auf Speichern.'"), units.constData());
+        QVERIFY(units.contains("'The file & folder'|'Die Datei & der Ordner'"));
+        QVERIFY(units.contains(R"('Line one\nline two <b> "quoted"'|'Zeile eins\nZeile zwei <b> "zitiert"')"));
+        QCOMPARE(units.count('\n'), 3);
+        QProcess lint;
+        lint.start(QStringLiteral("xmllint"), {QStringLiteral("--noout"), QStringLiteral("-")});
+        lint.write(out);
+        lint.closeWriteChannel();
+        QVERIFY(lint.waitForFinished(20000));
+        QCOMPARE(lint.exitCode(), 0);
+        // And read back into another store, the same three pairs.
+        auto other = TranslationStore::open(db("tmx2.db"));
+        QCOMPARE(*(*other)->importTmx(out, "en", "de"), 3);
+
+        // Bad input: the reason, and nothing imported.
+        auto broken = (*other)->importTmx("<tmx><body><tu>\n<tuv xml:lang=\"en\"><seg>a</tuv>", "en", "fr");
+        QVERIFY(!broken);
+        QVERIFY2(QString::fromStdString(broken.error().detail).contains("line 2"), broken.error().detail.c_str());
+        auto notTmx = (*other)->importTmx("<martif><text/></martif>", "en", "fr");
+        QVERIFY(!notTmx);
+        QVERIFY(QString::fromStdString(notTmx.error().detail).contains("<martif>"));
+        QVERIFY((*other)->lookup("en", "fr", "a", 50)->isEmpty());
+    }
+
     void memoryExactFuzzyAndFast() {
         auto store = TranslationStore::open(db("memory.db"));
         QVERIFY(store);
@@ -196,6 +251,17 @@ private slots:
         QVERIFY(hit);
         qInfo("fuzzy lookup among %d entries: %lld ms, %lld matches", *(*store)->memorySize(), ms, qlonglong(hit->size()));
         QVERIFY(ms < 200);
+        // Every word of this text is in thousands of entries; its own entry is still the one found.
+        auto near = (*store)->lookup("en", "de", "cancel the settings restart before you import item 31337.", 90);
+        QVERIFY(near && !near->isEmpty());
+        QCOMPARE(near->first().entry.source, QStringLiteral("cancel the settings restart before you import item 31337"));
+        QCOMPARE(near->first().similarity, 98);
+        // Unspaced scripts match by characters too.
+        QVERIFY((*store)->remember({0, "en", "ja", "The file was saved.", "ファイルを保存しました。", "model", {}}));
+        QVERIFY((*store)->remember({0, "ja", "en", "ファイルを保存しました。", "The file was saved.", "model", {}}));
+        auto ja = (*store)->lookup("ja", "en", "ファイルを保存しました", 80);
+        QCOMPARE(ja->size(), 1);
+        QCOMPARE(ja->first().entry.target, QStringLiteral("The file was saved."));
     }
 };
 
