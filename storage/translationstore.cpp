@@ -1,11 +1,13 @@
 #include "storage/translationstore.h"
 
+#include <QFileInfo>
 #include <QHash>
 #include <QSqlQuery>
 #include <QSqlRecord>
 #include <algorithm>
 #include <array>
 
+#include "base/strformat.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "translation/glossaryio.h"
@@ -378,8 +380,15 @@ Result<void> TranslationStore::removeTerm(qint64 id) {
 
 Result<int> TranslationStore::importGlossary(const QByteArray& bytes, const QString& fileName, const QString& src,
                                              const QString& tgt, const QString& project) {
+    const bool tbx = fileName.endsWith(QLatin1String(".tbx"), Qt::CaseInsensitive);
+    if (!tbx && !fileName.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) &&
+        !fileName.endsWith(QLatin1String(".txt"), Qt::CaseInsensitive))
+        return fail(Errc::FormatUnsupported,
+                    format("Lantern imports glossaries from .csv and .tbx files (and translation memories from .tmx"
+                           " files); {} is none of them.",
+                           QFileInfo(fileName).fileName().toStdString()));
     const std::string data = bytes.toStdString();
-    auto entries = fileName.endsWith(QLatin1String(".tbx"), Qt::CaseInsensitive)
+    auto entries = tbx
                        ? translation::parseTbx(data, src.toStdString(), tgt.toStdString())
                        : translation::parseGlossaryCsv(data);
     if (!entries)

@@ -70,20 +70,20 @@ Dialog {
             }
         }
         RowLayout {
-            Button { text: qsTr("Import CSV or TBX…"); Accessible.name: text; onClicked: importDialog.open() }
-            Button { text: qsTr("Export CSV…"); Accessible.name: text; onClicked: exportDialog.open() }
+            Button { text: qsTr("Import CSV, TBX or TMX…"); Accessible.name: text; onClicked: importDialog.open() }
+            Button { text: qsTr("Export…"); Accessible.name: qsTr("Export the glossary or the memory"); onClicked: exportDialog.open() }
         }
     }
     FileDialog {
         id: importDialog
-        nameFilters: [qsTr("Glossaries (*.csv *.tbx)")]
+        nameFilters: [qsTr("Glossaries and translation memories (*.csv *.tbx *.tmx)")]
         onAccepted: TranslateController.importGlossary(selectedFile)
     }
     FileDialog {
         id: exportDialog
         fileMode: FileDialog.SaveFile
         defaultSuffix: "csv"
-        nameFilters: [qsTr("CSV (*.csv)"), qsTr("TBX (*.tbx)")]
+        nameFilters: [qsTr("Glossary as CSV (*.csv)"), qsTr("Glossary as TBX (*.tbx)"), qsTr("Translation memory as TMX (*.tmx)")]
         onAccepted: TranslateController.exportGlossary(selectedFile)
     }
 }

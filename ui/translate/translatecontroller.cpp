@@ -8,6 +8,7 @@
 #include <QGuiApplication>
 #include <QJSEngine>
 #include <QLocale>
+#include <QSaveFile>
 #include <QMetaObject>
 #include <QSettings>
 #include <QThread>
@@ -28,6 +29,7 @@ TranslateController* g_instance = nullptr;
 QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 const translation::Language* lang(const QString& code) { return translation::findLanguage(code.toStdString()); }
 constexpr int kAlternatives = 3;
+bool isTmx(const QUrl& file) { return QFileInfo(file.toLocalFile()).suffix().compare(u"tmx", Qt::CaseInsensitive) == 0; }
 }  // namespace
 
 TranslateController::TranslateController(ModelManager* models, const QString& databasePath, QObject* parent)
@@ -503,6 +505,11 @@ void TranslateController::importGlossary(const QUrl& file) {
     QFile f(file.toLocalFile());
     if (!f.open(QIODevice::ReadOnly)) {
         m_glossaryMessage = tr("Cannot read %1: %2").arg(file.toLocalFile(), f.errorString());
+    } else if (isTmx(file)) {
+        if (auto n = m_store->importTmx(f.readAll(), effectiveSource(), m_target); !n)
+            m_glossaryMessage = service::describeError(n.error());
+        else
+            m_glossaryMessage = tr("%n translation(s) added to the memory.", "", *n);
     } else if (auto n = m_store->importGlossary(f.readAll(), f.fileName(), effectiveSource(), m_target, {}); !n) {
         m_glossaryMessage = service::describeError(n.error());
     } else {
@@ -514,14 +521,17 @@ void TranslateController::importGlossary(const QUrl& file) {
 void TranslateController::exportGlossary(const QUrl& file) {
     if (!m_store)
         return;
-    auto bytes = m_store->exportGlossary(file.toLocalFile(), effectiveSource(), m_target, {});
-    QFile f(file.toLocalFile());
+    const bool memory = isTmx(file);
+    auto bytes = memory ? m_store->exportTmx(effectiveSource(), m_target)
+                        : m_store->exportGlossary(file.toLocalFile(), effectiveSource(), m_target, {});
+    QSaveFile f(file.toLocalFile());
     if (!bytes)
         m_glossaryMessage = service::describeError(bytes.error());
-    else if (!f.open(QIODevice::WriteOnly) || f.write(*bytes) != bytes->size())
+    else if (!f.open(QIODevice::WriteOnly) || f.write(*bytes) != bytes->size() || !f.commit())
         m_glossaryMessage = tr("Cannot write %1: %2").arg(file.toLocalFile(), f.errorString());
     else
-        m_glossaryMessage = tr("Glossary saved to %1.").arg(file.toLocalFile());
+        m_glossaryMessage = memory ? tr("Translation memory saved to %1.").arg(file.toLocalFile())
+                                   : tr("Glossary saved to %1.").arg(file.toLocalFile());
     emit glossaryChanged();
 }
 

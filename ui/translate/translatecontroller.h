@@ -116,6 +116,7 @@ public:
     Q_INVOKABLE bool openOutput(qint64 jobId);
     Q_INVOKABLE void addTerm(const QString& source, const QString& target, bool doNotTranslate);
     Q_INVOKABLE void removeTerm(qint64 termId);
+    // A .tmx file is the translation memory of the current pair; .csv and .tbx are its glossary.
     Q_INVOKABLE void importGlossary(const QUrl& file);
     Q_INVOKABLE void exportGlossary(const QUrl& file);
     Q_INVOKABLE void dismissError();

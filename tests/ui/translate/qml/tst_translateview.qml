@@ -79,5 +79,17 @@ Item {
             TranslateController.removeTerm(TranslateController.glossary[before].id)
             compare(TranslateController.glossary.length, before)
         }
+
+        function test_5_memoryGoesOutAndBackAsTmx() {
+            // The segments translated above are in the memory; the glossary dialog's export writes them as TMX
+            // and its import reads them back.
+            const tmx = "file://" + ChatController.models.modelPath.replace(/[^/]*$/, "memory.tmx")
+            TranslateController.exportGlossary(tmx)
+            verify(TranslateController.glossaryMessage.startsWith("Translation memory saved"), TranslateController.glossaryMessage)
+            TranslateController.importGlossary(tmx)
+            verify(/^[1-9][0-9]* translation/.test(TranslateController.glossaryMessage), TranslateController.glossaryMessage)
+            TranslateController.importGlossary(tmx.replace("memory.tmx", "scripted.gguf"))  // not a glossary
+            verify(!TranslateController.glossaryMessage.includes("imported"), TranslateController.glossaryMessage)
+        }
     }
 }
