@@ -19,3 +19,5 @@ if(LANTERN_MD4C_HTML_FOUND)
 else()
   message(WARNING "md4c-html not found (Debian: libmd4c-html0-dev): translation_formats_markdowntest will fail")
 endif()
+# html5lib (python3-html5lib) reads the written pages in htmlcheck.py: the WHATWG algorithm, not gumbo.
+lantern_add_test(SOURCE formats/htmltest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)

@@ -10,7 +10,6 @@ Result<std::unique_ptr<Document>> notYet(std::string_view what) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Document>> openHtml(std::string) { return notYet("HTML"); }
 Result<std::unique_ptr<Document>> openSrt(std::string) { return notYet("SRT subtitle"); }
 Result<std::unique_ptr<Document>> openWebVtt(std::string) { return notYet("WebVTT subtitle"); }
 Result<std::unique_ptr<Document>> openJson(std::string) { return notYet("JSON"); }
