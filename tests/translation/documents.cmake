@@ -21,3 +21,5 @@ else()
 endif()
 # html5lib (python3-html5lib) reads the written pages in htmlcheck.py: the WHATWG algorithm, not gumbo.
 lantern_add_test(SOURCE formats/htmltest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
+# python3-srt and python3-webvtt read the written subtitles in subtitlecheck.py.
+lantern_add_test(SOURCE formats/subtitlestest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
