@@ -23,3 +23,5 @@ endif()
 lantern_add_test(SOURCE formats/htmltest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
 # python3-srt and python3-webvtt read the written subtitles in subtitlecheck.py.
 lantern_add_test(SOURCE formats/subtitlestest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
+# Python's json module reads the written files in jsonflat.py.
+lantern_add_test(SOURCE formats/jsontest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)

@@ -10,7 +10,6 @@ Result<std::unique_ptr<Document>> notYet(std::string_view what) {
 }
 }  // namespace
 
-Result<std::unique_ptr<Document>> openJson(std::string) { return notYet("JSON"); }
 Result<std::unique_ptr<Document>> openDocx(std::string) { return notYet("DOCX"); }
 Result<std::unique_ptr<Document>> openOdt(std::string) { return notYet("ODT"); }
 
