@@ -21,7 +21,7 @@ LANTERN_DEB_PACKAGES=(
   libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools glslang-dev spirv-tools
   libsqlite3-dev sqlite3 libpcre2-dev libkf5syntaxhighlighting-tools
   libicu-dev libcld2-dev libmd4c-dev libgumbo-dev libexpat1-dev libzip-dev rapidjson-dev gettext strace unzip
-  libmd4c-html0-dev translate-toolkit python3-lxml python3-html5lib python3-srt python3-webvtt libxml2-utils zip
+  libmd4c-html0-dev translate-toolkit python3-lxml python3-html5lib python3-srt python3-webvtt python3-docx python3-odf libxml2-utils zip
   xvfb xauth clang-format clang-tidy
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )

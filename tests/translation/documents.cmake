@@ -25,3 +25,5 @@ lantern_add_test(SOURCE formats/htmltest.cpp LIBS lantern_translation ${_documen
 lantern_add_test(SOURCE formats/subtitlestest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
 # Python's json module reads the written files in jsonflat.py.
 lantern_add_test(SOURCE formats/jsontest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)
+# python3-docx and python3-odf open the written DOCX and ODT files in officecheck.py; unzip -t tests the zip.
+lantern_add_test(SOURCE formats/officetest.cpp LIBS lantern_translation ${_documents_extra} LABELS unit LIGHT TIMEOUT 120)

@@ -24,7 +24,7 @@ constexpr std::array kFormats{
     Entry{Format::QtTs, "ts", {".ts", "", ""}},
     Entry{Format::Po, "po", {".po", ".pot", ""}},
     Entry{Format::Xliff, "xliff", {".xlf", ".xliff", ".xlif"}},
-    Entry{Format::Json, "json", {".json", "", ""}},
+    Entry{Format::Json, "json", {".json", ".arb", ""}},
     Entry{Format::AndroidXml, "android", {"", "", ""}},
     Entry{Format::Docx, "docx", {".docx", "", ""}},
     Entry{Format::Odt, "odt", {".odt", "", ""}},
