@@ -37,8 +37,9 @@ Result<void> checkStreams(std::span<const std::string> hyps, ReferenceStreams re
     }
     for (size_t r = 0; r < refs.size(); ++r) {
         if (refs[r].size() != hyps.size()) {
-            return fail(Errc::InvalidArgument, format("Reference {} has {} segments but there are {} hypotheses.",
-                                                      r + 1, refs[r].size(), hyps.size()));
+            return fail(Errc::InvalidArgument,
+                        format("Reference {} has {} segments but there are {} hypotheses.", r + 1,
+                               refs[r].size(), hyps.size()));
         }
     }
     return {};
@@ -53,17 +54,22 @@ Result<std::u32string> decodeSegment(std::string_view text, bool lower, const st
     return lower ? lowercase(*decoded) : std::move(*decoded);
 }
 
-std::string hypName(size_t i) { return format("hypothesis {}", i + 1); }
-std::string refName(size_t r, size_t i) { return format("reference {} of segment {}", r + 1, i + 1); }
+std::string hypName(size_t i) {
+    return format("hypothesis {}", i + 1);
+}
+std::string refName(size_t r, size_t i) {
+    return format("reference {} of segment {}", r + 1, i + 1);
+}
 
 // ---- chrF -------------------------------------------------------------------------------------------
 
 Result<void> checkOptions(const ChrfOptions& o) {
     if (o.charOrder < 0 || o.wordOrder < 0 || o.charOrder + o.wordOrder == 0 || o.beta < 0) {
-        return fail(Errc::InvalidArgument,
-                    format("chrF needs character and word orders of 0 or more, not both 0, and a beta of 0 or "
-                           "more (got {}, {} and {}).",
-                           o.charOrder, o.wordOrder, o.beta));
+        return fail(
+            Errc::InvalidArgument,
+            format("chrF needs character and word orders of 0 or more, not both 0, and a beta of 0 or "
+                   "more (got {}, {} and {}).",
+                   o.charOrder, o.wordOrder, o.beta));
     }
     return {};
 }
@@ -112,7 +118,8 @@ std::vector<Counts> chrfNgrams(std::u32string_view text, const ChrfOptions& o) {
             ++c[chars.substr(i, n)];
         }
     }
-    const std::vector<std::u32string_view> words = o.wordOrder > 0 ? chrfWords(text) : std::vector<std::u32string_view>{};
+    const std::vector<std::u32string_view> words =
+        o.wordOrder > 0 ? chrfWords(text) : std::vector<std::u32string_view>{};
     for (size_t n = 1; n <= size_t(o.wordOrder); ++n) {
         Counts& c = orders.emplace_back();
         for (size_t i = 0; i + n <= words.size(); ++i) {
@@ -229,7 +236,8 @@ ChrfScore chrfScore(std::vector<int64_t> stats, const ChrfOptions& o) {
 
 Result<void> checkOptions(const BleuOptions& o) {
     if (o.maxOrder < 1) {
-        return fail(Errc::InvalidArgument, format("BLEU needs an n-gram order of 1 or more (got {}).", o.maxOrder));
+        return fail(Errc::InvalidArgument,
+                    format("BLEU needs an n-gram order of 1 or more (got {}).", o.maxOrder));
     }
     return {};
 }
@@ -326,7 +334,9 @@ Result<std::vector<int64_t>> bleuSegment(std::string_view hyp, std::span<const s
 }
 
 // sacrebleu.utils.my_log: log with log(0) floored, so that a zero precision gives a score of 0.
-double flooredLog(double x) { return x == 0.0 ? -9999999999.0 : std::log(x); }
+double flooredLog(double x) {
+    return x == 0.0 ? -9999999999.0 : std::log(x);
+}
 
 // BLEU.compute_bleu.
 BleuScore bleuScore(std::span<const int64_t> stats, const BleuOptions& o) {
@@ -401,23 +411,26 @@ Result<std::vector<int64_t>> corpusStatistics(std::span<const std::string> hyps,
 
 }  // namespace
 
-Result<ChrfScore> corpusChrf(std::span<const std::string> hyps, ReferenceStreams refs, const ChrfOptions& options) {
+Result<ChrfScore> corpusChrf(std::span<const std::string> hyps, ReferenceStreams refs,
+                             const ChrfOptions& options) {
     if (auto ok = checkOptions(options); !ok) {
         return std::unexpected(ok.error());
     }
     if (auto ok = checkStreams(hyps, refs); !ok) {
         return std::unexpected(ok.error());
     }
-    auto stats = corpusStatistics(hyps, refs, [&](std::string_view h, std::span<const std::string_view> r, size_t i) {
-        return chrfSegment(h, r, options, i);
-    });
+    auto stats =
+        corpusStatistics(hyps, refs, [&](std::string_view h, std::span<const std::string_view> r, size_t i) {
+            return chrfSegment(h, r, options, i);
+        });
     if (!stats) {
         return std::unexpected(stats.error());
     }
     return chrfScore(std::move(*stats), options);
 }
 
-Result<ChrfScore> sentenceChrf(std::string_view hyp, std::span<const std::string> refs, const ChrfOptions& options) {
+Result<ChrfScore> sentenceChrf(std::string_view hyp, std::span<const std::string> refs,
+                               const ChrfOptions& options) {
     if (auto ok = checkOptions(options); !ok) {
         return std::unexpected(ok.error());
     }
@@ -432,23 +445,26 @@ Result<ChrfScore> sentenceChrf(std::string_view hyp, std::span<const std::string
     return chrfScore(std::move(*stats), options);
 }
 
-Result<BleuScore> corpusBleu(std::span<const std::string> hyps, ReferenceStreams refs, const BleuOptions& options) {
+Result<BleuScore> corpusBleu(std::span<const std::string> hyps, ReferenceStreams refs,
+                             const BleuOptions& options) {
     if (auto ok = checkOptions(options); !ok) {
         return std::unexpected(ok.error());
     }
     if (auto ok = checkStreams(hyps, refs); !ok) {
         return std::unexpected(ok.error());
     }
-    auto stats = corpusStatistics(hyps, refs, [&](std::string_view h, std::span<const std::string_view> r, size_t i) {
-        return bleuSegment(h, r, options, i);
-    });
+    auto stats =
+        corpusStatistics(hyps, refs, [&](std::string_view h, std::span<const std::string_view> r, size_t i) {
+            return bleuSegment(h, r, options, i);
+        });
     if (!stats) {
         return std::unexpected(stats.error());
     }
     return bleuScore(*stats, options);
 }
 
-Result<BleuScore> sentenceBleu(std::string_view hyp, std::span<const std::string> refs, const BleuOptions& options) {
+Result<BleuScore> sentenceBleu(std::string_view hyp, std::span<const std::string> refs,
+                               const BleuOptions& options) {
     if (auto ok = checkOptions(options); !ok) {
         return std::unexpected(ok.error());
     }
@@ -493,11 +509,21 @@ std::string jsonString(std::string_view s) {
     std::string out = "\"";
     for (const char c : s) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     char buf[8];
@@ -513,10 +539,14 @@ std::string jsonString(std::string_view s) {
 
 std::string smoothingText(const BleuOptions& o) {
     switch (o.smoothing) {
-        case Smoothing::None: return "none";
-        case Smoothing::Exp: return "exp";
-        case Smoothing::Floor: return "floor[" + fixed(smoothValueOf(o), 2) + "]";
-        case Smoothing::AddK: return "add-k[" + fixed(smoothValueOf(o), 2) + "]";
+        case Smoothing::None:
+            return "none";
+        case Smoothing::Exp:
+            return "exp";
+        case Smoothing::Floor:
+            return "floor[" + fixed(smoothValueOf(o), 2) + "]";
+        case Smoothing::AddK:
+            return "add-k[" + fixed(smoothValueOf(o), 2) + "]";
     }
     return "exp";
 }
@@ -538,12 +568,9 @@ MetricReport describe(const ChrfScore& score, const ChrfOptions& o, size_t nrefs
     MetricReport r;
     r.name = score.name;
     r.score = score.score;
-    r.signature = {{"nrefs", std::to_string(nrefs)},
-                   {"case", o.lowercase ? "lc" : "mixed"},
-                   {"eff", o.epsSmoothing ? "no" : "yes"},
-                   {"nc", std::to_string(o.charOrder)},
-                   {"nw", std::to_string(o.wordOrder)},
-                   {"space", o.whitespace ? "yes" : "no"},
+    r.signature = {{"nrefs", std::to_string(nrefs)},           {"case", o.lowercase ? "lc" : "mixed"},
+                   {"eff", o.epsSmoothing ? "no" : "yes"},     {"nc", std::to_string(o.charOrder)},
+                   {"nw", std::to_string(o.wordOrder)},        {"space", o.whitespace ? "yes" : "no"},
                    {"version", std::string(kSacrebleuVersion)}};
     return r;
 }
@@ -624,8 +651,8 @@ Result<std::vector<std::string>> splitLines(std::string_view bytes) {
         const std::string_view before = bytes.substr(0, problem->offset);
         const size_t line = size_t(std::count(before.begin(), before.end(), '\n')) + 1;
         const size_t lineStart = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
-        return fail(Errc::FormatInvalid, format("line {}, byte {} of the line: the text is not UTF-8 ({}).", line,
-                                                problem->offset - lineStart + 1, problem->reason));
+        return fail(Errc::FormatInvalid, format("line {}, byte {} of the line: the text is not UTF-8 ({}).",
+                                                line, problem->offset - lineStart + 1, problem->reason));
     }
     std::vector<std::string> lines;
     size_t start = 0;

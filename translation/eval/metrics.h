@@ -33,14 +33,14 @@ inline constexpr std::string_view kSacrebleuVersion = "2.4.3";
 using ReferenceStreams = std::span<const std::vector<std::string>>;
 
 struct ChrfOptions {
-    int charOrder = 6;           // character n-grams 1..charOrder
-    int wordOrder = 0;           // word n-grams 1..wordOrder; 2 is chrF++
-    int beta = 2;                // recall weighs beta times as much as precision
-    bool lowercase = false;      // compare case-insensitively (str.lower())
-    bool whitespace = false;     // keep whitespace in character n-grams (sacrebleu removes it by default)
-    bool epsSmoothing = false;   // average F over all orders with 1e-16 for empty ones (chrF++.py, NLTK,
-                                 // Moses) instead of averaging precision and recall over the orders that
-                                 // have n-grams on both sides (sacrebleu's default, "eff:yes")
+    int charOrder = 6;          // character n-grams 1..charOrder
+    int wordOrder = 0;          // word n-grams 1..wordOrder; 2 is chrF++
+    int beta = 2;               // recall weighs beta times as much as precision
+    bool lowercase = false;     // compare case-insensitively (str.lower())
+    bool whitespace = false;    // keep whitespace in character n-grams (sacrebleu removes it by default)
+    bool epsSmoothing = false;  // average F over all orders with 1e-16 for empty ones (chrF++.py, NLTK,
+                                // Moses) instead of averaging precision and recall over the orders that
+                                // have n-grams on both sides (sacrebleu's default, "eff:yes")
     static ChrfOptions chrfPlusPlus() {
         ChrfOptions o;
         o.wordOrder = 2;
@@ -49,8 +49,8 @@ struct ChrfOptions {
 };
 
 struct ChrfScore {
-    double score = 0.0;          // 0..100
-    std::string name;            // "chrF2", "chrF2++"
+    double score = 0.0;  // 0..100
+    std::string name;    // "chrF2", "chrF2++"
     // [hypothesis n-grams, reference n-grams, matches] for each order: characters 1..charOrder, then words.
     std::vector<int64_t> stats;
 };
@@ -67,7 +67,7 @@ struct BleuOptions {
     Smoothing smoothing = Smoothing::Exp;
     std::optional<double> smoothValue;  // floor and add-k only; unset = sacrebleu's default for the method
     bool lowercase = false;
-    bool effectiveOrder = false;        // stop at the highest order with n-grams: for short segments
+    bool effectiveOrder = false;  // stop at the highest order with n-grams: for short segments
     int maxOrder = 4;
     // What sacrebleu's sentence_bleu uses: effective order on, as a segment often has no 4-grams.
     static BleuOptions forSentences() {
@@ -78,14 +78,14 @@ struct BleuOptions {
 };
 
 struct BleuScore {
-    double score = 0.0;               // 0..100
-    std::vector<double> counts;       // matched n-grams per order (after add-k smoothing, if any)
-    std::vector<double> totals;       // hypothesis n-grams per order
-    std::vector<double> precisions;   // per order, 0..100, smoothed
+    double score = 0.0;              // 0..100
+    std::vector<double> counts;      // matched n-grams per order (after add-k smoothing, if any)
+    std::vector<double> totals;      // hypothesis n-grams per order
+    std::vector<double> precisions;  // per order, 0..100, smoothed
     double brevityPenalty = 1.0;
-    int64_t hypLength = 0;            // words in the hypotheses
-    int64_t refLength = 0;            // words in the closest reference of each segment, summed
-    double ratio = 0.0;               // hypLength / refLength
+    int64_t hypLength = 0;  // words in the hypotheses
+    int64_t refLength = 0;  // words in the closest reference of each segment, summed
+    double ratio = 0.0;     // hypLength / refLength
 };
 
 // Corpus-level scores. Fails on text that is not UTF-8, on a stream whose length differs from the
@@ -104,11 +104,11 @@ Result<BleuScore> sentenceBleu(std::string_view hyp, std::span<const std::string
 // A score ready to print: its name, value, the signature that makes it reproducible and, for BLEU, the
 // details sacrebleu prints after it.
 struct MetricReport {
-    std::string name;                                        // "BLEU", "chrF2", "chrF2++"
+    std::string name;  // "BLEU", "chrF2", "chrF2++"
     double score = 0.0;
     std::vector<std::pair<std::string, std::string>> signature;  // ("nrefs", "1"), ("case", "mixed"), ...
     std::string verbose;  // BLEU: "62.5/40.0/25.0/10.0 (BP = 1.000 ratio = 1.000 hyp_len = 8 ref_len = 8)"
-    std::string signatureText() const;                       // "nrefs:1|case:mixed|...|version:2.4.3"
+    std::string signatureText() const;  // "nrefs:1|case:mixed|...|version:2.4.3"
 };
 
 MetricReport describe(const ChrfScore& score, const ChrfOptions& options, size_t nrefs);

@@ -75,7 +75,8 @@ std::optional<Utf8Problem> decodeInto(std::string_view bytes, std::u32string* ou
             const unsigned char low = k == 1 ? lead.secondLow : 0x80;
             const unsigned char high = k == 1 ? lead.secondHigh : 0xBF;
             if (next < low || next > high) {
-                return Utf8Problem{i, format("{} {} is not a well-formed character", hexByte(b), hexByte(next))};
+                return Utf8Problem{i,
+                                   format("{} {} is not a well-formed character", hexByte(b), hexByte(next))};
             }
             c = (c << 6) | (next & 0x3F);
         }
@@ -99,7 +100,9 @@ Result<std::u32string> decodeUtf8(std::string_view bytes) {
     return out;
 }
 
-std::optional<Utf8Problem> findInvalidUtf8(std::string_view bytes) { return decodeInto(bytes, nullptr); }
+std::optional<Utf8Problem> findInvalidUtf8(std::string_view bytes) {
+    return decodeInto(bytes, nullptr);
+}
 
 std::string encodeUtf8(std::u32string_view text) {
     std::string out;
@@ -131,7 +134,14 @@ bool isPythonSpace(char32_t c) {
         return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
     }
     switch (c) {
-        case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
+        case 0x85:
+        case 0xA0:
+        case 0x1680:
+        case 0x2028:
+        case 0x2029:
+        case 0x202F:
+        case 0x205F:
+        case 0x3000:
             return true;
         default:
             return c >= 0x2000 && c <= 0x200A;

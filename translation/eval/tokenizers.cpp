@@ -11,7 +11,9 @@ namespace lantern::translation::eval {
 
 namespace {
 
-bool isAsciiDigit(char32_t c) { return c >= U'0' && c <= U'9'; }
+bool isAsciiDigit(char32_t c) {
+    return c >= U'0' && c <= U'9';
+}
 
 // One re.sub of a fixed-length pattern: at each position either the pattern matches (and the scan goes on
 // after the match) or one character is copied. For patterns that can match in one way only, which all of
@@ -49,12 +51,18 @@ bool isSplitSymbol(char32_t c) {
            (c >= 0x28 && c <= 0x2B) || (c >= 0x3A && c <= 0x40) || c == 0x2F;
 }
 
-bool isPeriodOrComma(char32_t c) { return c == U'.' || c == U','; }
+bool isPeriodOrComma(char32_t c) {
+    return c == U'.' || c == U',';
+}
 
 bool isPunctuation(char32_t c) {
     switch (u_charType(UChar32(c))) {
-        case U_CONNECTOR_PUNCTUATION: case U_DASH_PUNCTUATION: case U_START_PUNCTUATION:
-        case U_END_PUNCTUATION: case U_INITIAL_PUNCTUATION: case U_FINAL_PUNCTUATION:
+        case U_CONNECTOR_PUNCTUATION:
+        case U_DASH_PUNCTUATION:
+        case U_START_PUNCTUATION:
+        case U_END_PUNCTUATION:
+        case U_INITIAL_PUNCTUATION:
+        case U_FINAL_PUNCTUATION:
         case U_OTHER_PUNCTUATION:
             return true;
         default:
@@ -64,7 +72,10 @@ bool isPunctuation(char32_t c) {
 
 bool isSymbol(char32_t c) {
     switch (u_charType(UChar32(c))) {
-        case U_MATH_SYMBOL: case U_CURRENCY_SYMBOL: case U_MODIFIER_SYMBOL: case U_OTHER_SYMBOL:
+        case U_MATH_SYMBOL:
+        case U_CURRENCY_SYMBOL:
+        case U_MODIFIER_SYMBOL:
+        case U_OTHER_SYMBOL:
             return true;
         default:
             return false;
@@ -73,7 +84,9 @@ bool isSymbol(char32_t c) {
 
 bool isNumber(char32_t c) {
     switch (u_charType(UChar32(c))) {
-        case U_DECIMAL_DIGIT_NUMBER: case U_LETTER_NUMBER: case U_OTHER_NUMBER:
+        case U_DECIMAL_DIGIT_NUMBER:
+        case U_LETTER_NUMBER:
+        case U_OTHER_NUMBER:
             return true;
         default:
             return false;
@@ -114,10 +127,14 @@ std::u32string tokenizeIntl(std::u32string_view line) {
     // unless it sits between digits (1,000 and 3.5 stay whole); symbols always are.
     std::u32string s = substitutePairs(
         line, [](char32_t a, char32_t b) { return !isNumber(a) && isPunctuation(b); },
-        [](std::u32string& out, char32_t a, char32_t b) { out += {a, U' ', b, U' '}; });
+        [](std::u32string& out, char32_t a, char32_t b) {
+            out += {a, U' ', b, U' '};
+        });
     s = substitutePairs(
         s, [](char32_t a, char32_t b) { return isPunctuation(a) && !isNumber(b); },
-        [](std::u32string& out, char32_t a, char32_t b) { out += {U' ', a, U' ', b}; });
+        [](std::u32string& out, char32_t a, char32_t b) {
+            out += {U' ', a, U' ', b};
+        });
     std::u32string out;
     out.reserve(s.size());
     for (const char32_t c : s) {
@@ -146,17 +163,23 @@ std::u32string tokenizeChar(std::u32string_view line) {
 
 std::string_view tokenizerName(Tokenizer t) {
     switch (t) {
-        case Tokenizer::None: return "none";
-        case Tokenizer::T13a: return "13a";
-        case Tokenizer::Zh: return "zh";
-        case Tokenizer::Intl: return "intl";
-        case Tokenizer::Char: return "char";
+        case Tokenizer::None:
+            return "none";
+        case Tokenizer::T13a:
+            return "13a";
+        case Tokenizer::Zh:
+            return "zh";
+        case Tokenizer::Intl:
+            return "intl";
+        case Tokenizer::Char:
+            return "char";
     }
     return "13a";
 }
 
 std::optional<Tokenizer> tokenizerFromName(std::string_view name) {
-    for (const Tokenizer t : {Tokenizer::None, Tokenizer::T13a, Tokenizer::Zh, Tokenizer::Intl, Tokenizer::Char}) {
+    for (const Tokenizer t :
+         {Tokenizer::None, Tokenizer::T13a, Tokenizer::Zh, Tokenizer::Intl, Tokenizer::Char}) {
         if (tokenizerName(t) == name) {
             return t;
         }
@@ -177,13 +200,19 @@ std::u32string tokenizeRegexp(std::u32string_view line) {
     // A period or comma is cut off unless it sits between digits: "3.5" and "1,000" stay one word.
     s = substitutePairs(
         s, [](char32_t a, char32_t b) { return !isAsciiDigit(a) && isPeriodOrComma(b); },
-        [](std::u32string& out, char32_t a, char32_t b) { out += {a, U' ', b, U' '}; });
+        [](std::u32string& out, char32_t a, char32_t b) {
+            out += {a, U' ', b, U' '};
+        });
     s = substitutePairs(
         s, [](char32_t a, char32_t b) { return isPeriodOrComma(a) && !isAsciiDigit(b); },
-        [](std::u32string& out, char32_t a, char32_t b) { out += {U' ', a, U' ', b}; });
+        [](std::u32string& out, char32_t a, char32_t b) {
+            out += {U' ', a, U' ', b};
+        });
     s = substitutePairs(
         s, [](char32_t a, char32_t b) { return isAsciiDigit(a) && b == U'-'; },
-        [](std::u32string& out, char32_t a, char32_t b) { out += {a, U' ', b, U' '}; });
+        [](std::u32string& out, char32_t a, char32_t b) {
+            out += {a, U' ', b, U' '};
+        });
     return joinWords(s);
 }
 
@@ -210,11 +239,16 @@ bool isZhChineseChar(char32_t c) {
 
 std::u32string tokenize(Tokenizer t, std::u32string_view line) {
     switch (t) {
-        case Tokenizer::None: return std::u32string(line);
-        case Tokenizer::T13a: return tokenize13a(line);
-        case Tokenizer::Zh: return tokenizeZh(line);
-        case Tokenizer::Intl: return tokenizeIntl(line);
-        case Tokenizer::Char: return tokenizeChar(line);
+        case Tokenizer::None:
+            return std::u32string(line);
+        case Tokenizer::T13a:
+            return tokenize13a(line);
+        case Tokenizer::Zh:
+            return tokenizeZh(line);
+        case Tokenizer::Intl:
+            return tokenizeIntl(line);
+        case Tokenizer::Char:
+            return tokenizeChar(line);
     }
     return std::u32string(line);
 }

@@ -25,6 +25,6 @@ std::u32string tokenize(Tokenizer t, std::u32string_view line);
 
 // The pieces, exposed for the test against sacrebleu's own classes.
 std::u32string tokenizeRegexp(std::u32string_view line);  // TokenizerRegexp: 13a's and zh's second half
-bool isZhChineseChar(char32_t c);                           // TokenizerZh._is_chinese_char
+bool isZhChineseChar(char32_t c);                         // TokenizerZh._is_chinese_char
 
 }  // namespace lantern::translation::eval

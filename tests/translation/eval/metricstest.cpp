@@ -87,12 +87,16 @@ struct Comparison {
         const double diff = std::fabs(ours - theirs);
         maxDiff = std::max(maxDiff, diff);
         if (!(diff <= kTolerance)) {
-            failures << QStringLiteral("%1: ours %2, sacrebleu %3").arg(what).arg(ours, 0, 'g', 17).arg(theirs, 0, 'g', 17);
+            failures << QStringLiteral("%1: ours %2, sacrebleu %3")
+                            .arg(what)
+                            .arg(ours, 0, 'g', 17)
+                            .arg(theirs, 0, 'g', 17);
         }
     }
     void text(const QString& what, const std::string& ours, const QString& theirs) {
         if (QString::fromStdString(ours) != theirs) {
-            failures << QStringLiteral("%1:\n  ours:      %2\n  sacrebleu: %3").arg(what, QString::fromStdString(ours), theirs);
+            failures << QStringLiteral("%1:\n  ours:      %2\n  sacrebleu: %3")
+                            .arg(what, QString::fromStdString(ours), theirs);
         }
     }
 };
@@ -120,7 +124,8 @@ private slots:
         QTest::newRow("Chinese") << "zh.hyp" << QStringList{"zh.ref"};
         QTest::newRow("Japanese") << "ja.hyp" << QStringList{"ja.ref"};
         QTest::newRow("Unicode corner cases") << "mixed.hyp" << QStringList{"mixed.ref"};
-        QTest::newRow("Chinese scored against Japanese") << "zh.hyp" << QStringList{"ja.ref"};  // 30 vs 40: cut
+        QTest::newRow("Chinese scored against Japanese")
+            << "zh.hyp" << QStringList{"ja.ref"};  // 30 vs 40: cut
     }
 
     void agreesWithSacrebleu() {
@@ -163,7 +168,8 @@ private slots:
             for (size_t i = 0; i < hyps.size(); ++i) {
                 auto s = sentenceChrf(hyps[i], segmentRefs(refStreams, i), options);
                 QVERIFY(s.has_value());
-                c.number(QStringLiteral("%1 segment %2").arg(name).arg(i + 1), s->score, perSegment[qsizetype(i)].toDouble());
+                c.number(QStringLiteral("%1 segment %2").arg(name).arg(i + 1), s->score,
+                         perSegment[qsizetype(i)].toDouble());
             }
         }
         for (const auto& [name, options] : bleuSettings()) {
@@ -191,7 +197,8 @@ private slots:
             for (size_t i = 0; i < hyps.size(); ++i) {
                 auto s = sentenceBleu(hyps[i], segmentRefs(refStreams, i), sentenceOptions);
                 QVERIFY(s.has_value());
-                c.number(QStringLiteral("%1 segment %2").arg(name).arg(i + 1), s->score, perSegment[qsizetype(i)].toDouble());
+                c.number(QStringLiteral("%1 segment %2").arg(name).arg(i + 1), s->score,
+                         perSegment[qsizetype(i)].toDouble());
             }
         }
         qInfo("%d figures compared with sacrebleu %s, largest difference %.3g", c.figures,
@@ -218,7 +225,8 @@ private slots:
         const std::vector<std::vector<std::string>> refs{{"exactly right", "something long and wrong"}};
         const double corpus = corpusChrf(two, refs)->score;
         const double mean = (sentenceChrf(two[0], std::vector<std::string>{refs[0][0]})->score +
-                             sentenceChrf(two[1], std::vector<std::string>{refs[0][1]})->score) / 2;
+                             sentenceChrf(two[1], std::vector<std::string>{refs[0][1]})->score) /
+                            2;
         QVERIFY(std::fabs(corpus - mean) > 1.0);
     }
 
@@ -239,7 +247,8 @@ private slots:
         const ChrfOptions plus = ChrfOptions::chrfPlusPlus();
         const MetricReport chrf = describe(*corpusChrf(hyps, refs, plus), plus, 2);
         QCOMPARE(chrf.name, std::string("chrF2++"));
-        QCOMPARE(chrf.signatureText(), std::string("nrefs:2|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.4.3"));
+        QCOMPARE(chrf.signatureText(),
+                 std::string("nrefs:2|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.4.3"));
     }
 
     void severalReportsAlignOnTheEqualsSign() {
@@ -247,7 +256,8 @@ private slots:
         const std::vector<std::vector<std::string>> refs{{"The cat sat on a mat."}};
         const std::vector<MetricReport> reports{describe(*corpusBleu(hyps, refs), BleuOptions{}, 1),
                                                 describe(*corpusChrf(hyps, refs), ChrfOptions{}, 1)};
-        const QStringList lines = QString::fromStdString(formatText(reports, 1)).split('\n', Qt::SkipEmptyParts);
+        const QStringList lines =
+            QString::fromStdString(formatText(reports, 1)).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 2);
         QCOMPARE(lines[0].indexOf(" = "), lines[1].indexOf(" = "));
         QVERIFY(lines[0].startsWith("  BLEU|"));  // BLEU's name and signature are the shorter by two
@@ -261,7 +271,8 @@ private slots:
         const std::vector<std::vector<std::string>> shortRef{{"one", "two"}};
         auto mismatch = corpusBleu(hyps, shortRef);
         QVERIFY(!mismatch.has_value());
-        QCOMPARE(mismatch.error().detail, std::string("Reference 1 has 2 segments but there are 3 hypotheses."));
+        QCOMPARE(mismatch.error().detail,
+                 std::string("Reference 1 has 2 segments but there are 3 hypotheses."));
         QVERIFY(!corpusChrf({}, shortRef).has_value());
         QVERIFY(!corpusChrf(hyps, {}).has_value());
         QVERIFY(!sentenceBleu("x", std::vector<std::string>{}).has_value());
@@ -277,10 +288,12 @@ private slots:
         QVERIFY(!notUtf8.has_value());
         QCOMPARE(notUtf8.error().detail,
                  std::string("hypothesis 2: invalid UTF-8 at byte offset 2: 0xFC cannot start a character."));
-        auto badRef = corpusBleu(std::vector<std::string>{"x"}, std::vector<std::vector<std::string>>{{"ok"}, {"\xC0"}});
+        auto badRef = corpusBleu(std::vector<std::string>{"x"},
+                                 std::vector<std::vector<std::string>>{{"ok"}, {"\xC0"}});
         QVERIFY(!badRef.has_value());
-        QVERIFY2(badRef.error().detail.starts_with("reference 2 of segment 1: invalid UTF-8 at byte offset 0"),
-                 badRef.error().detail.c_str());
+        QVERIFY2(
+            badRef.error().detail.starts_with("reference 2 of segment 1: invalid UTF-8 at byte offset 0"),
+            badRef.error().detail.c_str());
     }
 
     void splitsLinesAsSacrebleuReadsThem() {
@@ -288,16 +301,21 @@ private slots:
         QCOMPARE(*splitLines("a\n"), std::vector<std::string>{"a"});
         QCOMPARE(*splitLines("a\nb"), (std::vector<std::string>{"a", "b"}));
         QCOMPARE(*splitLines("a\r\n\n  \nb \xC2\xA0\t\n"), (std::vector<std::string>{"a", "", "", "b"}));
-        QCOMPARE(*splitLines("a\rb\xE2\x80\xA8" "c\n"), std::vector<std::string>{"a\rb\xE2\x80\xA8" "c"});  // '\n' only
+        QCOMPARE(*splitLines("a\rb\xE2\x80\xA8"
+                             "c\n"),
+                 std::vector<std::string>{"a\rb\xE2\x80\xA8"
+                                          "c"});                                              // '\n' only
         QCOMPARE(*splitLines("\xEF\xBB\xBFx\n"), std::vector<std::string>{"\xEF\xBB\xBFx"});  // BOM is text
         auto bad = splitLines("first\nsecond \xE4\xB8\nthird\n");
         QVERIFY(!bad.has_value());
-        QCOMPARE(bad.error().detail, std::string("line 2, byte 8 of the line: the text is not UTF-8 (0xE4 0x0A is not a "
-                                                 "well-formed character)."));
+        QCOMPARE(bad.error().detail,
+                 std::string("line 2, byte 8 of the line: the text is not UTF-8 (0xE4 0x0A is not a "
+                             "well-formed character)."));
         auto cut = splitLines("ok\n\xF0\x9F\x99");
         QVERIFY(!cut.has_value());
-        QCOMPARE(cut.error().detail, std::string("line 2, byte 1 of the line: the text is not UTF-8 (the text ends inside "
-                                                 "a 4-byte character)."));
+        QCOMPARE(cut.error().detail,
+                 std::string("line 2, byte 1 of the line: the text is not UTF-8 (the text ends inside "
+                             "a 4-byte character)."));
     }
 
     void garbageAndTruncatedInputNeverCrash() {

@@ -23,7 +23,8 @@ private slots:
 
     void isspaceMatchesPythonForEveryCodePoint() {
         const QJsonArray spaces = m_chars["isspace"].toArray();
-        QCOMPARE(spaces.size(), 29);  // the set is small and fixed; a different count means a different Python
+        QCOMPARE(spaces.size(),
+                 29);  // the set is small and fixed; a different count means a different Python
         QSet<uint> expected;
         for (const QJsonValue v : spaces) {
             expected.insert(uint(v.toInt()));
@@ -116,8 +117,9 @@ private slots:
         QCOMPARE(problem->offset, size_t(offset));
         auto decoded = decodeUtf8(view);
         QVERIFY(!decoded.has_value());
-        QVERIFY2(decoded.error().detail.find("byte offset " + std::to_string(offset) + ":") != std::string::npos,
-                 decoded.error().detail.c_str());
+        QVERIFY2(
+            decoded.error().detail.find("byte offset " + std::to_string(offset) + ":") != std::string::npos,
+            decoded.error().detail.c_str());
         // Python's codec, the reference, refuses it too (QString would substitute U+FFFD instead).
         QVERIFY(QString::fromUtf8(bytes).contains(QChar(0xFFFD)));
     }
@@ -127,7 +129,8 @@ private slots:
         const std::string garbage = "a\xC3\xA4\xE2\x82\xAC\xF0\x9F\x99\x82\xFF\xC0\xED\xA0\x80\xE4\xB8";
         for (size_t n = 0; n <= garbage.size(); ++n) {
             auto decoded = decodeUtf8(std::string_view(garbage).substr(0, n));
-            const bool complete = n == 0 || n == 1 || n == 3 || n == 6 || n == 10;  // ends after a whole character
+            const bool complete =
+                n == 0 || n == 1 || n == 3 || n == 6 || n == 10;  // ends after a whole character
             QCOMPARE(decoded.has_value(), complete);
         }
     }

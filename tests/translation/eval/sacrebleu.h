@@ -39,11 +39,13 @@ inline PythonRun runPython(const QStringList& args, int timeoutMs = 120000) {
     p.setProcessEnvironment(env);
     p.start(QString::fromLocal8Bit(python), args);
     if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        run.error = QStringLiteral("%1 %2 failed (exit %3): %4%5. %6")
-                        .arg(QString::fromLocal8Bit(python), args.join(' '))
-                        .arg(p.exitCode())
-                        .arg(p.errorString(), QString::fromUtf8(p.readAllStandardError()).right(2000),
-                             kSacrebleuInstall);
+        const QString why = p.error() == QProcess::UnknownError
+                                ? QStringLiteral("exit %1: %2")
+                                      .arg(p.exitCode())
+                                      .arg(QString::fromUtf8(p.readAllStandardError()).right(2000))
+                                : p.errorString();
+        run.error = QStringLiteral("%1 %2 failed (%3). %4")
+                        .arg(QString::fromLocal8Bit(python), args.join(' '), why, kSacrebleuInstall);
         return run;
     }
     run.ok = true;
@@ -53,7 +55,8 @@ inline PythonRun runPython(const QStringList& args, int timeoutMs = 120000) {
 
 // tests/translation/eval/sacrebleu_reference.py with `args`, its JSON parsed; checks the version.
 inline PythonRun runReference(const QStringList& args, QJsonObject& result) {
-    const QString script = QStringLiteral(LANTERN_SOURCE_DIR "/tests/translation/eval/sacrebleu_reference.py");
+    const QString script =
+        QStringLiteral(LANTERN_SOURCE_DIR "/tests/translation/eval/sacrebleu_reference.py");
     PythonRun run = runPython(QStringList{script} + args);
     if (!run.ok) {
         return run;

@@ -17,7 +17,7 @@ using namespace lantern::translation::eval;
 
 namespace {
 
-const QStringList kFiles{"en.hyp", "en.ref", "de.hyp", "de.ref1", "de.ref2", "zh.hyp",
+const QStringList kFiles{"en.hyp", "en.ref", "de.hyp", "de.ref1",   "de.ref2",  "zh.hyp",
                          "zh.ref", "ja.hyp", "ja.ref", "mixed.hyp", "mixed.ref"};
 
 std::filesystem::path evalData(const QString& name) {
@@ -38,7 +38,8 @@ class TokenizersTest : public QObject {
 
 private slots:
     void namesRoundTrip() {
-        for (const Tokenizer t : {Tokenizer::None, Tokenizer::T13a, Tokenizer::Zh, Tokenizer::Intl, Tokenizer::Char}) {
+        for (const Tokenizer t :
+             {Tokenizer::None, Tokenizer::T13a, Tokenizer::Zh, Tokenizer::Intl, Tokenizer::Char}) {
             QCOMPARE(tokenizerFromName(tokenizerName(t)), std::optional<Tokenizer>(t));
         }
         QCOMPARE(tokenizerFromName("13A"), std::nullopt);
@@ -51,7 +52,8 @@ private slots:
             paths << QString::fromStdString(evalData(f).string());
         }
         QJsonObject reference;
-        const lantern::test::PythonRun run = lantern::test::runReference(QStringList{"tokenize"} + paths, reference);
+        const lantern::test::PythonRun run =
+            lantern::test::runReference(QStringList{"tokenize"} + paths, reference);
         QVERIFY2(run.ok, qPrintable(run.error));
         int lines = 0;
         int mismatches = 0;
@@ -78,7 +80,8 @@ private slots:
                 }
             }
         }
-        QCOMPARE(lines, 5 * (2 * (52 + 40 + 40 + 30 + 37) + 40));  // every line of every file, five tokenizers
+        QCOMPARE(lines,
+                 5 * (2 * (52 + 40 + 40 + 30 + 37) + 40));  // every line of every file, five tokenizers
         QCOMPARE(mismatches, 0);
     }
 
