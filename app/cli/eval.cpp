@@ -94,8 +94,8 @@ std::optional<EvalOptions> parse(std::span<char*> args) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string_view a = args[i];
         const bool flag = a == "--lowercase" || a == "--sentence-level" || a == "--json";
-        const bool valued = a == "--hyp" || a == "--ref" || a == "--metric" || a == "--tokenize" || a == "--smooth" ||
-                            a == "--width";
+        const bool valued = a == "--hyp" || a == "--ref" || a == "--metric" || a == "--tokenize" ||
+                            a == "--smooth" || a == "--width";
         if (!flag && !valued) {
             std::fprintf(stderr, "lantern-cli: unknown option '%s'\n%s", args[i], kUsage);
             return std::nullopt;

@@ -44,11 +44,13 @@ struct Paragraph {
     std::string part;  // "word/document.xml"
     size_t begin = 0;  // the content replaced: after <w:pPr> (or the start tag) up to </w:p>
     size_t end = 0;
-    std::string baseRPr;     // properties of the unit's plain text
+    std::string baseRPr;      // properties of the unit's plain text
     std::vector<Code> codes;  // per inline
 };
 
-std::string_view raw(std::string_view xml, const Element& e) { return xml.substr(e.begin, e.end - e.begin); }
+std::string_view raw(std::string_view xml, const Element& e) {
+    return xml.substr(e.begin, e.end - e.begin);
+}
 
 class Reader {
 public:
@@ -87,11 +89,14 @@ private:
             if (c.name == "w:r") {
                 run(n.index);
             } else if (c.name == "w:hyperlink" && !c.selfClosing) {
-                m_items.push_back(Item{Item::Kind::LinkOpen, std::string(m_xml.substr(c.begin, c.startEnd - c.begin)), {}});
+                m_items.push_back(
+                    Item{Item::Kind::LinkOpen, std::string(m_xml.substr(c.begin, c.startEnd - c.begin)), {}});
                 children(n.index);
-                m_items.push_back(Item{Item::Kind::LinkClose, std::string(m_xml.substr(c.endBegin, c.end - c.endBegin)), {}});
+                m_items.push_back(Item{
+                    Item::Kind::LinkClose, std::string(m_xml.substr(c.endBegin, c.end - c.endBegin)), {}});
             } else {
-                code(std::string(raw(m_xml, c)));  // bookmarks, fields, tracked changes, content controls, math
+                code(std::string(
+                    raw(m_xml, c)));  // bookmarks, fields, tracked changes, content controls, math
             }
         }
     }
@@ -111,7 +116,8 @@ private:
                 text(m_tree.textOf(n.index), rPr);
             } else if (c.name == "w:noBreakHyphen") {
                 text("\u2011", rPr);
-            } else {  // a tab, a break, a field character, a picture, a footnote reference: in a run of its own
+            } else {  // a tab, a break, a field character, a picture, a footnote reference: in a run of its
+                      // own
                 code(format("<w:r>{}{}</w:r>", rPr, raw(m_xml, c)), rPr);
             }
         }
@@ -138,12 +144,14 @@ struct Part {
 
 class DocxDocument final : public Document {
 public:
-    DocxDocument(std::string bytes, std::vector<Part> parts) : m_bytes(std::move(bytes)), m_parts(std::move(parts)) {
+    DocxDocument(std::string bytes, std::vector<Part> parts)
+        : m_bytes(std::move(bytes)), m_parts(std::move(parts)) {
         for (const Part& p : m_parts)
             read(p);
     }
     const std::vector<Unit>& units() const override { return m_units; }
-    Result<std::string> write(std::span<const UnitTranslation> translations, const WriteOptions& options) const override;
+    Result<std::string> write(std::span<const UnitTranslation> translations,
+                              const WriteOptions& options) const override;
     Result<void> validate(std::string_view written) const override;
 
 private:
@@ -224,26 +232,29 @@ void DocxDocument::addParagraph(const Part& part, size_t element, const std::str
     std::vector<int> links;
     for (const Item& it : items) {
         switch (it.kind) {
-        case Item::Kind::Text:
-            if (it.rPr == p.baseRPr) {
-                u.source += it.bytes;
-            } else {
-                const int pair = ++pairs;
-                addInline(Inline::Kind::Open, pair, "<w:r>", Code{Code::Kind::Format, it.rPr});
-                u.source += it.bytes;
-                addInline(Inline::Kind::Close, pair, "</w:r>", Code{Code::Kind::Format, it.rPr});
-            }
-            break;
-        case Item::Kind::Code: addInline(Inline::Kind::Standalone, -1, it.bytes, Code{Code::Kind::Xml, it.bytes}); break;
-        case Item::Kind::LinkOpen:
-            links.push_back(++pairs);
-            addInline(Inline::Kind::Open, links.back(), it.bytes, Code{Code::Kind::Xml, it.bytes});
-            break;
-        case Item::Kind::LinkClose:
-            addInline(Inline::Kind::Close, links.empty() ? -1 : links.back(), it.bytes, Code{Code::Kind::Xml, it.bytes});
-            if (!links.empty())
-                links.pop_back();
-            break;
+            case Item::Kind::Text:
+                if (it.rPr == p.baseRPr) {
+                    u.source += it.bytes;
+                } else {
+                    const int pair = ++pairs;
+                    addInline(Inline::Kind::Open, pair, "<w:r>", Code{Code::Kind::Format, it.rPr});
+                    u.source += it.bytes;
+                    addInline(Inline::Kind::Close, pair, "</w:r>", Code{Code::Kind::Format, it.rPr});
+                }
+                break;
+            case Item::Kind::Code:
+                addInline(Inline::Kind::Standalone, -1, it.bytes, Code{Code::Kind::Xml, it.bytes});
+                break;
+            case Item::Kind::LinkOpen:
+                links.push_back(++pairs);
+                addInline(Inline::Kind::Open, links.back(), it.bytes, Code{Code::Kind::Xml, it.bytes});
+                break;
+            case Item::Kind::LinkClose:
+                addInline(Inline::Kind::Close, links.empty() ? -1 : links.back(), it.bytes,
+                          Code{Code::Kind::Xml, it.bytes});
+                if (!links.empty())
+                    links.pop_back();
+                break;
         }
     }
     u.id = format("{}#{}", part.name.substr(part.name.rfind('/') + 1), m_units.size() + 1);
@@ -278,13 +289,15 @@ Result<std::string> DocxDocument::render(size_t unit, const UnitTranslation& t) 
         std::string text(piece.bytes);
         std::ranges::replace(text, '\n', ' ');
         std::ranges::replace(text, '\r', ' ');
-        out += format("<w:r>{}<w:t xml:space=\"preserve\">{}</w:t></w:r>", *formats.back(), xmlspans::escapeText(text));
+        out += format("<w:r>{}<w:t xml:space=\"preserve\">{}</w:t></w:r>", *formats.back(),
+                      xmlspans::escapeText(text));
     }
     return out;
 }
 
-Result<std::string> DocxDocument::write(std::span<const UnitTranslation> translations,
-                                        const WriteOptions& /*options: the language lives in the styles*/) const {
+Result<std::string> DocxDocument::write(
+    std::span<const UnitTranslation> translations,
+    const WriteOptions& /*options: the language lives in the styles*/) const {
     auto index = translationIndex(translations, m_units.size());
     if (!index)
         return std::unexpected(index.error());
@@ -297,8 +310,10 @@ Result<std::string> DocxDocument::write(std::span<const UnitTranslation> transla
             continue;  // an empty translation keeps the source's paragraph
         auto content = render(u, t);
         if (!content)
-            return fail(content.error().code, format("{} ({}): {}", m_units[u].id, m_units[u].label, content.error().detail));
-        edits[m_paragraphs[u].part].push_back(Replacement{m_paragraphs[u].begin, m_paragraphs[u].end, std::move(*content)});
+            return fail(content.error().code,
+                        format("{} ({}): {}", m_units[u].id, m_units[u].label, content.error().detail));
+        edits[m_paragraphs[u].part].push_back(
+            Replacement{m_paragraphs[u].begin, m_paragraphs[u].end, std::move(*content)});
     }
     if (edits.empty())
         return m_bytes;  // nothing translated: the file as it was, byte for byte
@@ -316,24 +331,29 @@ Result<std::string> DocxDocument::write(std::span<const UnitTranslation> transla
 Result<void> DocxDocument::validate(std::string_view written) const {
     auto again = openDocx(std::string(written));
     if (!again)
-        return fail(Errc::ValidationFailed, format("the written DOCX does not read back: {}", again.error().detail));
+        return fail(Errc::ValidationFailed,
+                    format("the written DOCX does not read back: {}", again.error().detail));
     if ((*again)->units().size() != m_units.size())
-        return fail(Errc::ValidationFailed, format("the written DOCX has {} paragraphs with text, the source {}",
-                                                   (*again)->units().size(), m_units.size()));
+        return fail(Errc::ValidationFailed,
+                    format("the written DOCX has {} paragraphs with text, the source {}",
+                           (*again)->units().size(), m_units.size()));
     for (size_t i = 0; i < m_units.size(); ++i)
         if ((*again)->units()[i].id != m_units[i].id || (*again)->units()[i].label != m_units[i].label)
-            return fail(Errc::ValidationFailed, format("paragraph {} of the written DOCX is {} ({}), in the source {} ({})",
-                                                       i + 1, (*again)->units()[i].id, (*again)->units()[i].label,
-                                                       m_units[i].id, m_units[i].label));
+            return fail(
+                Errc::ValidationFailed,
+                format("paragraph {} of the written DOCX is {} ({}), in the source {} ({})", i + 1,
+                       (*again)->units()[i].id, (*again)->units()[i].label, m_units[i].id, m_units[i].label));
     return {};
 }
 
 // The parts with text: the main document first, then headers, footers, footnotes and endnotes by name.
 bool textPart(std::string_view name) {
-    if (!name.starts_with("word/") || !name.ends_with(".xml") || name.substr(5).find('/') != std::string_view::npos)
+    if (!name.starts_with("word/") || !name.ends_with(".xml") ||
+        name.substr(5).find('/') != std::string_view::npos)
         return false;
     const std::string_view base = name.substr(5);
-    return base.starts_with("header") || base.starts_with("footer") || base == "footnotes.xml" || base == "endnotes.xml";
+    return base.starts_with("header") || base.starts_with("footer") || base == "footnotes.xml" ||
+           base == "endnotes.xml";
 }
 
 }  // namespace

@@ -20,14 +20,20 @@ std::string escapeText(std::string_view s, char quote = '\0') {
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        default:
-            if (quote != '\0' && c == quote)
-                out += quote == '"' ? "&quot;" : "&#39;";
-            else
-                out += c;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            default:
+                if (quote != '\0' && c == quote)
+                    out += quote == '"' ? "&quot;" : "&#39;";
+                else
+                    out += c;
         }
     }
     return out;
@@ -36,19 +42,23 @@ std::string escapeText(std::string_view s, char quote = '\0') {
 // Scripts written right to left: the page gets dir="rtl".
 bool rightToLeft(std::string_view language) {
     const std::string_view base = language.substr(0, language.find_first_of("-_"));
-    static constexpr std::string_view kRtl[] = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "iw"};
+    static constexpr std::string_view kRtl[] = {"ar", "he", "fa", "ur",  "yi", "ps",
+                                                "sd", "ug", "dv", "ckb", "iw"};
     return std::ranges::find(kRtl, base) != std::end(kRtl);
 }
 
 class HtmlDocument final : public Document {
 public:
-    HtmlDocument(std::string bytes, html::Parsed parsed) : m_bytes(std::move(bytes)), m_parsed(std::move(parsed)) {}
+    HtmlDocument(std::string bytes, html::Parsed parsed)
+        : m_bytes(std::move(bytes)), m_parsed(std::move(parsed)) {}
     const std::vector<Unit>& units() const override { return m_parsed.units; }
-    Result<std::string> write(std::span<const UnitTranslation> translations, const WriteOptions& options) const override;
+    Result<std::string> write(std::span<const UnitTranslation> translations,
+                              const WriteOptions& options) const override;
     Result<void> validate(std::string_view written) const override;
 
 private:
-    Result<std::string> runBytes(size_t unit, const UnitTranslation& t, std::span<const Replacement> nested) const;
+    Result<std::string> runBytes(size_t unit, const UnitTranslation& t,
+                                 std::span<const Replacement> nested) const;
     void language(const WriteOptions& options, std::vector<Replacement>& edits) const;
 
     std::string m_bytes;
@@ -103,8 +113,8 @@ Result<std::string> HtmlDocument::write(std::span<const UnitTranslation> transla
     if (!index)
         return std::unexpected(index.error());
     auto translated = [&](size_t u) {
-        return (*index)[u] >= 0 &&
-               translations[size_t((*index)[u])].targets.front().find_first_not_of(" \t\r\n") != std::string::npos;
+        return (*index)[u] >= 0 && translations[size_t((*index)[u])].targets.front().find_first_not_of(
+                                       " \t\r\n") != std::string::npos;
     };
     std::vector<Replacement> attributes;
     for (size_t u = 0; u < m_parsed.units.size(); ++u) {
@@ -113,7 +123,8 @@ Result<std::string> HtmlDocument::write(std::span<const UnitTranslation> transla
             continue;
         // In a value every byte is text: an inline the guard found (a URL, a {name}) is escaped too.
         const std::string& target = translations[size_t((*index)[u])].targets.front();
-        attributes.push_back(Replacement{l.begin, l.end, format("{}{}{}", l.quote, escapeText(target, l.quote), l.quote)});
+        attributes.push_back(
+            Replacement{l.begin, l.end, format("{}{}{}", l.quote, escapeText(target, l.quote), l.quote)});
     }
     std::vector<Replacement> edits;
     std::vector<ByteRange> runs;
@@ -123,14 +134,15 @@ Result<std::string> HtmlDocument::write(std::span<const UnitTranslation> transla
             continue;
         auto bytes = runBytes(u, translations[size_t((*index)[u])], attributes);
         if (!bytes)
-            return fail(bytes.error().code, format("unit {} ({}): {}", m_parsed.units[u].id, m_parsed.units[u].label,
-                                                   bytes.error().detail));
+            return fail(bytes.error().code, format("unit {} ({}): {}", m_parsed.units[u].id,
+                                                   m_parsed.units[u].label, bytes.error().detail));
         edits.push_back(Replacement{l.begin, l.end, std::move(*bytes)});
         runs.push_back({l.begin, l.end});
     }
     // An attribute inside a translated run went in with the run's tags; the others are edits of their own.
     for (Replacement& a : attributes)
-        if (std::ranges::none_of(runs, [&](const ByteRange& r) { return a.begin >= r.begin && a.end <= r.end; }))
+        if (std::ranges::none_of(runs,
+                                 [&](const ByteRange& r) { return a.begin >= r.begin && a.end <= r.end; }))
             edits.push_back(std::move(a));
     language(options, edits);
     return splice(m_bytes, std::move(edits));
@@ -147,8 +159,9 @@ Result<void> HtmlDocument::validate(std::string_view written) const {
                                                    again->units.size(), m_parsed.units.size()));
     for (size_t i = 0; i < m_parsed.units.size(); ++i)
         if (again->units[i].label != m_parsed.units[i].label)
-            return fail(Errc::ValidationFailed, format("unit {} of the written HTML is a {}, in the source a {}",
-                                                       i + 1, again->units[i].label, m_parsed.units[i].label));
+            return fail(Errc::ValidationFailed,
+                        format("unit {} of the written HTML is a {}, in the source a {}", i + 1,
+                               again->units[i].label, m_parsed.units[i].label));
     if (again->errors > m_parsed.errors)
         return fail(Errc::ValidationFailed, format("the written HTML has {} parse errors, the source {}",
                                                    again->errors, m_parsed.errors));

@@ -16,24 +16,23 @@ namespace {
 constexpr size_t npos = std::string_view::npos;
 
 // Never translated, attributes included: code, scripts, preformatted text, embedded documents.
-constexpr std::array kSkipped{GUMBO_TAG_SCRIPT, GUMBO_TAG_STYLE,    GUMBO_TAG_PRE,      GUMBO_TAG_TEXTAREA,
-                              GUMBO_TAG_TEMPLATE, GUMBO_TAG_NOSCRIPT, GUMBO_TAG_SVG,     GUMBO_TAG_MATH,
-                              GUMBO_TAG_IFRAME,   GUMBO_TAG_OBJECT,   GUMBO_TAG_CODE,    GUMBO_TAG_XMP,
+constexpr std::array kSkipped{GUMBO_TAG_SCRIPT,    GUMBO_TAG_STYLE,    GUMBO_TAG_PRE,  GUMBO_TAG_TEXTAREA,
+                              GUMBO_TAG_TEMPLATE,  GUMBO_TAG_NOSCRIPT, GUMBO_TAG_SVG,  GUMBO_TAG_MATH,
+                              GUMBO_TAG_IFRAME,    GUMBO_TAG_OBJECT,   GUMBO_TAG_CODE, GUMBO_TAG_XMP,
                               GUMBO_TAG_PLAINTEXT, GUMBO_TAG_LISTING};
 // Inside a run, kept whole as one Standalone inline: line breaks, images, form controls, code, media.
-constexpr std::array kStandalone{GUMBO_TAG_BR,    GUMBO_TAG_WBR,    GUMBO_TAG_IMG,      GUMBO_TAG_INPUT,
-                                 GUMBO_TAG_KBD,   GUMBO_TAG_SAMP,   GUMBO_TAG_VAR,      GUMBO_TAG_AUDIO,
-                                 GUMBO_TAG_VIDEO, GUMBO_TAG_CANVAS, GUMBO_TAG_EMBED,
-                                 GUMBO_TAG_MAP,   GUMBO_TAG_METER,  GUMBO_TAG_PROGRESS, GUMBO_TAG_AREA,
-                                 GUMBO_TAG_SOURCE, GUMBO_TAG_TRACK};
+constexpr std::array kStandalone{
+    GUMBO_TAG_BR,    GUMBO_TAG_WBR,      GUMBO_TAG_IMG,   GUMBO_TAG_INPUT,  GUMBO_TAG_KBD,   GUMBO_TAG_SAMP,
+    GUMBO_TAG_VAR,   GUMBO_TAG_AUDIO,    GUMBO_TAG_VIDEO, GUMBO_TAG_CANVAS, GUMBO_TAG_EMBED, GUMBO_TAG_MAP,
+    GUMBO_TAG_METER, GUMBO_TAG_PROGRESS, GUMBO_TAG_AREA,  GUMBO_TAG_SOURCE, GUMBO_TAG_TRACK};
 // Phrasing elements whose tags are an Open/Close pair around translated text.
-constexpr std::array kInline{GUMBO_TAG_A,    GUMBO_TAG_ABBR, GUMBO_TAG_ACRONYM, GUMBO_TAG_B,      GUMBO_TAG_BDI,
-                             GUMBO_TAG_BDO,  GUMBO_TAG_BIG,  GUMBO_TAG_CITE,    GUMBO_TAG_DATA,   GUMBO_TAG_DEL,
-                             GUMBO_TAG_DFN,  GUMBO_TAG_EM,   GUMBO_TAG_FONT,    GUMBO_TAG_I,      GUMBO_TAG_INS,
-                             GUMBO_TAG_MARK, GUMBO_TAG_NOBR, GUMBO_TAG_Q,       GUMBO_TAG_RB,     GUMBO_TAG_RP,
-                             GUMBO_TAG_RT,   GUMBO_TAG_RTC,  GUMBO_TAG_RUBY,    GUMBO_TAG_S,      GUMBO_TAG_SMALL,
-                             GUMBO_TAG_SPAN, GUMBO_TAG_STRIKE, GUMBO_TAG_STRONG, GUMBO_TAG_SUB,   GUMBO_TAG_SUP,
-                             GUMBO_TAG_TIME, GUMBO_TAG_TT,   GUMBO_TAG_U,       GUMBO_TAG_OUTPUT, GUMBO_TAG_UNKNOWN};
+constexpr std::array kInline{
+    GUMBO_TAG_A,     GUMBO_TAG_ABBR, GUMBO_TAG_ACRONYM, GUMBO_TAG_B,      GUMBO_TAG_BDI,    GUMBO_TAG_BDO,
+    GUMBO_TAG_BIG,   GUMBO_TAG_CITE, GUMBO_TAG_DATA,    GUMBO_TAG_DEL,    GUMBO_TAG_DFN,    GUMBO_TAG_EM,
+    GUMBO_TAG_FONT,  GUMBO_TAG_I,    GUMBO_TAG_INS,     GUMBO_TAG_MARK,   GUMBO_TAG_NOBR,   GUMBO_TAG_Q,
+    GUMBO_TAG_RB,    GUMBO_TAG_RP,   GUMBO_TAG_RT,      GUMBO_TAG_RTC,    GUMBO_TAG_RUBY,   GUMBO_TAG_S,
+    GUMBO_TAG_SMALL, GUMBO_TAG_SPAN, GUMBO_TAG_STRIKE,  GUMBO_TAG_STRONG, GUMBO_TAG_SUB,    GUMBO_TAG_SUP,
+    GUMBO_TAG_TIME,  GUMBO_TAG_TT,   GUMBO_TAG_U,       GUMBO_TAG_OUTPUT, GUMBO_TAG_UNKNOWN};
 
 template <size_t N>
 bool among(const std::array<GumboTag, N>& set, GumboTag t) {
@@ -41,10 +40,12 @@ bool among(const std::array<GumboTag, N>& set, GumboTag t) {
 }
 
 constexpr unsigned kRepaired = GUMBO_INSERTION_RECONSTRUCTED_FORMATTING_ELEMENT |
-                               GUMBO_INSERTION_ADOPTION_AGENCY_CLONED | GUMBO_INSERTION_ADOPTION_AGENCY_MOVED |
-                               GUMBO_INSERTION_FOSTER_PARENTED;
+                               GUMBO_INSERTION_ADOPTION_AGENCY_CLONED |
+                               GUMBO_INSERTION_ADOPTION_AGENCY_MOVED | GUMBO_INSERTION_FOSTER_PARENTED;
 
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+bool space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 const char* attribute(const GumboElement& e, const char* name) {
     const GumboAttribute* a = gumbo_get_attribute(&e.attributes, name);
@@ -88,28 +89,50 @@ struct Kind {
 
 Kind runKind(GumboTag t) {
     switch (t) {
-    case GUMBO_TAG_P: return {"p", "paragraph", true};
-    case GUMBO_TAG_H1: return {"h", "heading 1", false};
-    case GUMBO_TAG_H2: return {"h", "heading 2", false};
-    case GUMBO_TAG_H3: return {"h", "heading 3", false};
-    case GUMBO_TAG_H4: return {"h", "heading 4", false};
-    case GUMBO_TAG_H5: return {"h", "heading 5", false};
-    case GUMBO_TAG_H6: return {"h", "heading 6", false};
-    case GUMBO_TAG_LI: return {"li", "list item", true};
-    case GUMBO_TAG_TD: return {"td", "table cell", false};
-    case GUMBO_TAG_TH: return {"th", "table header", false};
-    case GUMBO_TAG_DT: return {"dt", "term", false};
-    case GUMBO_TAG_DD: return {"dd", "definition", true};
-    case GUMBO_TAG_CAPTION: return {"caption", "table caption", false};
-    case GUMBO_TAG_FIGCAPTION: return {"caption", "caption", true};
-    case GUMBO_TAG_BLOCKQUOTE: return {"q", "quote", true};
-    case GUMBO_TAG_TITLE: return {"title", "title", false};
-    case GUMBO_TAG_BUTTON: return {"button", "button", false};
-    case GUMBO_TAG_LABEL: return {"label", "label", false};
-    case GUMBO_TAG_OPTION: return {"option", "option", false};
-    case GUMBO_TAG_SUMMARY: return {"summary", "summary", false};
-    case GUMBO_TAG_LEGEND: return {"legend", "legend", false};
-    default: return {"text", "text", true};
+        case GUMBO_TAG_P:
+            return {"p", "paragraph", true};
+        case GUMBO_TAG_H1:
+            return {"h", "heading 1", false};
+        case GUMBO_TAG_H2:
+            return {"h", "heading 2", false};
+        case GUMBO_TAG_H3:
+            return {"h", "heading 3", false};
+        case GUMBO_TAG_H4:
+            return {"h", "heading 4", false};
+        case GUMBO_TAG_H5:
+            return {"h", "heading 5", false};
+        case GUMBO_TAG_H6:
+            return {"h", "heading 6", false};
+        case GUMBO_TAG_LI:
+            return {"li", "list item", true};
+        case GUMBO_TAG_TD:
+            return {"td", "table cell", false};
+        case GUMBO_TAG_TH:
+            return {"th", "table header", false};
+        case GUMBO_TAG_DT:
+            return {"dt", "term", false};
+        case GUMBO_TAG_DD:
+            return {"dd", "definition", true};
+        case GUMBO_TAG_CAPTION:
+            return {"caption", "table caption", false};
+        case GUMBO_TAG_FIGCAPTION:
+            return {"caption", "caption", true};
+        case GUMBO_TAG_BLOCKQUOTE:
+            return {"q", "quote", true};
+        case GUMBO_TAG_TITLE:
+            return {"title", "title", false};
+        case GUMBO_TAG_BUTTON:
+            return {"button", "button", false};
+        case GUMBO_TAG_LABEL:
+            return {"label", "label", false};
+        case GUMBO_TAG_OPTION:
+            return {"option", "option", false};
+        case GUMBO_TAG_SUMMARY:
+            return {"summary", "summary", false};
+        case GUMBO_TAG_LEGEND:
+            return {"legend", "legend", false};
+        default:
+            return {"text", "text", true};
     }
 }
 
@@ -119,10 +142,10 @@ namespace {
 
 struct Part {
     bool text = false;
-    bool dropped = false;     // white space at either end of a run: outside the unit
-    size_t begin = 0;         // bytes in the file
+    bool dropped = false;  // white space at either end of a run: outside the unit
+    size_t begin = 0;      // bytes in the file
     size_t end = 0;
-    std::string decoded;      // text: what a person reads
+    std::string decoded;  // text: what a person reads
     Inline::Kind kind = Inline::Kind::Standalone;
     int pair = -1;
 };
@@ -154,7 +177,8 @@ private:
     std::string_view m_s;
     Parsed& m_out;
     std::unordered_map<const GumboNode*, bool> m_inline;
-    std::unordered_set<size_t> m_attributeValues;  // values already units (gumbo's repaired clones share them)
+    std::unordered_set<size_t>
+        m_attributeValues;  // values already units (gumbo's repaired clones share them)
 };
 
 bool Walker::inlineContent(GumboNode* n) {
@@ -164,7 +188,8 @@ bool Walker::inlineContent(GumboNode* n) {
         return it->second;
     const GumboElement& e = n->v.element;
     bool result = false;
-    if (e.tag == GUMBO_TAG_PRE || e.tag == GUMBO_TAG_XMP || e.tag == GUMBO_TAG_LISTING || e.tag == GUMBO_TAG_PLAINTEXT)
+    if (e.tag == GUMBO_TAG_PRE || e.tag == GUMBO_TAG_XMP || e.tag == GUMBO_TAG_LISTING ||
+        e.tag == GUMBO_TAG_PLAINTEXT)
         result = false;  // block-level and never translated: container() skips them
     else if (among(kSkipped, e.tag) || among(kStandalone, e.tag))
         result = true;
@@ -198,7 +223,7 @@ bool Walker::gap(Run& run, size_t at) {
         return true;
     }
     if (at < run.pos)
-        return false;  // gumbo moved a node before one that precedes it in the file
+        return false;    // gumbo moved a node before one that precedes it in the file
     if (at > run.pos) {  // bytes no node holds (a stray end tag gumbo ignored): kept verbatim
         const std::string_view bytes = m_s.substr(run.pos, at - run.pos);
         Part p;
@@ -225,8 +250,9 @@ bool Walker::add(GumboNode* n, Run& run) {
         // gumbo leaves tags it ignores inside a text node's original text: its bytes are not all text.
         if (n->type == GUMBO_NODE_TEXT && !run.rcdata) {
             for (size_t at = bytes.find('<'); at != npos; at = bytes.find('<', at + 1))
-                if (at + 1 < bytes.size() && (std::isalpha(static_cast<unsigned char>(bytes[at + 1])) ||
-                                              bytes[at + 1] == '/' || bytes[at + 1] == '!' || bytes[at + 1] == '?'))
+                if (at + 1 < bytes.size() &&
+                    (std::isalpha(static_cast<unsigned char>(bytes[at + 1])) || bytes[at + 1] == '/' ||
+                     bytes[at + 1] == '!' || bytes[at + 1] == '?'))
                     return false;
         }
         Part p;
@@ -255,12 +281,13 @@ bool Walker::add(GumboNode* n, Run& run) {
             run.withAttributes.push_back(n);
         return true;
     }
-    size_t open = npos;  // index of the start tag's part
+    size_t open = npos;   // index of the start tag's part
     if (start != npos) {  // an element gumbo implied has no start tag: only its content is there
         if (!gap(run, start))
             return false;
         open = run.parts.size();
-        run.parts.push_back(Part{false, false, start, start + e.original_tag.length, {}, Inline::Kind::Open, ++run.pairs});
+        run.parts.push_back(
+            Part{false, false, start, start + e.original_tag.length, {}, Inline::Kind::Open, ++run.pairs});
         run.pos = start + e.original_tag.length;
         run.withAttributes.push_back(n);
     }
@@ -272,7 +299,11 @@ bool Walker::add(GumboNode* n, Run& run) {
         if (!gap(run, b))
             return false;
         const bool paired = open != npos;
-        run.parts.push_back(Part{false, false, b, b + e.original_end_tag.length, {},
+        run.parts.push_back(Part{false,
+                                 false,
+                                 b,
+                                 b + e.original_end_tag.length,
+                                 {},
                                  paired ? Inline::Kind::Close : Inline::Kind::Standalone,
                                  paired ? run.parts[open].pair : -1});
         run.pos = b + e.original_end_tag.length;
@@ -367,9 +398,8 @@ void Walker::flush(std::vector<GumboNode*>& nodes, GumboNode* container, bool rc
     for (GumboNode* n : nodes)
         if (!(placed = add(n, run)))
             break;
-    const bool words = std::ranges::any_of(run.parts, [](const Part& p) {
-        return p.text && p.decoded.find_first_not_of(" \t\n\r\f") != npos;
-    });
+    const bool words = std::ranges::any_of(
+        run.parts, [](const Part& p) { return p.text && p.decoded.find_first_not_of(" \t\n\r\f") != npos; });
     if (placed && words)
         finish(run, container);
     else if (!placed)

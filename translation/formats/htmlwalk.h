@@ -20,7 +20,7 @@ struct Layout {
     bool attribute = false;  // an attribute's value; else a run of inline content
     size_t begin = 0;        // the bytes a translation replaces (an attribute: its value with its quotes)
     size_t end = 0;
-    char quote = '"';        // an attribute's quote character; unquoted values are written with '"'
+    char quote = '"';  // an attribute's quote character; unquoted values are written with '"'
     std::vector<ByteRange> inlineBytes;  // a run: each inline's bytes in the file (the writer copies them)
 };
 
@@ -33,7 +33,8 @@ struct Parsed {
     size_t htmlNameEnd = std::string_view::npos;
     ByteRange lang{std::string_view::npos, std::string_view::npos};
     ByteRange dir{std::string_view::npos, std::string_view::npos};
-    size_t kept = 0;  // runs with text kept untranslated, their bytes not safely placeable (gumbo repaired them)
+    size_t kept =
+        0;  // runs with text kept untranslated, their bytes not safely placeable (gumbo repaired them)
 };
 
 // `bytes` is UTF-8 (checked by the caller); a BOM is skipped, since gumbo would read it as text.

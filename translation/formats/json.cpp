@@ -74,7 +74,8 @@ public:
         v.key = m_frames.empty() || m_frames.back().array ? std::string() : m_frames.back().key;
         v.value.assign(str, length);
         // RapidJSON parses a string in a copy of the stream and moves the original on after this call: Tell()
-        // is still at the opening quote. (Were it past the closing quote, the next byte could not be a quote.)
+        // is still at the opening quote. (Were it past the closing quote, the next byte could not be a
+        // quote.)
         const size_t at = m_stream.Tell();
         if (at < m_s.size() && m_s[at] == '"') {
             v.begin = at + 1;
@@ -162,7 +163,8 @@ Result<std::vector<Value>> readStrings(const std::string& bytes) {
         } else if (rest.starts_with("/*") && rest.find("*/", 2) != npos) {
             rest.remove_prefix(rest.find("*/", 2) + 2);
         } else {
-            return fail(Errc::FormatInvalid, format("{}: text after the end of the JSON value", position(bytes, at)));
+            return fail(Errc::FormatInvalid,
+                        format("{}: text after the end of the JSON value", position(bytes, at)));
         }
     }
     for (Value& v : values) {  // offsets in the whole file, BOM included
@@ -179,20 +181,24 @@ std::string parent(std::string_view path) {
 }
 
 bool hasLetter(std::string_view s) {
-    return std::ranges::any_of(s, [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || (c & 0x80); });
+    return std::ranges::any_of(
+        s, [](char c) { return std::isalpha(static_cast<unsigned char>(c)) || (c & 0x80); });
 }
 
 bool metadata(std::string_view path) {
     // An ARB file's "@key" members and "@@locale"-style globals; "$schema" and the like are not text either.
     const size_t last = path.find_last_of(".]");
     const std::string_view top = path.substr(0, path.find_first_of(".["));
-    return top.starts_with('@') || top.starts_with('$') || (last != npos && path.substr(last + 1).starts_with('@'));
+    return top.starts_with('@') || top.starts_with('$') ||
+           (last != npos && path.substr(last + 1).starts_with('@'));
 }
 
 // i18next nesting, $t(key) or $t(key, {"count": 2}), and a Chrome extension's $NAME$ placeholders: inlines,
 // never translated.
 void nestingInlines(Unit& u) {
-    auto nameByte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@'; };
+    auto nameByte = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '@';
+    };
     for (size_t at = u.source.find('$'); at != npos; at = u.source.find('$', at + 1)) {
         size_t end = at + 1;
         while (end < u.source.size() && nameByte(u.source[end]))
@@ -222,22 +228,36 @@ std::string escape(std::string_view s) {
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                static constexpr char kHex[] = "0123456789abcdef";
-                out += "\\u00";
-                out += kHex[(c >> 4) & 0xF];
-                out += kHex[c & 0xF];
-            } else {
-                out += c;
-            }
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    static constexpr char kHex[] = "0123456789abcdef";
+                    out += "\\u00";
+                    out += kHex[(c >> 4) & 0xF];
+                    out += kHex[c & 0xF];
+                } else {
+                    out += c;
+                }
         }
     }
     return out;
@@ -245,7 +265,8 @@ std::string escape(std::string_view s) {
 
 class JsonDocument final : public Document {
 public:
-    JsonDocument(std::string bytes, std::vector<Value> values) : m_bytes(std::move(bytes)), m_values(std::move(values)) {
+    JsonDocument(std::string bytes, std::vector<Value> values)
+        : m_bytes(std::move(bytes)), m_values(std::move(values)) {
         // Notes for the translator: ARB's "@key": {"description"}, and the "description" beside a Chrome
         // extension's or react-intl's "message" / "defaultMessage" (whose "placeholders" are code).
         std::unordered_map<std::string, std::string> notes;
@@ -257,12 +278,14 @@ public:
         for (size_t i = 0; i < m_values.size(); ++i) {
             const Value& v = m_values[i];
             if (v.path.starts_with('@') && !v.path.starts_with("@@") && v.key == "description")
-                notes[v.path.substr(1, v.path.size() - 1 - std::string_view(".description").size())] = v.value;
+                notes[v.path.substr(1, v.path.size() - 1 - std::string_view(".description").size())] =
+                    v.value;
             for (const auto& [owner, message] : messages) {
                 if (v.key == "description" && parent(v.path) == owner) {
                     notes[message] = v.value;
                     skip[i] = true;
-                } else if (v.path.starts_with(owner.empty() ? std::string("placeholders.") : owner + ".placeholders.")) {
+                } else if (v.path.starts_with(owner.empty() ? std::string("placeholders.")
+                                                            : owner + ".placeholders.")) {
                     skip[i] = true;
                 }
             }
@@ -287,8 +310,11 @@ public:
         }
     }
     const std::vector<Unit>& units() const override { return m_units; }
-    std::string sourceLanguage() const override { return m_locale == npos ? std::string() : m_values[m_locale].value; }
-    Result<std::string> write(std::span<const UnitTranslation> translations, const WriteOptions& options) const override;
+    std::string sourceLanguage() const override {
+        return m_locale == npos ? std::string() : m_values[m_locale].value;
+    }
+    Result<std::string> write(std::span<const UnitTranslation> translations,
+                              const WriteOptions& options) const override;
     Result<void> validate(std::string_view written) const override;
 
 private:
@@ -299,7 +325,8 @@ private:
     size_t m_locale = npos;           // the "@@locale" value, if the file has one
 };
 
-Result<std::string> JsonDocument::write(std::span<const UnitTranslation> translations, const WriteOptions& options) const {
+Result<std::string> JsonDocument::write(std::span<const UnitTranslation> translations,
+                                        const WriteOptions& options) const {
     auto index = translationIndex(translations, m_units.size());
     if (!index)
         return std::unexpected(index.error());
@@ -328,14 +355,16 @@ Result<void> JsonDocument::validate(std::string_view written) const {
         return fail(Errc::ValidationFailed, ok.error().detail);
     auto values = readStrings(std::string(written));
     if (!values)
-        return fail(Errc::ValidationFailed, format("the written JSON does not read back: {}", values.error().detail));
-    if (values->size() != m_values.size())
         return fail(Errc::ValidationFailed,
-                    format("the written JSON has {} strings, the source {}", values->size(), m_values.size()));
+                    format("the written JSON does not read back: {}", values.error().detail));
+    if (values->size() != m_values.size())
+        return fail(Errc::ValidationFailed, format("the written JSON has {} strings, the source {}",
+                                                   values->size(), m_values.size()));
     for (size_t i = 0; i < m_values.size(); ++i)
         if ((*values)[i].path != m_values[i].path)
-            return fail(Errc::ValidationFailed, format("the written JSON has \"{}\" where the source has \"{}\"",
-                                                       (*values)[i].path, m_values[i].path));
+            return fail(Errc::ValidationFailed,
+                        format("the written JSON has \"{}\" where the source has \"{}\"", (*values)[i].path,
+                               m_values[i].path));
     return {};
 }
 

@@ -19,9 +19,13 @@ using xmlspans::Tree;
 
 constexpr std::string_view kWhat = "ODT";
 
-bool space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
-bool paragraph(const Element& e) { return e.name == "text:p" || e.name == "text:h"; }
+bool paragraph(const Element& e) {
+    return e.name == "text:p" || e.name == "text:h";
+}
 
 struct Place {
     size_t begin = 0;  // the paragraph's content in content.xml
@@ -35,7 +39,8 @@ public:
         read();
     }
     const std::vector<Unit>& units() const override { return m_units; }
-    Result<std::string> write(std::span<const UnitTranslation> translations, const WriteOptions& options) const override;
+    Result<std::string> write(std::span<const UnitTranslation> translations,
+                              const WriteOptions& options) const override;
     Result<void> validate(std::string_view written) const override;
 
 private:
@@ -96,7 +101,8 @@ void OdtDocument::addParagraph(size_t element) {
             }
         }
     }
-    if (!u.source.empty() && u.source.back() == ' ' && (u.inlines.empty() || u.inlines.back().end < u.source.size()))
+    if (!u.source.empty() && u.source.back() == ' ' &&
+        (u.inlines.empty() || u.inlines.back().end < u.source.size()))
         u.source.pop_back();
     const bool words = [&] {
         size_t at = 0;
@@ -126,7 +132,8 @@ void OdtDocument::read() {
         // standalone inline and stays as it is; so is the text of annotations (comments).
         bool nested = false;
         for (int p = e.parent; p >= 0 && !nested; p = m_tree.elements[size_t(p)].parent)
-            nested = paragraph(m_tree.elements[size_t(p)]) || m_tree.elements[size_t(p)].name == "office:annotation";
+            nested = paragraph(m_tree.elements[size_t(p)]) ||
+                     m_tree.elements[size_t(p)].name == "office:annotation";
         if (!nested)
             addParagraph(i);
     }
@@ -146,7 +153,8 @@ Result<std::string> OdtDocument::write(std::span<const UnitTranslation> translat
             continue;  // an empty translation keeps the source's paragraph
         auto cut = pieces(t.targets.front(), firstTargetInlines(t), m_units[u].inlines.size());
         if (!cut)
-            return fail(cut.error().code, format("{} ({}): {}", m_units[u].id, m_units[u].label, cut.error().detail));
+            return fail(cut.error().code,
+                        format("{} ({}): {}", m_units[u].id, m_units[u].label, cut.error().detail));
         std::string out;
         for (const Piece& p : *cut) {
             if (p.markup) {
@@ -172,14 +180,17 @@ Result<std::string> OdtDocument::write(std::span<const UnitTranslation> translat
 Result<void> OdtDocument::validate(std::string_view written) const {
     auto again = openOdt(std::string(written));
     if (!again)
-        return fail(Errc::ValidationFailed, format("the written ODT does not read back: {}", again.error().detail));
+        return fail(Errc::ValidationFailed,
+                    format("the written ODT does not read back: {}", again.error().detail));
     if ((*again)->units().size() != m_units.size())
-        return fail(Errc::ValidationFailed, format("the written ODT has {} paragraphs with text, the source {}",
-                                                   (*again)->units().size(), m_units.size()));
+        return fail(Errc::ValidationFailed,
+                    format("the written ODT has {} paragraphs with text, the source {}",
+                           (*again)->units().size(), m_units.size()));
     for (size_t i = 0; i < m_units.size(); ++i)
         if ((*again)->units()[i].label != m_units[i].label)
-            return fail(Errc::ValidationFailed, format("paragraph {} of the written ODT is a {}, in the source a {}",
-                                                       i + 1, (*again)->units()[i].label, m_units[i].label));
+            return fail(Errc::ValidationFailed,
+                        format("paragraph {} of the written ODT is a {}, in the source a {}", i + 1,
+                               (*again)->units()[i].label, m_units[i].label));
     return {};
 }
 
@@ -190,17 +201,19 @@ Result<std::unique_ptr<Document>> openOdt(std::string bytes) {
     if (!mimetype)
         return std::unexpected(mimetype.error());
     if (!mimetype->starts_with("application/vnd.oasis.opendocument.text"))
-        return fail(Errc::FormatUnsupported,
-                    format("this OpenDocument file is {}, not a text document (.odt): Lantern translates text "
-                           "documents only",
-                           *mimetype));
+        return fail(
+            Errc::FormatUnsupported,
+            format("this OpenDocument file is {}, not a text document (.odt): Lantern translates text "
+                   "documents only",
+                   *mimetype));
     auto content = zip::read(bytes, "content.xml", kWhat);
     if (!content)
         return std::unexpected(content.error());
     auto tree = xmlspans::parse(*content, "ODT content.xml");
     if (!tree)
         return std::unexpected(tree.error());
-    return std::unique_ptr<Document>(std::make_unique<OdtDocument>(std::move(bytes), std::move(*content), std::move(*tree)));
+    return std::unique_ptr<Document>(
+        std::make_unique<OdtDocument>(std::move(bytes), std::move(*content), std::move(*tree)));
 }
 
 }  // namespace lantern::translation::formats

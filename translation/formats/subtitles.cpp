@@ -30,7 +30,8 @@ struct Line {
 };
 
 bool blankLine(std::string_view s, const Line& l) {
-    return std::ranges::all_of(s.substr(l.begin, l.end - l.begin), [](char c) { return c == ' ' || c == '\t'; });
+    return std::ranges::all_of(s.substr(l.begin, l.end - l.begin),
+                               [](char c) { return c == ' ' || c == '\t'; });
 }
 
 std::vector<Line> splitLines(std::string_view s, size_t from) {
@@ -58,8 +59,8 @@ struct Layout {
 // its length and the text it stands for; 0 when none.
 size_t reference(std::string_view s, size_t i, std::string& text) {
     static constexpr std::pair<std::string_view, std::string_view> kNamed[] = {
-        {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&nbsp;", "\u00a0"}, {"&lrm;", "\u200e"}, {"&rlm;", "\u200f"},
-        {"&quot;", "\""}, {"&apos;", "'"}};
+        {"&amp;", "&"},      {"&lt;", "<"},       {"&gt;", ">"},    {"&nbsp;", "\u00a0"},
+        {"&lrm;", "\u200e"}, {"&rlm;", "\u200f"}, {"&quot;", "\""}, {"&apos;", "'"}};
     for (auto [name, value] : kNamed)
         if (s.substr(i).starts_with(name)) {
             text = value;
@@ -72,9 +73,13 @@ size_t reference(std::string_view s, size_t i, std::string& text) {
     j += hex ? 1 : 0;
     uint32_t value = 0;
     const size_t digits = j;
-    while (j < s.size() && (hex ? std::isxdigit(static_cast<unsigned char>(s[j])) : std::isdigit(static_cast<unsigned char>(s[j]))) &&
+    while (j < s.size() &&
+           (hex ? std::isxdigit(static_cast<unsigned char>(s[j]))
+                : std::isdigit(static_cast<unsigned char>(s[j]))) &&
            j - digits < 7) {
-        value = value * (hex ? 16 : 10) + uint32_t(std::isdigit(static_cast<unsigned char>(s[j])) ? s[j] - '0' : (std::tolower(s[j]) - 'a' + 10));
+        value = value * (hex ? 16 : 10) + uint32_t(std::isdigit(static_cast<unsigned char>(s[j]))
+                                                       ? s[j] - '0'
+                                                       : (std::tolower(s[j]) - 'a' + 10));
         ++j;
     }
     if (j == digits || j >= s.size() || s[j] != ';' || value == 0 || value > 0x10FFFF)
@@ -88,7 +93,8 @@ size_t reference(std::string_view s, size_t i, std::string& text) {
 size_t markupAt(std::string_view line, size_t i, Flavour flavour) {
     if (line[i] == '<' && i + 1 < line.size()) {
         const char c = line[i + 1];
-        if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '/' || std::isdigit(static_cast<unsigned char>(c))))
+        if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '/' ||
+              std::isdigit(static_cast<unsigned char>(c))))
             return 0;
         const size_t close = line.find('>', i);
         return close == npos ? 0 : close + 1 - i;
@@ -122,10 +128,14 @@ size_t dashLength(std::string_view line) {
     return std::isalpha(static_cast<unsigned char>(line[1])) || (line[1] & 0x80) ? 1 : 0;
 }
 
-bool voiceLine(std::string_view line, Flavour flavour) { return flavour == Flavour::WebVtt && line.starts_with("<v"); }
+bool voiceLine(std::string_view line, Flavour flavour) {
+    return flavour == Flavour::WebVtt && line.starts_with("<v");
+}
 
 // A broken line must not read back as a new speaker, an empty line or a timing.
-bool safeLineStart(std::string_view rest) { return !rest.empty() && rest[0] != '-' && !rest.starts_with("<v"); }
+bool safeLineStart(std::string_view rest) {
+    return !rest.empty() && rest[0] != '-' && !rest.starts_with("<v");
+}
 
 class SubtitleDocument final : public Document {
 public:
@@ -133,12 +143,14 @@ public:
 
     Result<void> parse();
     const std::vector<Unit>& units() const override { return m_units; }
-    Result<std::string> write(std::span<const UnitTranslation> translations, const WriteOptions& options) const override;
+    Result<std::string> write(std::span<const UnitTranslation> translations,
+                              const WriteOptions& options) const override;
     Result<void> validate(std::string_view written) const override;
 
 private:
     void speaker(std::span<const Line> lines, const std::string& cue, size_t number, size_t count);
-    Result<std::string> render(const UnitTranslation& t, const Layout& layout, std::string_view newline) const;
+    Result<std::string> render(const UnitTranslation& t, const Layout& layout,
+                               std::string_view newline) const;
     const char* what() const { return m_flavour == Flavour::Srt ? "SubRip" : "WebVTT"; }
 
     std::string m_bytes;
@@ -148,7 +160,8 @@ private:
     std::vector<std::string> m_timings;  // every cue's timing line, for validate()
 };
 
-void SubtitleDocument::speaker(std::span<const Line> lines, const std::string& cue, size_t number, size_t count) {
+void SubtitleDocument::speaker(std::span<const Line> lines, const std::string& cue, size_t number,
+                               size_t count) {
     const std::string_view s = m_bytes;
     Unit u;
     Layout layout;
@@ -172,7 +185,8 @@ void SubtitleDocument::speaker(std::span<const Line> lines, const std::string& c
                 in.end = u.source.size();
                 const std::string name = tagName(tag);
                 if (!name.empty() && tag.starts_with("</")) {
-                    auto it = std::find_if(open.rbegin(), open.rend(), [&](const auto& o) { return o.first == name; });
+                    auto it = std::find_if(open.rbegin(), open.rend(),
+                                           [&](const auto& o) { return o.first == name; });
                     if (it != open.rend()) {
                         in.kind = Inline::Kind::Close;
                         in.pair = u.inlines[it->second].pair;
@@ -244,12 +258,15 @@ Result<void> SubtitleDocument::parse() {
             continue;
         }
         if (timing == block.end() || (m_flavour == Flavour::Srt && timing - block.begin() > 1))
-            return fail(Errc::FormatInvalid,
-                        format("{}: a subtitle without a timing line (\"00:00:01,000 --> 00:00:04,000\") or with more "
-                               "than a cue number before it",
-                               position(s, block.front().begin)));
+            return fail(
+                Errc::FormatInvalid,
+                format(
+                    "{}: a subtitle without a timing line (\"00:00:01,000 --> 00:00:04,000\") or with more "
+                    "than a cue number before it",
+                    position(s, block.front().begin)));
         ++cues;
-        const std::string cue = timing != block.begin() ? std::string(text(block.front())) : format("{}", cues);
+        const std::string cue =
+            timing != block.begin() ? std::string(text(block.front())) : format("{}", cues);
         m_timings.emplace_back(text(*timing));
         const std::span<const Line> body(std::next(timing), block.end());
         std::vector<size_t> starts;  // the first line of each speaker
@@ -315,8 +332,9 @@ Result<std::string> SubtitleDocument::render(const UnitTranslation& t, const Lay
     return applyBreaks(out, balanceLines(out, can, lines, markup), newline);
 }
 
-Result<std::string> SubtitleDocument::write(std::span<const UnitTranslation> translations,
-                                            const WriteOptions& /*options: subtitles name no language*/) const {
+Result<std::string> SubtitleDocument::write(
+    std::span<const UnitTranslation> translations,
+    const WriteOptions& /*options: subtitles name no language*/) const {
     auto index = translationIndex(translations, m_units.size());
     if (!index)
         return std::unexpected(index.error());
@@ -327,7 +345,8 @@ Result<std::string> SubtitleDocument::write(std::span<const UnitTranslation> tra
             continue;
         auto text = render(translations[size_t((*index)[u])], m_layouts[u], newline);
         if (!text)
-            return fail(text.error().code, format("{} ({}): {}", m_units[u].id, m_units[u].label, text.error().detail));
+            return fail(text.error().code,
+                        format("{} ({}): {}", m_units[u].id, m_units[u].label, text.error().detail));
         if (text->empty())
             continue;  // an empty translation keeps the source's text
         edits.push_back(Replacement{m_layouts[u].begin, m_layouts[u].end, std::move(*text)});
@@ -340,18 +359,19 @@ Result<void> SubtitleDocument::validate(std::string_view written) const {
     if (auto ok = checkUtf8(written, false); !ok)
         return fail(Errc::ValidationFailed, ok.error().detail);
     if (auto ok = again.parse(); !ok)
-        return fail(Errc::ValidationFailed, format("the written {} does not read back: {}", what(), ok.error().detail));
+        return fail(Errc::ValidationFailed,
+                    format("the written {} does not read back: {}", what(), ok.error().detail));
     if (again.m_timings != m_timings)
-        return fail(Errc::ValidationFailed, format("the written {} has {} cues or other timings than the source's {}",
-                                                   what(), again.m_timings.size(), m_timings.size()));
+        return fail(Errc::ValidationFailed,
+                    format("the written {} has {} cues or other timings than the source's {}", what(),
+                           again.m_timings.size(), m_timings.size()));
     if (again.m_units.size() != m_units.size())
         return fail(Errc::ValidationFailed, format("the written {} has {} cue texts, the source {}", what(),
                                                    again.m_units.size(), m_units.size()));
     for (size_t i = 0; i < m_units.size(); ++i)
         if (again.m_units[i].id != m_units[i].id)
-            return fail(Errc::ValidationFailed,
-                        format("the written {} has {} where the source has {}", what(), again.m_units[i].label,
-                               m_units[i].label));
+            return fail(Errc::ValidationFailed, format("the written {} has {} where the source has {}",
+                                                       what(), again.m_units[i].label, m_units[i].label));
     return {};
 }
 
@@ -366,7 +386,9 @@ Result<std::unique_ptr<Document>> openSubtitles(std::string bytes, Flavour flavo
 
 }  // namespace
 
-Result<std::unique_ptr<Document>> openSrt(std::string bytes) { return openSubtitles(std::move(bytes), Flavour::Srt); }
+Result<std::unique_ptr<Document>> openSrt(std::string bytes) {
+    return openSubtitles(std::move(bytes), Flavour::Srt);
+}
 Result<std::unique_ptr<Document>> openWebVtt(std::string bytes) {
     return openSubtitles(std::move(bytes), Flavour::WebVtt);
 }

@@ -34,7 +34,8 @@ Result<Handle> open(std::string_view bytes, std::string_view what, zip_source_t*
     zip_t* z = zip_open_from_source(src, ZIP_CHECKCONS, &error);
     if (!z) {
         zip_source_free(src);
-        return fail(Errc::FormatInvalid, format("not a readable {} file (a zip archive): {}", what, zipMessage(error)));
+        return fail(Errc::FormatInvalid,
+                    format("not a readable {} file (a zip archive): {}", what, zipMessage(error)));
     }
     zip_error_fini(&error);
     if (source) {
@@ -65,18 +66,22 @@ Result<std::string> read(std::string_view bytes, std::string_view name, std::str
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat(z->get(), std::string(name).c_str(), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE))
-        return fail(Errc::FormatInvalid, format("the {} file has no {} (not a {} document?)", what, name, what));
+        return fail(Errc::FormatInvalid,
+                    format("the {} file has no {} (not a {} document?)", what, name, what));
     if (st.size > kMaxEntry)
-        return fail(Errc::FormatInvalid, format("{} in the {} file unpacks to {} bytes: refused", name, what, st.size));
+        return fail(Errc::FormatInvalid,
+                    format("{} in the {} file unpacks to {} bytes: refused", name, what, st.size));
     zip_file_t* f = zip_fopen(z->get(), std::string(name).c_str(), 0);
     if (!f)
-        return fail(Errc::FormatInvalid, format("{} in the {} file cannot be opened: {}", name, what, zip_strerror(z->get())));
+        return fail(Errc::FormatInvalid,
+                    format("{} in the {} file cannot be opened: {}", name, what, zip_strerror(z->get())));
     std::string out(size_t(st.size), '\0');
     const zip_int64_t got = zip_fread(f, out.data(), st.size);
     const std::string err = got < 0 ? zip_file_strerror(f) : "";
     zip_fclose(f);
     if (got < 0 || zip_uint64_t(got) != st.size)
-        return fail(Errc::FormatInvalid, format("{} in the {} file is damaged: {}", name, what, got < 0 ? err : "short read"));
+        return fail(Errc::FormatInvalid,
+                    format("{} in the {} file is damaged: {}", name, what, got < 0 ? err : "short read"));
     return out;
 }
 
@@ -91,10 +96,12 @@ Result<std::string> replace(std::string_view bytes, const std::map<std::string, 
     for (const auto& [name, content] : parts) {
         const zip_int64_t index = zip_name_locate(z->get(), name.c_str(), 0);
         zip_source_t* data = zip_source_buffer(z->get(), content.data(), content.size(), 0);
-        if (index < 0 || !data || zip_file_replace(z->get(), zip_uint64_t(index), data, ZIP_FL_ENC_UTF_8) != 0) {
+        if (index < 0 || !data ||
+            zip_file_replace(z->get(), zip_uint64_t(index), data, ZIP_FL_ENC_UTF_8) != 0) {
             if (data)
                 zip_source_free(data);
-            return fail(Errc::Internal, format("cannot replace {} in the {} file: {}", name, what, zip_strerror(z->get())));
+            return fail(Errc::Internal,
+                        format("cannot replace {} in the {} file: {}", name, what, zip_strerror(z->get())));
         }
         zip_set_file_compression(z->get(), zip_uint64_t(index), ZIP_CM_DEFLATE, 9);
     }

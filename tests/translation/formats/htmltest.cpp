@@ -40,12 +40,15 @@ QString check(const std::string& source, const std::string& written, QStringList
     QTemporaryDir dir;
     for (auto [name, bytes] : {std::pair{"source.html", &source}, std::pair{"written.html", &written}}) {
         QFile f(dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
+        if (!f.open(QIODevice::WriteOnly) ||
+            f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
             qFatal("cannot write %s", name);
     }
-    const QString script = QString::fromStdString((lantern::test::dataDir() / "translation/documents/htmlcheck.py").string());
+    const QString script =
+        QString::fromStdString((lantern::test::dataDir() / "translation/documents/htmlcheck.py").string());
     QProcess p;
-    p.start("/usr/bin/python3", QStringList{script, dir.filePath("source.html"), dir.filePath("written.html")} + extra);
+    p.start("/usr/bin/python3",
+            QStringList{script, dir.filePath("source.html"), dir.filePath("written.html")} + extra);
     if (!p.waitForFinished(60000))
         qFatal("htmlcheck.py did not finish");
     const QString out = QString::fromUtf8(p.readAllStandardOutput()).trimmed();
@@ -67,12 +70,15 @@ private slots:
         QCOMPARE(q(u[1].source), q("Translate documents on your own machine."));
         QCOMPARE(q(u[1].label), q("page description"));
         // A paragraph's lines are joined as a browser shows them; its inline tags are inlines.
-        const Unit& p = unit(*doc, "Lantern translates your files on your own computer. Nothing is sent to a server, "
-                                   "and placeholders such as {name} or %s are kept.");
+        const Unit& p =
+            unit(*doc,
+                 "Lantern translates your files on your own computer. Nothing is sent to a server, "
+                 "and placeholders such as {name} or %s are kept.");
         QCOMPARE(q(p.label), q("paragraph"));
         QVERIFY(p.prose);
-        const Unit& guide = unit(*doc, "Read the <a href=\"https://example.org/guide\">user guide</a> or press "
-                                       "<kbd>Ctrl+T</kbd> to begin. Fish & chips cost <\u00a05\u20ac \u00a9 2026.");
+        const Unit& guide = unit(*doc,
+                                 "Read the <a href=\"https://example.org/guide\">user guide</a> or press "
+                                 "<kbd>Ctrl+T</kbd> to begin. Fish & chips cost <\u00a05\u20ac \u00a9 2026.");
         QCOMPARE(guide.inlines.size(), size_t(3));
         QCOMPARE(int(guide.inlines[0].kind), int(Inline::Kind::Open));
         QCOMPARE(int(guide.inlines[1].kind), int(Inline::Kind::Close));
@@ -90,8 +96,9 @@ private slots:
         QVERIFY(unit(*doc, "A paragraph inside the div.").id < unit(*doc, "And text after it.").id ||
                 u.back().source == "And text after it.");
         // Never units: scripts, styles, comments, <pre>, code, opted-out elements, other attributes.
-        for (const char* kept : {"greeting", "color", "navigation is", "lantern-cli translate", "Lantern Studio",
-                                 "Do not translate", "Default style", "style.css", "shot.png"})
+        for (const char* kept :
+             {"greeting", "color", "navigation is", "lantern-cli translate", "Lantern Studio",
+              "Do not translate", "Default style", "style.css", "shot.png"})
             QVERIFY2(!has(*doc, kept) || std::string_view(kept) == "shot.png", kept);
         QCOMPARE(q(unit(*doc, "Run <code>lantern --help</code> to list the options.").label), q("paragraph"));
         for (const Unit& x : u) {
@@ -102,8 +109,9 @@ private slots:
         QCOMPARE(q(doc->sourceLanguage()), q(""));
     }
     void identity() {
-        for (const std::string& bytes : {dataFile("page.html"), "\xEF\xBB\xBF" + dataFile("page.html"),
-                                         std::string("<p>No html, head or body tags.</p>\n"), std::string()}) {
+        for (const std::string& bytes :
+             {dataFile("page.html"), "\xEF\xBB\xBF" + dataFile("page.html"),
+              std::string("<p>No html, head or body tags.</p>\n"), std::string()}) {
             auto doc = open(bytes);
             auto out = doc->write({}, {});
             QVERIFY(out);
@@ -121,11 +129,13 @@ private slots:
         auto out = doc->write(upperAll(*doc), options);
         QVERIFY(out);
         QVERIFY2(doc->validate(*out), "validate");
-        // html5lib: the same tree; texts and readable attributes upper-cased; the rest equal; lang and dir set.
+        // html5lib: the same tree; texts and readable attributes upper-cased; the rest equal; lang and dir
+        // set.
         const QString verdict = check(bytes, *out, {"ar", "rtl"});
         QVERIFY2(!verdict.startsWith("MISMATCH"), qPrintable(verdict));
         qInfo("html5lib: %s", qPrintable(verdict));
-        QVERIFY2(verdict.contains("32 changed texts") && verdict.contains("7 changed attributes"), qPrintable(verdict));
+        QVERIFY2(verdict.contains("32 changed texts") && verdict.contains("7 changed attributes"),
+                 qPrintable(verdict));
         // The second opinion sees what a broken writer would do: a changed link, a kept text, a lost lang.
         std::string href = *out;
         href.replace(href.find("/docs"), 5, "/doc");
@@ -152,7 +162,8 @@ private slots:
         auto partial = doc->write(some, {});
         QVERIFY(partial);
         QVERIFY(partial->find("<title>LANTERN \u2013 OFFLINE TRANSLATION</title>") != std::string::npos);
-        QCOMPARE(partial->size(), bytes.size() - std::string_view("&ndash;").size() + std::string_view("\u2013").size());
+        QCOMPARE(partial->size(),
+                 bytes.size() - std::string_view("&ndash;").size() + std::string_view("\u2013").size());
     }
     void languageAttributes() {
         auto doc = open("<html><body><p>Hello</p></body></html>");
@@ -186,8 +197,10 @@ private slots:
         t[2].targets = {"l'utilisateur"};
         auto out = doc->write(t, {});
         QVERIFY(out);
-        QCOMPARE(q(*out), q("<p title=\"say &quot;hi&quot; &amp; &lt;go&gt;\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
-                            "<b>now</b>.</p><input placeholder='l&#39;utilisateur'>"));
+        QCOMPARE(
+            q(*out),
+            q("<p title=\"say &quot;hi&quot; &amp; &lt;go&gt;\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; "
+              "<b>now</b>.</p><input placeholder='l&#39;utilisateur'>"));
         QVERIFY(doc->validate(*out));
         auto again = open(*out);
         QCOMPARE(q(again->units()[1].source), q("<script>alert(1)</script> & <b>now</b>."));
@@ -201,7 +214,9 @@ private slots:
     void repairedMarkup() {
         // Misnested tags gumbo repairs: a run it rebuilt keeps its bytes; the rest of the page is translated,
         // and the written page has no more parse errors than the source.
-        const std::string bytes = "<p>A <b>bold <i>both</b> italic</i> run.</p><p>Clean paragraph.</p><table><tr>x<td>cell</td></tr></table>";
+        const std::string bytes =
+            "<p>A <b>bold <i>both</b> italic</i> run.</p><p>Clean "
+            "paragraph.</p><table><tr>x<td>cell</td></tr></table>";
         auto doc = open(bytes);
         QVERIFY(has(*doc, "Clean paragraph."));
         auto out = doc->write(upperAll(*doc), {});
@@ -216,7 +231,8 @@ private slots:
         QVERIFY(!bad);
         QCOMPARE(int(bad.error().code), int(Errc::FormatInvalid));
         QVERIFY(!formats::openHtml(std::string("PK\x03\x04\0\0", 6)));
-        checkTruncations(dataFile("page.html"), [](const std::string& b) { return formats::openHtml(b); }, 7);
+        checkTruncations(
+            dataFile("page.html"), [](const std::string& b) { return formats::openHtml(b); }, 7);
     }
 };
 

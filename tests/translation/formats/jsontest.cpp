@@ -38,9 +38,10 @@ QJsonArray flat(const std::string& bytes) {
         qFatal("cannot write file.json");
     f.close();
     QProcess p;
-    p.start("/usr/bin/python3",
-            {QString::fromStdString((lantern::test::dataDir() / "translation/documents/jsonflat.py").string()),
-             dir.filePath("file.json")});
+    p.start(
+        "/usr/bin/python3",
+        {QString::fromStdString((lantern::test::dataDir() / "translation/documents/jsonflat.py").string()),
+         dir.filePath("file.json")});
     if (!p.waitForFinished(60000) || p.exitCode() != 0)
         qFatal("jsonflat.py: %s", p.readAllStandardError().constData());
     return QJsonDocument::fromJson(p.readAllStandardOutput()).array();
@@ -70,16 +71,17 @@ private slots:
         for (const Unit& u : doc->units())
             ids << q(u.id);
         // Strings without a letter ("", "2.4.1") and non-strings are not units.
-        QCOMPARE(ids, QStringList({"app.title", "app.welcome", "app.menu.file", "app.menu.open", "app.menu.quote",
-                                   "app.menu.tab", "items_one", "items_other", "nested", "steps[0]", "steps[1]",
-                                   "steps[5]", "emoji", "html", "unicode"}));
+        QCOMPARE(ids, QStringList({"app.title", "app.welcome", "app.menu.file", "app.menu.open",
+                                   "app.menu.quote", "app.menu.tab", "items_one", "items_other", "nested",
+                                   "steps[0]", "steps[1]", "steps[5]", "emoji", "html", "unicode"}));
         QCOMPARE(q(unit(*doc, "app.menu.open")->source), q("Open a document\u2026"));  // \u2026 decoded
         QCOMPARE(q(unit(*doc, "app.menu.quote")->source), q("Say \"hello\" to the C:\\Users folder"));
         QCOMPARE(q(unit(*doc, "app.menu.tab")->source), q("Line one\nLine two"));
         QCOMPARE(q(unit(*doc, "emoji")->source), q("Ready \U0001F680 to go"));  // a surrogate pair decoded
         const Unit* nested = unit(*doc, "nested");
         QCOMPARE(nested->inlines.size(), size_t(1));
-        QCOMPARE(q(nested->source.substr(nested->inlines[0].begin, nested->inlines[0].end - nested->inlines[0].begin)),
+        QCOMPARE(q(nested->source.substr(nested->inlines[0].begin,
+                                         nested->inlines[0].end - nested->inlines[0].begin)),
                  q("$t(app.title)"));
         QCOMPARE(q(unit(*doc, "app.welcome")->context), q("app.welcome"));
         QCOMPARE(unit(*doc, "app.welcome")->placeholders, placeholder::Common);  // {{name}} is the guard's
@@ -97,7 +99,8 @@ private slots:
         QVERIFY(out);
         QVERIFY(out->find("\"@@locale\": \"pt_BR\"") != std::string::npos);
         QVERIFY(out->find("\"helloWorld\": \"HELLO WORLD!\"") != std::string::npos);
-        QVERIFY(out->find("\"description\": \"The conventional newborn programmer greeting\"") != std::string::npos);
+        QVERIFY(out->find("\"description\": \"The conventional newborn programmer greeting\"") !=
+                std::string::npos);
         QVERIFY(arb->validate(*out));
 
         auto chrome = open(dataFile("messages.json"));
@@ -146,19 +149,23 @@ private slots:
         QCOMPARE(std::ranges::count(*out, '\n'), std::ranges::count(bytes, '\n'));
     }
     void commentsAndTrailingCommas() {
-        const std::string bytes = "// Lantern strings\n{\n  /* menu */ \"open\": \"Open\", // the verb\n  \"close\": \"Close\",\n}\n";
+        const std::string bytes =
+            "// Lantern strings\n{\n  /* menu */ \"open\": \"Open\", // the verb\n  \"close\": "
+            "\"Close\",\n}\n";
         auto doc = open(bytes);
         QCOMPARE(doc->units().size(), size_t(2));
         auto out = doc->write(upperAll(*doc), {});
         QVERIFY(out);
-        QCOMPARE(q(*out), q("// Lantern strings\n{\n  /* menu */ \"open\": \"OPEN\", // the verb\n  \"close\": \"CLOSE\",\n}\n"));
+        QCOMPARE(q(*out), q("// Lantern strings\n{\n  /* menu */ \"open\": \"OPEN\", // the verb\n  "
+                            "\"close\": \"CLOSE\",\n}\n"));
         QVERIFY(doc->validate(*out));
     }
     void garbage() {
         auto bad = formats::openJson("{\n  \"a\": \"b\"\n  \"c\": 1\n}");
         QVERIFY(!bad);
         QCOMPARE(int(bad.error().code), int(Errc::FormatInvalid));
-        QVERIFY2(bad.error().detail.find("line 4") != std::string::npos || bad.error().detail.find("line 3") != std::string::npos,
+        QVERIFY2(bad.error().detail.find("line 4") != std::string::npos ||
+                     bad.error().detail.find("line 3") != std::string::npos,
                  bad.error().detail.c_str());
         QVERIFY(!formats::openJson("{} trailing"));
         QVERIFY(!formats::openJson(""));
@@ -168,7 +175,8 @@ private slots:
         // A top-level string is one unit.
         auto top = open("\"Hello\"");
         QCOMPARE(q(top->units().at(0).id), q("value"));
-        checkTruncations(dataFile("i18next.json"), [](const std::string& b) { return formats::openJson(b); }, 3);
+        checkTruncations(
+            dataFile("i18next.json"), [](const std::string& b) { return formats::openJson(b); }, 3);
     }
 };
 

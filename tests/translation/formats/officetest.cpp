@@ -38,7 +38,8 @@ QString check(const char* kind, const std::string& source, const std::string& wr
     const QString ext = QString::fromLatin1(kind);
     for (auto [name, bytes] : {std::pair{"source." + ext, &source}, std::pair{"written." + ext, &written}}) {
         QFile f(dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
+        if (!f.open(QIODevice::WriteOnly) ||
+            f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
             qFatal("cannot write %s", qPrintable(name));
     }
     int code = 0;
@@ -47,7 +48,9 @@ QString check(const char* kind, const std::string& source, const std::string& wr
         return "MISMATCH unzip -t: " + unzip;
     const QString script =
         QString::fromStdString((lantern::test::dataDir() / "translation/documents/officecheck.py").string());
-    const QString out = run("/usr/bin/python3", {script, ext, dir.filePath("source." + ext), dir.filePath("written." + ext)}, &code);
+    const QString out =
+        run("/usr/bin/python3", {script, ext, dir.filePath("source." + ext), dir.filePath("written." + ext)},
+            &code);
     return code == 0 ? out : "MISMATCH " + out;
 }
 
@@ -75,15 +78,18 @@ private slots:
     void docxUnits() {
         auto doc = openAs(dataFile("guide.docx"), false);
         const auto& u = doc->units();
-        QCOMPARE(u.size(), size_t(12));  // 6 body paragraphs, 4 cells, 1 more paragraph, header, footer; not the empty one
+        QCOMPARE(
+            u.size(),
+            size_t(12));  // 6 body paragraphs, 4 cells, 1 more paragraph, header, footer; not the empty one
         QCOMPARE(q(u[0].source), q("Lantern user guide"));
         QCOMPARE(q(u[0].label), q("heading"));
         // Bold text: a pair of inlines; the plain runs around it are text.
         const Unit& bold = unit(*doc, "Lantern translates");
         QCOMPARE(bold.inlines.size(), size_t(2));
         QCOMPARE(int(bold.inlines[0].kind), int(Inline::Kind::Open));
-        QCOMPARE(q(textOf(bold)), q("Lantern translates your files on your own computer. Nothing is sent to a server, "
-                                    "and placeholders such as {name} are kept."));
+        QCOMPARE(q(textOf(bold)),
+                 q("Lantern translates your files on your own computer. Nothing is sent to a server, "
+                   "and placeholders such as {name} are kept."));
         // Three runs with the same formatting are one text, without codes.
         const Unit& split = unit(*doc, "Press the button");
         QCOMPARE(q(split.source), q("Press the button to start and wait."));
@@ -109,7 +115,8 @@ private slots:
         QCOMPARE(q(u[0].label), q("heading 1"));
         const Unit& span = unit(*doc, "Lantern translates");
         QCOMPARE(span.inlines.size(), size_t(2));
-        QVERIFY(span.source.find("<text:span text:style-name=\"Bold\">on your own computer</text:span>") != std::string::npos);
+        QVERIFY(span.source.find("<text:span text:style-name=\"Bold\">on your own computer</text:span>") !=
+                std::string::npos);
         const Unit& tab = unit(*doc, "First column");
         QCOMPARE(q(textOf(tab)), q("First columnsecond column,spacedand a second line."));
         QCOMPARE(q(unit(*doc, "OpenDocument text").label), q("table cell"));
@@ -189,7 +196,8 @@ private slots:
         QVERIFY(!formats::openDocx(docx.substr(0, docx.size() - 100)));
         QVERIFY(!formats::openDocx(odt));  // an ODT is not a DOCX: no word/document.xml
         auto missing = formats::openDocx(odt);
-        QVERIFY2(missing.error().detail.find("word/document.xml") != std::string::npos, missing.error().detail.c_str());
+        QVERIFY2(missing.error().detail.find("word/document.xml") != std::string::npos,
+                 missing.error().detail.c_str());
     }
 };
 

@@ -25,13 +25,15 @@ std::unique_ptr<Document> openAs(const std::string& bytes, bool vtt) {
 QString check(const char* kind, const std::string& source, const std::string& written) {
     QTemporaryDir dir;
     const QString ext = QString::fromLatin1(kind);
-    for (auto [name, bytes] : {std::pair{QString("source.") + ext, &source}, std::pair{QString("written.") + ext, &written}}) {
+    for (auto [name, bytes] :
+         {std::pair{QString("source.") + ext, &source}, std::pair{QString("written.") + ext, &written}}) {
         QFile f(dir.filePath(name));
-        if (!f.open(QIODevice::WriteOnly) || f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
+        if (!f.open(QIODevice::WriteOnly) ||
+            f.write(bytes->data(), qint64(bytes->size())) != qint64(bytes->size()))
             qFatal("cannot write %s", qPrintable(name));
     }
-    const QString script =
-        QString::fromStdString((lantern::test::dataDir() / "translation/documents/subtitlecheck.py").string());
+    const QString script = QString::fromStdString(
+        (lantern::test::dataDir() / "translation/documents/subtitlecheck.py").string());
     QProcess p;
     p.start("/usr/bin/python3", {script, ext, dir.filePath("source." + ext), dir.filePath("written." + ext)});
     if (!p.waitForFinished(60000))
@@ -66,7 +68,8 @@ private slots:
         auto doc = openAs(dataFile("talk.srt"), false);
         const auto& u = doc->units();
         QCOMPARE(u.size(), size_t(6));
-        QCOMPARE(q(u[0].source), q("Welcome to Lantern, the offline translation assistant."));  // lines joined
+        QCOMPARE(q(u[0].source),
+                 q("Welcome to Lantern, the offline translation assistant."));  // lines joined
         QCOMPARE(q(u[0].id), q("1"));
         QCOMPARE(q(u[0].label), q("cue 1"));
         QCOMPARE(q(u[1].source), q("<i>Nothing leaves your computer.</i>"));
@@ -92,9 +95,9 @@ private slots:
         const auto& u = doc->units();
         QCOMPARE(u.size(), size_t(8));  // the header, NOTE and STYLE blocks are not text to translate
         QCOMPARE(q(u[0].source), q("Welcome to Lantern, the offline translation assistant."));
-        QCOMPARE(q(u[0].id), q("intro"));  // the cue's identifier
-        QCOMPARE(q(u[1].id), q("2"));      // no identifier: its number
-        QCOMPARE(q(u[2].source), q("<v Ana>Does it keep {name} and %s?"));  // a voice per line: two speakers
+        QCOMPARE(q(u[0].id), q("intro"));                                    // the cue's identifier
+        QCOMPARE(q(u[1].id), q("2"));                                        // no identifier: its number
+        QCOMPARE(q(u[2].source), q("<v Ana>Does it keep {name} and %s?"));   // a voice per line: two speakers
         QCOMPARE(int(u[2].inlines[0].kind), int(Inline::Kind::Standalone));  // <v> needs no end tag
         QCOMPARE(q(u[3].source), q("<v Ben>Yes, every placeholder.</v>"));
         QCOMPARE(int(u[3].inlines[0].kind), int(Inline::Kind::Open));
@@ -105,7 +108,8 @@ private slots:
         QCOMPARE(int(u[6].inlines[0].kind), int(Inline::Kind::Standalone));
         QCOMPARE(q(u[7].source), q("<ruby>漢字<rt>かんじ</rt></ruby> stay as they are."));
         for (const Unit& x : u)
-            QVERIFY(x.source.find("NOTE") == std::string::npos && x.source.find("::cue") == std::string::npos);
+            QVERIFY(x.source.find("NOTE") == std::string::npos &&
+                    x.source.find("::cue") == std::string::npos);
     }
     void identity() {
         for (auto [file, vtt] : {std::pair{"talk.srt", false}, std::pair{"talk.vtt", true}}) {
@@ -143,20 +147,24 @@ private slots:
         const auto written = lines(*out);
         QCOMPARE(written.size(), in.size());  // every cue keeps its line count here
         for (size_t i = 0; i < in.size(); ++i)
-            if (in[i].find("-->") != std::string::npos || in[i].starts_with("NOTE") || in[i].starts_with("WEBVTT"))
+            if (in[i].find("-->") != std::string::npos || in[i].starts_with("NOTE") ||
+                in[i].starts_with("WEBVTT"))
                 QCOMPARE(q(written[i]), q(in[i]));
         if (vtt) {
             QVERIFY(out->find("<c.yellow>FISH &amp; CHIPS</c> COST &lt; 5\u00a0EUROS.") != std::string::npos);
             QVERIFY(out->find("<v Ana>DOES IT KEEP {NAME} AND %S?\n<v Ben>YES") != std::string::npos);
             QVERIFY(out->find("STYLE\n::cue(.yellow) { color: yellow; }\n") != std::string::npos);
         } else {
-            QVERIFY(out->find("\r\n- DOES IT KEEP {NAME} AND %S?\r\n- YES, EVERY PLACEHOLDER.\r\n") != std::string::npos);
-            QVERIFY(out->find("{\\an8}<font color=\"#ffff00\">FISH & CHIPS</font> COST < 5 EUROS.") != std::string::npos);
+            QVERIFY(out->find("\r\n- DOES IT KEEP {NAME} AND %S?\r\n- YES, EVERY PLACEHOLDER.\r\n") !=
+                    std::string::npos);
+            QVERIFY(out->find("{\\an8}<font color=\"#ffff00\">FISH & CHIPS</font> COST < 5 EUROS.") !=
+                    std::string::npos);
         }
     }
     void linesRebalanced() {
-        const std::string bytes = "1\n00:00:01,000 --> 00:00:03,000\nA short line that\nwas wrapped.\n\n"
-                                  "2\n00:00:04,000 --> 00:00:06,000\nOne line.\n";
+        const std::string bytes =
+            "1\n00:00:01,000 --> 00:00:03,000\nA short line that\nwas wrapped.\n\n"
+            "2\n00:00:04,000 --> 00:00:06,000\nOne line.\n";
         auto doc = openAs(bytes, false);
         std::vector<UnitTranslation> t(2);
         t[0].unit = 0;
@@ -175,7 +183,8 @@ private slots:
         QVERIFY(doc->validate(*out));
     }
     void hostileTranslations() {
-        const std::string srt = "1\n00:00:01,000 --> 00:00:03,000\nHello.\n\n2\n00:00:04,000 --> 00:00:06,000\nBye.\n";
+        const std::string srt =
+            "1\n00:00:01,000 --> 00:00:03,000\nHello.\n\n2\n00:00:04,000 --> 00:00:06,000\nBye.\n";
         auto doc = openAs(srt, false);
         UnitTranslation t;
         t.unit = 0;
@@ -203,7 +212,8 @@ private slots:
         QVERIFY(!formats::openWebVtt("WEBVTTX\n"));
         auto noTiming = formats::openSrt("1\n00:00:01,000 --> 00:00:02,000\nHello\n\n2\nno timing here\n");
         QVERIFY(!noTiming);
-        QVERIFY2(noTiming.error().detail.find("line 5") != std::string::npos, noTiming.error().detail.c_str());
+        QVERIFY2(noTiming.error().detail.find("line 5") != std::string::npos,
+                 noTiming.error().detail.c_str());
         QVERIFY(!formats::openSrt("1\n00:00:01,000 --> 00:00:02,000\n\xE9t\xE9\n"));  // Latin-1, not UTF-8
         checkTruncations(dataFile("talk.srt"), [](const std::string& b) { return formats::openSrt(b); });
         checkTruncations(dataFile("talk.vtt"), [](const std::string& b) { return formats::openWebVtt(b); });
