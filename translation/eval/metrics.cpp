@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "base/strformat.h"
+#include "base/text.h"
 #include "translation/eval/pytext.h"
 
 namespace lantern::translation::eval {
@@ -505,37 +506,7 @@ std::string pythonRoundedRepr(double x, int width) {
     return text;
 }
 
-std::string jsonString(std::string_view s) {
-    std::string out = "\"";
-    for (const char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(c));
-                    out += buf;
-                } else {
-                    out.push_back(c);  // ensure_ascii=False: UTF-8 stays as it is
-                }
-        }
-    }
-    return out + "\"";
-}
+std::string jsonString(std::string_view s) { return "\"" + jsonEscaped(s) + "\""; }
 
 std::string smoothingText(const BleuOptions& o) {
     switch (o.smoothing) {

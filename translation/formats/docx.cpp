@@ -333,17 +333,7 @@ Result<void> DocxDocument::validate(std::string_view written) const {
     if (!again)
         return fail(Errc::ValidationFailed,
                     format("the written DOCX does not read back: {}", again.error().detail));
-    if ((*again)->units().size() != m_units.size())
-        return fail(Errc::ValidationFailed,
-                    format("the written DOCX has {} paragraphs with text, the source {}",
-                           (*again)->units().size(), m_units.size()));
-    for (size_t i = 0; i < m_units.size(); ++i)
-        if ((*again)->units()[i].id != m_units[i].id || (*again)->units()[i].label != m_units[i].label)
-            return fail(
-                Errc::ValidationFailed,
-                format("paragraph {} of the written DOCX is {} ({}), in the source {} ({})", i + 1,
-                       (*again)->units()[i].id, (*again)->units()[i].label, m_units[i].id, m_units[i].label));
-    return {};
+    return sameUnits((*again)->units(), m_units, "the written DOCX", "paragraphs with text");
 }
 
 // The parts with text: the main document first, then headers, footers, footnotes and endnotes by name.

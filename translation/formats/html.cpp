@@ -154,14 +154,8 @@ Result<void> HtmlDocument::validate(std::string_view written) const {
     auto again = html::parse(written);
     if (!again)
         return fail(Errc::ValidationFailed, again.error().detail);
-    if (again->units.size() != m_parsed.units.size())
-        return fail(Errc::ValidationFailed, format("the written HTML has {} units, the source {}",
-                                                   again->units.size(), m_parsed.units.size()));
-    for (size_t i = 0; i < m_parsed.units.size(); ++i)
-        if (again->units[i].label != m_parsed.units[i].label)
-            return fail(Errc::ValidationFailed,
-                        format("unit {} of the written HTML is a {}, in the source a {}", i + 1,
-                               again->units[i].label, m_parsed.units[i].label));
+    if (auto same = sameUnits(again->units, m_parsed.units, "the written HTML", "units"); !same)
+        return same;
     if (again->errors > m_parsed.errors)
         return fail(Errc::ValidationFailed, format("the written HTML has {} parse errors, the source {}",
                                                    again->errors, m_parsed.errors));

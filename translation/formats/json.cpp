@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "base/strformat.h"
+#include "base/text.h"
 #include "translation/formats/formats.h"
 #include "translation/formats/splice.h"
 
@@ -224,45 +225,6 @@ void nestingInlines(Unit& u) {
     std::ranges::sort(u.inlines, [](const Inline& a, const Inline& b) { return a.begin < b.begin; });
 }
 
-std::string escape(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            case '\f':
-                out += "\\f";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    static constexpr char kHex[] = "0123456789abcdef";
-                    out += "\\u00";
-                    out += kHex[(c >> 4) & 0xF];
-                    out += kHex[c & 0xF];
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
-}
-
 class JsonDocument final : public Document {
 public:
     JsonDocument(std::string bytes, std::vector<Value> values)
@@ -339,13 +301,13 @@ Result<std::string> JsonDocument::write(std::span<const UnitTranslation> transla
             continue;  // an empty translation keeps the source's string
         // Every byte of a JSON string is escaped alike: the inlines ($t(...), tags) are text to JSON.
         const Value& v = m_values[m_unitValue[u]];
-        edits.push_back(Replacement{v.begin, v.end, escape(target)});
+        edits.push_back(Replacement{v.begin, v.end, jsonEscaped(target)});
     }
     if (m_locale != npos && !options.targetLanguage.empty()) {
         const Value& v = m_values[m_locale];
         std::string locale = options.targetLanguage;
         std::ranges::replace(locale, '-', '_');  // ARB locales are written en_US
-        edits.push_back(Replacement{v.begin, v.end, escape(locale)});
+        edits.push_back(Replacement{v.begin, v.end, jsonEscaped(locale)});
     }
     return splice(m_bytes, std::move(edits));
 }

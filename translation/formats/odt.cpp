@@ -182,16 +182,7 @@ Result<void> OdtDocument::validate(std::string_view written) const {
     if (!again)
         return fail(Errc::ValidationFailed,
                     format("the written ODT does not read back: {}", again.error().detail));
-    if ((*again)->units().size() != m_units.size())
-        return fail(Errc::ValidationFailed,
-                    format("the written ODT has {} paragraphs with text, the source {}",
-                           (*again)->units().size(), m_units.size()));
-    for (size_t i = 0; i < m_units.size(); ++i)
-        if ((*again)->units()[i].label != m_units[i].label)
-            return fail(Errc::ValidationFailed,
-                        format("paragraph {} of the written ODT is a {}, in the source a {}", i + 1,
-                               (*again)->units()[i].label, m_units[i].label));
-    return {};
+    return sameUnits((*again)->units(), m_units, "the written ODT", "paragraphs with text");
 }
 
 }  // namespace

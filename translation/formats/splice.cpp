@@ -143,6 +143,18 @@ Result<void> checkUtf8(std::string_view bytes, bool allowNul) {
     return {};
 }
 
+Result<void> sameUnits(std::span<const Unit> written, std::span<const Unit> source, std::string_view document,
+                       std::string_view units) {
+    if (written.size() != source.size())
+        return fail(Errc::ValidationFailed,
+                    format("{} has {} {}, the source {}", document, written.size(), units, source.size()));
+    for (size_t i = 0; i < source.size(); ++i)
+        if (written[i].id != source[i].id || written[i].label != source[i].label)
+            return fail(Errc::ValidationFailed, format("{} has {} ({}) where the source has {} ({})", document,
+                                                       written[i].id, written[i].label, source[i].id, source[i].label));
+    return {};
+}
+
 std::string_view lineEnding(std::string_view text) {
     const size_t nl = text.find('\n');
     if (nl != std::string_view::npos && nl > 0 && text[nl - 1] == '\r')

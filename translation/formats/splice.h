@@ -51,6 +51,12 @@ std::span<const Inline> firstTargetInlines(const UnitTranslation& t);
 // where `allowNul` is false (a binary file).
 Result<void> checkUtf8(std::string_view bytes, bool allowNul);
 
+// A written document read back has the source's units: as many, each with the source's id and label.
+// ValidationFailed names the first difference: "the written DOCX has 11 paragraphs, the source 12".
+// `document` names the file ("the written DOCX"), `units` what its units are ("paragraphs").
+Result<void> sameUnits(std::span<const Unit> written, std::span<const Unit> source, std::string_view document,
+                       std::string_view units);
+
 // The line ending a text uses: "\r\n" when its first line ends so, else "\n".
 std::string_view lineEnding(std::string_view text);
 

@@ -365,14 +365,7 @@ Result<void> SubtitleDocument::validate(std::string_view written) const {
         return fail(Errc::ValidationFailed,
                     format("the written {} has {} cues or other timings than the source's {}", what(),
                            again.m_timings.size(), m_timings.size()));
-    if (again.m_units.size() != m_units.size())
-        return fail(Errc::ValidationFailed, format("the written {} has {} cue texts, the source {}", what(),
-                                                   again.m_units.size(), m_units.size()));
-    for (size_t i = 0; i < m_units.size(); ++i)
-        if (again.m_units[i].id != m_units[i].id)
-            return fail(Errc::ValidationFailed, format("the written {} has {} where the source has {}",
-                                                       what(), again.m_units[i].label, m_units[i].label));
-    return {};
+    return sameUnits(again.m_units, m_units, format("the written {}", what()), "cue texts");
 }
 
 Result<std::unique_ptr<Document>> openSubtitles(std::string bytes, Flavour flavour) {

@@ -103,6 +103,8 @@ Rectangle {
         id: fileDialog
         title: qsTr("Files to translate")
         fileMode: FileDialog.OpenFiles
+        nameFilters: [qsTr("Documents and localization files (*.txt *.md *.markdown *.html *.htm *.srt *.vtt *.docx *.odt *.po *.pot *.ts *.xlf *.xliff *.json *.arb *.xml)"),
+                      qsTr("All files (*)")]
         onAccepted: TranslateController.addFiles(selectedFiles)
     }
 }

@@ -59,6 +59,25 @@ private slots:
         t[1].unit = 7;
         QVERIFY(!translationIndex(t, 2));
     }
+    void sameUnitsNamesTheFirstDifference() {
+        std::vector<Unit> source(3);
+        const char* ids[] = {"p1", "p2", "p3"};
+        for (size_t i = 0; i < source.size(); ++i) {
+            source[i].id = ids[i];
+            source[i].label = "paragraph";
+        }
+        QVERIFY(sameUnits(source, source, "the written ODT", "paragraphs"));
+        auto shorter = sameUnits(std::span(source).first(2), source, "the written ODT", "paragraphs");
+        QVERIFY(!shorter);
+        QCOMPARE(int(shorter.error().code), int(lantern::Errc::ValidationFailed));
+        QCOMPARE(QString::fromStdString(shorter.error().detail), QString("the written ODT has 2 paragraphs, the source 3"));
+        std::vector<Unit> relabelled = source;
+        relabelled[1].label = "heading";
+        auto other = sameUnits(relabelled, source, "the written ODT", "paragraphs");
+        QVERIFY(!other);
+        QCOMPARE(QString::fromStdString(other.error().detail),
+                 QString("the written ODT has p2 (heading) where the source has p2 (paragraph)"));
+    }
     void utf8() {
         QVERIFY(checkUtf8("plain ascii", false));
         QVERIFY(checkUtf8("gr\xC3\xBC\xC3\x9F \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80", false));
