@@ -1,7 +1,8 @@
 // lantern-cli translate, run as a user runs it, on the real default model (Gemma 3 270M base, through the
 // base-completion profile): a .po, a .ts and a Markdown file come back valid (msgfmt --check, lrelease,
 // the Markdown re-parse), marked unfinished, with code and placeholders where the model kept them and
-// flagged segments left out; the --json report covers every segment with its checks; the run opens no
+// flagged segments left out; a .docx, an .srt and an .html come back valid (unzip -t, python-docx; timings
+// and tags untouched); the --json report covers every segment with its checks; the run opens no
 // socket other than AF_UNIX (strace); bad input is refused with a sentence and writes nothing.
 // Structure, validity and round trip are asserted, not quality: the model is a 270M base model.
 #include <QDir>
@@ -137,6 +138,38 @@ private slots:
         QVERIFY(md.contains("```sh\nlantern --version\n```"));  // code block untouched
         QVERIFY(md.startsWith("# "));
         QCOMPARE(md.count("\n- "), 2);
+    }
+
+    void translatesDocumentsValid() {
+        // A Word document, subtitles and a web page: written valid, their structure kept (not their quality).
+        const QString out = m_dir.filePath("docs");
+        const Run r = runCli({"translate", "--to", "de", "--from", "en", "-m", modelPath(), "--json", "--output-dir",
+                              out, e2e("note.docx"), e2e("clip.srt"), e2e("page.html")});
+        QVERIFY2(r.exitCode == 0 || r.exitCode == 3, qPrintable(r.err));
+        const QJsonArray files = QJsonDocument::fromJson(r.out).object().value("files").toArray();
+        QCOMPARE(files.size(), 3);
+        int segments = 0;
+        for (const QJsonValue& fv : files) {
+            QVERIFY2(!fv.toObject().contains("error"), qPrintable(fv.toObject().value("error").toString()));
+            segments += int(fv.toObject().value("segments").toArray().size());
+        }
+        QCOMPARE(segments, 2 + 2 + 3);  // docx: 2 paragraphs; srt: 2 cues; html: title, paragraph, alt text
+        QProcess unzip;
+        unzip.start("unzip", {"-tq", out + "/note.docx"});
+        QVERIFY(unzip.waitForFinished(20000));
+        QCOMPARE(unzip.exitCode(), 0);
+        QProcess docx;  // python-docx opens it and finds both paragraphs
+        docx.start("/usr/bin/python3", {"-c", "import docx,sys; d=docx.Document(sys.argv[1]); "
+                                              "print(len([p for p in d.paragraphs if p.text.strip()]))",
+                                        out + "/note.docx"});
+        QVERIFY(docx.waitForFinished(30000));
+        QCOMPARE(docx.readAllStandardOutput().trimmed(), QByteArray("2"));
+        const QString srt = readAll(out + "/clip.srt");
+        QVERIFY(srt.startsWith("1\n00:00:01,000 --> 00:00:03,000\n"));  // numbers and timings untouched
+        QVERIFY(srt.contains("\n\n2\n00:00:03,500 --> 00:00:06,000\n"));
+        const QString html = readAll(out + "/page.html");
+        QVERIFY(html.startsWith("<!DOCTYPE html>\n<html lang=\"de\">"));
+        QVERIFY(html.contains("<img src=\"a.png\" alt=\""));
     }
 
     void opensNoNetworkSocket() {
