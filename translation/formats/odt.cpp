@@ -1,12 +1,18 @@
 // OpenDocument text (.odt): a zip (libzip) whose content.xml (expat, xmlspans) holds the text. A unit per
 // paragraph and heading (<text:p>, <text:h>); <text:span> and <text:a> are Open/Close inlines around
 // their text; spaces (<text:s/>), tabs, line breaks, notes, frames, fields, bookmarks and annotations are
-// standalone inlines, their bytes kept. Text is read as ODF displays it (runs of white space are one space)
-// and escaped again when written. Only content.xml changes; every other entry of the archive (styles,
-// pictures, the stored mimetype first) is copied as it was.
+// standalone inlines, their bytes kept. A footnote's or endnote's paragraphs are units of their own,
+// written inside the note's bytes wherever the paragraph's translation put the note. Text is read as ODF
+// displays it (runs of white space are one space) and escaped again when written. Only content.xml changes;
+// every other entry of the archive (styles, pictures, the stored mimetype first) is copied as it was.
+#include <algorithm>
+#include <optional>
+#include <utility>
+
 #include "base/strformat.h"
 #include "translation/formats/formats.h"
 #include "translation/formats/splice.h"
+#include "translation/formats/textwrap.h"
 #include "translation/formats/xmlspans.h"
 #include "translation/formats/ziparchive.h"
 
@@ -30,6 +36,7 @@ bool paragraph(const Element& e) {
 struct Place {
     size_t begin = 0;  // the paragraph's content in content.xml
     size_t end = 0;
+    std::vector<std::pair<size_t, ByteRange>> notes;  // inline index -> its <text:note> in content.xml
 };
 
 class OdtDocument final : public Document {
@@ -46,6 +53,7 @@ public:
 private:
     void read();
     void addParagraph(size_t element);
+    int nearestParagraph(size_t element) const;
     std::string label(size_t element) const;
 
     std::string m_bytes;    // the .odt file
@@ -63,6 +71,10 @@ std::string OdtDocument::label(size_t element) const {
     }
     for (int p = e.parent; p >= 0; p = m_tree.elements[size_t(p)].parent) {
         const std::string& n = m_tree.elements[size_t(p)].name;
+        if (n == "text:note") {
+            const xmlspans::Attribute* c = m_tree.elements[size_t(p)].attribute("text:note-class");
+            return c && c->value == "endnote" ? "endnote" : "footnote";
+        }
         if (n == "table:table-cell")
             return "table cell";
         if (n == "text:list-item")
@@ -119,8 +131,28 @@ void OdtDocument::addParagraph(size_t element) {
     u.label = label(element);
     u.prose = true;
     u.placeholders = placeholder::Common;
+    // The notes among the inlines, in order, are the paragraph's own <text:note> elements, in order: their
+    // paragraphs are units of their own, written inside this paragraph's note bytes.
+    Place place{e.startEnd, e.endBegin, {}};
+    std::vector<size_t> notes;
+    for (size_t k = element + 1; k < m_tree.elements.size() && m_tree.elements[k].begin < e.end; ++k)
+        if (m_tree.elements[k].name == "text:note" && nearestParagraph(k) == int(element))
+            notes.push_back(k);
+    size_t next = 0;
+    for (size_t k = 0; k < u.inlines.size() && next < notes.size(); ++k)
+        if (std::string_view(u.source).substr(u.inlines[k].begin).starts_with("<text:note")) {
+            const Element& n = m_tree.elements[notes[next++]];
+            place.notes.emplace_back(k, ByteRange{n.begin, n.end});
+        }
     m_units.push_back(std::move(u));
-    m_places.push_back(Place{e.startEnd, e.endBegin});
+    m_places.push_back(std::move(place));
+}
+
+int OdtDocument::nearestParagraph(size_t element) const {
+    for (int p = m_tree.elements[element].parent; p >= 0; p = m_tree.elements[size_t(p)].parent)
+        if (paragraph(m_tree.elements[size_t(p)]))
+            return p;
+    return -1;
 }
 
 void OdtDocument::read() {
@@ -128,12 +160,20 @@ void OdtDocument::read() {
         const Element& e = m_tree.elements[i];
         if (!paragraph(e) || e.selfClosing)
             continue;
-        // A paragraph inside another (a footnote's body, a frame's caption) is part of that paragraph's
-        // standalone inline and stays as it is; so is the text of annotations (comments).
+        // A paragraph inside another is part of that paragraph's standalone inline (a frame's caption) and
+        // stays as it is, unless it is in a note's body: a footnote is translated on its own. Annotations
+        // (comments) are never translated.
         bool nested = false;
-        for (int p = e.parent; p >= 0 && !nested; p = m_tree.elements[size_t(p)].parent)
-            nested = paragraph(m_tree.elements[size_t(p)]) ||
-                     m_tree.elements[size_t(p)].name == "office:annotation";
+        bool inNote = false;
+        for (int p = e.parent; p >= 0 && !nested; p = m_tree.elements[size_t(p)].parent) {
+            const Element& a = m_tree.elements[size_t(p)];
+            if (a.name == "text:note-body")
+                inNote = true;
+            else if (paragraph(a))
+                nested = !std::exchange(inNote, false);
+            else if (a.name == "office:annotation")
+                nested = true;
+        }
         if (!nested)
             addParagraph(i);
     }
@@ -144,8 +184,11 @@ Result<std::string> OdtDocument::write(std::span<const UnitTranslation> translat
     auto index = translationIndex(translations, m_units.size());
     if (!index)
         return std::unexpected(index.error());
-    std::vector<Replacement> edits;
-    for (size_t u = 0; u < m_units.size(); ++u) {
+    // From the last unit to the first, so that a footnote's paragraphs are written before the paragraph
+    // whose note holds them.
+    std::vector<std::optional<Replacement>> done(m_units.size());
+    std::vector<bool> inside(m_units.size(), false);
+    for (size_t u = m_units.size(); u-- > 0;) {
         if ((*index)[u] < 0)
             continue;
         const UnitTranslation& t = translations[size_t((*index)[u])];
@@ -158,7 +201,25 @@ Result<std::string> OdtDocument::write(std::span<const UnitTranslation> translat
         std::string out;
         for (const Piece& p : *cut) {
             if (p.markup) {
-                out += p.bytes;
+                const auto note = std::ranges::find(m_places[u].notes, size_t(p.origin),
+                                                    &std::pair<size_t, ByteRange>::first);
+                if (note == m_places[u].notes.end()) {
+                    out += p.bytes;
+                    continue;
+                }
+                const ByteRange r = note->second;
+                std::vector<Replacement> nested;
+                for (size_t v = u + 1; v < m_units.size(); ++v)
+                    if (done[v] && done[v]->begin >= r.begin && done[v]->end <= r.end) {
+                        nested.push_back(
+                            Replacement{done[v]->begin - r.begin, done[v]->end - r.begin, done[v]->bytes});
+                        inside[v] = true;
+                    }
+                auto bytes =
+                    splice(std::string_view(m_content).substr(r.begin, r.end - r.begin), std::move(nested));
+                if (!bytes)
+                    return std::unexpected(bytes.error());
+                out += *bytes;
                 continue;
             }
             std::string text(p.bytes);
@@ -167,8 +228,12 @@ Result<std::string> OdtDocument::write(std::span<const UnitTranslation> translat
                     c = ' ';
             out += xmlspans::escapeText(text);
         }
-        edits.push_back(Replacement{m_places[u].begin, m_places[u].end, std::move(out)});
+        done[u] = Replacement{m_places[u].begin, m_places[u].end, std::move(out)};
     }
+    std::vector<Replacement> edits;
+    for (size_t u = 0; u < m_units.size(); ++u)
+        if (done[u] && !inside[u])
+            edits.push_back(std::move(*done[u]));
     if (edits.empty())
         return m_bytes;  // nothing translated: the file as it was, byte for byte
     auto content = splice(m_content, std::move(edits));

@@ -110,7 +110,7 @@ private slots:
     void odtUnits() {
         auto doc = openAs(dataFile("guide.odt"), true);
         const auto& u = doc->units();
-        QCOMPARE(u.size(), size_t(10));  // a heading, 3 paragraphs, 4 cells, 2 paragraphs
+        QCOMPARE(u.size(), size_t(11));  // a heading, 3 paragraphs, 4 cells, 2 paragraphs, a footnote
         QCOMPARE(q(u[0].source), q("Lantern user guide"));
         QCOMPARE(q(u[0].label), q("heading 1"));
         const Unit& span = unit(*doc, "Lantern translates");
@@ -120,12 +120,11 @@ private slots:
         const Unit& tab = unit(*doc, "First column");
         QCOMPARE(q(textOf(tab)), q("First columnsecond column,spacedand a second line."));
         QCOMPARE(q(unit(*doc, "OpenDocument text").label), q("table cell"));
-        // A footnote is one standalone inline of its paragraph; its own paragraph is not a unit.
+        // A footnote is one standalone inline of its paragraph, and its own paragraph a unit of its own.
         const Unit& note = unit(*doc, "A sentence with a note");
         QCOMPARE(note.inlines.size(), size_t(1));
         QCOMPARE(q(textOf(note)), q("A sentence with a note in it."));
-        for (const Unit& x : u)
-            QVERIFY(!x.source.starts_with("The footnote"));
+        QCOMPARE(q(unit(*doc, "The footnote's own text.").label), q("footnote"));
         QCOMPARE(q(unit(*doc, "Fish & chips").source), q("Fish & chips < 5 €; Übersetzung für 日本語."));
     }
     void identity() {
@@ -167,6 +166,29 @@ private slots:
         if (odt) {  // the mimetype entry stays first and stored, as ODF requires
             QCOMPARE(q(out->substr(30, 8)), q("mimetype"));
             QCOMPARE(int(static_cast<unsigned char>((*out)[8])), 0);  // compression method 0: stored
+        }
+    }
+    void footnotesInsideTranslatedParagraphs() {
+        const std::string bytes = dataFile("guide.odt");
+        auto doc = openAs(bytes, true);
+        const size_t outer = size_t(&unit(*doc, "A sentence with a note") - doc->units().data());
+        const size_t inner = size_t(&unit(*doc, "The footnote") - doc->units().data());
+        const auto all = upperAll(*doc);
+        for (const std::vector<size_t>& which :
+             {std::vector{outer, inner}, std::vector{inner}, std::vector{outer}}) {
+            std::vector<UnitTranslation> t;
+            for (size_t i : which)
+                t.push_back(all[i]);
+            auto out = doc->write(t, {});
+            QVERIFY(out);
+            QVERIFY(doc->validate(*out));
+            auto again = openAs(*out, true);
+            const bool outerDone = std::ranges::count(which, outer) > 0;
+            const bool innerDone = std::ranges::count(which, inner) > 0;
+            QCOMPARE(q(textOf(again->units()[outer])),
+                     q(outerDone ? "A SENTENCE WITH A NOTE IN IT." : "A sentence with a note in it."));
+            QCOMPARE(q(again->units()[inner].source),
+                     q(innerDone ? "THE FOOTNOTE'S OWN TEXT." : "The footnote's own text."));
         }
     }
     void hostileTranslations() {
