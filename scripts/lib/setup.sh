@@ -25,6 +25,13 @@ LANTERN_DEB_PACKAGES=(
   xvfb xauth clang-format clang-tidy
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
 )
+# Only for the tests of the installers (label `package`), so scripts/run does not pull them in: Debian
+# package checks and a clean Debian root, icon tools, the Flatpak manifest parser, and the Windows cross
+# build with its NSIS installer run under Wine.
+LANTERN_PACKAGING_DEB_PACKAGES=(
+  lintian debootstrap desktop-file-utils appstream flatpak-builder librsvg2-bin icoutils icnsutils
+  mingw-w64 g++-mingw-w64-x86-64-posix nsis wine wine64 libvulkan-volk-dev
+)
 
 lantern_install_packages() {
   if ! command -v dpkg-query >/dev/null 2>&1; then
@@ -33,7 +40,7 @@ lantern_install_packages() {
     return 0
   fi
   local missing=() pkg
-  for pkg in "${LANTERN_DEB_PACKAGES[@]}"; do
+  for pkg in "${LANTERN_DEB_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if ((${#missing[@]} == 0)); then
@@ -86,6 +93,8 @@ lantern_install_model() {
 # The tests' independent references from PyPI, in the same private venv: sacrebleu for the translation
 # metrics (tests/translation/eval compares lantern's chrF/BLEU to it). Pinned: the figures must match.
 LANTERN_SACREBLEU_VERSION="2.4.3"
+# check-jsonschema validates .github/workflows against the GitHub workflow schema it vendors (offline).
+LANTERN_CHECK_JSONSCHEMA_VERSION="0.39.0"
 
 lantern_install_test_tools() {
   if [[ ! -x "$LANTERN_PYENV/bin/pip" ]]; then
@@ -93,10 +102,18 @@ lantern_install_test_tools() {
   fi
   local have
   have="$("$LANTERN_PYENV/bin/python" -c 'import sacrebleu; print(sacrebleu.__version__)' 2>/dev/null || true)"
-  [[ "$have" == "$LANTERN_SACREBLEU_VERSION" ]] && return 0
-  say "Installing sacrebleu $LANTERN_SACREBLEU_VERSION into $LANTERN_PYENV (reference for the metric tests)"
-  "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "sacrebleu==$LANTERN_SACREBLEU_VERSION" ||
-    die "could not install the PyPI package sacrebleu==$LANTERN_SACREBLEU_VERSION"
+  if [[ "$have" != "$LANTERN_SACREBLEU_VERSION" ]]; then
+    say "Installing sacrebleu $LANTERN_SACREBLEU_VERSION into $LANTERN_PYENV (reference for the metric tests)"
+    "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "sacrebleu==$LANTERN_SACREBLEU_VERSION" ||
+      die "could not install the PyPI package sacrebleu==$LANTERN_SACREBLEU_VERSION"
+  fi
+  have="$("$LANTERN_PYENV/bin/check-jsonschema" --version 2>/dev/null | grep -o '[0-9][0-9.]*$' || true)"
+  if [[ "$have" != "$LANTERN_CHECK_JSONSCHEMA_VERSION" ]]; then
+    say "Installing check-jsonschema $LANTERN_CHECK_JSONSCHEMA_VERSION into $LANTERN_PYENV (workflow schema check)"
+    "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check \
+      "check-jsonschema==$LANTERN_CHECK_JSONSCHEMA_VERSION" ||
+      die "could not install the PyPI package check-jsonschema==$LANTERN_CHECK_JSONSCHEMA_VERSION"
+  fi
 }
 
 # Configure and build. BUILD_DIR and extra CMake arguments come from the caller.
