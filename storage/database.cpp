@@ -109,14 +109,6 @@ Result<void> Database::useWal() {
     return {};
 }
 
-sqlite3* Database::handle() {
-    const QVariant v = m_db.driver()->handle();
-    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0) {
-        return nullptr;
-    }
-    return *static_cast<sqlite3* const*>(v.constData());
-}
-
 Result<QSqlQuery> Database::run(const QString& sql, std::initializer_list<QVariant> values) {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);

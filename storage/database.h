@@ -10,7 +10,6 @@
 #include <initializer_list>
 #include <memory>
 
-struct sqlite3;
 
 namespace lantern::storage {
 
@@ -28,8 +27,6 @@ public:
     const QString& path() const { return m_path; }
     bool readOnly() const { return m_readOnly; }
     QSqlDatabase& connection() { return m_db; }
-    // The raw handle, for SQLite's online backup API (Qt SQL does not wrap it).
-    sqlite3* handle();
 
     // Prepares sql, binds values positionally (never spliced into the text) and runs it.
     Result<QSqlQuery> run(const QString& sql, std::initializer_list<QVariant> values = {});

@@ -3,7 +3,6 @@
 #include <QDateTime>
 #include <QFile>
 #include <QSqlError>
-#include <sqlite3.h>
 
 namespace lantern::storage {
 
@@ -163,32 +162,24 @@ Result<int> userVersion(Database& db) {
 }
 
 Result<void> backupDatabase(Database& db, const QString& destination) {
-    sqlite3* source = db.handle();
-    if (!source) {
-        return fail(Errc::StorageError, "The SQLite handle of the database is not available for a backup.");
+    // VACUUM INTO is plain SQL (SQLite >= 3.27), so it runs through the same QSQLITE driver that opened
+    // the file. The C backup API on the driver's handle would assume Lantern and the driver link one
+    // libsqlite3, which official Qt builds for Windows and macOS break (their driver carries its own).
+    // It refuses an existing file, and writes a consistent, compacted copy with user_version kept.
+    if (QFile::exists(destination)) {
+        return fail(Errc::StorageError, QStringLiteral("Backing up %1 to %2 before upgrading it failed: the "
+                                                       "backup file already exists; the database was not changed.")
+                                            .arg(db.path(), destination)
+                                            .toStdString());
     }
-    sqlite3* target = nullptr;
-    const QByteArray name = QFile::encodeName(destination);
-    int rc = sqlite3_open_v2(name.constData(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    if (rc == SQLITE_OK) {
-        sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
-        if (backup) {
-            rc = sqlite3_backup_step(backup, -1);  // whole file in one step: our files are small
-            sqlite3_backup_finish(backup);
-            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-        } else {
-            rc = sqlite3_errcode(target);
-        }
-    }
-    const QString why = QString::fromUtf8(sqlite3_errstr(rc));
-    sqlite3_close(target);
-    if (rc != SQLITE_OK) {
+    if (auto copied = db.run(QStringLiteral("VACUUM INTO ?"), {destination}); !copied) {
         QFile::remove(destination);  // a partial backup would be mistaken for a good one
-        const Errc code = (rc & 0xff) == SQLITE_FULL ? Errc::DiskFull : Errc::StorageError;
-        return fail(code, QStringLiteral("Backing up %1 to %2 before upgrading it failed (%3); the database "
-                                         "was not changed.")
-                              .arg(db.path(), destination, why)
-                              .toStdString());
+        Error e = copied.error();
+        e.detail = QStringLiteral("Backing up %1 to %2 before upgrading it failed; the database was not changed. ")
+                       .arg(db.path(), destination)
+                       .toStdString() +
+                   e.detail;
+        return std::unexpected(e);
     }
     return {};
 }

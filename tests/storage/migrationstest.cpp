@@ -1,12 +1,14 @@
 // Schema migrations against real files: from nothing, from the v1 fixture (a file as v1 wrote it),
 // a newer file refused untouched, a failing step rolled back, a damaged file reported clearly.
 #include "storage/conversationstore.h"
+#include "storage/database.h"
 #include "storage/migrations.h"
 #include "tests/storage/rawsqlite.h"
 #include "tests/support/testenv.h"
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -194,6 +196,53 @@ private slots:
         QVERIFY2(QString::fromStdString(store.error().detail).contains(QStringLiteral("damaged")),
                  store.error().detail.c_str());
         QCOMPARE(fileHash(path), before);
+    }
+
+    // The backup is plain SQL through the driver (VACUUM INTO), never SQLite's C API on the driver's
+    // handle: it holds where Qt's driver carries its own SQLite. It sees what the write-ahead log holds,
+    // keeps user_version, refuses to overwrite a file, and leaves nothing behind when it fails.
+    void backupIsConsistentAndNeverOverwrites() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("live.sqlite3"));
+        auto db = Database::open(path, false);
+        QVERIFY(db.has_value());
+        QVERIFY((*db)->useWal().has_value());
+        QVERIFY((*db)->run(QStringLiteral("PRAGMA wal_autocheckpoint=0")).has_value());
+        QVERIFY((*db)->run(QStringLiteral("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")).has_value());
+        for (int i = 0; i < 50; ++i) {
+            QVERIFY((*db)->run(QStringLiteral("INSERT INTO notes (body) VALUES (?)"),
+                               {QStringLiteral("Zeile %1 · 行 %1").arg(i)})
+                        .has_value());
+        }
+        QVERIFY((*db)->run(QStringLiteral("PRAGMA user_version = 7")).has_value());
+        QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 0);  // the rows are still in the log
+
+        const QString copy = dir.filePath(QStringLiteral("copy.bak"));
+        QVERIFY(backupDatabase(**db, copy).has_value());
+        {
+            test::RawSqlite backup(copy);
+            QCOMPARE(backup.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 7);
+            QCOMPARE(backup.scalar(QStringLiteral("SELECT count(*) FROM notes")).toInt(), 50);
+            QCOMPARE(backup.scalar(QStringLiteral("SELECT body FROM notes WHERE id = 50")).toString(),
+                     QStringLiteral("Zeile 49 · 行 49"));
+            QCOMPARE(backup.scalar(QStringLiteral("PRAGMA integrity_check")).toString(), QStringLiteral("ok"));
+        }
+
+        const QByteArray before = fileHash(copy);
+        auto again = backupDatabase(**db, copy);
+        QVERIFY(!again.has_value());
+        QVERIFY2(QString::fromStdString(again.error().detail).contains(QStringLiteral("already exists")),
+                 again.error().detail.c_str());
+        QCOMPARE(fileHash(copy), before);
+
+        const QString nowhere = dir.filePath(QStringLiteral("missing/folder/copy.bak"));
+        auto failed = backupDatabase(**db, nowhere);
+        QVERIFY(!failed.has_value());
+        QCOMPARE(failed.error().code, Errc::StorageError);
+        QVERIFY2(QString::fromStdString(failed.error().detail).contains(QStringLiteral("was not changed")),
+                 failed.error().detail.c_str());
+        QVERIFY(!QFile::exists(nowhere));
+        QCOMPARE((*db)->run(QStringLiteral("SELECT count(*) FROM notes")).value().next(), true);
     }
 
     void readOnlyOpenDoesNotUpgrade() {
