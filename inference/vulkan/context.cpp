@@ -159,7 +159,14 @@ vk::raii::Instance makeInstance(vk::raii::Context& context, bool validation) {
             }
         }
     }
-    vk::InstanceCreateInfo info{{}, &app, layers, {}};
+    const InstanceSetup setup = instanceSetup(Context::instanceExtensionsOffered());
+    std::vector<const char*> extensions;
+    for (const std::string& e : setup.extensions) {
+        extensions.push_back(e.c_str());
+    }
+    const auto flags = setup.enumeratePortability ? vk::InstanceCreateFlagBits::eEnumeratePortabilityKHR
+                                                  : vk::InstanceCreateFlags{};
+    vk::InstanceCreateInfo info{flags, &app, layers, extensions};
     return vk::raii::Instance(context, info);
 }
 
@@ -250,6 +257,30 @@ Context::~Context() {
 
 const DeviceInfo& Context::info() const { return m_impl->info; }
 
+InstanceSetup instanceSetup(const std::vector<std::string>& offered) {
+    InstanceSetup setup;
+    // A loader from 1.3.216 on lists portability drivers (MoltenVK on macOS) only to an instance that
+    // enables this extension and sets the flag; older loaders and other systems do not offer it.
+    if (std::ranges::find(offered, VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME) != offered.end()) {
+        setup.extensions.emplace_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
+        setup.enumeratePortability = true;
+    }
+    return setup;
+}
+
+std::vector<std::string> Context::instanceExtensionsOffered() {
+    std::vector<std::string> names;
+    try {
+        vk::raii::Context context;
+        for (const auto& e : context.enumerateInstanceExtensionProperties()) {
+            names.emplace_back(e.extensionName.data());
+        }
+    } catch (const std::exception&) {
+        // No loader or no driver: nothing is offered, and creating the instance reports why.
+    }
+    return names;
+}
+
 Result<std::vector<DeviceInfo>> Context::enumerate() {
     try {
         vk::raii::Context context;
@@ -322,6 +353,11 @@ vk::raii::Device makeDevice(const vk::raii::PhysicalDevice& pd, const DeviceInfo
     }
     const float priority = 1.f;
     vk::DeviceQueueCreateInfo queueInfo{{}, family, 1, &priority};
+    // A portability driver (MoltenVK) must be told the device is used knowing its limits (Vulkan spec,
+    // VK_KHR_portability_subset): enabling the extension is mandatory wherever it is offered.
+    if (hasExtension(pd, "VK_KHR_portability_subset")) {
+        extensions.push_back("VK_KHR_portability_subset");
+    }
     vk::DeviceCreateInfo deviceInfo{{}, queueInfo, {}, extensions, nullptr, &features.get<vk::PhysicalDeviceFeatures2>()};
     return vk::raii::Device(pd, deviceInfo);
 }

@@ -158,8 +158,18 @@ private:
 
 enum class Memory { Device, HostVisible };
 
+// The instance extensions and flags Lantern asks for, given what the loader offers: the portability
+// enumeration (so MoltenVK is listed on macOS) whenever it is there.
+struct InstanceSetup {
+    std::vector<std::string> extensions;
+    bool enumeratePortability = false;  // VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR
+};
+InstanceSetup instanceSetup(const std::vector<std::string>& offered);
+
 class Context {
 public:
+    // The instance extensions the Vulkan loader offers (empty without a loader).
+    static std::vector<std::string> instanceExtensionsOffered();
     static Result<std::vector<DeviceInfo>> enumerate();
     // The device create({.device = device}) would choose (LANTERN_DEVICE, then the best kind), without opening it.
     static Result<DeviceInfo> pick(const std::string& device);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <vulkan/vulkan.h>
 
 #include "tests/inference/vulkan/gputest.h"
 
@@ -58,6 +59,80 @@ private slots:
         for (size_t i = 0; i < m_devices.size(); ++i) {
             QCOMPARE(m_devices[i].index, uint32_t(i));
         }
+    }
+
+    // The instance asks for VK_KHR_portability_enumeration exactly when the loader offers it; the list
+    // of what is offered matches the loader's own answer through the plain C API.
+    void portabilityEnumerationWhenOffered() {
+        uint32_t count = 0;
+        QCOMPARE(vkEnumerateInstanceExtensionProperties(nullptr, &count, nullptr), VK_SUCCESS);
+        std::vector<VkExtensionProperties> props(count);
+        QCOMPARE(vkEnumerateInstanceExtensionProperties(nullptr, &count, props.data()), VK_SUCCESS);
+        std::vector<std::string> raw;
+        for (const auto& p : props) {
+            raw.emplace_back(p.extensionName);
+        }
+        std::vector<std::string> offered = gpu::Context::instanceExtensionsOffered();
+        std::ranges::sort(raw);
+        std::ranges::sort(offered);
+        QCOMPARE(offered, raw);
+        uint32_t loader = 0;
+        QCOMPARE(vkEnumerateInstanceVersion(&loader), VK_SUCCESS);
+        const bool hasIt = std::ranges::find(raw, std::string(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) != raw.end();
+        if (loader >= VK_MAKE_API_VERSION(0, 1, 3, 216)) {
+            QVERIFY2(hasIt, "a loader from 1.3.216 on implements VK_KHR_portability_enumeration");
+        }
+        const gpu::InstanceSetup setup = gpu::instanceSetup(offered);
+        QCOMPARE(setup.enumeratePortability, hasIt);
+        QCOMPARE(setup.extensions.size(), size_t(hasIt ? 1 : 0));
+        const gpu::InstanceSetup none = gpu::instanceSetup({"VK_KHR_surface", "VK_EXT_debug_utils"});
+        QVERIFY(!none.enumeratePortability);
+        QVERIFY(none.extensions.empty());
+    }
+
+    // MoltenVK's situation, made on lavapipe: an ICD manifest that declares the driver a portability
+    // driver. The loader then hides it from an instance created without the portability flag (as
+    // Lantern did before), and Lantern still finds and opens it.
+    void portabilityDriverIsFound() {
+        if (uint32_t loader = 0; vkEnumerateInstanceVersion(&loader) != VK_SUCCESS ||
+                                 loader < VK_MAKE_API_VERSION(0, 1, 3, 216)) {
+            QSKIP("this Vulkan loader predates portability drivers (1.3.216)");
+        }
+        const std::string driver = lower(m_ctx->info().driver);
+        if (driver.find("llvmpipe") == std::string::npos && lower(m_ctx->info().name).find("llvmpipe") == std::string::npos) {
+            QSKIP("the portability manifest is made for lavapipe, and this device is another one");
+        }
+        const char* lib = "/usr/lib/x86_64-linux-gnu/libvulkan_lvp.so";
+        QVERIFY2(std::filesystem::exists(lib), lib);
+        QTemporaryDir dir;
+        const QString manifest = dir.filePath(QStringLiteral("portability_lvp.json"));
+        {
+            QFile f(manifest);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray("{\"file_format_version\": \"1.0.1\", \"ICD\": {\"library_path\": \"") + lib +
+                    "\", \"api_version\": \"1.3.230\", \"is_portability_driver\": true}}");
+        }
+        ScopedEnv files("VK_DRIVER_FILES", manifest.toUtf8());
+        ScopedEnv icd("VK_ICD_FILENAMES", manifest.toUtf8());
+
+        // Without the flag: no device (the loader refuses the instance or lists nothing).
+        VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO, nullptr, "test", 1, "test", 1, VK_API_VERSION_1_2};
+        VkInstanceCreateInfo plain{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO, nullptr, 0, &app, 0, nullptr, 0, nullptr};
+        VkInstance instance = VK_NULL_HANDLE;
+        uint32_t hidden = 0;
+        if (vkCreateInstance(&plain, nullptr, &instance) == VK_SUCCESS) {
+            QCOMPARE(vkEnumeratePhysicalDevices(instance, &hidden, nullptr), VK_SUCCESS);
+            vkDestroyInstance(instance, nullptr);
+        }
+        QCOMPARE(hidden, 0u);
+
+        // Lantern's instance sees it and opens it.
+        auto devices = gpu::Context::enumerate();
+        QVERIFY2(devices.has_value(), devices ? "" : devices.error().detail.c_str());
+        QCOMPARE(devices->size(), size_t(1));
+        QVERIFY(lower(devices->front().name).find("llvmpipe") != std::string::npos);
+        auto ctx = gpu::Context::create({.pipelineCachePath = dir.filePath(QStringLiteral("cache")).toStdString()});
+        QVERIFY2(ctx.has_value(), ctx ? "" : ctx.error().detail.c_str());
     }
 
     void choiceByOptionName() {
