@@ -14,7 +14,7 @@ die() { printf 'lantern: %s\n' "$*" >&2; exit 1; }
 LANTERN_DEB_PACKAGES=(
   build-essential cmake ninja-build pkg-config git file python3 python3-venv
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools qt6-tools-dev
-  qt6-tools-dev-tools qt6-l10n-tools linguist-qt6 libqt6sql6-sqlite qt6-qpa-plugins
+  qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n linguist-qt6 libqt6sql6-sqlite qt6-qpa-plugins
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-window
   qml6-module-qtquick-layouts qml6-module-qtqml-workerscript qml6-module-qtqml qml6-module-qtqml-models
   qml6-module-qtquick-dialogs qml6-module-qttest fonts-dejavu-core
