@@ -5,7 +5,8 @@ import Lantern
 
 // A fenced code block: language label and copy button above, the code below. Highlighting arrives
 // asynchronously from CodeHighlighter (KDE Syntax Highlighting); until then, and while the block is
-// still streaming, the code shows as plain monospace.
+// still streaming, the code shows as plain monospace. Without a highlighter the header says so and how to
+// get one (CodeHighlighter.notice).
 Rectangle {
     id: block
 
@@ -13,7 +14,8 @@ Rectangle {
     readonly property string code: segment.code || ""
     readonly property string language: segment.language || ""
     readonly property string highlighted: segment.closed
-        ? (ChatController.highlighter.revision, ChatController.highlighter.html(language, code, Theme.dark)) : ""
+        ? (ChatController.highlighter.revision, ChatController.highlighter.available,
+           ChatController.highlighter.html(language, code, Theme.dark)) : ""
 
     implicitHeight: layout.implicitHeight
     radius: 10
@@ -49,6 +51,13 @@ Rectangle {
                     color: Theme.mutedText
                     font.family: Theme.monoFamily
                     font.pixelSize: Theme.fontSize - 2
+                }
+                IconButton {
+                    objectName: "highlightNotice"
+                    visible: !ChatController.highlighter.available && block.language.length > 0
+                    text: qsTr("Highlighting off")
+                    tip: ChatController.highlighter.notice
+                    onClicked: ToolTip.show(tip, 10000)
                 }
                 IconButton {
                     objectName: "copyCodeButton"

@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 
 #ifdef LANTERN_HAVE_KF6_SYNTAX
 #include <KSyntaxHighlighting/Definition>
@@ -49,6 +50,42 @@ QString highlightInProcess(const QString& syntax, const QString& theme, const QS
 }  // namespace
 
 CodeHighlighter::CodeHighlighter(QObject* parent) : QObject(parent) {}
+
+QString CodeHighlighter::notice() const {
+    if (m_available)
+        return {};
+#ifdef Q_OS_LINUX
+    return tr("Code is shown without colours because the highlighter \"%1\" is not installed. On Debian and "
+              "Ubuntu, install the package libkf5syntaxhighlighting-tools and start Lantern again.")
+        .arg(m_program);
+#else
+    return tr("Code is shown without colours: this build of Lantern has no syntax highlighter.");
+#endif
+}
+
+void CodeHighlighter::setProgram(const QString& program) {
+    m_program = program;
+    m_programChecked = false;
+    if (!m_available) {
+        m_available = true;
+        emit availableChanged();
+    }
+#ifndef LANTERN_HAVE_KF6_SYNTAX
+    m_programChecked = true;
+    if (QStandardPaths::findExecutable(m_program).isEmpty())
+        markUnavailable();
+#endif
+}
+
+void CodeHighlighter::markUnavailable() {
+    if (!m_available)
+        return;
+    m_available = false;
+    // What waits would fail the same way: leave it plain and stop asking.
+    m_queue.clear();
+    m_pending.clear();
+    emit availableChanged();
+}
 
 CodeHighlighter::~CodeHighlighter() {
     if (m_process) {
@@ -104,8 +141,18 @@ QString CodeHighlighter::extractPre(const QString& page) {
 
 QString CodeHighlighter::html(const QString& language, const QString& code, bool dark) {
     const QString syntax = syntaxName(language);
-    if (syntax.isEmpty() || code.isEmpty())
+    if (syntax.isEmpty() || code.isEmpty() || !m_available)
         return {};
+#ifndef LANTERN_HAVE_KF6_SYNTAX
+    if (!m_programChecked) {
+        // Once, before the first process: a missing tool must not cost a failed start per block.
+        m_programChecked = true;
+        if (QStandardPaths::findExecutable(m_program).isEmpty()) {
+            markUnavailable();
+            return {};
+        }
+    }
+#endif
     const QString theme = themeFor(dark);
     const QByteArray hash = QCryptographicHash::hash(code.toUtf8(), QCryptographicHash::Sha1).toHex();
     const QString key = syntax + QLatin1Char('|') + theme + QLatin1Char('|') + QString::fromLatin1(hash);
@@ -163,10 +210,12 @@ void CodeHighlighter::startNext() {
         startNext();
     };
     connect(process, &QProcess::finished, this, done);
-    connect(process, &QProcess::errorOccurred, this, [done](QProcess::ProcessError error) {
-        // A tool that cannot start never reaches finished(); then this block simply stays plain.
-        if (error == QProcess::FailedToStart)
+    connect(process, &QProcess::errorOccurred, this, [this, done](QProcess::ProcessError error) {
+        // A tool that cannot start never reaches finished(): this block stays plain, and so do the rest.
+        if (error == QProcess::FailedToStart) {
+            markUnavailable();
             done();
+        }
     });
     process->start(m_program, {QStringLiteral("--stdin"), QStringLiteral("-s"), job.syntax, QStringLiteral("-t"),
                                job.theme, QStringLiteral("-f"), QStringLiteral("html")});

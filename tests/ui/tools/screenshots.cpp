@@ -144,6 +144,11 @@ int main(int argc, char* argv[]) {
     settings->setTheme(QStringLiteral("light"));
     send(controller, QStringLiteral("How does a hash map work? Show a short C++ example."));
     both(QStringLiteral("code"));
+    // The same answer where no highlighter is installed: plain code and the header's notice.
+    controller.highlighter()->setProgram(QStringLiteral("/nonexistent/kate-syntax-highlighter"));
+    settings->setTheme(QStringLiteral("light"));
+    shooter.shot(QStringLiteral("code-no-highlighter-light"));
+    controller.highlighter()->setProgram(QStringLiteral("kate-syntax-highlighter"));
 
     controller.newConversation();
     send(controller, QStringLiteral("What is 17 × 24?"));

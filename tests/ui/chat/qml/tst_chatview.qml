@@ -21,6 +21,11 @@ Item {
         height: root.height
     }
 
+    Component {
+        id: codeBlockComponent
+        CodeBlock { width: 500 }
+    }
+
     TestCase {
         name: "ChatView"
         when: windowShown
@@ -128,6 +133,24 @@ Item {
             mouseClick(undo)
             compare(ChatController.conversations.count, before)
             compare(ChatController.currentConversationId, id)
+        }
+    
+
+        function test_7_codeWithoutHighlighterSaysWhy() {
+            const highlighter = ChatController.highlighter
+            highlighter.setProgram("/nonexistent/kate-syntax-highlighter")
+            const block = createTemporaryObject(codeBlockComponent, root,
+                { segment: { code: "print(1)", language: "python", closed: true } })
+            verify(block)
+            const notice = findChild(block, "highlightNotice")
+            tryVerify(() => notice.visible, 2000)
+            verify(notice.tip.indexOf("libkf5syntaxhighlighting-tools") >= 0)
+            compare(notice.Accessible.name, notice.tip)
+            compare(findChild(block, "copyCodeButton").visible, true)
+            // Installed again: the notice goes and the block is coloured.
+            highlighter.setProgram("kate-syntax-highlighter")
+            tryVerify(() => !notice.visible, 2000)
+            tryVerify(() => block.highlighted.indexOf("<pre>") === 0, 10000)
         }
     }
 }
