@@ -42,7 +42,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # lantern_0.1.0_amd64.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION "utils")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_COMPRESSION_TYPE "xz")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "Lantern runs language models in the GGUF format on this computer: chat with\n"
   "streaming answers, markdown, highlighted code and search of past conversations,\n"
   "and translation of text, documents and localization files. Nothing leaves the\n"
@@ -52,7 +52,6 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
   "No model is included: put a GGUF file in Lantern's model folder, or open one\n"
   "from the model menu. The package also holds lantern-cli, the same engine on\n"
   "the command line.")
-string(REPLACE ";" "" CPACK_DEBIAN_PACKAGE_DESCRIPTION "${CPACK_DEBIAN_PACKAGE_DESCRIPTION}")
 # dpkg-shlibdeps computes the libraries the binaries link (Qt, ICU, PCRE2, libzip, ...) and CPack appends
 # them to the list below, which holds what no ELF header names:
 #  - libvulkan1: the loader is opened with dlopen by Vulkan-Hpp's dynamic dispatcher, and a driver for it
