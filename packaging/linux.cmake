@@ -13,11 +13,17 @@ set(LANTERN_LINUX_DIR ${CMAKE_CURRENT_SOURCE_DIR}/linux)
 set(LANTERN_LINUX_OUT ${CMAKE_CURRENT_BINARY_DIR}/linux)
 configure_file(${LANTERN_LINUX_DIR}/lantern.desktop.in ${LANTERN_LINUX_OUT}/${LANTERN_APP_ID}.desktop @ONLY)
 configure_file(${LANTERN_LINUX_DIR}/lantern.metainfo.xml.in ${LANTERN_LINUX_OUT}/${LANTERN_APP_ID}.metainfo.xml @ONLY)
-configure_file(${LANTERN_LINUX_DIR}/changelog.in ${LANTERN_LINUX_OUT}/changelog @ONLY)
-# Debian policy 12.7: compressed with gzip -9, without a timestamp (-n) so that rebuilds are identical.
-execute_process(COMMAND gzip -9nc ${LANTERN_LINUX_OUT}/changelog OUTPUT_FILE ${LANTERN_LINUX_OUT}/changelog.gz
-  COMMAND_ERROR_IS_FATAL ANY)
+# The changelog and the manual pages, compressed as Debian policy (12.3, 12.7) asks: gzip -9, and without a
+# timestamp (-n) so that rebuilds are identical.
+foreach(doc changelog.in lantern.1 lantern-cli.1)
+  string(REGEX REPLACE "\\.in$" "" name ${doc})
+  configure_file(${LANTERN_LINUX_DIR}/${doc} ${LANTERN_LINUX_OUT}/${name} @ONLY)
+  execute_process(COMMAND gzip -9nc ${LANTERN_LINUX_OUT}/${name} OUTPUT_FILE ${LANTERN_LINUX_OUT}/${name}.gz
+    COMMAND_ERROR_IS_FATAL ANY)
+endforeach()
 
+install(FILES ${LANTERN_LINUX_OUT}/lantern.1.gz ${LANTERN_LINUX_OUT}/lantern-cli.1.gz
+  DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${LANTERN_LINUX_OUT}/${LANTERN_APP_ID}.desktop DESTINATION ${CMAKE_INSTALL_DATADIR}/applications)
 install(FILES ${LANTERN_LINUX_OUT}/${LANTERN_APP_ID}.metainfo.xml DESTINATION ${CMAKE_INSTALL_DATADIR}/metainfo)
 foreach(size 16 22 24 32 48 64 128 256 512)
