@@ -17,7 +17,7 @@ LANTERN_DEB_PACKAGES=(
   qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n linguist-qt6 libqt6sql6-sqlite qt6-qpa-plugins
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-templates qml6-module-qtquick-window
   qml6-module-qtquick-layouts qml6-module-qtqml-workerscript qml6-module-qtqml qml6-module-qtqml-models
-  qml6-module-qtquick-dialogs qml6-module-qttest fonts-dejavu-core
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qttest fonts-dejavu-core
   libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools glslang-dev spirv-tools
   libsqlite3-dev sqlite3 libpcre2-dev libkf5syntaxhighlighting-tools
   libicu-dev libcld2-dev libmd4c-dev libgumbo-dev libexpat1-dev libzip-dev rapidjson-dev gettext strace unzip

@@ -207,8 +207,11 @@ void ModelManager::start() {
                    "base model, not trained to chat, so its answers are short and often off the mark; for real help "
                    "choose a larger chat model (Qwen, Llama, Gemma \"it\") from the model menu at any time.");
         } else {
-            m_firstRunNotice = tr("No model is installed yet. Put a GGUF model file in %1, or choose Open GGUF… in "
-                                  "the model menu.").arg(QDir::toNativeSeparators(m_settings->modelFolder()));
+            m_firstRunNotice =
+                tr("No model is installed yet, and Lantern never downloads one by itself. Download a chat model as a "
+                   "GGUF file (for example Qwen3 1.7B or Gemma 3 1B \"it\", Q4_K_M, 1–2 GB, from Hugging Face), then "
+                   "put it in %1 or choose Open GGUF… in the model menu.")
+                    .arg(QDir::toNativeSeparators(m_settings->modelFolder()));
         }
         emit firstRunNoticeChanged();
     }

@@ -3,7 +3,9 @@
 // what is checked is what the controller makes of it: rows, branches, stored state, search, undo.
 // Every model is watched by QAbstractItemModelTester for the whole test.
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -334,6 +336,31 @@ private slots:
         QCOMPARE(bad.value(QStringLiteral("planState")).toString(), QStringLiteral("error"));
         QVERIFY2(bad.value(QStringLiteral("planText")).toString().contains(QStringLiteral("broken.gguf")),
                  qPrintable(bad.value(QStringLiteral("planText")).toString()));
+    }
+
+    void firstRunSaysWhereAModelComesFrom() {
+        makeController({});
+        ModelManager* models = m_controller->models();
+        QTemporaryDir folder;
+        m_settings->setModelFolder(folder.path());
+        m_settings->setModelPath(QString());
+        models->start();
+        const QString none = models->firstRunNotice();
+        QVERIFY2(none.contains(QDir::toNativeSeparators(folder.path())), qPrintable(none));
+        QVERIFY2(none.contains(QStringLiteral("never downloads")) && none.contains(QStringLiteral("Hugging Face")) &&
+                     none.contains(QStringLiteral("GGUF")),
+                 qPrintable(none));
+        models->dismissFirstRunNotice();
+        QCOMPARE(models->firstRunNotice(), QString());
+        // The default model in the folder: chosen, and the notice says what it is.
+        QFile model(folder.filePath(QStringLiteral("gemma-3-270m-q4_k_m.gguf")));
+        QVERIFY(model.open(QIODevice::WriteOnly));
+        model.close();
+        m_settings->setModelPath(QString());
+        models->start();
+        QVERIFY2(models->firstRunNotice().contains(QStringLiteral("Gemma 3 270M")), qPrintable(models->firstRunNotice()));
+        QTRY_COMPARE_WITH_TIMEOUT(models->state(), QStringLiteral("ready"), 5000);
+        QCOMPARE(QFileInfo(models->modelPath()).fileName(), QStringLiteral("gemma-3-270m-q4_k_m.gguf"));
     }
 
     void loadFailureIsASentenceAndSendStillWorks() {
