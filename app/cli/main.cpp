@@ -1,5 +1,6 @@
 // lantern-cli: run Lantern's engine from a terminal (devices, info, run, chat, bench).
 #include "app/cli/command.h"
+#include "base/platform.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -28,6 +29,7 @@ static int usage(FILE* out) {
 
 int main(int argc, char** argv) {
     using namespace lantern::cli;
+    lantern::platform::useUtf8Console();  // model output and device names are UTF-8
     if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
         return usage(argc < 2 ? stderr : stdout);
     }

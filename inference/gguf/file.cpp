@@ -4,8 +4,8 @@
 #include <cstring>
 #include "base/strformat.h"
 
+// The mapping is here, not in base/platform, because the GGUF fuzzer (tests/fuzz) compiles this file alone.
 #ifdef _WIN32
-#define WIN32_LEAN_AND_MEAN
 #include <windows.h>
 #else
 #include <fcntl.h>
@@ -155,22 +155,30 @@ Result<File> File::open(const std::filesystem::path& path) {
     File f;
     f.m_path = path;
     auto mapping = std::make_unique<Mapping>();
-    const std::string name = path.filename().string();
 #ifdef _WIN32
-    mapping->file = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ, nullptr, OPEN_EXISTING, 0, nullptr);
+    // FILE_SHARE_DELETE as on POSIX: the model may be renamed or deleted while it is mapped. Names are
+    // printed as UTF-8 (path::string() would throw on a name outside the ANSI code page).
+    const std::u8string u8 = path.u8string();
+    const std::string shown(u8.begin(), u8.end());
+    mapping->file = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_DELETE, nullptr,
+                                OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (mapping->file == INVALID_HANDLE_VALUE) {
-        return fail(Errc::FileNotFound, lantern::format("{}: cannot open the file", path.string()));
+        return fail(Errc::FileNotFound, lantern::format("{}: cannot open the file (Windows error {})", shown,
+                                                        GetLastError()));
     }
-    LARGE_INTEGER size;
-    GetFileSizeEx(mapping->file, &size);
-    mapping->size = size_t(size.QuadPart);
-    if (mapping->size > 0) {
+    BY_HANDLE_FILE_INFORMATION info{};
+    if (!GetFileInformationByHandle(mapping->file, &info) || (info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY)) {
+        return fail(Errc::FileRead, lantern::format("{}: not a regular file", shown));
+    }
+    mapping->size = size_t((uint64_t(info.nFileSizeHigh) << 32) | info.nFileSizeLow);
+    if (mapping->size > 0) {  // Windows cannot map an empty file; POSIX gives an empty span for it too
         mapping->map = CreateFileMappingW(mapping->file, nullptr, PAGE_READONLY, 0, 0, nullptr);
         if (mapping->map) {
             mapping->data = static_cast<const std::byte*>(MapViewOfFile(mapping->map, FILE_MAP_READ, 0, 0, 0));
         }
         if (!mapping->data) {
-            return fail(Errc::FileRead, lantern::format("{}: cannot map the file into memory", path.string()));
+            return fail(Errc::FileRead, lantern::format("{}: cannot map the file into memory (Windows error {})",
+                                                        shown, GetLastError()));
         }
     }
 #else
@@ -200,7 +208,6 @@ Result<File> File::open(const std::filesystem::path& path) {
     if (auto r = f.parse(); !r) {
         return std::unexpected(r.error());
     }
-    (void)name;
     return f;
 }
 

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <ctime>
 
+#include "base/platform.h"
+
 namespace lantern::text::tmpl {
 
 namespace {
@@ -354,8 +356,7 @@ ValueDict builtinGlobals() {
     }));
     g.set("strftime_now", Value::callable([](const CallArgs& a) -> Result<Value> {
         const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-        std::tm tm{};
-        localtime_r(&now, &tm);
+        const std::tm tm = platform::localTime(now);
         char buf[128];
         const std::string fmt = a.positional.empty() ? "%Y-%m-%d" : a.positional[0].str();
         // The format comes from the template (e.g. "%d %b %Y"); strftime cannot write past buf.

@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/platform.h"
 #include "inference/vulkan/vkimpl.h"
 
 namespace lantern::gpu {
@@ -171,13 +172,8 @@ vk::raii::Instance makeInstance(vk::raii::Context& context, bool validation) {
 }
 
 std::string cacheDir() {
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) {
-        return std::string(x) + "/lantern";
-    }
-    if (const char* h = std::getenv("HOME"); h && *h) {
-        return std::string(h) + "/.cache/lantern";
-    }
-    return {};
+    const std::filesystem::path base = platform::userCacheDir();
+    return base.empty() ? std::string() : platform::utf8(base / "lantern");
 }
 
 // Picks the device the options ask for, else the best kind.
@@ -369,7 +365,7 @@ std::vector<char> readPipelineCache(const std::string& path, const vk::PhysicalD
     if (path.empty()) {
         return data;
     }
-    std::ifstream in(path, std::ios::binary);
+    std::ifstream in(platform::pathFromUtf8(path), std::ios::binary);
     data.assign(std::istreambuf_iterator<char>(in), {});
     if (data.size() < 32) {
         return {};
@@ -472,23 +468,23 @@ void Context::savePipelineCache() {
     try {
         const auto data = m.pipelineCache.getData();
         std::error_code ec;
-        std::filesystem::create_directories(std::filesystem::path(m.pipelineCachePath).parent_path(), ec);
+        std::filesystem::create_directories(platform::pathFromUtf8(m.pipelineCachePath).parent_path(), ec);
         // Written aside and renamed: a crash mid-write never leaves a torn cache for the next start. The aside
         // file's name is this writer's own: the app and lantern-cli (or two test processes) saving at the same
         // moment into one shared name could interleave their bytes and rename a torn file into place.
         const std::string tmp = m.pipelineCachePath + "." + std::to_string(std::random_device{}()) + ".tmp";
         {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            std::ofstream out(platform::pathFromUtf8(tmp), std::ios::binary | std::ios::trunc);
             out.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size()));
             if (!out) {
                 out.close();
-                std::filesystem::remove(tmp, ec);
+                std::filesystem::remove(platform::pathFromUtf8(tmp), ec);
                 return;  // a cache we cannot write only costs start-up time
             }
         }
-        std::filesystem::rename(tmp, m.pipelineCachePath, ec);
+        std::filesystem::rename(platform::pathFromUtf8(tmp), platform::pathFromUtf8(m.pipelineCachePath), ec);
         if (ec) {
-            std::filesystem::remove(tmp, ec);
+            std::filesystem::remove(platform::pathFromUtf8(tmp), ec);
         }
     } catch (const vk::SystemError&) {
     }
