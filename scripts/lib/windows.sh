@@ -136,7 +136,7 @@ lantern_windows_wine_checks() {
   key="$(lantern_wine reg query "$LANTERN_UNINSTALL_KEY")" || die "no uninstall key $LANTERN_UNINSTALL_KEY"
   grep -Eq "DisplayName\s+REG_SZ\s+Lantern" <<<"$key" || die "uninstall key without DisplayName Lantern: $key"
   grep -Eq "DisplayVersion\s+REG_SZ\s+$version\$" <<<"$key" || die "uninstall key's DisplayVersion is not $version: $key"
-  grep -Eq "UninstallString\s+REG_SZ\s+C:\\\\LanternTest\\\\Uninstall.exe" <<<"$key" ||
+  grep -Eq 'UninstallString\s+REG_SZ\s+"?C:\\LanternTest\\Uninstall\.exe"?$' <<<"$key" ||
     die "uninstall key's UninstallString is not $dir\\Uninstall.exe: $key"
   local menu
   menu="$(find "$WINEPREFIX/drive_c" -path '*Start Menu/Programs/Lantern/Uninstall.lnk' | head -1)"
