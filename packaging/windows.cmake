@@ -69,6 +69,14 @@ if(TARGET lantern)
   endif()
 endif()
 
+# MSVC's C++ runtime (msvcp140, vcruntime140, ...) app-local beside the executables, so that no
+# Visual C++ Redistributable needs installing first (windeployqt is told to leave it to this). The mingw
+# runtime DLLs come with the dependency set below.
+if(MSVC)
+  set(CMAKE_INSTALL_SYSTEM_RUNTIME_DESTINATION bin)
+  include(InstallRequiredSystemLibraries)
+endif()
+
 # Every other DLL the executables import (app/CMakeLists.txt puts them in lantern_runtime_deps), found in
 # LANTERN_RUNTIME_DLL_DIRS, the PATH (vcpkg's bin in CI) and, for mingw, the compiler's runtime folders.
 # Windows' own DLLs and the Vulkan loader stay out.

@@ -94,6 +94,28 @@ lantern_windows_check_imports() {
 # wine with the private prefix; output without carriage returns.
 lantern_wine() { wine "$@" 2>/dev/null | tr -d '\r'; return "${PIPESTATUS[0]}"; }
 
+# lantern_windows_model_run EXE: when the default model is installed (scripts/lib/setup.sh), a greedy answer
+# from EXE under Wine: the GGUF mapped with MapViewOfFile, PCRE2's tokenizer, every shader through winevulkan.
+# With LANTERN_NATIVE_CLI (the Linux lantern-cli; the test passes it) the two answers must be the same bytes.
+lantern_windows_model_run() {
+  local exe="$1" model="$LANTERN_MODELS_DIR/$LANTERN_DEFAULT_MODEL"
+  if [[ ! -f "$model" ]]; then
+    say "No $LANTERN_DEFAULT_MODEL in $LANTERN_MODELS_DIR: the model run under Wine is left out"
+    return 0
+  fi
+  local args=(run -p "What is the capital of France?" -n 16 --greedy) win native
+  say "lantern-cli.exe run on $LANTERN_DEFAULT_MODEL (greedy) under Wine"
+  win="$(lantern_wine "$exe" "${args[@]}" -m "$(winepath -w "$model" 2>/dev/null)" 2>/dev/null)" ||
+    die "lantern-cli.exe run failed under Wine: $win"
+  [[ -n "$win" ]] || die "lantern-cli.exe run printed nothing"
+  printf '  %s\n' "$win"
+  if [[ -n "${LANTERN_NATIVE_CLI:-}" ]]; then
+    native="$("$LANTERN_NATIVE_CLI" "${args[@]}" -m "$model" 2>/dev/null)" || die "$LANTERN_NATIVE_CLI run failed"
+    [[ "$win" == "$native" ]] || die "lantern-cli.exe answered '$win', the Linux lantern-cli '$native'"
+    say "Same answer as the Linux lantern-cli"
+  fi
+}
+
 LANTERN_UNINSTALL_KEY='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\Lantern'
 
 # lantern_windows_wine_checks BUILD VERSION: the portable ZIP and the installer under Wine (needs $DISPLAY:
@@ -148,6 +170,7 @@ lantern_windows_wine_checks() {
   out="$(lantern_wine "$dir\\bin\\lantern-cli.exe" devices 2>&1)" || die "lantern-cli.exe devices failed under Wine: $out"
   grep -q "llvmpipe" <<<"$out" || die "lantern-cli.exe devices did not list lavapipe (llvmpipe): $out"
   printf '%s\n' "$out" | sed -n '1,2p'
+  lantern_windows_model_run "$dir\\bin\\lantern-cli.exe"
 
   say "NSIS installer: silent uninstall"
   # The uninstaller copies itself to %TEMP% and returns at once (so that it can delete itself); the copy
@@ -159,5 +182,5 @@ lantern_windows_wine_checks() {
     die "uninstall left the registry key $LANTERN_UNINSTALL_KEY"
   fi
   [[ ! -e "$menu" ]] || die "uninstall left the Start-menu entry $menu"
-  say "Windows checks passed: ZIP, silent install (files, key, Start menu), lantern-cli version and devices, silent uninstall"
+  say "Windows checks passed: ZIP, silent install (files, key, Start menu), lantern-cli version, devices and model run, silent uninstall"
 }
