@@ -44,12 +44,18 @@ def load(path, problems):
     return None
 
 
+def load_dict(path, problems):
+    """The plist at PATH if it parses and is a dictionary, else None (with the reason in PROBLEMS)."""
+    data = load(path, problems)
+    if data is not None and not isinstance(data, dict):
+        problems.append(f"{path}: top level is {type(data).__name__}, not a dictionary")
+        return None
+    return data
+
+
 def check_info(path, version, app_id, bundle, problems):
-    info = load(path, problems)
+    info = load_dict(path, problems)
     if info is None:
-        return
-    if not isinstance(info, dict):
-        problems.append(f"{path}: top level is {type(info).__name__}, not a dictionary")
         return
     for key, kind in REQUIRED.items():
         if key not in info:
@@ -78,11 +84,8 @@ def check_info(path, version, app_id, bundle, problems):
 
 
 def check_entitlements(path, problems):
-    ent = load(path, problems)
+    ent = load_dict(path, problems)
     if ent is None:
-        return
-    if not isinstance(ent, dict):
-        problems.append(f"{path}: top level is {type(ent).__name__}, not a dictionary")
         return
     for key, value in ent.items():
         if key in FORBIDDEN_ENTITLEMENTS:
