@@ -6,6 +6,7 @@
 
 #include "base/strformat.h"
 #include "inference/gguf/file.h"
+#include "inference/backend/vulkanbackend.h"
 #include "inference/models/tensorloader.h"
 
 namespace lantern::models {
@@ -13,27 +14,32 @@ namespace lantern::models {
 Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gguf::File& file,
                                                      const ModelConfig& config, const Progress& progress,
                                                      const std::atomic<bool>* cancel, const MemoryPlan* plan) {
+    auto be = std::make_unique<backend::VulkanBackend>(ctx);
+    backend::Backend& ref = *be;
+    return load(ref, file, config, progress, cancel, plan, std::move(be));
+}
+
+Result<std::unique_ptr<DenseModel>> DenseModel::load(backend::Backend& be, const gguf::File& file,
+                                                     const ModelConfig& config, const Progress& progress,
+                                                     const std::atomic<bool>* cancel, const MemoryPlan* plan,
+                                                     std::unique_ptr<backend::Backend> owned) {
     if (config.headDimV != config.headDim && !config.mla) {
         return fail(Errc::ModelUnsupported, "attention with different key and value head sizes needs the MLA path");
     }
-    std::unique_ptr<DenseModel> m(new DenseModel(ctx, config));
+    std::unique_ptr<DenseModel> m(new DenseModel(be, config));
+    m->m_ownedBackend = std::move(owned);
     if (auto r = m->loadWeights(file, progress, cancel, plan); !r) {
         return std::unexpected(r.error());
     }
     if (progress) {
-        progress(0.95f, "pipelines");
+        progress(0.95f, be.isCpu() ? "preparing" : "pipelines");
     }
-    // Every pipeline this model needs, now: a missing variant is a load error, not a mid-answer one.
-    auto prepare = [&](const ops::Weight& w) -> Result<void> {
-        if (auto r = ops::prepareMatvec(ctx, w); !r) {
-            return r;
-        }
-        return ops::prepareMatmul(ctx, w);
-    };
-    if (auto r = ops::prepareCommon(ctx); !r) {
+    // Every pipeline (or CPU kernel) this model needs, now: a missing variant is a load error, not a mid-answer one.
+    auto prepare = [&](const ops::Weight& w) -> Result<void> { return be.prepareMatrix(w); };
+    if (auto r = be.prepareCommon(); !r) {
         return std::unexpected(r.error());
     }
-    if (auto r = ops::prepareGetRows(ctx, m->m_w.tokenEmbd); !r) {
+    if (auto r = be.prepareGetRows(m->m_w.tokenEmbd); !r) {
         return std::unexpected(r.error());
     }
     for (const LayerWeights& l : m->m_w.layers) {
@@ -46,8 +52,8 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
                 return std::unexpected(r.error());
             }
         }
-        if (ops::gluAdjacent(ctx, l.wGate, l.wUp)) {
-            if (auto r = ops::prepareMatvecGlu(ctx, l.wGate); !r) {
+        if (be.gluFusable(l.wGate, l.wUp)) {
+            if (auto r = be.prepareMatvecGlu(l.wGate, l.wUp); !r) {
                 return std::unexpected(r.error());
             }
         }
@@ -55,7 +61,7 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
             if (e->matrix.buffer == nullptr) {
                 continue;
             }
-            if (auto r = ops::prepareMoe(ctx, *e); !r) {
+            if (auto r = be.prepareMoe(*e); !r) {
                 return std::unexpected(r.error());
             }
         }
@@ -80,7 +86,7 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(gpu::Context& ctx, const gg
 Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& progress,
                                      const std::atomic<bool>* cancel, const MemoryPlan* plan) {
     const ModelConfig& c = m_config;
-    TensorLoader load(m_ctx, file, m_tensors, m_deviceBytes, m_hostBytes, plan);
+    TensorLoader load(m_be, file, m_tensors, m_deviceBytes, m_hostBytes, plan);
     const uint64_t qd = uint64_t(c.nHead) * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim;
     const uint64_t vd = uint64_t(c.nHeadKv) * c.headDimV;
     uint32_t vocab = c.nVocab;
@@ -223,9 +229,13 @@ Result<void> DenseModel::setUpExpertCache(const MemoryPlan& plan) {
     if (!m_cache.active()) {
         return {};
     }
+    gpu::Context* ctx = m_be.vulkanContext();
+    if (ctx == nullptr) {
+        return fail(Errc::Internal, "an expert cache needs a GPU");
+    }
     uint64_t slots = plan.cacheBytes / perExpert;
-    slots = std::min<uint64_t>(slots, (m_ctx.info().maxStorageBufferRange - 4) / largest);
-    if (auto r = m_cache.allocate(m_ctx, c.nExpert, uint32_t(std::min<uint64_t>(slots, c.nExpert))); !r) {
+    slots = std::min<uint64_t>(slots, (m_be.info().maxStorageBufferRange - 4) / largest);
+    if (auto r = m_cache.allocate(*ctx, c.nExpert, uint32_t(std::min<uint64_t>(slots, c.nExpert))); !r) {
         return r;
     }
     m_deviceBytes += m_cache.deviceBytes();
@@ -242,7 +252,7 @@ Result<void> DenseModel::allocateScratch() {
         gpu::Memory mem;
     };
     const uint64_t routed = b * c.nExpertUsed;  // (token, expert) pairs of a batch
-    const uint64_t align = std::max<uint64_t>(m_ctx.info().minStorageBufferOffsetAlignment, 16);
+    const uint64_t align = std::max<uint64_t>(m_be.info().minStorageBufferOffsetAlignment, 16);
     m_stepStride = (sizeof(ops::AttentionStep) + align - 1) / align * align;
     const bool moe = c.isMoe();
     // Widest dense FFN: the dense layers' (none in an all-MoE model) or the shared experts'.
@@ -281,7 +291,7 @@ Result<void> DenseModel::allocateScratch() {
         {&m_topIndex, 16, gpu::Memory::HostVisible},
     };
     for (const Want& w : wants) {
-        auto buf = m_ctx.createBuffer(w.bytes, w.mem);
+        auto buf = m_be.createBuffer(w.bytes, w.mem);
         if (!buf) {
             return std::unexpected(buf.error());
         }
@@ -310,7 +320,7 @@ Result<KvCache> DenseModel::newKvCache(uint32_t context) {
                 list->emplace_back();  // the values live in the K cache
                 continue;
             }
-            auto buf = m_ctx.createBuffer(rowBytes * context);
+            auto buf = m_be.createBuffer(rowBytes * context);
             if (!buf) {
                 return std::unexpected(buf.error());
             }
@@ -320,12 +330,12 @@ Result<KvCache> DenseModel::newKvCache(uint32_t context) {
     return kv;
 }
 
-Result<void> DenseModel::project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
+Result<void> DenseModel::project(backend::Graph& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
                                  uint32_t n, bool accumulate, std::string_view label) {
     if (n == 1) {
-        return ops::matvec(m_ctx, rec, w, x, y, accumulate, label);
+        return rec.matvec(w, x, y, accumulate, label);
     }
-    return ops::matmul(m_ctx, rec, w, x, y, n, accumulate, label);
+    return rec.matmul(w, x, y, n, accumulate, label);
 }
 
 Result<void> DenseModel::checkInput(const KvCache& kv, std::span<const int32_t> tokens, uint32_t pos0) const {
@@ -394,7 +404,7 @@ Result<void> DenseModel::forwardAll(KvCache& kv, std::span<const int32_t> tokens
     }
     const uint32_t batch = std::min(kAllLogitsBatch, m_maxBatch);
     if (!m_allLogits.valid()) {
-        auto buf = m_ctx.createBuffer(uint64_t(batch) * V * sizeof(float), gpu::Memory::HostVisible);
+        auto buf = m_be.createBuffer(uint64_t(batch) * V * sizeof(float), gpu::Memory::HostVisible);
         if (!buf) {
             return std::unexpected(buf.error());
         }
@@ -481,12 +491,15 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         }
         m_graph.reset();  // recorded for another cache or output: record anew
     }
-    auto rec = m_ctx.record(m_profile);
-    if (!rec) {
-        return std::unexpected(rec.error());
+    auto recorded = m_be.record(m_profile);
+    if (!recorded) {
+        return std::unexpected(recorded.error());
     }
+    std::unique_ptr<backend::Graph> rec = std::move(*recorded);
     ++m_recordings;
-    m_cache.recordFills(*rec);  // experts chosen after the last step, into the device cache
+    if (m_cache.active()) {
+        m_cache.recordFills(*rec->vulkanRecorder());  // experts chosen after the last step, into the device cache
+    }  // experts chosen after the last step, into the device cache
     Result<void> ok;
     // Records one op; the first failure stops recording and is returned.
     auto run = [&](Result<void> r) {
@@ -497,7 +510,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
     using gpu::BufferRange;
     const BufferRange x(m_x), h(m_h), q(m_q), k(m_k), v(m_v), att(m_att), gate(m_gate), up(m_up), tmp(m_tmp);
 
-    run(ops::getRows(m_ctx, *rec, m_w.tokenEmbd,
+    run(rec->getRows(m_w.tokenEmbd,
                      {BufferRange(m_ids), x, n, c.embedScale ? std::sqrt(float(E)) : 1.f}, "token_embd"));
     for (uint32_t il = 0; il < c.nLayers && ok; ++il) {
         const LayerWeights& l = m_w.layers[il];
@@ -505,7 +518,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         const bool local = c.isLocalLayer(il);
 
         // Attention block.
-        run(ops::rmsnorm(m_ctx, *rec, {x, l.attnNorm, h, n, E, c.normEps}, "attn_norm" + L));
+        run(rec->rmsnorm({x, l.attnNorm, h, n, E, c.normEps}, "attn_norm" + L));
         if (c.mla) {
             recordLatentAttention(*rec, kv, il, n, pos0, run);
         } else {
@@ -513,13 +526,13 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         run(project(*rec, l.wk, h, k, n, false, "attn_k" + L));
         run(project(*rec, l.wv, h, v, n, false, "attn_v" + L));
         if (c.qkvBias) {
-            run(ops::add(m_ctx, *rec, q, l.bq, q, n * QD, QD, "attn_q_bias" + L));
-            run(ops::add(m_ctx, *rec, k, l.bk, k, n * KD, KD, "attn_k_bias" + L));
-            run(ops::add(m_ctx, *rec, v, l.bv, v, n * KD, KD, "attn_v_bias" + L));
+            run(rec->add(q, l.bq, q, n * QD, QD, "attn_q_bias" + L));
+            run(rec->add(k, l.bk, k, n * KD, KD, "attn_k_bias" + L));
+            run(rec->add(v, l.bv, v, n * KD, KD, "attn_v_bias" + L));
         }
         if (c.qkNorm) {
-            run(ops::rmsnorm(m_ctx, *rec, {q, l.qNorm, q, n * c.nHead, c.headDim, c.normEps}, "attn_q_norm" + L));
-            run(ops::rmsnorm(m_ctx, *rec, {k, l.kNorm, k, n * c.nHeadKv, c.headDim, c.normEps}, "attn_k_norm" + L));
+            run(rec->rmsnorm({q, l.qNorm, q, n * c.nHead, c.headDim, c.normEps}, "attn_q_norm" + L));
+            run(rec->rmsnorm({k, l.kNorm, k, n * c.nHeadKv, c.headDim, c.normEps}, "attn_k_norm" + L));
         }
         ops::RopeArgs rope;
         rope.nTokens = n;
@@ -536,62 +549,62 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         rope.freqFactors = m_w.ropeFreqs;
         rope.x = q;
         rope.nHeads = c.nHead;
-        run(ops::rope(m_ctx, *rec, rope, "rope_q" + L));
+        run(rec->rope(rope, "rope_q" + L));
         rope.x = k;
         rope.nHeads = c.nHeadKv;
-        run(ops::rope(m_ctx, *rec, rope, "rope_k" + L));
-        run(ops::kvStore(m_ctx, *rec, {k, BufferRange(kv.k[il]), n, KD, pos0, true, stepParams(local)}, "k_store" + L));
-        run(ops::kvStore(m_ctx, *rec, {v, BufferRange(kv.v[il]), n, KD, pos0, true, stepParams(local)}, "v_store" + L));
+        run(rec->rope(rope, "rope_k" + L));
+        run(rec->kvStore({k, BufferRange(kv.k[il]), n, KD, pos0, true, stepParams(local)}, "k_store" + L));
+        run(rec->kvStore({v, BufferRange(kv.v[il]), n, KD, pos0, true, stepParams(local)}, "v_store" + L));
         ops::AttentionArgs a = attentionArgs(kv, il, n, pos0, local);
         a.q = q;
         a.v = BufferRange(kv.v[il]);
         a.nHeadKv = c.nHeadKv;
         a.headDim = c.headDim;
-        run(ops::attention(m_ctx, *rec, a, "attention" + L));
+        run(rec->attention(a, "attention" + L));
         if (c.postNorms) {
             run(project(*rec, l.wo, att, tmp, n, false, "attn_output" + L));
-            run(ops::rmsnorm(m_ctx, *rec, {tmp, l.postAttnNorm, tmp, n, E, c.normEps}, "post_attention_norm" + L));
-            run(ops::add(m_ctx, *rec, x, tmp, x, n * E, n * E, "attn_residual" + L));
+            run(rec->rmsnorm({tmp, l.postAttnNorm, tmp, n, E, c.normEps}, "post_attention_norm" + L));
+            run(rec->add(x, tmp, x, n * E, n * E, "attn_residual" + L));
         } else {
             run(project(*rec, l.wo, att, x, n, true, "attn_output" + L));  // residual fused
         }
         }  // standard attention
 
         // Feed-forward block.
-        run(ops::rmsnorm(m_ctx, *rec, {x, l.ffnNorm, h, n, E, c.normEps}, "ffn_norm" + L));
+        run(rec->rmsnorm({x, l.ffnNorm, h, n, E, c.normEps}, "ffn_norm" + L));
         if (c.isMoeLayer(il)) {
             recordMoeFfn(*rec, il, n, run);
             continue;
         }
         const bool gelu = c.activation == Activation::GeluTanh;
-        if (n == 1 && ops::gluAdjacent(m_ctx, l.wGate, l.wUp)) {
-            run(ops::matvecGlu(m_ctx, *rec, l.wGate, l.wUp, h, gate, gelu ? 1 : 0, "ffn_gate_up" + L));
+        if (n == 1 && m_be.gluFusable(l.wGate, l.wUp)) {
+            run(rec->matvecGlu(l.wGate, l.wUp, h, gate, gelu ? 1 : 0, "ffn_gate_up" + L));
         } else {
             run(project(*rec, l.wGate, h, gate, n, false, "ffn_gate" + L));
             run(project(*rec, l.wUp, h, up, n, false, "ffn_up" + L));
             if (gelu) {
-                run(ops::geglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_geglu" + L));
+                run(rec->geglu(gate, up, gate, n * c.nFf, "ffn_geglu" + L));
             } else {
-                run(ops::swiglu(m_ctx, *rec, gate, up, gate, n * c.nFf, "ffn_swiglu" + L));
+                run(rec->swiglu(gate, up, gate, n * c.nFf, "ffn_swiglu" + L));
             }
         }
         if (c.postNorms) {
             run(project(*rec, l.wDown, gate, tmp, n, false, "ffn_down" + L));
-            run(ops::rmsnorm(m_ctx, *rec, {tmp, l.postFfnNorm, tmp, n, E, c.normEps}, "post_ffw_norm" + L));
-            run(ops::add(m_ctx, *rec, x, tmp, x, n * E, n * E, "ffn_residual" + L));
+            run(rec->rmsnorm({tmp, l.postFfnNorm, tmp, n, E, c.normEps}, "post_ffw_norm" + L));
+            run(rec->add(x, tmp, x, n * E, n * E, "ffn_residual" + L));
         } else {
             run(project(*rec, l.wDown, gate, x, n, true, "ffn_down" + L));
         }
     }
     if (wantLogits == Logits::All && ok) {
-        run(ops::rmsnorm(m_ctx, *rec, {x, m_w.outputNorm, h, n, E, c.normEps}, "output_norm"));
+        run(rec->rmsnorm({x, m_w.outputNorm, h, n, E, c.normEps}, "output_norm"));
         run(project(*rec, m_w.output, h, BufferRange(m_allLogits), n, false, "output"));
     }
     if ((wantLogits == Logits::Last || wantLogits == Logits::LastArgmax) && ok) {
         // Only the last token's logits are needed: copy its row out, normalise, project.
         rec->copy(BufferRange(m_x, uint64_t(n - 1) * E * 4, uint64_t(E) * 4), BufferRange(m_tmp, 0, uint64_t(E) * 4));
-        run(ops::rmsnorm(m_ctx, *rec, {BufferRange(m_tmp), m_w.outputNorm, h, 1, E, c.normEps}, "output_norm"));
-        run(ops::matvec(m_ctx, *rec, m_w.output, h, BufferRange(m_logits), false, "output"));
+        run(rec->rmsnorm({BufferRange(m_tmp), m_w.outputNorm, h, 1, E, c.normEps}, "output_norm"));
+        run(rec->matvec(m_w.output, h, BufferRange(m_logits), false, "output"));
         if (wantLogits == Logits::LastArgmax) {
             ops::TopKArgs top;
             top.values = BufferRange(m_logits);
@@ -600,7 +613,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
             top.outIndices = BufferRange(m_topIndex);
             top.n = c.nVocab;
             top.k = 1;
-            run(ops::topK(m_ctx, *rec, top, "argmax"));
+            run(rec->topK(top, "argmax"));
         }
     }
     if (!ok) {
@@ -612,7 +625,7 @@ Result<void> DenseModel::step(KvCache& kv, std::span<const int32_t> tokens, uint
         m_timings = rec->timings();
     }
     if (submitted && m_dynamic) {
-        m_graph.emplace(std::move(*rec));
+        m_graph = std::move(rec);
         m_graphKv = kv.id;
         m_graphLogits = int(wantLogits);
     }

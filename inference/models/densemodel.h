@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "inference/backend/backend.h"
 #include "inference/models/config.h"
 #include "inference/models/expertcache.h"
 #include "inference/models/memoryplan.h"
@@ -79,10 +80,18 @@ class DenseModel {
 public:
     using Progress = std::function<void(float, std::string_view)>;
     // plan: where each tensor goes (memoryplan.h); nullptr = everything in device memory.
+    // On the GPU of ctx (a Vulkan backend the model owns).
     static Result<std::unique_ptr<DenseModel>> load(gpu::Context& ctx, const gguf::File& file,
                                                     const ModelConfig& config, const Progress& progress,
                                                     const std::atomic<bool>* cancel,
                                                     const MemoryPlan* plan = nullptr);
+    // On any backend (backend.h): `be` must outlive the model unless it is handed over as `owned`. The CPU
+    // backend uses the weights in place from the mapped file, which must then outlive the model too.
+    static Result<std::unique_ptr<DenseModel>> load(backend::Backend& be, const gguf::File& file,
+                                                    const ModelConfig& config, const Progress& progress,
+                                                    const std::atomic<bool>* cancel, const MemoryPlan* plan,
+                                                    std::unique_ptr<backend::Backend> owned = nullptr);
+    backend::Backend& backend() const { return m_be; }
     const ModelConfig& config() const { return m_config; }
     uint64_t deviceBytes() const { return m_deviceBytes; }
     uint64_t hostBytes() const { return m_hostBytes; }  // weights kept in host memory (expert offload)
@@ -125,7 +134,7 @@ public:
     const std::vector<gpu::Recorder::Timing>& lastTimings() const { return m_timings; }
 
 private:
-    DenseModel(gpu::Context& ctx, ModelConfig config) : m_ctx(ctx), m_config(std::move(config)) {}
+    DenseModel(backend::Backend& be, ModelConfig config) : m_be(be), m_config(std::move(config)) {}
     Result<void> loadWeights(const gguf::File& file, const Progress& progress, const std::atomic<bool>* cancel,
                              const MemoryPlan* plan);
     Result<void> allocateScratch();
@@ -137,15 +146,16 @@ private:
     gpu::BufferRange stepParams(bool local) const;
     ops::AttentionArgs attentionArgs(const KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0, bool local) const;
     Result<void> writeStepParams(uint32_t pos0);
-    void recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
+    void recordLatentAttention(backend::Graph& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
                                const std::function<void(Result<void>)>& run);
     // The mixture-of-experts feed-forward block of layer il (moeffn.cpp): reads h, adds to x.
-    void recordMoeFfn(gpu::Recorder& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run);
+    void recordMoeFfn(backend::Graph& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run);
     // y = W x for n tokens (matvec for one, matmul for more).
-    Result<void> project(gpu::Recorder& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
+    Result<void> project(backend::Graph& rec, const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y,
                          uint32_t n, bool accumulate, std::string_view label);
 
-    gpu::Context& m_ctx;
+    backend::Backend& m_be;
+    std::unique_ptr<backend::Backend> m_ownedBackend;  // when load() was given a Context, or handed a backend
     ModelConfig m_config;
     std::deque<gpu::Buffer> m_tensors;  // every uploaded tensor (deque: Weights point into it)
     ModelWeights m_w;
@@ -171,7 +181,7 @@ private:
     ExpertCache m_cache;
     // Re-submitted decode steps: the recording, the cache and output it was made for, and what each run
     // rewrites: the position (rope) and the attention step parameters (ops::AttentionStep, global then local).
-    std::optional<gpu::Recorder> m_graph;
+    std::unique_ptr<backend::Graph> m_graph;
     uint64_t m_graphKv = 0;
     int m_graphLogits = -1;
     bool m_reuseSteps = true;

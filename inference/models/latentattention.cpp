@@ -8,7 +8,7 @@ namespace lantern::models {
 // no-rope part goes through attn_k_b into the compressed space, so attention is one KV head with keys of
 // kvLoraRank + ropeDim and values of kvLoraRank (the same cache rows); attn_v_b then takes each head's result
 // back to its value size before attn_output. h holds the normalised input; the output is added to x.
-void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
+void DenseModel::recordLatentAttention(backend::Graph& rec, KvCache& kv, uint32_t il, uint32_t n, uint32_t pos0,
                                        const std::function<void(Result<void>)>& run) {
     using gpu::BufferRange;
     const ModelConfig& c = m_config;
@@ -21,7 +21,7 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     };
     if (c.qLoraRank > 0) {
         run(project(rec, l.wqA, h, BufferRange(m_qa), n, false, "attn_q_a" + L));
-        run(ops::rmsnorm(m_ctx, rec, {BufferRange(m_qa), l.qANorm, BufferRange(m_qa), n, c.qLoraRank, c.normEps},
+        run(rec.rmsnorm({BufferRange(m_qa), l.qANorm, BufferRange(m_qa), n, c.qLoraRank, c.normEps},
                          "attn_q_a_norm" + L));
         run(project(rec, l.wqB, BufferRange(m_qa), q, n, false, "attn_q_b" + L));
     } else {
@@ -45,22 +45,22 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     rope.nHeads = c.nHead;
     rope.headDim = HQ;
     rope.tokenStride = c.nHead * HQ;
-    run(ops::rope(m_ctx, rec, rope, "rope_q" + L));
+    run(rec.rope(rope, "rope_q" + L));
     rope.x = from(m_k, KVR);  // the shared rope key follows the compressed KV
     rope.nHeads = 1;
     rope.headDim = KW;
     rope.tokenStride = KW;
-    run(ops::rope(m_ctx, rec, rope, "rope_k" + L));
+    run(rec.rope(rope, "rope_k" + L));
     ops::RmsNormArgs norm{kvc, l.kvANorm, kvc, n, KVR, c.normEps};
     norm.stride = KW;
-    run(ops::rmsnorm(m_ctx, rec, norm, "attn_kv_a_norm" + L));
-    run(ops::kvStore(m_ctx, rec, {kvc, BufferRange(kv.k[il]), n, KW, pos0, true, stepParams(false)}, "kv_store" + L));
+    run(rec.rmsnorm(norm, "attn_kv_a_norm" + L));
+    run(rec.kvStore({kvc, BufferRange(kv.k[il]), n, KW, pos0, true, stepParams(false)}, "kv_store" + L));
 
     // The attention query: per head, attn_k_b of the no-rope part, then the rope part.
     ops::ExpertMatvecArgs absorb{l.wkB, q, heads, qmla, n, c.nHead, c.nHead * HQ, HQ};
     absorb.yStride = KW;
-    run(ops::matvecExperts(m_ctx, rec, absorb, "attn_k_b" + L));
-    run(ops::copyRows(m_ctx, rec, from(m_q, NOPE), from(m_qmla, KVR), n * c.nHead, R, HQ, KW, "q_rope_part" + L));
+    run(rec.matvecExperts(absorb, "attn_k_b" + L));
+    run(rec.copyRows(from(m_q, NOPE), from(m_qmla, KVR), n * c.nHead, R, HQ, KW, "q_rope_part" + L));
 
     ops::AttentionArgs a = attentionArgs(kv, il, n, pos0, false);
     a.q = qmla;
@@ -69,9 +69,9 @@ void DenseModel::recordLatentAttention(gpu::Recorder& rec, KvCache& kv, uint32_t
     a.headDim = KW;
     a.headDimV = KVR;
     a.vStride = KW;
-    run(ops::attention(m_ctx, rec, a, "attention" + L));
+    run(rec.attention(a, "attention" + L));
     // Back from the compressed space, per head, then the output projection with the residual fused.
-    run(ops::matvecExperts(m_ctx, rec, {l.wvB, att, heads, BufferRange(m_vout), n, c.nHead, c.nHead * KVR, KVR},
+    run(rec.matvecExperts({l.wvB, att, heads, BufferRange(m_vout), n, c.nHead, c.nHead * KVR, KVR},
                            "attn_v_b" + L));
     run(project(rec, l.wo, BufferRange(m_vout), BufferRange(m_x), n, true, "attn_output" + L));
 }

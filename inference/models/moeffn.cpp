@@ -4,7 +4,7 @@
 
 namespace lantern::models {
 
-void DenseModel::recordMoeFfn(gpu::Recorder& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run) {
+void DenseModel::recordMoeFfn(backend::Graph& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run) {
     using gpu::BufferRange;
     const ModelConfig& c = m_config;
     const LayerWeights& l = m_w.layers[il];
@@ -31,16 +31,16 @@ void DenseModel::recordMoeFfn(gpu::Recorder& rec, uint32_t il, uint32_t n, const
     route.scale = c.expertWeightsScale;
     route.nGroups = c.expertGroups;
     route.groupsUsed = c.expertGroupsUsed;
-    run(ops::moeRoute(m_ctx, rec, route, "ffn_route" + L));
+    run(rec.moeRoute(route, "ffn_route" + L));
     const BufferRange eg(m_expGate), eu(m_expUp);
     const bool grouped = n > 1 && (m_moePrefill == MoePrefill::Grouped ||
-                                   (m_moePrefill == MoePrefill::Auto && m_ctx.info().type != "cpu" &&
+                                   (m_moePrefill == MoePrefill::Auto && m_be.info().type != "cpu" &&
                                     n * used >= kGroupedPairsPerExpert * c.nExpert));
     if (grouped) {
         // Prefill grouped by expert: each expert's matrices read once per tile of its tokens. The
         // stacks are read where they live (an offloaded layer's from host memory: each expert once).
         const BufferRange sorted(m_expSorted);
-        run(ops::moeSort(m_ctx, rec, ids, sorted, n, used, c.nExpert, "ffn_sort" + L));
+        run(rec.moeSort(ids, sorted, n, used, c.nExpert, "ffn_sort" + L));
         ops::ExpertMatmulArgs gateArgs{l.gateExps, h, sorted, eg, n, used, E, 0, F};
         ops::ExpertMatmulArgs upArgs{l.upExps, h, sorted, eu, n, used, E, 0, F};
         if (l.gateUpExps.matrix.buffer) {  // one stack: its gate half, then its up half
@@ -48,39 +48,39 @@ void DenseModel::recordMoeFfn(gpu::Recorder& rec, uint32_t il, uint32_t n, const
             gateArgs.rows = upArgs.rows = F;
             upArgs.rowStart = F;
         }
-        run(ops::matmulExperts(m_ctx, rec, gateArgs, "ffn_gate_exps" + L));
-        run(ops::matmulExperts(m_ctx, rec, upArgs, "ffn_up_exps" + L));
-        run(ops::swiglu(m_ctx, rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
-        run(ops::matmulExperts(m_ctx, rec, {l.downExps, eg, sorted, BufferRange(m_expDown), n, used, used * F, F, E},
+        run(rec.matmulExperts(gateArgs, "ffn_gate_exps" + L));
+        run(rec.matmulExperts(upArgs, "ffn_up_exps" + L));
+        run(rec.swiglu(eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+        run(rec.matmulExperts({l.downExps, eg, sorted, BufferRange(m_expDown), n, used, used * F, F, E},
                                "ffn_down_exps" + L));
-        run(ops::moeCombine(m_ctx, rec, BufferRange(m_expDown), BufferRange(m_expWeights), x, n, E, used, true,
+        run(rec.moeCombine(BufferRange(m_expDown), BufferRange(m_expWeights), x, n, E, used, true,
                             "ffn_combine" + L));
     } else if (l.gateUpExps.matrix.buffer) {  // gate, up and SwiGLU in one dispatch
         ops::ExpertMatvecArgs glu{l.gateUpExps, h, ids, eg, n, used, E, 0};
         glu.glu = true;
         glu.cache = m_cache.view(il, l.gateUpExps);
-        run(ops::matvecExperts(m_ctx, rec, glu, "ffn_gate_up_exps" + L));
+        run(rec.matvecExperts(glu, "ffn_gate_up_exps" + L));
     } else {
         ops::ExpertMatvecArgs gateArgs{l.gateExps, h, ids, eg, n, used, E, 0};
         gateArgs.cache = m_cache.view(il, l.gateExps);
-        run(ops::matvecExperts(m_ctx, rec, gateArgs, "ffn_gate_exps" + L));
+        run(rec.matvecExperts(gateArgs, "ffn_gate_exps" + L));
         ops::ExpertMatvecArgs upArgs{l.upExps, h, ids, eu, n, used, E, 0};
         upArgs.cache = m_cache.view(il, l.upExps);
-        run(ops::matvecExperts(m_ctx, rec, upArgs, "ffn_up_exps" + L));
-        run(ops::swiglu(m_ctx, rec, eg, eu, eg, n * used * F, "ffn_swiglu" + L));
+        run(rec.matvecExperts(upArgs, "ffn_up_exps" + L));
+        run(rec.swiglu(eg, eu, eg, n * used * F, "ffn_swiglu" + L));
     }
     if (!grouped) {  // down projection, router weights and residual add in one dispatch
         ops::ExpertMatvecArgs down{l.downExps, eg, ids, x, n, used, used * F, F};
         down.routeWeights = BufferRange(m_expWeights);
         down.accumulate = true;
         down.cache = m_cache.view(il, l.downExps);
-        run(ops::matvecExperts(m_ctx, rec, down, "ffn_down_exps" + L));
+        run(rec.matvecExperts(down, "ffn_down_exps" + L));
     }
     if (c.nExpertShared > 0) {
         const uint32_t FS = c.nFfExp * c.nExpertShared;
         run(project(rec, l.gateShexp, h, gate, n, false, "ffn_gate_shexp" + L));
         run(project(rec, l.upShexp, h, up, n, false, "ffn_up_shexp" + L));
-        run(ops::swiglu(m_ctx, rec, gate, up, gate, n * FS, "ffn_shexp_swiglu" + L));
+        run(rec.swiglu(gate, up, gate, n * FS, "ffn_shexp_swiglu" + L));
         run(project(rec, l.downShexp, gate, x, n, true, "ffn_down_shexp" + L));
     }
 }

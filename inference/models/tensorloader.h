@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "base/strformat.h"
+#include "inference/backend/backend.h"
 #include "inference/gguf/file.h"
 #include "inference/models/memoryplan.h"
 #include "inference/ops/ops.h"
@@ -37,9 +38,9 @@ inline std::string typeText(gguf::GgmlType t) {
 // Uploads a tensor after checking its name, type and shape against what the architecture needs.
 class TensorLoader {
 public:
-    TensorLoader(gpu::Context& ctx, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes,
+    TensorLoader(backend::Backend& be, const gguf::File& file, std::deque<gpu::Buffer>& out, uint64_t& bytes,
                  uint64_t& hostBytes, const MemoryPlan* plan)
-        : m_ctx(ctx), m_file(file), m_out(out), m_bytes(bytes), m_hostBytes(hostBytes), m_plan(plan) {}
+        : m_be(be), m_file(file), m_out(out), m_bytes(bytes), m_hostBytes(hostBytes), m_plan(plan) {}
 
     // A matrix of `rows` rows of `cols` elements (GGUF ne = [cols, rows]).
     Result<ops::Weight> matrix(const std::string& name, uint64_t cols, uint64_t rows) {
@@ -85,8 +86,8 @@ public:
         // Fused only when the fused stack fits one binding: split into expert groups it ran 1.3x slower than
         // gate and up apart on lavapipe (every group's dispatch launches a workgroup for every pair); fitting, it
         // is as fast or faster with a third of the dispatches.
-        const uint64_t range = m_ctx.info().maxStorageBufferRange;
-        if (gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
+        const uint64_t range = m_be.info().maxStorageBufferRange;
+        if (m_be.isCpu() || gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
             return ops::ExpertWeights{};
         }
         auto buf = uploadInterleaved(gate, up, nExpert);
@@ -113,8 +114,8 @@ public:
         const gguf::TensorInfo& up = **u;
         const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
         // up is also a matrix of its own for prefill, so it must start on a word (ops::Weight::offset).
-        if (gate.type != up.type || host || gate.bytes % 4 != 0 ||
-            gate.bytes + up.bytes + 256 > m_ctx.info().maxStorageBufferRange) {
+        if (m_be.isCpu() || gate.type != up.type || host || gate.bytes % 4 != 0 ||
+            gate.bytes + up.bytes + 256 > m_be.info().maxStorageBufferRange) {
             auto gw = matrix(gateName, cols, rows);
             if (!gw) {
                 return std::unexpected(gw.error());
@@ -188,7 +189,7 @@ private:
                                                  uint64_t nExpert) {
         const bool host = m_plan && (m_plan->hostTensors.contains(gate.name) || m_plan->hostTensors.contains(up.name));
         const uint64_t bytes = gate.bytes + up.bytes, expert = gate.bytes / nExpert;
-        auto buf = m_ctx.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
+        auto buf = m_be.createBuffer((bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
         if (!buf) {
             return std::unexpected(buf.error());
         }
@@ -209,11 +210,18 @@ private:
     }
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
+        if (m_be.isCpu()) {
+            // The CPU reads the mapped file in place: nothing is copied (the CPU backend copies only what it
+            // repacks, at prepare time).
+            m_hostBytes += t.bytes;
+            m_out.push_back(gpu::Buffer::wrap(t.data));
+            return &m_out.back();
+        }
         // Shaders read whole 32-bit words and some block decoders read up to 2 bytes past a block:
         // round up to a word and keep a word of slack, zeroed. Offloaded tensors go to host memory the GPU
         // reads over the bus (host-visible, not device-local, on a discrete GPU).
         const bool host = m_plan && m_plan->hostTensors.contains(t.name);
-        auto buf = m_ctx.createBuffer((t.bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
+        auto buf = m_be.createBuffer((t.bytes + 3) / 4 * 4 + 4, host ? gpu::Memory::HostVisible : gpu::Memory::Device);
         if (!buf) {
             return std::unexpected(buf.error());
         }
@@ -229,7 +237,7 @@ private:
         return &m_out.back();
     }
 
-    gpu::Context& m_ctx;
+    backend::Backend& m_be;
     const gguf::File& m_file;
     std::deque<gpu::Buffer>& m_out;
     uint64_t& m_bytes;

@@ -34,6 +34,37 @@ Buffer::Buffer(Buffer&&) noexcept = default;
 Buffer& Buffer::operator=(Buffer&&) noexcept = default;
 uint64_t Buffer::size() const { return m_impl ? m_impl->size : 0; }
 bool Buffer::valid() const { return m_impl != nullptr; }
+std::byte* Buffer::hostData() const { return m_impl ? m_impl->mapped : nullptr; }
+bool Buffer::isHost() const { return m_impl && m_impl->ctx == nullptr; }
+
+Result<Buffer> Buffer::host(uint64_t bytes) {
+    if (bytes == 0) {
+        return fail(Errc::InvalidArgument, "a buffer of 0 bytes was requested");
+    }
+    auto impl = std::make_unique<Impl>();
+    // 64-byte aligned (a cache line, an AVX-512 vector) and padded to it: kernels may read a vector past the end.
+    const uint64_t padded = (bytes + 63) / 64 * 64 + 64;
+    impl->owned.reset(new (std::nothrow) std::byte[padded]());
+    if (!impl->owned) {
+        return fail(Errc::OutOfHostMemory, "could not allocate " + std::to_string(bytes) + " bytes of memory");
+    }
+    const uintptr_t base = reinterpret_cast<uintptr_t>(impl->owned.get());
+    impl->mapped = impl->owned.get() + ((64 - base % 64) % 64);
+    impl->size = bytes;
+    Buffer b;
+    b.m_impl = std::move(impl);
+    return b;
+}
+
+Buffer Buffer::wrap(std::span<const std::byte> bytes) {
+    auto impl = std::make_unique<Impl>();
+    impl->mapped = const_cast<std::byte*>(bytes.data());  // never written: readOnly
+    impl->size = bytes.size();
+    impl->readOnly = true;
+    Buffer b;
+    b.m_impl = std::move(impl);
+    return b;
+}
 
 Result<Buffer> Context::createBuffer(uint64_t bytes, Memory memory) {
     Impl& m = *m_impl;
@@ -161,6 +192,9 @@ void submitCopy(Context::Impl& m, StagingRing& s, int h, vk::Buffer src, vk::Buf
 Result<void> Buffer::upload(std::span<const std::byte> data, uint64_t offset) {
     if (!m_impl || offset > m_impl->size || data.size() > m_impl->size - offset) {
         return std::unexpected(rangeError("upload", data.size(), offset, size()));
+    }
+    if (m_impl->readOnly) {
+        return fail(Errc::InvalidArgument, "upload to a read-only buffer (a mapped model file)");
     }
     if (m_impl->mapped) {
         std::memcpy(m_impl->mapped + offset, data.data(), data.size());

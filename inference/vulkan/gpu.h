@@ -79,6 +79,15 @@ public:
     Result<void> upload(std::span<const std::byte> data, uint64_t offset = 0);
     // Copies device data out; waits for the device.
     Result<void> download(std::span<std::byte> out, uint64_t offset = 0) const;
+    // A buffer in plain host memory with no device behind it (the CPU backend): `bytes` zeroed bytes, 64-byte
+    // aligned. OutOfHostMemory when the allocation fails.
+    static Result<Buffer> host(uint64_t bytes);
+    // Host bytes used in place (a tensor of a mapped model file): read-only (upload fails), and they must
+    // outlive the buffer.
+    static Buffer wrap(std::span<const std::byte> bytes);
+    // The bytes when the CPU can address them directly (host buffers, mapped device memory); else nullptr.
+    std::byte* hostData() const;
+    bool isHost() const;  // a host buffer (host() or wrap()): no device behind it
     struct Impl;
     Impl* impl() const { return m_impl.get(); }
 private:

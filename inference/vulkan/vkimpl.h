@@ -125,6 +125,10 @@ struct Buffer::Impl {
     Allocation alloc;
     uint64_t size = 0;
     std::byte* mapped = nullptr;  // host address when the CPU may write it directly (UMA, HostVisible)
+    // Host buffers (no device, ctx null): the bytes they own (Buffer::host), or none when they wrap bytes
+    // in place (Buffer::wrap, read-only).
+    std::unique_ptr<std::byte[]> owned;
+    bool readOnly = false;
     ~Impl();
 };
 
