@@ -15,8 +15,9 @@
 //             Q8_0: 512 bytes, byte u = code ^ 0x80 (unsigned, for u8 x s8 vpdpbusd).
 //             4- and 5-bit types: 256 bytes; position u is in byte (u/128)*64 + u%64, low nibble when
 //             (u/64) is even, high nibble when odd, so one 64-byte load gives two quads (and, shift).
-//     hbits   Q5_0 / Q5_1 only: 64 bytes, bit u%8 of byte u/8 = the fifth bit of position u, so the 64 bits
-//             of one quad load straight into an AVX-512 mask register.
+//     hbits   Q5_0 / Q5_1 only: 64 bytes, bit u/64 of byte u%64 = the fifth bit of position u: one load
+//             holds the fifth bits of all 8 quads in the lanes of their codes, and quad q's are one and
+//             plus one shift (AVX2, 32-byte halves) or one vptestmb (AVX-512) away.
 //   Codes are the GGUF codes as stored (Q4: 0..15, Q5: 0..31, IQ4_NL: table index 0..15, Q8_0: biased int8);
 //   each kernel maps them to values. Per block the sizes equal the GGUF ones (16 rows x block bytes), so
 //   packing costs no memory beyond the padding of the last group.

@@ -60,7 +60,7 @@ void packBlock(int kind, const uint8_t* const* blocks, uint8_t* dst) {
             const uint32_t byte = (u / 128) * 64 + u % 64;
             codes[byte] |= uint8_t((c & 0xF) << ((u / 64) % 2 ? 4 : 0));
             if (hasHighBits(kind) && (c & 0x10)) {
-                codes[256 + u / 8] |= uint8_t(1u << (u % 8));
+                codes[256 + u % 64] |= uint8_t(1u << (u / 64));
             }
         }
     }

@@ -4,7 +4,7 @@
 // row, so `vpdpbusd acc, w, {x quad broadcast}` adds 4 products to each of 16 row sums: 8 of them per block
 // column, no horizontal reduction, the activation read straight from BlockQ8 as an embedded broadcast.
 // Weights are unpacked to unsigned bytes (vpdpbusd is u8 x s8): Q4 codes as they are (0..15), Q5 with the
-// fifth bit from a 64-bit mask per quad, Q8_0 stored biased by 128, IQ4_NL through a vpshufb table of
+// fifth bit through a mask per quad, Q8_0 stored biased by 128, IQ4_NL through a vpshufb table of
 // (value + 128). The offset comes back per block as mw * sx (sx = dx * sum q, from BlockQ8).
 //
 // One microkernel serves decode and prefill: a 16-row group x a tile of up to 8 tokens; each block column
@@ -64,11 +64,10 @@ inline void unpack(const uint8_t* blk, __m512i (&wq)[8], __m512& d, __m512& mw) 
         wq[2 * l + 1] = _mm512_and_si512(_mm512_srli_epi16(raw, 4), low);
     }
     if constexpr (hasHighBits(K)) {
-        const __m512i sixteen = _mm512_set1_epi8(16);
+        const __m512i sixteen = _mm512_set1_epi8(16), bits = _mm512_loadu_si512(codes + 256);
         for (int q = 0; q < 8; ++q) {
-            uint64_t bits;
-            std::memcpy(&bits, codes + 256 + 8 * q, 8);
-            wq[q] = _mm512_mask_add_epi8(wq[q], _cvtu64_mask64(bits), wq[q], sixteen);
+            const __mmask64 set = _mm512_test_epi8_mask(bits, _mm512_set1_epi8(char(1 << q)));
+            wq[q] = _mm512_mask_add_epi8(wq[q], set, wq[q], sixteen);
         }
     }
     if constexpr (K == kIQ4_NL) {
@@ -88,6 +87,13 @@ inline void tile(const uint8_t* w, uint32_t nb, const std::byte* x, uint64_t xSt
         acc[j] = _mm512_setzero_ps();
     }
     for (uint32_t b = 0; b < nb; ++b, w += packedBlockBytes(K)) {
+        if constexpr (NT <= 2 && K != kQ8_0) {
+            // Decode walks the weights once. The 4- and 5-bit types spend more instructions per line, and
+            // asking for lines 4 KB ahead gains ~10% on Zen 4; on the Q8_0 stream it costs ~5%.
+            for (uint32_t o = 0; o < packedBlockBytes(K); o += 64) {
+                _mm_prefetch(reinterpret_cast<const char*>(w + 4096 + o), _MM_HINT_T0);
+            }
+        }
         __m512i wq[8];
         __m512 d, mw;
         unpack<K>(w, wq, d, mw);

@@ -38,7 +38,7 @@ void decodeBlock(const uint8_t* blk, int8_t (&v)[kGroupRows][32], float (&d)[kGr
             }
             int c = (codes[(u / 128) * 64 + u % 64] >> ((u / 64) % 2 ? 4 : 0)) & 0xF;
             if constexpr (hasHighBits(K)) {
-                c |= ((codes[256 + u / 8] >> (u % 8)) & 1) << 4;
+                c |= ((codes[256 + u % 64] >> (u / 64)) & 1) << 4;
             }
             if constexpr (K == kQ4_0) {
                 c -= 8;
