@@ -158,9 +158,15 @@ Chain chainFor(Isa isa) {
 struct Registry {
     // [isa][kind]; an entry with multiply == nullptr is unused.
     std::array<std::array<MatrixKernel, b32::kKinds>, 4> kernels{};
+    std::array<b32::QuantFn, 4> quantizeQ8{};  // [isa], chosen once: quantizeRowQ8 runs per activation row
     Registry() {
         for (int i = 0; i < 4; ++i) {
             const Chain c = chainFor(static_cast<Isa>(i));
+            for (int j = c.n - 1; j >= 0; --j) {
+                if (c.tables[j]->quantizeQ8) {
+                    quantizeQ8[size_t(i)] = c.tables[j]->quantizeQ8;
+                }
+            }
             for (int k = 0; k < b32::kKinds; ++k) {
                 MatrixKernel& m = kernels[size_t(i)][size_t(k)];
                 for (int j = 0; j < c.n && !m.multiply; ++j) {
@@ -202,13 +208,7 @@ const MatrixKernel* block32Kernel(gguf::GgmlType type, Isa isa) {
 }
 
 void quantizeRowQ8(Isa isa, const float* x, uint32_t cols, BlockQ8* out) {
-    const Chain c = chainFor(isa);
-    for (int j = 0; j < c.n; ++j) {
-        if (c.tables[j]->quantizeQ8) {
-            c.tables[j]->quantizeQ8(x, cols, out);
-            return;
-        }
-    }
+    registry().quantizeQ8[size_t(isa)](x, cols, out);
 }
 
 }  // namespace lantern::cpu

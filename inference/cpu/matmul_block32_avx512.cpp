@@ -155,13 +155,16 @@ void multiplyQuant(const MatArgs& a) {
 
 // ---- float weights (in place), f32 activations --------------------------------------------------------
 
-// 16 weights from element i of a row; masked for the last partial chunk.
-template <int K>
+// 16 weights from element i of a row (Masked: only the elements in m, for the last partial chunk).
+template <int K, bool Masked>
 inline __m512 loadW(const std::byte* row, uint32_t i, __mmask16 m) {
     if constexpr (K == kF32) {
-        return _mm512_maskz_loadu_ps(m, row + 4 * uint64_t(i));
+        const float* p = reinterpret_cast<const float*>(row) + i;
+        return Masked ? _mm512_maskz_loadu_ps(m, p) : _mm512_loadu_ps(p);
     } else {
-        const __m256i h = _mm256_maskz_loadu_epi16(m, row + 2 * uint64_t(i));
+        const std::byte* p = row + 2 * uint64_t(i);
+        const __m256i h = Masked ? _mm256_maskz_loadu_epi16(m, p)
+                                 : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
         if constexpr (K == kF16) {
             return _mm512_cvtph_ps(h);
         } else {
@@ -170,30 +173,43 @@ inline __m512 loadW(const std::byte* row, uint32_t i, __mmask16 m) {
     }
 }
 
+// One chunk of 16 columns at c into the NR x NT accumulators.
+template <int K, int NR, int NT, bool Masked>
+inline void floatChunk(const MatArgs& a, uint32_t r, const float* const (&x)[NT], uint64_t rowBytes, uint32_t c,
+                       __mmask16 m, __m512 (&acc)[NR][NT]) {
+    __m512 xv[NT];
+    for (int j = 0; j < NT; ++j) {
+        xv[j] = Masked ? _mm512_maskz_loadu_ps(m, x[j] + c) : _mm512_loadu_ps(x[j] + c);
+    }
+    for (int i = 0; i < NR; ++i) {
+        const __m512 wv = loadW<K, Masked>(a.w + (r + i) * rowBytes, c, m);
+        for (int j = 0; j < NT; ++j) {
+            acc[i][j] = _mm512_fmadd_ps(wv, xv[j], acc[i][j]);
+        }
+    }
+}
+
 // Up to 4 rows x 4 tokens per pass: each weight chunk converted once serves 4 tokens, each activation chunk
 // 4 rows. Bound by FMA throughput for many tokens, by the weight stream for one.
 template <int K, int NR, int NT>
 void floatTile(const MatArgs& a, uint32_t r, uint32_t t) {
-    constexpr uint32_t eb = K == kF32 ? 4 : 2;
-    const uint64_t rowBytes = uint64_t(a.cols) * eb;
+    const uint64_t rowBytes = uint64_t(a.cols) * (K == kF32 ? 4 : 2);
     __m512 acc[NR][NT];
     for (int i = 0; i < NR; ++i) {
         for (int j = 0; j < NT; ++j) {
             acc[i][j] = _mm512_setzero_ps();
         }
     }
-    for (uint32_t c = 0; c < a.cols; c += 16) {
-        const __mmask16 m = a.cols - c >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << (a.cols - c)) - 1);
-        __m512 xv[NT];
-        for (int j = 0; j < NT; ++j) {
-            xv[j] = _mm512_maskz_loadu_ps(m, reinterpret_cast<const float*>(a.x + (t + j) * a.xStride) + c);
-        }
-        for (int i = 0; i < NR; ++i) {
-            const __m512 wv = loadW<K>(a.w + (r + i) * rowBytes, c, m);
-            for (int j = 0; j < NT; ++j) {
-                acc[i][j] = _mm512_fmadd_ps(wv, xv[j], acc[i][j]);
-            }
-        }
+    const float* x[NT];
+    for (int j = 0; j < NT; ++j) {
+        x[j] = reinterpret_cast<const float*>(a.x + (t + j) * a.xStride);
+    }
+    const uint32_t full = a.cols / 16 * 16;
+    for (uint32_t c = 0; c < full; c += 16) {
+        floatChunk<K, NR, NT, false>(a, r, x, rowBytes, c, 0, acc);
+    }
+    if (full < a.cols) {
+        floatChunk<K, NR, NT, true>(a, r, x, rowBytes, full, __mmask16((1u << (a.cols - full)) - 1), acc);
     }
     for (int i = 0; i < NR; ++i) {
         for (int j = 0; j < NT; ++j) {
