@@ -32,6 +32,7 @@ namespace lantern::cpu::b32 {
 namespace {
 
 constexpr uint32_t kTokTile = 8;
+constexpr uint32_t kTokChunk = 128;
 
 inline __m512i bcast32(const int8_t* p) {
     int32_t v;
@@ -132,23 +133,28 @@ void tileAndStore(const MatArgs& a, uint32_t g, uint32_t t, __mmask16 rows) {
 
 template <int K>
 void multiplyQuant(const MatArgs& a) {
-    for (uint32_t g = a.r0 / kGroupRows; g * kGroupRows < a.r1; ++g) {
-        const uint32_t base = g * kGroupRows;
-        const uint32_t lo = std::max(a.r0, base) - base, hi = std::min(a.r1, base + kGroupRows) - base;
-        const auto rows = __mmask16(((1u << hi) - 1) & ~((1u << lo) - 1));
-        uint32_t t = a.t0;
-        for (; t + kTokTile <= a.t1; t += kTokTile) {
-            tileAndStore<K, kTokTile>(a, g, t, rows);
-        }
-        switch (a.t1 - t) {
-        case 7: tileAndStore<K, 7>(a, g, t, rows); break;
-        case 6: tileAndStore<K, 6>(a, g, t, rows); break;
-        case 5: tileAndStore<K, 5>(a, g, t, rows); break;
-        case 4: tileAndStore<K, 4>(a, g, t, rows); break;
-        case 3: tileAndStore<K, 3>(a, g, t, rows); break;
-        case 2: tileAndStore<K, 2>(a, g, t, rows); break;
-        case 1: tileAndStore<K, 1>(a, g, t, rows); break;
-        default: break;
+    // Tokens in chunks of kTokChunk outside the row groups: a chunk's activations (kTokChunk x cols/32
+    // blocks of 40 bytes) stay in L1/L2 while the row groups stream past them.
+    for (uint32_t c0 = a.t0; c0 < a.t1; c0 += kTokChunk) {
+        const uint32_t c1 = std::min(a.t1, c0 + kTokChunk);
+        for (uint32_t g = a.r0 / kGroupRows; g * kGroupRows < a.r1; ++g) {
+            const uint32_t base = g * kGroupRows;
+            const uint32_t lo = std::max(a.r0, base) - base, hi = std::min(a.r1, base + kGroupRows) - base;
+            const auto rows = __mmask16(((1u << hi) - 1) & ~((1u << lo) - 1));
+            uint32_t t = c0;
+            for (; t + kTokTile <= c1; t += kTokTile) {
+                tileAndStore<K, kTokTile>(a, g, t, rows);
+            }
+            switch (c1 - t) {
+            case 7: tileAndStore<K, 7>(a, g, t, rows); break;
+            case 6: tileAndStore<K, 6>(a, g, t, rows); break;
+            case 5: tileAndStore<K, 5>(a, g, t, rows); break;
+            case 4: tileAndStore<K, 4>(a, g, t, rows); break;
+            case 3: tileAndStore<K, 3>(a, g, t, rows); break;
+            case 2: tileAndStore<K, 2>(a, g, t, rows); break;
+            case 1: tileAndStore<K, 1>(a, g, t, rows); break;
+            default: break;
+            }
         }
     }
 }

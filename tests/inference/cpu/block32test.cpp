@@ -274,6 +274,31 @@ void Block32Test::everyTypeAndIsa() {
         const std::vector<float> split = run(*k, p, w.w, yStride, 3, false, {});
         QVERIFY2(split == whole, qPrintable(what + ": sub-ranges differ from one call"));
 
+        // One call on an inner row range [rowBlock, 3 rowBlock) and token range [1, tokens - 1) writes
+        // exactly that rectangle, with the values of the whole call.
+        if (s.rows > 3 * k->rowBlock && s.tokens > 2) {
+            cpu::MatArgs m;
+            std::vector<float> y(whole.size(), kSentinel);
+            m.w = w.w;
+            m.rows = s.rows;
+            m.cols = s.cols;
+            m.x = p.act.data();
+            m.xStride = p.xStride;
+            m.y = y.data();
+            m.yStride = yStride;
+            m.r0 = k->rowBlock;
+            m.r1 = 3 * k->rowBlock;
+            m.t0 = 1;
+            m.t1 = s.tokens - 1;
+            k->multiply(m);
+            for (size_t e = 0; e < y.size(); ++e) {
+                const uint32_t r = uint32_t(e % yStride), tok = uint32_t(e / yStride);
+                const bool inside = r >= m.r0 && r < m.r1 && tok >= m.t0 && tok < m.t1;
+                QVERIFY2(y[e] == (inside ? whole[e] : kSentinel),
+                         qPrintable(what + QString(": inner range, row %1 token %2").arg(r).arg(tok)));
+            }
+        }
+
         // accumulate adds to what y holds.
         Rng rng(7);
         std::vector<float> y0 = rng.floats(size_t(s.tokens) * yStride);
