@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
 #include "base/strformat.h"
 
+#include "inference/backend/cpubackend.h"
+#include "inference/backend/vulkanbackend.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
@@ -124,7 +129,8 @@ private:
 
 class GpuModel final : public Model {
 public:
-    GpuModel(gguf::File file, std::unique_ptr<gpu::Context> ctx) : m_file(std::move(file)), m_ctx(std::move(ctx)) {}
+    GpuModel(gguf::File file, std::unique_ptr<gpu::Context> ctx, std::unique_ptr<backend::Backend> be)
+        : m_file(std::move(file)), m_ctx(std::move(ctx)), m_backend(std::move(be)) {}
     const ModelInfo& info() const override { return m_info; }
     std::unique_ptr<Session> newSession() override {
         auto kv = m_dense->newKvCache(m_info.contextLength);
@@ -134,8 +140,9 @@ public:
         return std::make_unique<GpuSession>(*this, std::move(*kv));
     }
 
-    gguf::File m_file;
-    std::unique_ptr<gpu::Context> m_ctx;
+    gguf::File m_file;                      // mapped for the model's life: the CPU backend reads weights in place
+    std::unique_ptr<gpu::Context> m_ctx;    // the Vulkan device; null on the CPU backend
+    std::unique_ptr<backend::Backend> m_backend;
     std::unique_ptr<models::DenseModel> m_dense;
     std::optional<text::Tokenizer> m_tokenizer;
     std::optional<models::PromptFormat> m_prompt;
@@ -373,10 +380,68 @@ uint64_t Engine::defaultVramBudget(uint64_t deviceFreeBytes) {
     return deviceFreeBytes > margin ? deviceFreeBytes - margin : 0;
 }
 
+Engine::BackendChoice Engine::chooseBackend(const std::string& device) {
+    std::string want = device;
+    if (want.empty()) {
+        if (const char* env = std::getenv("LANTERN_DEVICE"); env != nullptr) {
+            want = env;
+        }
+    }
+    std::string lower = want;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+    if (lower == "cpu") {
+        return {true, {}, {}};
+    }
+    if (lower == "vulkan" || lower == "gpu") {
+        return {false, "", {}};
+    }
+    if (!want.empty()) {
+        return {false, want, {}};
+    }
+    const auto best = gpu::Context::pick("");
+    if (!best) {
+        return {true, {}, "no Vulkan device: " + best.error().detail};
+    }
+    if (best->type == "cpu") {
+        return {true, {}, "the only Vulkan device is a CPU driver (" + best->name + ")"};
+    }
+    return {false, "", {}};
+}
+
+namespace {
+
+// The plan of the CPU backend: every weight in memory, mapped from the file; it fits when the weights, the KV
+// cache and the activations fit the machine's memory.
+models::MemoryPlan cpuPlan(const gguf::File& file, const models::ModelConfig& config, uint32_t context,
+                           const gpu::DeviceInfo& cpu) {
+    models::MemoryPlan plan = models::planMemory(file, config, context, UINT64_MAX);
+    plan.cpu = true;
+    plan.budgetBytes = cpu.deviceLocalBytes;
+    plan.fits = plan.deviceBytes() <= cpu.deviceLocalBytes;
+    return plan;
+}
+
+// The plan on a GPU: what does not fit stays in system memory, its experts computed by the CPU unless the
+// options ask the GPU to read them over the bus.
+models::MemoryPlan gpuPlan(const gguf::File& file, const models::ModelConfig& config, uint32_t context,
+                           uint64_t budget, const LoadOptions& options) {
+    models::MemoryPlan plan = models::planMemory(file, config, context, budget);
+    plan.cpuExperts = plan.offloadedBytes > 0 && options.expertCompute != "gpu";
+    plan.cpuThreads = options.threads;
+    return plan;
+}
+
+}  // namespace
+
 std::vector<Result<MemoryPlanInfo>> Engine::plan(std::span<const std::filesystem::path> paths,
                                                  const LoadOptions& options) {
     std::vector<Result<MemoryPlanInfo>> out;
-    const auto device = gpu::Context::pick(options.device);
+    const BackendChoice choice = chooseBackend(options.device);
+    std::optional<backend::CpuBackend> cpu;
+    if (choice.cpu) {
+        cpu.emplace(backend::CpuOptions{.threads = options.threads});
+    }
+    const auto device = choice.cpu ? Result<gpu::DeviceInfo>(cpu->info()) : gpu::Context::pick(choice.vulkanDevice);
     for (const std::filesystem::path& path : paths) {
         if (!device) {
             out.push_back(std::unexpected(device.error()));
@@ -394,9 +459,11 @@ std::vector<Result<MemoryPlanInfo>> Engine::plan(std::span<const std::filesystem
         }
         MemoryPlanInfo info;
         info.deviceName = device->name;
+        info.cpuBackend = choice.cpu;
         info.contextLength = contextFor(*config, options.contextLength);
         const models::MemoryPlan plan =
-            models::planMemory(*file, *config, info.contextLength, vramBudget(*device, options.vramBudgetBytes));
+            choice.cpu ? cpuPlan(*file, *config, info.contextLength, *device)
+                       : gpuPlan(*file, *config, info.contextLength, vramBudget(*device, options.vramBudgetBytes), options);
         info.fits = plan.fits;
         info.offloaded = plan.offloadedBytes > 0;
         info.deviceBytes = plan.deviceBytes();
@@ -433,32 +500,46 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     if (!prompt) {
         return std::unexpected(prompt.error());
     }
-    auto ctx = gpu::Context::create({.device = options.device});
-    if (!ctx) {
-        return std::unexpected(ctx.error());
+    const BackendChoice choice = chooseBackend(options.device);
+    std::unique_ptr<gpu::Context> ctx;
+    std::unique_ptr<backend::Backend> be;
+    if (choice.cpu) {
+        be = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.threads = options.threads});
+    } else {
+        auto created = gpu::Context::create({.device = choice.vulkanDevice});
+        if (!created) {
+            return std::unexpected(created.error());
+        }
+        ctx = std::move(*created);
+        be = std::make_unique<backend::VulkanBackend>(*ctx);
     }
-    auto model = std::make_unique<GpuModel>(std::move(*file), std::move(*ctx));
+    auto model = std::make_unique<GpuModel>(std::move(*file), std::move(ctx), std::move(be));
     model->m_info = describe(model->m_file);
     model->m_tokenizer = std::move(*tokenizer);
     model->m_prompt = std::move(*prompt);
     model->m_info.basePrompt = model->m_prompt->isTranscript();
     model->m_info.contextLength = contextFor(*config, options.contextLength);
-    const models::MemoryPlan plan = models::planMemory(model->m_file, *config, model->m_info.contextLength,
-                                                       vramBudget(model->m_ctx->info(), options.vramBudgetBytes));
+    const gpu::DeviceInfo& device = model->m_backend->info();
+    const models::MemoryPlan plan =
+        choice.cpu ? cpuPlan(model->m_file, *config, model->m_info.contextLength, device)
+                   : gpuPlan(model->m_file, *config, model->m_info.contextLength,
+                             vramBudget(device, options.vramBudgetBytes), options);
     if (!plan.fits) {
         return std::unexpected(models::memoryError(plan, path.filename().string()));
     }
-    auto dense = models::DenseModel::load(*model->m_ctx, model->m_file, *config, progress, options.cancel, &plan);
+    auto dense = models::DenseModel::load(*model->m_backend, model->m_file, *config, progress, options.cancel,
+                                          choice.cpu ? nullptr : &plan);
     if (!dense) {
         return std::unexpected(dense.error());
     }
     model->m_dense = std::move(*dense);
     model->m_info.hostWeightBytes = model->m_dense->hostBytes();
     model->m_info.memoryPlan = plan.summary();
-    model->m_info.deviceName = model->m_ctx->info().name;
+    model->m_info.deviceName = device.name;
+    model->m_info.cpuBackend = choice.cpu;
     model->m_info.deviceBytesUsed =
         model->m_dense->deviceBytes() + model->m_info.contextLength * config->kvBytesPerToken();
-    model->m_info.deviceBytesFree = model->m_ctx->info().budgetBytes;
+    model->m_info.deviceBytesFree = device.budgetBytes;
     return std::unique_ptr<Model>(std::move(model));
 }
 

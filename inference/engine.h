@@ -21,7 +21,16 @@
 namespace lantern {
 
 struct LoadOptions {
-    std::string device;            // index or name substring; empty = LANTERN_DEVICE or the best device
+    // Where the model runs: "cpu" = the CPU backend; "vulkan" = the best Vulkan device whatever its kind (a CPU
+    // driver such as lavapipe included); an index or name substring = that Vulkan device; empty = LANTERN_DEVICE,
+    // else the best Vulkan device when it is a real GPU and the CPU backend when there is none (a CPU Vulkan
+    // driver counts as none: the CPU backend is many times faster than one).
+    std::string device;
+    uint32_t threads = 0;          // CPU backend threads; 0 = the physical cores
+    // Who computes the experts a mixture of experts keeps in system memory when it does not fit the GPU: "cpu"
+    // (the CPU backend, from system memory, while the GPU runs attention and the rest; the default) or "gpu"
+    // (the GPU reads them over the bus, with a device cache of the most used ones).
+    std::string expertCompute;
     uint32_t contextLength = 0;    // 0 = the model's, capped to what memory allows (and 8192 by default)
     // Called during load with progress 0..1 and a short stage name ("reading", "uploading", "pipelines").
     std::function<void(float progress, std::string_view stage)> progress;
@@ -42,7 +51,8 @@ struct ModelInfo {
     uint32_t contextLength = 0;    // the context this load uses
     uint32_t layers = 0;
     uint32_t embedding = 0;
-    std::string deviceName;        // after load: the Vulkan device in use
+    std::string deviceName;        // after load: the Vulkan device in use, or the CPU ("AMD EPYC ... (avx512-vnni, 2 threads)")
+    bool cpuBackend = false;       // after load: the model runs on the CPU backend
     uint64_t deviceBytesUsed = 0;  // after load: weights + KV cache + scratch on the device
     uint64_t deviceBytesFree = 0;  // after load: what the device reports free
     uint64_t hostWeightBytes = 0;  // after load: expert weights kept in host memory (0 = all on the GPU)
@@ -58,6 +68,7 @@ struct MemoryPlanInfo {
     bool offloaded = false;        // a mixture of experts keeps expert weights in host memory
     std::string text;              // the plan in one line, or why it does not fit (what to do)
     std::string deviceName;
+    bool cpuBackend = false;       // the plan is for the CPU backend (weights in memory, read from the file)
     uint32_t contextLength = 0;    // the context the plan is for
     uint64_t deviceBytes = 0;      // GPU memory the plan uses
 };
@@ -132,6 +143,14 @@ public:
     // The device memory a model may use by default: what the device reports free, less a margin for the desktop
     // and other programs (a tenth, at least 256 MiB). load, plan and `lantern-cli info` all use it.
     static uint64_t defaultVramBudget(uint64_t deviceFreeBytes);
+    // Whether `device` (LoadOptions::device) means the CPU backend on this machine, and the Vulkan device it
+    // means otherwise; `why` says why the CPU backend was chosen when it was not asked for by name.
+    struct BackendChoice {
+        bool cpu = false;
+        std::string vulkanDevice;  // for gpu::Context::create
+        std::string why;
+    };
+    static BackendChoice chooseBackend(const std::string& device);
     static std::vector<Result<MemoryPlanInfo>> plan(std::span<const std::filesystem::path> paths,
                                                     const LoadOptions& options = {});
     static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const LoadOptions& options = {});

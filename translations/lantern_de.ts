@@ -544,12 +544,12 @@
         <translation>Gerät</translation>
     </message>
     <message>
-        <source>Automatic (the fastest graphics device)</source>
-        <translation>Automatisch (das schnellste Grafikgerät)</translation>
+        <source>Automatic (a graphics card if there is one, else the CPU)</source>
+        <translation>Automatisch (eine Grafikkarte, falls vorhanden, sonst der Prozessor)</translation>
     </message>
     <message>
-        <source>Graphics device: index or part of its name</source>
-        <translation>Grafikgerät: Nummer oder Teil des Namens</translation>
+        <source>Device: cpu, vulkan, or a graphics device&apos;s index or part of its name</source>
+        <translation>Gerät: cpu, vulkan oder Nummer bzw. Teil des Namens eines Grafikgeräts</translation>
     </message>
     <message>
         <source>In use: %1. Context size and device apply the next time a model loads.</source>

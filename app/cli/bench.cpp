@@ -25,7 +25,7 @@ namespace lantern::cli {
 namespace {
 
 const char* kBenchUsage =
-    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device NAME] [--vram-budget MIB] [--profile] [--record-every-step] [--moe-prefill auto|grouped|pairs] [--json]\n";
+    "usage: lantern-cli bench -m FILE [-p PROMPT_TOKENS] [-n GEN_TOKENS] [-r REPETITIONS] [--device cpu|vulkan|NAME] [-t THREADS] [--experts cpu|gpu] [--vram-budget MIB] [--profile] [--record-every-step] [--moe-prefill auto|grouped|pairs] [--json]\n";
 
 struct Stat {
     double mean = 0, spread = 0;  // spread = sample standard deviation
@@ -60,7 +60,6 @@ int bench(std::span<char*> args) {
         return 1;
     }
     const std::unique_ptr<models::DenseModel>* model = &loaded->model;
-    const std::unique_ptr<gpu::Context>* ctx = &loaded->ctx;
     const std::optional<gguf::File>& file = loaded->file;
     const models::ModelConfig* config = &(*model)->config();
     (*model)->setStepReuse(!o.recordEveryStep);
@@ -148,20 +147,40 @@ int bench(std::span<char*> args) {
         }
     }
     const Stat pf = stat(prefill), dc = stat(decode), tt = stat(ttft);
-    const std::string device = (*ctx)->info().name;
+    // Weight bytes a decoded token reads: every matrix once (the embedding table only for one row, unless it is
+    // also the output matrix), the experts a token uses.
+    double tokenBytes = 0;
+    for (const gguf::TensorInfo& t : file->tensors()) {
+        if (t.name == "token_embd.weight" && !config->tiedOutput) {
+            continue;
+        }
+        const bool expert = t.name.ends_with("_exps.weight");
+        tokenBytes += expert ? double(t.bytes) * config->nExpertUsed / std::max(config->nExpert, 1u) : double(t.bytes);
+    }
+    const double decodeGbps = dc.mean * tokenBytes / 1e9;
+    std::string device = loaded->backend->info().name;
+    if (const backend::Backend* cpu = (*model)->cpuExpertBackend()) {
+        device += " + experts on " + cpu->info().name;
+    }
     if (o.json) {
         std::printf("{\"engine\": \"lantern\", \"model\": \"%s\", \"device\": \"%s\", \"prompt_tokens\": %u, "
                     "\"gen_tokens\": %u, \"repetitions\": %u, \"prefill_tps\": %.3f, \"prefill_tps_sd\": %.3f, "
-                    "\"decode_tps\": %.3f, \"decode_tps_sd\": %.3f, \"ttft_ms\": %.1f, \"dispatches_per_token\": %zu}\n",
+                    "\"decode_tps\": %.3f, \"decode_tps_sd\": %.3f, \"ttft_ms\": %.1f, \"dispatches_per_token\": %zu, "
+                    "\"decode_gbps\": %.3f, \"bytes_per_token\": %.0f}\n",
                     file->path().filename().string().c_str(), device.c_str(), p, n, reps, pf.mean, pf.spread, dc.mean,
-                    dc.spread, tt.mean, dispatches);
+                    dc.spread, tt.mean, dispatches, decodeGbps, tokenBytes);
     } else {
         std::printf("model    %s (%s)\ndevice   %s\n", file->path().filename().string().c_str(), config->archName.c_str(),
                     device.c_str());
         std::printf("prefill  %u tokens: %.2f ± %.2f tok/s (time to first token %.0f ms)\n", p, pf.mean, pf.spread,
                     tt.mean);
-        std::printf("decode   %u tokens: %.2f ± %.2f tok/s (%zu GPU dispatches per token)\n", n, dc.mean, dc.spread,
-                    dispatches);
+        std::printf("decode   %u tokens: %.2f ± %.2f tok/s (%zu %s per token; %.1f MB of weights per token: %.2f GB/s)\n",
+                    n, dc.mean, dc.spread, dispatches, loaded->backend->isCpu() ? "CPU ops" : "GPU dispatches",
+                    tokenBytes / 1e6, decodeGbps);
+        if ((*model)->cpuExpertBackend() != nullptr) {
+            std::printf("experts  %.1f MiB in system memory, computed on the CPU\n",
+                        double((*model)->hostBytes()) / double(1 << 20));
+        }
         const models::ExpertCache& cache = (*model)->expertCache();
         if (cache.active() && cache.stats().tokens > 0) {
             const models::ExpertCache::Stats& s = cache.stats();

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "app/cli/benchopscpu.h"
 #include "app/cli/command.h"
+#include "inference/engine.h"
 #include "inference/gguf/types.h"
 #include "inference/ops/ops.h"
 #include "inference/vulkan/gpu.h"
@@ -16,8 +18,9 @@ namespace lantern::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: lantern-cli bench-ops [--mib N] [-r REPETITIONS] [--device NAME] [--json]\n"
-    "  --mib N   size of each weight matrix and of the copy (default 64; lavapipe binds at most 128)\n";
+    "usage: lantern-cli bench-ops [--mib N] [-r REPETITIONS] [--device cpu|vulkan|NAME] [-t THREADS] [--json]\n"
+    "  --mib N   size of each weight matrix and of the copy (default 64; lavapipe binds at most 128)\n"
+    "  --device cpu: the CPU backend's kernels (LANTERN_CPU_ISA=avx2|scalar forces a lower instruction set)\n";
 
 using gguf::GgmlType;
 
@@ -57,6 +60,7 @@ int benchOps(std::span<char*> args) {
     int reps = 5;
     bool json = false;
     std::string device;
+    unsigned threads = 0;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string a = args[i];
         const bool hasValue = i + 1 < args.size();
@@ -68,6 +72,8 @@ int benchOps(std::span<char*> args) {
             reps = std::atoi(args[++i]);
         } else if (a == "--device" && hasValue) {
             device = args[++i];
+        } else if ((a == "-t" || a == "--threads") && hasValue) {
+            threads = unsigned(std::atoi(args[++i]));
         } else {
             std::fputs(kUsage, stderr);
             return 2;
@@ -76,6 +82,11 @@ int benchOps(std::span<char*> args) {
     if (mib < 1 || reps < 1) {
         std::fputs(kUsage, stderr);
         return 2;
+    }
+    if (const Engine::BackendChoice choice = Engine::chooseBackend(device); choice.cpu) {
+        return benchOpsCpu(mib, reps, threads, json);
+    } else {
+        device = choice.vulkanDevice;
     }
     auto ctx = gpu::Context::create({.device = device});
     if (!ctx) {

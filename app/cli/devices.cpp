@@ -3,6 +3,8 @@
 #include <string>
 
 #include "app/cli/command.h"
+#include "inference/backend/cpubackend.h"
+#include "inference/engine.h"
 #include "inference/vulkan/gpu.h"
 
 namespace lantern::cli {
@@ -45,32 +47,35 @@ void print(const gpu::DeviceInfo& d, bool chosen) {
 }
 
 int devices(std::span<char*>) {
+    // The same choice the engine makes: LANTERN_DEVICE, else a real GPU, else the CPU backend.
+    const Engine::BackendChoice choice = Engine::chooseBackend("");
     auto list = gpu::Context::enumerate();
-    if (!list) {
-        std::fprintf(stderr, "lantern-cli: %s\n", list.error().detail.c_str());
-        return 1;
+    int chosenIndex = -1;
+    if (list && !list->empty() && !choice.cpu) {
+        auto chosen = gpu::Context::pick(choice.vulkanDevice);
+        if (!chosen) {
+            std::fprintf(stderr, "lantern-cli: %s\n", chosen.error().detail.c_str());
+            return 1;
+        }
+        chosenIndex = int(chosen->index);
     }
-    if (list->empty()) {
-        std::printf("No Vulkan device found. Install your GPU's Vulkan driver (or mesa-vulkan-drivers to run on "
-                    "the CPU).\n");
-        return 1;
+    if (list) {
+        for (const gpu::DeviceInfo& d : *list) {
+            print(d, int(d.index) == chosenIndex);
+        }
     }
-    // The same choice the engine makes (LANTERN_DEVICE, else the best kind).
-    auto chosen = gpu::Context::create();
-    const int chosenIndex = chosen ? int((*chosen)->info().index) : -1;
-    for (const gpu::DeviceInfo& d : *list) {
-        print(d, int(d.index) == chosenIndex);
+    if (!list || list->empty()) {
+        std::printf("No Vulkan device found (%s).\n", list ? "none listed" : list.error().detail.c_str());
     }
-    if (!chosen) {
-        std::fprintf(stderr, "\nlantern-cli: %s\n", chosen.error().detail.c_str());
-        return 1;
-    }
-    std::printf("\n* = the device Lantern uses. Set LANTERN_DEVICE to an index or part of a name to choose "
-                "another.\n");
+    const backend::CpuBackend cpu;
+    std::printf("%s cpu: %s\n      the CPU backend (--device cpu)%s%s\n", choice.cpu ? "*" : " ", cpu.info().name.c_str(),
+                choice.why.empty() ? "" : "; chosen because ", choice.why.c_str());
+    std::printf("\n* = where Lantern runs models. Set LANTERN_DEVICE (or --device) to cpu, vulkan, or a Vulkan device's "
+                "index or part of its name to choose another.\n");
     return 0;
 }
 
-const Registrar kDevices{{"devices", "list Vulkan devices (* = the one Lantern uses; LANTERN_DEVICE overrides)", devices}};
+const Registrar kDevices{{"devices", "list Vulkan devices and the CPU backend (* = the one Lantern uses; LANTERN_DEVICE overrides)", devices}};
 
 }  // namespace
 

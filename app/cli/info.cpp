@@ -4,6 +4,7 @@
 
 #include "app/cli/command.h"
 #include "app/cli/options.h"
+#include "base/platform.h"
 #include "inference/engine.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
@@ -108,6 +109,19 @@ int info(std::span<char*> args) {
     // budget as a load and the app's model library.
     uint64_t budget = parsed->vramBudgetMiB << 20;
     std::string where = "--vram-budget";
+    if (budget == 0 && Engine::chooseBackend(parsed->device).cpu) {
+        // No GPU (or --device cpu): the CPU backend's plan, in system memory.
+        LoadOptions lo;
+        lo.device = parsed->device;
+        lo.threads = parsed->threads;
+        lo.contextLength = context;
+        const std::filesystem::path paths[] = {platform::pathFromUtf8(path)};
+        auto plans = Engine::plan(paths, lo);
+        if (!plans.empty() && plans[0]) {
+            std::printf("\nplacement on the CPU backend (%s): %s\n", plans[0]->deviceName.c_str(), plans[0]->text.c_str());
+        }
+        return 0;
+    }
     if (budget == 0) {
         if (auto d = gpu::Context::pick(parsed->device)) {
             budget = Engine::defaultVramBudget(d->budgetBytes);

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "inference/backend/cpubackend.h"
+#include "inference/backend/vulkanbackend.h"
 #include "inference/engine.h"
 #include "inference/models/config.h"
 #include "inference/models/memoryplan.h"
@@ -21,19 +23,29 @@ std::optional<LoadedModel> loadModel(const Options& o, uint32_t context) {
         std::fprintf(stderr, "lantern-cli: %s\n", config.error().detail.c_str());
         return std::nullopt;
     }
-    auto ctx = gpu::Context::create({.device = o.device});
-    if (!ctx) {
-        std::fprintf(stderr, "lantern-cli: %s\n", ctx.error().detail.c_str());
-        return std::nullopt;
+    const Engine::BackendChoice choice = Engine::chooseBackend(o.device);
+    models::MemoryPlan plan;
+    if (choice.cpu) {
+        m.backend = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.threads = o.threads});
+    } else {
+        auto ctx = gpu::Context::create({.device = choice.vulkanDevice});
+        if (!ctx) {
+            std::fprintf(stderr, "lantern-cli: %s\n", ctx.error().detail.c_str());
+            return std::nullopt;
+        }
+        m.ctx = std::move(*ctx);
+        m.backend = std::make_unique<backend::VulkanBackend>(*m.ctx);
+        const uint64_t budget =
+            o.vramBudgetMiB ? o.vramBudgetMiB << 20 : Engine::defaultVramBudget(m.ctx->info().budgetBytes);
+        plan = models::planMemory(*m.file, *config, context, budget);
+        plan.cpuExperts = plan.offloadedBytes > 0 && o.experts != "gpu";
+        plan.cpuThreads = o.threads;
+        if (!plan.fits) {
+            std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());
+            return std::nullopt;
+        }
     }
-    m.ctx = std::move(*ctx);
-    const uint64_t budget = o.vramBudgetMiB ? o.vramBudgetMiB << 20 : Engine::defaultVramBudget(m.ctx->info().budgetBytes);
-    const models::MemoryPlan plan = models::planMemory(*m.file, *config, context, budget);
-    if (!plan.fits) {
-        std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());
-        return std::nullopt;
-    }
-    auto model = models::DenseModel::load(*m.ctx, *m.file, *config, {}, nullptr, &plan);
+    auto model = models::DenseModel::load(*m.backend, *m.file, *config, {}, nullptr, choice.cpu ? nullptr : &plan);
     if (!model) {
         std::fprintf(stderr, "lantern-cli: %s\n", model.error().detail.c_str());
         return std::nullopt;

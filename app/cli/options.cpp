@@ -50,6 +50,10 @@ std::optional<Options> parseOptions(std::span<char*> args, const char* usage) {
             ok = (v = value()) && (o.system = v, true);
         } else if (a == "--device") {
             ok = (v = value()) && (o.device = v, true);
+        } else if (a == "--threads" || a == "-t") {
+            ok = num(o.threads);
+        } else if (a == "--experts") {
+            ok = (v = value()) && (std::string_view(v) == "cpu" || std::string_view(v) == "gpu") && (o.experts = v, true);
         } else if (a == "-n" || a == "--max-tokens") {
             ok = num(o.generate.maxTokens);
             o.genTokens = uint32_t(o.generate.maxTokens);

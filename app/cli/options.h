@@ -13,7 +13,9 @@ struct Options {
     std::string model;
     std::string prompt;
     std::string system;
-    std::string device;
+    std::string device;          // --device: cpu, vulkan, a Vulkan device index or name part (LoadOptions::device)
+    uint32_t threads = 0;        // --threads: CPU backend threads (0 = the physical cores)
+    std::string experts;         // --experts cpu|gpu: who computes offloaded experts (LoadOptions::expertCompute)
     uint32_t context = 0;
     uint64_t vramBudgetMiB = 0;  // --vram-budget: device memory the model may use (0 = what the device has free)
     bool raw = false;

@@ -28,7 +28,8 @@ const char* kRunUsage =
     "  --greedy             always the most likely token (temperature 0)\n"
     "  --temp X --top-k N --top-p X --min-p X --repeat-penalty X --seed N\n"
     "  -c, --context N      context length\n"
-    "  --device NAME        Vulkan device (index or name part)\n"
+    "  --device NAME        cpu, vulkan, or a Vulkan device (index or name part); default: a real GPU, else the CPU\n"
+    "  -t, --threads N      CPU backend threads (default: the physical cores)\n"
     "  --vram-budget MIB    GPU memory the model may use (default: what is free); a mixture of experts\n"
     "                       larger than that keeps its experts in host memory\n"
     "  --stats              print timings to stderr\n";
@@ -36,6 +37,8 @@ const char* kRunUsage =
 Result<std::unique_ptr<Model>> loadModel(const Options& o) {
     LoadOptions lo;
     lo.device = o.device;
+    lo.threads = o.threads;
+    lo.expertCompute = o.experts;
     lo.contextLength = o.context;
     lo.vramBudgetBytes = o.vramBudgetMiB << 20;
     if (o.verbose) {

@@ -23,6 +23,8 @@
 
 namespace lantern::backend {
 
+class CpuBackend;
+
 class Graph {
 public:
     virtual ~Graph() = default;
@@ -57,6 +59,12 @@ public:
                                     std::string_view label) = 0;
     // A byte copy in order with the ops.
     virtual void copy(gpu::BufferRange src, gpu::BufferRange dst) = 0;
+    // Ops recorded on the returned graph run on the CPU backend `cpu`, after everything recorded here so far and
+    // before anything recorded here afterwards: the GPU's work is split around them (one wait for the GPU, then
+    // the CPU's ops, then the next submission). What they read and write must be host memory the GPU also sees
+    // (Memory::HostVisible buffers) or the CPU backend's own. On the CPU backend itself: this graph.
+    // Used for mixture-of-experts layers whose experts the CPU computes from system memory.
+    virtual Result<Graph*> hostStage(CpuBackend& cpu) = 0;
 
     // Runs the recording and waits (the first run ends recording).
     virtual Result<void> submitAndWait() = 0;

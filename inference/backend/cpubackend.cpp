@@ -91,7 +91,8 @@ Result<CpuBackend::Matrix> CpuBackend::prepare(const ops::Weight& w, uint32_t co
     }
     src += w.offset;
     std::lock_guard lock(m_mutex);
-    if (auto it = m_matrices.find(src); it != m_matrices.end()) {
+    const auto key = std::tuple{src, w.rows, w.cols, uint32_t(w.type), count};
+    if (auto it = m_matrices.find(key); it != m_matrices.end()) {
         return it->second;
     }
     const cpu::MatrixKernel* k = cpu::matrixKernel(w.type, m_isa, m_exact);
@@ -118,7 +119,7 @@ Result<CpuBackend::Matrix> CpuBackend::prepare(const ops::Weight& w, uint32_t co
         m_packedBytes += packed * count;
         m_storage.push_back(std::move(storage));
     }
-    m_matrices.emplace(src, m);
+    m_matrices.emplace(key, m);
     return m;
 }
 

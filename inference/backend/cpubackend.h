@@ -6,7 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+#include <map>
+#include <tuple>
 #include <vector>
 
 #include "inference/backend/backend.h"
@@ -61,7 +62,8 @@ private:
     cpu::Isa m_isa = cpu::Isa::Scalar;
     cpu::ThreadPool m_pool;
     std::mutex m_mutex;
-    std::unordered_map<const std::byte*, Matrix> m_matrices;  // by the weight's first byte
+    // By the weight's first byte, shape, type and count (one tensor may be viewed as several matrices).
+    std::map<std::tuple<const std::byte*, uint32_t, uint32_t, uint32_t, uint32_t>, Matrix> m_matrices;
     std::vector<std::unique_ptr<std::byte[]>> m_storage;      // repacked weights
     uint64_t m_packedBytes = 0;
 };

@@ -68,7 +68,7 @@ CpuGraph::ActRef CpuGraph::activations(cpu::ActFormat f, const float* x, uint32_
         return {slot, x, rowBytes};
     }
     need(slot, rowBytes * nTok);
-    push(std::string(label) + " (quantize)", [this, f, x, cols, xStride, nTok, slot, rowBytes](unsigned ith, unsigned nth, Next&) {
+    push("quantize " + std::string(label), [this, f, x, cols, xStride, nTok, slot, rowBytes](unsigned ith, unsigned nth, Next&) {
         std::byte* out = scratch(slot);
         for (uint32_t t = ith; t < nTok; t += nth) {
             cpu::quantizeRow(f, x + t * xStride, cols, out + t * rowBytes);
@@ -271,6 +271,13 @@ void CpuGraph::copy(gpu::BufferRange src, gpu::BufferRange dst) {
         }
     });
     wrote(d, bytes);
+}
+
+Result<Graph*> CpuGraph::hostStage(CpuBackend& cpu) {
+    if (&cpu != &m_be) {
+        return fail(Errc::InvalidArgument, "a CPU stage on another CPU backend");
+    }
+    return this;
 }
 
 Result<void> CpuGraph::rope(const ops::RopeArgs& a, std::string_view label) {

@@ -48,6 +48,7 @@ public:
     Result<void> moeCombine(gpu::BufferRange y, gpu::BufferRange weights, gpu::BufferRange out, uint32_t nTokens,
                             uint32_t width, uint32_t used, bool accumulate, std::string_view label) override;
     void copy(gpu::BufferRange src, gpu::BufferRange dst) override;
+    Result<Graph*> hostStage(CpuBackend& cpu) override;
 
     Result<void> submitAndWait() override;
     Result<void> resubmitAndWait() override;

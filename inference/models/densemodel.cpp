@@ -6,6 +6,7 @@
 
 #include "base/strformat.h"
 #include "inference/gguf/file.h"
+#include "inference/backend/cpubackend.h"
 #include "inference/backend/vulkanbackend.h"
 #include "inference/models/tensorloader.h"
 
@@ -28,6 +29,12 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(backend::Backend& be, const
     }
     std::unique_ptr<DenseModel> m(new DenseModel(be, config));
     m->m_ownedBackend = std::move(owned);
+    if (be.isCpu()) {
+        m->m_maxBatch = kCpuMaxBatch;
+    }
+    if (plan != nullptr && plan->cpuExperts && !plan->hostTensors.empty() && !be.isCpu()) {
+        m->m_cpuExperts = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.threads = plan->cpuThreads});
+    }
     if (auto r = m->loadWeights(file, progress, cancel, plan); !r) {
         return std::unexpected(r.error());
     }
@@ -61,7 +68,9 @@ Result<std::unique_ptr<DenseModel>> DenseModel::load(backend::Backend& be, const
             if (e->matrix.buffer == nullptr) {
                 continue;
             }
-            if (auto r = be.prepareMoe(*e); !r) {
+            // Experts left in system memory for the CPU are the CPU backend's.
+            backend::Backend& eb = m->m_cpuExperts && e->matrix.buffer->isHost() ? *m->m_cpuExperts : be;
+            if (auto r = eb.prepareMoe(*e); !r) {
                 return std::unexpected(r.error());
             }
         }
@@ -204,6 +213,9 @@ Result<void> DenseModel::loadWeights(const gguf::File& file, const Progress& pro
 // many per layer as plan.cacheBytes holds (and one binding can).
 Result<void> DenseModel::setUpExpertCache(const MemoryPlan& plan) {
     const ModelConfig& c = m_config;
+    if (m_cpuExperts) {
+        return {};  // the CPU computes the offloaded experts where they are: nothing to cache on the GPU
+    }
     uint64_t perExpert = 0, largest = 0;
     for (uint32_t il = 0; il < c.nLayers; ++il) {
         const LayerWeights& l = m_w.layers[il];
@@ -266,8 +278,11 @@ Result<void> DenseModel::allocateScratch() {
         {&m_headIds, c.mla ? heads * 4 : 16, gpu::Memory::HostVisible},
         {&m_router, moe ? b * c.nExpert * f : 16, gpu::Memory::Device},
         // Every layer keeps its routing: the expert cache reads it back after the step.
-        {&m_expIds, moe ? c.nLayers * routed * 4 : 16, m_cache.active() ? gpu::Memory::HostVisible : gpu::Memory::Device},
-        {&m_expWeights, moe ? routed * f : 16, gpu::Memory::Device},
+        {&m_expIds, moe ? c.nLayers * routed * 4 : 16,
+         m_cache.active() || m_cpuExperts ? gpu::Memory::HostVisible : gpu::Memory::Device},
+        {&m_hHost, m_cpuExperts ? b * c.nEmbd * f : 16, gpu::Memory::HostVisible},
+        {&m_ffnHost, m_cpuExperts ? b * c.nEmbd * f : 16, gpu::Memory::HostVisible},
+        {&m_expWeights, moe ? routed * f : 16, m_cpuExperts ? gpu::Memory::HostVisible : gpu::Memory::Device},
         {&m_expGate, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expUp, moe ? routed * c.nFfExp * f : 16, gpu::Memory::Device},
         {&m_expSorted, moe ? ops::moeSortedBytes(m_maxBatch, c.nExpertUsed, c.nExpert) : 16, gpu::Memory::Device},
@@ -297,6 +312,15 @@ Result<void> DenseModel::allocateScratch() {
         }
         *w.buf = std::move(*buf);
         m_deviceBytes += w.bytes;
+    }
+    if (m_cpuExperts) {
+        for (gpu::Buffer* buf : {&m_cpuGate, &m_cpuUp}) {
+            auto host = m_cpuExperts->createBuffer(routed * c.nFfExp * f, gpu::Memory::Device);
+            if (!host) {
+                return std::unexpected(host.error());
+            }
+            *buf = std::move(*host);
+        }
     }
     if (c.mla) {
         std::vector<uint32_t> ids(b * c.nHead);

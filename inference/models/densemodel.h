@@ -95,6 +95,8 @@ public:
     const ModelConfig& config() const { return m_config; }
     uint64_t deviceBytes() const { return m_deviceBytes; }
     uint64_t hostBytes() const { return m_hostBytes; }  // weights kept in host memory (expert offload)
+    // With experts computed on the CPU: its backend (its name, threads); nullptr otherwise.
+    const backend::Backend* cpuExpertBackend() const { return m_cpuExperts.get(); }
     // With expert offload: the device cache of the most used experts (hit rate, bytes moved).
     const ExpertCache& expertCache() const { return m_cache; }
     void resetExpertCacheStats() { m_cache.resetStats(); }
@@ -156,12 +158,19 @@ private:
 
     backend::Backend& m_be;
     std::unique_ptr<backend::Backend> m_ownedBackend;  // when load() was given a Context, or handed a backend
+    // Experts on the CPU (MemoryPlan::cpuExperts): the CPU backend computing the offloaded experts, their inputs
+    // and outputs in host-visible memory both sides read ([maxBatch][nEmbd]), and the CPU's gate/up activations.
+    std::unique_ptr<backend::Backend> m_cpuExperts;
+    gpu::Buffer m_hHost, m_ffnHost, m_cpuGate, m_cpuUp;
     ModelConfig m_config;
     std::deque<gpu::Buffer> m_tensors;  // every uploaded tensor (deque: Weights point into it)
     ModelWeights m_w;
     uint64_t m_deviceBytes = 0;
     uint64_t m_hostBytes = 0;
+    // Tokens per forward step. The CPU runs a whole 512-token prompt as one batch (llama-bench's pp512): its matrix
+    // products then read each weight block once for the batch; GPUs get 64 (scratch in device memory).
     uint32_t m_maxBatch = 64;
+    static constexpr uint32_t kCpuMaxBatch = 512;
     size_t m_lastDispatches = 0;
     bool m_profile = false;
     std::vector<gpu::Recorder::Timing> m_timings;

@@ -64,8 +64,18 @@ MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t con
 }
 
 std::string MemoryPlan::summary() const {
+    if (cpu) {
+        return lantern::format("all {} of weights in memory for the CPU, read in place from the file; {} for the "
+                               "KV cache and activations",
+                               mib(weightBytes), mib(kvBytes + scratchBytes));
+    }
     if (offloadedBytes == 0) {
         return lantern::format("all {} of weights on the GPU, {} in all", mib(weightBytes), mib(deviceBytes()));
+    }
+    if (cpuExperts) {
+        return lantern::format("{} of expert weights in system memory, computed on the CPU (about {} read per "
+                               "token); attention, router and the rest ({}) on the GPU",
+                               mib(offloadedBytes), mib(expertBytesPerToken), mib(deviceBytes()));
     }
     return lantern::format("{} of expert weights in host memory (about {} read per token), {} on the GPU, {} "
                            "cache for the most used experts",
@@ -77,6 +87,13 @@ Error memoryError(const MemoryPlan& plan, const std::string& fileName) {
                                  ? "Even with its experts in host memory it does not fit. Try a smaller quantization or a "
                                    "shorter context."
                                  : "Try a smaller quantization or a shorter context.";
+    if (plan.cpu) {
+        return Error{Errc::OutOfHostMemory,
+                     lantern::format("{} needs {} of memory; {} are available. Try a smaller quantization or a "
+                                     "shorter context.",
+                                     fileName, gb(plan.weightBytes + plan.kvBytes + plan.scratchBytes),
+                                     gb(plan.budgetBytes))};
+    }
     return Error{Errc::OutOfDeviceMemory,
                  lantern::format("{} needs {} of GPU memory; {} are free. {}", fileName,
                                  gb(plan.weightBytes - plan.offloadedBytes + plan.kvBytes + plan.scratchBytes),

@@ -27,6 +27,11 @@ struct MemoryPlan {
     uint64_t cacheBytes = 0;      // device memory left for a cache of the most used offloaded experts
     std::set<std::string> hostTensors;  // names of the tensors kept in host memory
     bool fits = true;
+    bool cpu = false;             // for the CPU backend: "device memory" is system memory, weights read in place
+    // Offloaded experts computed by the CPU backend from system memory (read in place from the mapped file), the
+    // rest on the GPU; else the GPU reads them over the bus. cpuThreads: the CPU backend's threads (0 = cores).
+    bool cpuExperts = false;
+    uint32_t cpuThreads = 0;
 
     uint64_t deviceBytes() const { return weightBytes - offloadedBytes + kvBytes + scratchBytes; }
     // One line for people: "all 713.8 MiB of weights on the GPU" or "441.0 MiB of expert weights in host

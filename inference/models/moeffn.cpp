@@ -2,6 +2,8 @@
 // the chosen experts, their weighted sum into the residual stream, and DeepSeek's shared experts.
 #include "inference/models/densemodel.h"
 
+#include "inference/backend/cpubackend.h"
+
 namespace lantern::models {
 
 void DenseModel::recordMoeFfn(backend::Graph& rec, uint32_t il, uint32_t n, const std::function<void(Result<void>)>& run) {
@@ -32,6 +34,27 @@ void DenseModel::recordMoeFfn(backend::Graph& rec, uint32_t il, uint32_t n, cons
     route.nGroups = c.expertGroups;
     route.groupsUsed = c.expertGroupsUsed;
     run(rec.moeRoute(route, "ffn_route" + L));
+    if (m_cpuExperts && l.downExps.matrix.buffer && l.downExps.matrix.buffer->isHost()) {
+        // Experts on the CPU: the GPU hands over the normed input (the routing is already in host-visible
+        // memory), the CPU runs the chosen experts from system memory and sums them with the router weights,
+        // and the GPU adds that to the residual stream in its next submission.
+        const uint64_t bytes = uint64_t(n) * E * 4;
+        rec.copy(BufferRange(m_h, 0, bytes), BufferRange(m_hHost, 0, bytes));
+        auto stage = rec.hostStage(static_cast<backend::CpuBackend&>(*m_cpuExperts));
+        if (!stage) {
+            run(std::unexpected(stage.error()));
+            return;
+        }
+        backend::Graph& cpu = **stage;
+        const BufferRange hh(m_hHost), cg(m_cpuGate), cu(m_cpuUp), out(m_ffnHost);
+        run(cpu.matvecExperts({l.gateExps, hh, ids, cg, n, used, E, 0}, "ffn_gate_exps (CPU)" + L));
+        run(cpu.matvecExperts({l.upExps, hh, ids, cu, n, used, E, 0}, "ffn_up_exps (CPU)" + L));
+        run(cpu.swiglu(cg, cu, cg, n * used * F, "ffn_swiglu (CPU)" + L));
+        ops::ExpertMatvecArgs down{l.downExps, cg, ids, out, n, used, used * F, F};
+        down.routeWeights = BufferRange(m_expWeights);
+        run(cpu.matvecExperts(down, "ffn_down_exps (CPU)" + L));
+        run(rec.add(x, out, x, n * E, n * E, "ffn_experts_residual" + L));
+    } else {
     const BufferRange eg(m_expGate), eu(m_expUp);
     const bool grouped = n > 1 && (m_moePrefill == MoePrefill::Grouped ||
                                    (m_moePrefill == MoePrefill::Auto && m_be.info().type != "cpu" &&
@@ -76,6 +99,7 @@ void DenseModel::recordMoeFfn(backend::Graph& rec, uint32_t il, uint32_t n, cons
         down.cache = m_cache.view(il, l.downExps);
         run(rec.matvecExperts(down, "ffn_down_exps" + L));
     }
+    }  // experts on the GPU
     if (c.nExpertShared > 0) {
         const uint32_t FS = c.nFfExp * c.nExpertShared;
         run(project(rec, l.gateShexp, h, gate, n, false, "ffn_gate_shexp" + L));

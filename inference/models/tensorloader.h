@@ -87,7 +87,7 @@ public:
         // gate and up apart on lavapipe (every group's dispatch launches a workgroup for every pair); fitting, it
         // is as fast or faster with a third of the dispatches.
         const uint64_t range = m_be.info().maxStorageBufferRange;
-        if (m_be.isCpu() || gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
+        if (m_be.isCpu() || cpuHost(gate) || cpuHost(up) || gate.type != up.type || gate.bytes + up.bytes + 256 > range) {
             return ops::ExpertWeights{};
         }
         auto buf = uploadInterleaved(gate, up, nExpert);
@@ -157,6 +157,10 @@ public:
     bool has(const std::string& name) const { return m_file.tensor(name) != nullptr; }
 
 private:
+    // A tensor the plan leaves in system memory for the CPU backend to compute with (expert offload to the CPU).
+    bool cpuHost(const gguf::TensorInfo& t) const {
+        return m_plan && m_plan->cpuExperts && m_plan->hostTensors.contains(t.name);
+    }
     std::string fileName() const { return m_file.path().filename().string(); }
 
     // The tensor `name` with exactly the shape ne and a weight type the shaders run.
@@ -210,7 +214,7 @@ private:
     }
 
     Result<const gpu::Buffer*> upload(const gguf::TensorInfo& t) {
-        if (m_be.isCpu()) {
+        if (m_be.isCpu() || cpuHost(t)) {
             // The CPU reads the mapped file in place: nothing is copied (the CPU backend copies only what it
             // repacks, at prepare time).
             m_hostBytes += t.bytes;

@@ -14,7 +14,7 @@ from llama_cpp import Llama
 
 model, p, n, r, backend = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 llm = Llama(model_path=model, n_ctx=p + n + 8, n_batch=max(p, 8), logits_all=False, n_gpu_layers=(-1 if backend == "vulkan" else 0),
-            verbose=False, n_threads=2)
+            verbose=False, n_threads=int(os.environ.get("LANTERN_THREADS", "2")))
 rng = np.random.default_rng(42)
 prompt = [int(t) for t in rng.integers(0, llm.n_vocab(), p)]
 # Logits of the last token only, as Lantern computes them (logits_all would run the vocabulary projection
@@ -32,7 +32,7 @@ for _ in range(r):
         llm.eval([tok]); tok = last()
     dec.append(n / (time.perf_counter() - t0))
 sd = lambda v: statistics.stdev(v) if len(v) > 1 else 0.0
-device = "CPU (2 threads)" if backend == "cpu" else os.environ.get("LANTERN_REF_DEVICE") or "Vulkan device " + os.environ.get("GGML_VK_VISIBLE_DEVICES", "0")
+device = "CPU (%s threads)" % os.environ.get("LANTERN_THREADS", "2") if backend == "cpu" else os.environ.get("LANTERN_REF_DEVICE") or "Vulkan device " + os.environ.get("GGML_VK_VISIBLE_DEVICES", "0")
 print(json.dumps({"engine": f"llama.cpp-{backend}", "device": device, "prompt_tokens": p, "gen_tokens": n,
                   "prefill_tps": statistics.mean(pre), "prefill_tps_sd": sd(pre), "decode_tps": statistics.mean(dec),
                   "decode_tps_sd": sd(dec), "ttft_ms": statistics.mean(ttft)}))

@@ -157,10 +157,10 @@ Dialog {
         TextField {
             Layout.fillWidth: true
             text: AppSettings.device
-            placeholderText: qsTr("Automatic (the fastest graphics device)")
+            placeholderText: qsTr("Automatic (a graphics card if there is one, else the CPU)")
             color: Theme.text
             selectByMouse: true
-            Accessible.name: qsTr("Graphics device: index or part of its name")
+            Accessible.name: qsTr("Device: cpu, vulkan, or a graphics device's index or part of its name")
             onEditingFinished: AppSettings.device = text
         }
         Label {

@@ -31,7 +31,8 @@ class AppSettings : public QObject {
     Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY samplingPresetChanged)
     Q_PROPERTY(QString modelFolder READ modelFolder WRITE setModelFolder NOTIFY modelFolderChanged)
     Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY modelPathChanged)
-    // Vulkan device index or name part; empty = the best device.
+    // Where models run (LoadOptions::device): "cpu", "vulkan", a Vulkan device index or name part; empty = a real GPU,
+    // else the CPU backend.
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)
 public:
     // No default argument: QML must use create() (the shared instance), not construct its own.

@@ -1,5 +1,7 @@
-// The GPU forward pass of every dense family on synthetic models (random weights, 2 layers; written by
-// scripts/golden/synthetic_models.py and quantized by llama.cpp itself) against llama.cpp's logits:
+// The forward pass of every family on synthetic models (random weights, 2 layers; written by
+// scripts/golden/synthetic_models.py and quantized by llama.cpp itself) against llama.cpp's logits, on each
+// backend: Vulkan (lavapipe here), the CPU backend with 8-bit activations (its default, as llama.cpp's CPU
+// backend) and the CPU backend's exact mode (f32 activations):
 // llama (separate output matrix), qwen2 (QKV bias, tied embeddings), qwen3 (per-head Q/K norm), each in
 // Q4_K_M (q4_K/q6_K mix) and Q8_0.
 #include <QTemporaryDir>
@@ -10,6 +12,8 @@
 #include <fstream>
 #include <set>
 
+#include "inference/backend/cpubackend.h"
+#include "inference/backend/vulkanbackend.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
@@ -34,33 +38,59 @@ int32_t argmax(const std::vector<float>& v) { return int32_t(std::max_element(v.
 class SyntheticModelTest : public QObject {
     Q_OBJECT
     std::unique_ptr<gpu::Context> m_ctx;
+    std::unique_ptr<backend::VulkanBackend> m_vulkan;
+    std::unique_ptr<backend::CpuBackend> m_cpu, m_cpuExact;
+
+    // "vulkan", "cpu" (8-bit activations) or "cpu-exact".
+    backend::Backend& backendNamed(const QString& name) {
+        if (name == "cpu") {
+            return *m_cpu;
+        }
+        if (name == "cpu-exact") {
+            return *m_cpuExact;
+        }
+        return *m_vulkan;
+    }
 
 private slots:
     void initTestCase() {
         m_ctx = test::requireGpu();
+        m_vulkan = std::make_unique<backend::VulkanBackend>(*m_ctx);
+        m_cpu = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.threads = 2});
+        m_cpuExact = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.threads = 2, .exact = true});
+        qInfo("CPU backend: %s", m_cpu->info().name.c_str());
     }
 
     void matchesLlamaCpp_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<QString>("arch");
         QTest::addColumn<double>("maxNmse");
+        QTest::addColumn<QString>("backend");
+        // Every row on every backend.
+        struct Row {
+            QString file, arch;
+            double maxNmse;
+        };
+        std::vector<Row> rows;
+
         // llama3 = a llama file with a rope_freqs tensor (Llama 3.1 rope scaling). llama.cpp rounds activations
-        // to 8 bits inside quantized matmuls while Lantern keeps them in f32, hence the looser bounds there;
+        // to 8 bits inside quantized matmuls as the CPU backend does, while the Vulkan path and the CPU exact mode
+        // keep them in f32, hence the looser bounds there;
         // the f16 files isolate everything else.
         for (const char* family : {"llama", "qwen2", "qwen3", "llama3"}) {
             for (const char* quant : {"f16", "q8_0", "q4_0", "q4_k_m"}) {
                 const QString name = QString("tiny-%1-%2.gguf").arg(family, quant);
                 const QString arch = QString(family) == "llama3" ? QString("llama") : QString(family);
-                QTest::newRow(qPrintable(name)) << name << arch << (QString(quant) == "f16" ? 1e-4 : 5e-3);
+                rows.push_back({name, arch, (QString(quant) == "f16" ? 1e-4 : 5e-3)});
             }
         }
         // qwen3-yarn = a qwen3 file with YaRN rope scaling (factor 4 over an original context of 64).
-        QTest::newRow("tiny-qwen3-yarn-f16.gguf") << QString("tiny-qwen3-yarn-f16.gguf") << QString("qwen3") << 1e-4;
-        QTest::newRow("tiny-qwen3-yarn-q8_0.gguf") << QString("tiny-qwen3-yarn-q8_0.gguf") << QString("qwen3") << 5e-3;
+        rows.push_back({QString("tiny-qwen3-yarn-f16.gguf"), QString("qwen3"), 1e-4});
+        rows.push_back({QString("tiny-qwen3-yarn-q8_0.gguf"), QString("qwen3"), 5e-3});
         // qwen3moe = Qwen3-MoE shaped (8 experts, 2 per token), routing and experts on the GPU.
         for (const char* quant : {"f16", "q8_0", "q4_k_m"}) {
             const QString name = QString("tiny-qwen3moe-%1.gguf").arg(quant);
-            QTest::newRow(qPrintable(name)) << name << QString("qwen3moe") << (QString(quant) == "f16" ? 1e-4 : 5e-3);
+            rows.push_back({name, QString("qwen3moe"), (QString(quant) == "f16" ? 1e-4 : 5e-3)});
         }
         // deepseek2 in two shapes: V2-Lite (latent attention with plain Q, softmax routing, 2 shared experts,
         // YaRN with DeepSeek's attention scale) and V3 (low-rank Q, sigmoid routing with a selection bias,
@@ -68,7 +98,12 @@ private slots:
         for (const char* family : {"deepseek2-lite", "deepseek3"}) {
             for (const char* quant : {"f16", "q8_0", "q4_k_m"}) {
                 const QString name = QString("tiny-%1-%2.gguf").arg(family, quant);
-                QTest::newRow(qPrintable(name)) << name << QString("deepseek2") << (QString(quant) == "f16" ? 1e-4 : 5e-3);
+                rows.push_back({name, QString("deepseek2"), (QString(quant) == "f16" ? 1e-4 : 5e-3)});
+            }
+        }
+        for (const Row& r : rows) {
+            for (const char* be : {"vulkan", "cpu", "cpu-exact"}) {
+                QTest::newRow(qPrintable(r.file + " " + be)) << r.file << r.arch << r.maxNmse << QString(be);
             }
         }
     }
@@ -77,6 +112,7 @@ private slots:
         QFETCH(QString, file);
         QFETCH(QString, arch);
         QFETCH(double, maxNmse);
+        QFETCH(QString, backend);
         const auto path = test::dataDir() / "models" / file.toStdString();
         const Golden g = readGolden(path.string() + ".golden");
         auto gg = gguf::File::open(path);
@@ -84,14 +120,15 @@ private slots:
         auto config = models::readConfig(*gg);
         QVERIFY2(config.has_value(), config ? "" : config.error().detail.c_str());
         QCOMPARE(QString::fromStdString(config->archName), arch);
-        auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr);
+        auto model = models::DenseModel::load(backendNamed(backend), *gg, *config, {}, nullptr, nullptr);
         QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
         QCOMPARE((*model)->config().tiedOutput, arch == "qwen2");
-        // A mixture of experts prefills both ways: pairs of matrix-vector products, and grouped by expert with a
-        // tiled product per expert.
+        // A mixture of experts prefills both ways on the GPU: pairs of matrix-vector products, and grouped by
+        // expert with a tiled product per expert. The CPU groups by expert itself.
         using Prefill = models::DenseModel::MoePrefill;
-        const std::vector<Prefill> modes = config->isMoe() ? std::vector{Prefill::Grouped, Prefill::Pairs}
-                                                           : std::vector{Prefill::Auto};
+        const std::vector<Prefill> modes = config->isMoe() && backend == "vulkan"
+                                               ? std::vector{Prefill::Grouped, Prefill::Pairs}
+                                               : std::vector{Prefill::Auto};
         auto kv = (*model)->newKvCache(64);
         std::vector<float> logits((*model)->config().nVocab);
         for (const Prefill mode : modes) {
@@ -106,7 +143,7 @@ private slots:
                 norm += double(g.logits[i]) * double(g.logits[i]);
             }
             const double nmse = err / norm;
-            qInfo("%s%s: logits NMSE vs llama.cpp %.2e, argmax %d vs %d", qPrintable(file),
+            qInfo("%s %s%s: logits NMSE vs llama.cpp %.2e, argmax %d vs %d", qPrintable(file), qPrintable(backend),
                   mode == Prefill::Grouped ? " (prefill grouped by expert)" : mode == Prefill::Pairs ? " (prefill by pairs)" : "",
                   nmse, argmax(logits), argmax(g.logits));
             QVERIFY2(nmse < maxNmse, qPrintable(QString("NMSE %1 >= %2").arg(nmse).arg(maxNmse)));
@@ -177,12 +214,16 @@ private slots:
     // long enough to split (llama), sliding-window layers (gemma3) and latent attention (deepseek2).
     void reusedDecodeStepsMatchFreshOnes_data() {
         QTest::addColumn<QString>("file");
-        QTest::newRow("llama") << QString("tiny-llama-q4_k_m.gguf");
-        QTest::newRow("gemma3 (sliding window)") << QString("gemma3");
-        QTest::newRow("deepseek3") << QString("tiny-deepseek3-q4_k_m.gguf");
+        QTest::addColumn<QString>("backend");
+        for (const char* be : {"vulkan", "cpu"}) {
+            QTest::newRow(qPrintable(QString("llama ") + be)) << QString("tiny-llama-q4_k_m.gguf") << QString(be);
+            QTest::newRow(qPrintable(QString("gemma3 (sliding window) ") + be)) << QString("gemma3") << QString(be);
+            QTest::newRow(qPrintable(QString("deepseek3 ") + be)) << QString("tiny-deepseek3-q4_k_m.gguf") << QString(be);
+        }
     }
     void reusedDecodeStepsMatchFreshOnes() {
         QFETCH(QString, file);
+        QFETCH(QString, backend);
         const QTemporaryDir dir;
         std::filesystem::path path = test::dataDir() / "models" / file.toStdString();
         if (file == "gemma3") {
@@ -197,7 +238,7 @@ private slots:
         QVERIFY(gg.has_value());
         auto config = models::readConfig(*gg);
         QVERIFY(config.has_value());
-        auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr);
+        auto model = models::DenseModel::load(backendNamed(backend), *gg, *config, {}, nullptr, nullptr);
         QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
         const uint32_t vocab = (*model)->config().nVocab;
         std::vector<int32_t> prompt(300);
@@ -230,12 +271,13 @@ private slots:
     // Greedy decoding's GPU argmax (forwardGreedy: 4 bytes read back) picks the argmax of the full logits,
     // prompt and decode steps, for a dense model and a mixture of experts.
     void greedyOnTheGpuMatchesTheLogits() {
-        for (const char* name : {"tiny-llama-q4_k_m.gguf", "tiny-qwen3moe-f16.gguf", "tiny-deepseek3-q4_k_m.gguf"}) {
+        for (const char* name : {"tiny-llama-q4_k_m.gguf", "tiny-qwen3moe-f16.gguf", "tiny-deepseek3-q4_k_m.gguf"})
+          for (const char* be : {"vulkan", "cpu"}) {
             auto gg = gguf::File::open(test::dataDir() / "models" / name);
             QVERIFY(gg.has_value());
             auto config = models::readConfig(*gg);
             QVERIFY(config.has_value());
-            auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr);
+            auto model = models::DenseModel::load(backendNamed(be), *gg, *config, {}, nullptr, nullptr);
             QVERIFY(model.has_value());
             auto full = (*model)->newKvCache(64), greedy = (*model)->newKvCache(64);
             QVERIFY(full && greedy);
@@ -250,6 +292,73 @@ private slots:
                 pos += uint32_t(input.size());
                 input = {*next};
             }
+        }
+    }
+
+    // Experts on the CPU: under a budget smaller than the model, the offloaded experts are computed by the CPU
+    // backend from system memory (read in place from the file) while the GPU runs the rest, a host stage per MoE
+    // layer; decode steps are still recorded once and re-run. In the CPU's exact mode (f32 activations) the logits
+    // are the resident run's up to the order of additions; with 8-bit activations within the bound llama.cpp's own
+    // 8-bit rounding is held to above.
+    void expertsOnTheCpuMatchResident_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("qwen3moe") << QString("tiny-qwen3moe-q4_k_m.gguf");
+        QTest::newRow("deepseek3") << QString("tiny-deepseek3-q4_k_m.gguf");
+    }
+    void expertsOnTheCpuMatchResident() {
+        QFETCH(QString, file);
+        auto gg = gguf::File::open(test::dataDir() / "models" / file.toStdString());
+        QVERIFY(gg.has_value());
+        auto config = models::readConfig(*gg);
+        QVERIFY(config.has_value());
+        const models::MemoryPlan all = models::planMemory(*gg, *config, 64, uint64_t(1) << 40);
+        models::MemoryPlan tight = models::planMemory(*gg, *config, 64, all.deviceBytes() - (1u << 20));
+        QVERIFY(!tight.hostTensors.empty());
+        tight.cpuExperts = true;
+        tight.cpuThreads = 2;
+        QVERIFY2(tight.summary().find("computed on the CPU") != std::string::npos, tight.summary().c_str());
+        const std::vector<int32_t> prompt = {1, 17, 300, 42, 511, 260, 99, 5};
+        const uint32_t steps = 8;
+        std::vector<int32_t> tokens;
+        std::vector<float> resident;
+        for (int run = 0; run < 3; ++run) {  // resident, CPU experts exact, CPU experts with 8-bit activations
+            if (run == 1) {
+                qputenv("LANTERN_CPU_EXACT", "1");
+            }
+            auto model = models::DenseModel::load(*m_ctx, *gg, *config, {}, nullptr, run == 0 ? &all : &tight);
+            qunsetenv("LANTERN_CPU_EXACT");
+            QVERIFY2(model.has_value(), model ? "" : model.error().detail.c_str());
+            QCOMPARE((*model)->cpuExpertBackend() != nullptr, run > 0);
+            QCOMPARE((*model)->hostBytes() > 0, run > 0);
+            QVERIFY(!(*model)->expertCache().active());
+            auto kv = (*model)->newKvCache(64);
+            QVERIFY(kv);
+            std::vector<float> logits((*model)->config().nVocab), trace;
+            QVERIFY((*model)->forward(*kv, prompt, 0, logits));
+            trace = logits;
+            const size_t before = (*model)->recordings();
+            for (uint32_t i = 0; i < steps; ++i) {
+                if (run == 0) {
+                    tokens.push_back(argmax(logits));
+                }
+                const int32_t next[] = {tokens[i]};
+                QVERIFY((*model)->forward(*kv, next, uint32_t(prompt.size()) + i, logits));
+                trace.insert(trace.end(), logits.begin(), logits.end());
+            }
+            QCOMPARE((*model)->recordings() - before, size_t(1));  // one recording, host stages included
+            if (run == 0) {
+                resident = trace;
+                continue;
+            }
+            double err = 0, norm = 0;
+            for (size_t i = 0; i < trace.size(); ++i) {
+                const double d = double(trace[i]) - double(resident[i]);
+                err += d * d;
+                norm += double(resident[i]) * double(resident[i]);
+            }
+            qInfo("%s, experts on the CPU (%s): NMSE vs resident %.2e", qPrintable(file), run == 1 ? "exact" : "8-bit",
+                  err / norm);
+            QVERIFY2(err / norm < (run == 1 ? 1e-9 : 5e-3), qPrintable(QString("NMSE vs resident %1").arg(err / norm)));
         }
     }
 
