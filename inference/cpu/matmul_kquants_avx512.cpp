@@ -77,8 +77,8 @@ template <int R, int T, int K>
 
 template <int R, int T>
 void store(const MatArgs& a, uint32_t r, uint32_t t, uint32_t nr, uint32_t nt, __m512 (&acc)[R][T]) {
-    for (uint32_t j = 0; j < nt; ++j) {
-        for (uint32_t i = 0; i < nr; ++i) {
+    for (uint32_t j = 0; j < nt && j < uint32_t(T); ++j) {
+        for (uint32_t i = 0; i < nr && i < uint32_t(R); ++i) {
             const float v = _mm512_reduce_add_ps(acc[i][j]);
             float& y = a.y[(t + j) * a.yStride + r + i];
             y = a.accumulate ? y + v : v;
