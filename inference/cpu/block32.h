@@ -46,7 +46,9 @@ constexpr uint32_t codeBytes(int kind) {
     return kind == kQ8_0 ? 512 : 256 + (hasHighBits(kind) ? 64 : 0);
 }
 constexpr uint32_t packedBlockBytes(int kind) { return headerBytes(kind) + codeBytes(kind); }
-constexpr uint64_t groupBytes(int kind, uint32_t cols) { return uint64_t(cols / 32) * packedBlockBytes(kind); }
+constexpr uint64_t groupBytes(int kind, uint32_t cols) {
+    return uint64_t(cols / 32) * packedBlockBytes(kind);
+}
 
 // IQ4_NL's code book (GGUF).
 inline constexpr int8_t kIq4nlValues[16] = {-127, -104, -83, -65, -49, -35, -22, -10,

@@ -126,8 +126,9 @@ uint64_t inPlace(uint32_t, uint32_t) { return 0; }
 
 using PackedBytesFn = uint64_t (*)(uint32_t, uint32_t);
 using PackFn = void (*)(const std::byte*, uint32_t, uint32_t, std::byte*);
-constexpr PackedBytesFn kPackedBytes[b32::kQuantKinds] = {packedBytesOf<0>, packedBytesOf<1>, packedBytesOf<2>,
-                                                          packedBytesOf<3>, packedBytesOf<4>, packedBytesOf<5>};
+constexpr PackedBytesFn kPackedBytes[b32::kQuantKinds] = {packedBytesOf<0>, packedBytesOf<1>,
+                                                          packedBytesOf<2>, packedBytesOf<3>,
+                                                          packedBytesOf<4>, packedBytesOf<5>};
 constexpr PackFn kPack[b32::kQuantKinds] = {packOf<0>, packOf<1>, packOf<2>, packOf<3>, packOf<4>, packOf<5>};
 
 // The tables from the requested ISA down to scalar, best first; what the CPU cannot run is skipped so a

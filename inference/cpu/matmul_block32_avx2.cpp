@@ -100,8 +100,9 @@ inline __m256i blockDot(const __m256i (&wq)[8], const int8_t* xq) {
         for (int q = 0; q < 8; q += 2) {
             const __m256i x0 = bcast32(xq + 4 * q), x1 = bcast32(xq + 4 * q + 4);
             // |w| as u8 (128 for -128), x with w's sign: x is within +-127, so the negation cannot wrap.
-            const __m256i p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(wq[q]), _mm256_sign_epi8(x0, wq[q]));
-            const __m256i p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(wq[q + 1]), _mm256_sign_epi8(x1, wq[q + 1]));
+            const __m256i w0 = wq[q], w1 = wq[q + 1];
+            const __m256i p0 = _mm256_maddubs_epi16(_mm256_abs_epi8(w0), _mm256_sign_epi8(x0, w0));
+            const __m256i p1 = _mm256_maddubs_epi16(_mm256_abs_epi8(w1), _mm256_sign_epi8(x1, w1));
             s0 = _mm256_add_epi32(s0, _mm256_madd_epi16(p0, ones));
             s1 = _mm256_add_epi32(s1, _mm256_madd_epi16(p1, ones));
         }

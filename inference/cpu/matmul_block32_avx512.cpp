@@ -181,8 +181,8 @@ inline __m512 loadW(const std::byte* row, uint32_t i, __mmask16 m) {
 
 // One chunk of 16 columns at c into the NR x NT accumulators.
 template <int K, int NR, int NT, bool Masked>
-inline void floatChunk(const MatArgs& a, uint32_t r, const float* const (&x)[NT], uint64_t rowBytes, uint32_t c,
-                       __mmask16 m, __m512 (&acc)[NR][NT]) {
+inline void floatChunk(const MatArgs& a, uint32_t r, const float* const (&x)[NT], uint64_t rowBytes,
+                       uint32_t c, __mmask16 m, __m512 (&acc)[NR][NT]) {
     __m512 xv[NT];
     for (int j = 0; j < NT; ++j) {
         xv[j] = Masked ? _mm512_maskz_loadu_ps(m, x[j] + c) : _mm512_loadu_ps(x[j] + c);

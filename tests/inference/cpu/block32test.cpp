@@ -56,7 +56,8 @@ struct Shape {
     uint32_t rows, cols, tokens;
 };
 // Partial 16-row groups, one row, one block column, decode and prefill token counts.
-constexpr Shape kShapes[] = {{67, 96, 3}, {8, 32, 1}, {1, 640, 17}, {130, 640, 64}, {16, 64, 1}, {33, 160, 17}};
+constexpr Shape kShapes[] = {{67, 96, 3},    {8, 32, 1},  {1, 640, 17},
+                             {130, 640, 64}, {16, 64, 1}, {33, 160, 17}};
 
 // Everything one multiply needs, kept alive for the checks.
 struct Problem {
@@ -132,7 +133,8 @@ std::vector<float> run(const cpu::MatrixKernel& k, const Problem& p, const std::
     std::vector<float> y = y0.empty() ? std::vector<float>(size_t(p.s.tokens) * yStride, kSentinel) : y0;
     std::vector<uint32_t> rc{0}, tc{0};
     for (int i = 1; i < pieces; ++i) {
-        rc.push_back(std::min(p.s.rows, (p.s.rows * uint32_t(i) / uint32_t(pieces)) / k.rowBlock * k.rowBlock));
+        const uint32_t cut = p.s.rows * uint32_t(i) / uint32_t(pieces);
+        rc.push_back(std::min(p.s.rows, cut / k.rowBlock * k.rowBlock));
         tc.push_back(p.s.tokens * uint32_t(i) / uint32_t(pieces));
     }
     rc.push_back(p.s.rows);
@@ -172,7 +174,7 @@ std::vector<float> compact(const std::vector<float>& y, const Problem& p, uint32
 
 QString label(const Problem& p, cpu::Isa isa) {
     return QString("%1 %2 %3x%4 x%5 tokens")
-        .arg(typeName(p.type), QString::fromLatin1(cpu::isaName(isa).data(), qsizetype(cpu::isaName(isa).size())))
+        .arg(typeName(p.type), QString::fromLatin1(cpu::isaName(isa)))
         .arg(p.s.rows)
         .arg(p.s.cols)
         .arg(p.s.tokens);
@@ -309,7 +311,10 @@ void Block32Test::everyTypeAndIsa() {
             const uint32_t r = uint32_t(e % yStride);
             const float want = r < s.rows ? y0[e] + whole[e] : y0[e];
             QVERIFY2(std::fabs(acc[e] - want) <= 1e-5f * (1.0f + std::fabs(want)),
-                     qPrintable(what + QString(": accumulate at %1: %2, want %3").arg(e).arg(acc[e]).arg(want)));
+                     qPrintable(what + QString(": accumulate at %1: %2, want %3")
+                                           .arg(e)
+                                           .arg(acc[e])
+                                           .arg(want)));
         }
     }
 }
