@@ -2,7 +2,7 @@
 // (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL; F32, F16, BF16) on every ISA this machine runs (scalar, AVX2,
 // AVX-512 VNNI). Weights are random GGUF blocks (every code and fifth-bit pattern), packed by the kernel's
 // own pack() from a source at an odd address; shapes with a partial 16-row group (67, 130 rows), a single
-// row, one block column; 1, 3, 17 and 64 tokens; row and token sub-ranges, accumulate, padded strides.
+// row, one block column; 1, 3, 17, 64 and 150 tokens; row and token sub-ranges, accumulate, padded strides.
 //
 // Tolerances:
 //  - Against reference::matvec of the dequantized weights times the *dequantized Q8 activations* (what
@@ -55,9 +55,10 @@ std::vector<cpu::Isa> isas() {
 struct Shape {
     uint32_t rows, cols, tokens;
 };
-// Partial 16-row groups, one row, one block column, decode and prefill token counts.
-constexpr Shape kShapes[] = {{67, 96, 3},    {8, 32, 1},  {1, 640, 17},
-                             {130, 640, 64}, {16, 64, 1}, {33, 160, 17}};
+// Partial 16-row groups, one row, one block column, decode and prefill token counts (150 crosses the
+// AVX-512 kernel's 128-token chunk and ends in a partial tile).
+constexpr Shape kShapes[] = {{67, 96, 3},   {8, 32, 1},    {1, 640, 17}, {130, 640, 64},
+                             {16, 64, 1},   {33, 160, 17}, {40, 64, 150}};
 
 // Everything one multiply needs, kept alive for the checks.
 struct Problem {
