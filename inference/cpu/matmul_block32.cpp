@@ -22,46 +22,85 @@ constexpr GgufBlock kGguf[kQuantKinds] = {
     {18, 2, 0},   // IQ4_NL: d, qs[16]
 };
 
-// Code of element k (0..31) of one GGUF block, as R16 stores it.
-uint8_t code(int kind, const uint8_t* b, int k) {
-    const GgufBlock& g = kGguf[kind];
-    if (kind == kQ8_0) {
-        return uint8_t(b[g.qs + k] ^ 0x80);
+// The 32 codes of one GGUF block, as R16 stores them.
+template <int K>
+void rowCodes(const uint8_t* b, uint8_t (&c)[32]) {
+    const GgufBlock& g = kGguf[K];
+    if constexpr (K == kQ8_0) {
+        for (int k = 0; k < 32; ++k) {
+            c[k] = uint8_t(b[g.qs + k] ^ 0x80);
+        }
+        return;
     }
-    const uint8_t nib = k < 16 ? (b[g.qs + k] & 0xF) : (b[g.qs + k - 16] >> 4);
-    if (!hasHighBits(kind)) {
-        return nib;
+    for (int k = 0; k < 16; ++k) {
+        c[k] = b[g.qs + k] & 0xF;
+        c[k + 16] = b[g.qs + k] >> 4;
     }
-    uint32_t qh;
-    std::memcpy(&qh, b + g.qh, 4);
-    return uint8_t(nib | (((qh >> k) & 1) << 4));
+    if constexpr (hasHighBits(K)) {
+        uint32_t qh;
+        std::memcpy(&qh, b + g.qh, 4);
+        for (int k = 0; k < 32; ++k) {
+            c[k] |= uint8_t(((qh >> k) & 1) << 4);
+        }
+    }
 }
 
-// Writes one block column of one group: `blocks[r]` is row r's GGUF block, nullptr for a padding row.
-void packBlock(int kind, const uint8_t* const* blocks, uint8_t* dst) {
-    std::memset(dst, 0, packedBlockBytes(kind));
-    uint8_t* codes = dst + headerBytes(kind);
+// Writes one block column of one group: `blocks[r]` is row r's GGUF block, nullptr for a padding row
+// (scale 0 and codes 0: it contributes nothing). Codes are gathered in position order first, then encoded.
+template <int K>
+void packBlock(const uint8_t* const* blocks, uint8_t* dst) {
+    std::memset(dst, 0, headerBytes(K));
+    uint8_t pos[512] = {};
     for (uint32_t r = 0; r < kGroupRows; ++r) {
         const uint8_t* b = blocks[r];
         if (b == nullptr) {
-            continue;  // scale 0 (and minimum 0): the row contributes nothing
+            continue;
         }
         std::memcpy(dst + 2 * r, b, 2);
-        if (hasMin(kind)) {
+        if constexpr (hasMin(K)) {
             std::memcpy(dst + 32 + 2 * r, b + 2, 2);
         }
-        for (int k = 0; k < 32; ++k) {
-            const uint32_t u = uint32_t(k / 4) * 64 + r * 4 + uint32_t(k % 4);
-            const uint8_t c = code(kind, b, k);
-            if (kind == kQ8_0) {
-                codes[u] = c;
-                continue;
+        uint8_t c[32];
+        rowCodes<K>(b, c);
+        for (uint32_t q = 0; q < 8; ++q) {
+            std::memcpy(pos + 64 * q + 4 * r, c + 4 * q, 4);
+        }
+    }
+    uint8_t* codes = dst + headerBytes(K);
+    if constexpr (K == kQ8_0) {
+        std::memcpy(codes, pos, 512);
+        return;
+    }
+    for (int l = 0; l < 4; ++l) {
+        for (int p = 0; p < 64; ++p) {
+            codes[64 * l + p] = uint8_t((pos[128 * l + p] & 0xF) | ((pos[128 * l + 64 + p] & 0xF) << 4));
+        }
+    }
+    if constexpr (hasHighBits(K)) {
+        for (int p = 0; p < 64; ++p) {
+            uint8_t bits = 0;
+            for (int q = 0; q < 8; ++q) {
+                bits |= uint8_t(((pos[64 * q + p] >> 4) & 1) << q);
             }
-            const uint32_t byte = (u / 128) * 64 + u % 64;
-            codes[byte] |= uint8_t((c & 0xF) << ((u / 64) % 2 ? 4 : 0));
-            if (hasHighBits(kind) && (c & 0x10)) {
-                codes[256 + u % 64] |= uint8_t(1u << (u / 64));
+            codes[256 + p] = bits;
+        }
+    }
+}
+
+template <int K>
+void packAll(const std::byte* src, uint32_t rows, uint32_t cols, std::byte* dst) {
+    const uint32_t nb = cols / 32;
+    const uint64_t rowBytes = uint64_t(nb) * kGguf[K].bytes;
+    const auto* s = reinterpret_cast<const uint8_t*>(src);
+    auto* d = reinterpret_cast<uint8_t*>(dst);
+    const uint8_t* blocks[kGroupRows];
+    for (uint32_t g = 0; g * kGroupRows < rows; ++g) {
+        for (uint32_t b = 0; b < nb; ++b) {
+            for (uint32_t r = 0; r < kGroupRows; ++r) {
+                const uint32_t row = g * kGroupRows + r;
+                blocks[r] = row < rows ? s + row * rowBytes + uint64_t(b) * kGguf[K].bytes : nullptr;
             }
+            packBlock<K>(blocks, d + g * groupBytes(K, cols) + uint64_t(b) * packedBlockBytes(K));
         }
     }
 }
@@ -73,19 +112,14 @@ uint64_t packedBytes(int kind, uint32_t rows, uint32_t cols) {
 }
 
 void pack(int kind, const std::byte* src, uint32_t rows, uint32_t cols, std::byte* dst) {
-    const uint32_t nb = cols / 32;
-    const uint64_t rowBytes = uint64_t(nb) * kGguf[kind].bytes;
-    const auto* s = reinterpret_cast<const uint8_t*>(src);
-    auto* d = reinterpret_cast<uint8_t*>(dst);
-    const uint8_t* blocks[kGroupRows];
-    for (uint32_t g = 0; g * kGroupRows < rows; ++g) {
-        for (uint32_t b = 0; b < nb; ++b) {
-            for (uint32_t r = 0; r < kGroupRows; ++r) {
-                const uint32_t row = g * kGroupRows + r;
-                blocks[r] = row < rows ? s + row * rowBytes + uint64_t(b) * kGguf[kind].bytes : nullptr;
-            }
-            packBlock(kind, blocks, d + g * groupBytes(kind, cols) + uint64_t(b) * packedBlockBytes(kind));
-        }
+    switch (kind) {
+    case kQ4_0: packAll<kQ4_0>(src, rows, cols, dst); return;
+    case kQ4_1: packAll<kQ4_1>(src, rows, cols, dst); return;
+    case kQ5_0: packAll<kQ5_0>(src, rows, cols, dst); return;
+    case kQ5_1: packAll<kQ5_1>(src, rows, cols, dst); return;
+    case kQ8_0: packAll<kQ8_0>(src, rows, cols, dst); return;
+    case kIQ4_NL: packAll<kIQ4_NL>(src, rows, cols, dst); return;
+    default: return;
     }
 }
 
