@@ -98,6 +98,20 @@ constexpr int kDecodeRows = 4;
 constexpr int kRows = 2;    // rows per prefill tile
 constexpr int kTokens = 2;  // tokens per prefill tile
 
+// Decode reads 4 rows at once, each a separate stream; the hardware prefetchers do not run far enough
+// ahead on that many streams, so each row's block kPrefetchBlocks on is requested explicitly. Near the end
+// of a row the request goes to the same place of the next tile's row (3 rows on: the 4 rows of a tile are
+// adjacent), so short rows (16 blocks) do not start every tile cold. A prefetch past the end of the
+// matrix is harmless: it never faults.
+constexpr uint32_t kPrefetchBlocks = 8;
+inline void prefetchAhead(const uint8_t* row, uint32_t b, uint32_t nb, uint64_t rowBytes, uint32_t bytes) {
+    const uint32_t ahead = b + kPrefetchBlocks;
+    const uint8_t* p = row + uint64_t(ahead) * bytes + (ahead >= nb ? 3 * rowBytes : 0);
+    for (uint32_t o = 0; o < bytes; o += 64) {
+        _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
+    }
+}
+
 const uint8_t* rowPtr(const MatArgs& a, uint32_t r, uint32_t nr, uint32_t i, uint64_t rowBytes) {
     // A tile past the last row repeats the last row (computed, never stored).
     return reinterpret_cast<const uint8_t*>(a.w) + uint64_t(r + std::min(i, nr - 1)) * rowBytes;
@@ -120,6 +134,7 @@ void decode(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
         }
         for (uint32_t b = 0; b < nb; ++b) {
             for (int i = 0; i < kDecodeRows; ++i) {
+                prefetchAhead(w[i], b, nb, rowBytes, kBlockBytes[K]);
                 kX86Unpack[K](w[i] + uint64_t(b) * kBlockBytes[K], buf[i]);
             }
             const BlockQ8K* x[1] = {xrow + b};
