@@ -9,6 +9,7 @@
 // vectors, codes, scales, temporaries). Bounded by instructions on both: about 60 per 256 weights and row
 // in decode, ~28 per 256 multiply-adds in prefill.
 #include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "inference/cpu/kquants.h"
@@ -144,6 +145,69 @@ void decode(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
     }
 }
 
+// Decode of Q4_K / Q5_K straight from the GGUF bytes (as the AVX-512 file does; most of a Q4_K_M model's
+// K-quant bytes). Per 32 codes: and / shift of 32 bytes, the scale broadcast to 16 lanes by one vpshufb
+// from the 8 decoded scales, maddubs, vpmaddwd, add. About 75 instructions per 256 weights.
+template <bool Five>
+void decodeQ45K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
+    constexpr uint32_t bytes = Five ? 176 : 144;
+    const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
+    const __m256i low = _mm256_set1_epi8(0x0F), sixteen = _mm256_set1_epi8(0x10);
+    for (uint32_t r = a.r0; r < a.r1; r += kDecodeRows) {
+        const uint32_t nr = std::min<uint32_t>(kDecodeRows, a.r1 - r);
+        const uint8_t* w[kDecodeRows];
+        for (int i = 0; i < kDecodeRows; ++i) {
+            w[i] = rowPtr(a, r, nr, uint32_t(i), rowBytes);
+        }
+        __m256 acc[kDecodeRows][1];
+        for (auto& v : acc) {
+            v[0] = _mm256_setzero_ps();
+        }
+        for (uint32_t b = 0; b < nb; ++b) {
+            const BlockQ8K& x = xrow[b];
+            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.bsums));
+            for (int i = 0; i < kDecodeRows; ++i) {
+                const uint8_t* blk = w[i] + uint64_t(b) * bytes;
+                prefetchAhead(w[i], b, nb, rowBytes, bytes);
+                uint32_t sw[3];
+                std::memcpy(sw, blk + 4, 12);
+                const uint32_t s03 = sw[0] & 0x3f3f3f3f, m03 = sw[1] & 0x3f3f3f3f;
+                const uint32_t s47 = (sw[2] & 0x0f0f0f0f) | (((sw[0] >> 6) & 0x03030303) << 4);
+                const uint32_t m47 = ((sw[2] >> 4) & 0x0f0f0f0f) | (((sw[1] >> 6) & 0x03030303) << 4);
+                // The 8 scales as int16 in both 128-bit halves; scale j is bytes 2j, 2j+1.
+                const __m256i sc = _mm256_broadcastsi128_si256(
+                    _mm_cvtepu8_epi16(_mm_cvtsi64_si128(int64_t(s03 | uint64_t(s47) << 32))));
+                const __m256i mins = perSixteen(m03 | uint64_t(m47) << 32);
+                const uint8_t* qs = blk + (Five ? 48 : 16);
+                __m256i hb = _mm256_setzero_si256();
+                if constexpr (Five) {
+                    hb = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 16));
+                }
+                __m256i dot = _mm256_setzero_si256();
+                for (int c = 0; c < 4; ++c) {
+                    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs + 32 * c));
+                    __m256i q[2] = {_mm256_and_si256(v, low), _mm256_and_si256(_mm256_srli_epi16(v, 4), low)};
+                    for (int h = 0; h < 2; ++h) {
+                        const int j = 2 * c + h;  // the 32-element sub-block
+                        if constexpr (Five) {
+                            const __m256i bit = _mm256_set1_epi8(char(1 << j));
+                            q[h] = _mm256_or_si256(q[h], _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, bit), bit), sixteen));
+                        }
+                        const __m256i s = _mm256_shuffle_epi8(sc, _mm256_set1_epi16(short(0x0100 * (2 * j + 1) + 2 * j)));
+                        const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 32 * j));
+                        dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(q[h], xv), s));
+                    }
+                }
+                const __m256i mdot = _mm256_madd_epi16(mins, bs);
+                acc[i][0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(halfAt(blk) * x.d), acc[i][0]);
+                acc[i][0] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mdot), _mm256_set1_ps(halfAt(blk + 2) * x.d),
+                                             acc[i][0]);
+            }
+        }
+        store<kDecodeRows, 1>(a, r, a.t0, nr, 1, acc);
+    }
+}
+
 template <int T, int K>
 void tokenTile(const MatArgs& a, const Unpacked* rows, uint32_t nb, uint32_t r, uint32_t nr, uint32_t t) {
     __m256 acc[kRows][T];
@@ -167,13 +231,34 @@ void tokenTile(const MatArgs& a, const Unpacked* rows, uint32_t nb, uint32_t r, 
 }
 
 template <int K>
+void prefill(const MatArgs& a, uint32_t nb, uint64_t rowBytes);
+
+constexpr uint32_t kTokenChunk = 64;
+
+template <int K>
 void multiply(const MatArgs& a) {
     const uint32_t nb = a.cols / 256;
     const uint64_t rowBytes = uint64_t(nb) * kBlockBytes[K];
     if (a.t1 - a.t0 == 1) {
+        if constexpr (K == kQ4_K || K == kQ5_K) {
+            decodeQ45K<K == kQ5_K>(a, nb, rowBytes);
+            return;
+        }
         decode<K>(a, nb, rowBytes);
         return;
     }
+    // Tokens in chunks, so that one chunk's activations stay in L2 while every row tile passes over them
+    // (unpacking again per chunk costs a few percent).
+    for (uint32_t t0 = a.t0; t0 < a.t1; t0 += kTokenChunk) {
+        MatArgs c = a;
+        c.t0 = t0;
+        c.t1 = std::min(a.t1, t0 + kTokenChunk);
+        prefill<K>(c, nb, rowBytes);
+    }
+}
+
+template <int K>
+void prefill(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
     thread_local std::vector<Unpacked> rows;
     rows.resize(size_t(kRows) * nb);
     for (uint32_t r = a.r0; r < a.r1; r += kRows) {

@@ -71,6 +71,7 @@ constexpr Case kCases[] = {
     {130, 256, 64, 64, 130, 5, 38, false},
     {67, 1024, 3, 66, 67, 1, 2, false},  // the last row alone
     {9, 768, 64, 1, 9, 0, 0, true},
+    {13, 512, 130, 0, 0, 60, 130, true},  // token ranges across the kernels' 64-token chunks
 };
 
 // A Q8_K row of `cols` floats by the definition (independent of the kernels' code).
