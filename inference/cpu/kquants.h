@@ -191,18 +191,8 @@ inline void unpackQ2KX86(const uint8_t* b, Unpacked& u) {
     u.dmin = halfAt(b + 82);
 }
 
-// Q3_K: as Q2_K for the low 2 bits (qs at 32), bit (32n + 8k... ) e/32 of hmask[e % 32] adds 4.
-inline void unpackQ3KX86(const uint8_t* b, Unpacked& u) {
-    const __m256i three = _mm256_set1_epi8(3), four = _mm256_set1_epi8(4);
-    const __m256i H = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
-    for (int n = 0; n < 2; ++n) {
-        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32 + 32 * n));
-        for (int k = 0; k < 4; ++k) {
-            const __m256i bit = _mm256_set1_epi8(char(1 << (4 * n + k)));
-            const __m256i hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(H, bit), bit), four);
-            storeCodes32(u, 128 * n + 32 * k, _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * k), three), hi));
-        }
-    }
+// Q3_K's 16 signed 6-bit scales (12 bytes at 96) as int16.
+inline __m256i q3kScales(const uint8_t* b) {
     // Scale i: low 4 bits from byte i % 8 (high nibble for i >= 8), high 2 bits from byte 8 + i % 4 at
     // bit 2 * (i / 4); stored + 32.
     uint64_t lo8;
@@ -220,7 +210,22 @@ inline void unpackQ3KX86(const uint8_t* b, Unpacked& u) {
     const __m128i h3 = _mm_and_si128(_mm_srli_epi32(h, 6), _mm_set1_epi8(3));
     const __m128i hb = _mm_unpacklo_epi64(_mm_unpacklo_epi32(h0, h1), _mm_unpacklo_epi32(h2, h3));
     const __m128i s8 = _mm_sub_epi8(_mm_or_si128(lo16, _mm_slli_epi16(hb, 4)), _mm_set1_epi8(32));
-    const __m256i S = _mm256_cvtepi8_epi16(s8);
+    return _mm256_cvtepi8_epi16(s8);
+}
+
+// Q3_K: as Q2_K for the low 2 bits (qs at 32), bit (32n + 8k... ) e/32 of hmask[e % 32] adds 4.
+inline void unpackQ3KX86(const uint8_t* b, Unpacked& u) {
+    const __m256i three = _mm256_set1_epi8(3), four = _mm256_set1_epi8(4);
+    const __m256i H = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+    for (int n = 0; n < 2; ++n) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32 + 32 * n));
+        for (int k = 0; k < 4; ++k) {
+            const __m256i bit = _mm256_set1_epi8(char(1 << (4 * n + k)));
+            const __m256i hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(H, bit), bit), four);
+            storeCodes32(u, 128 * n + 32 * k, _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * k), three), hi));
+        }
+    }
+    const __m256i S = q3kScales(b);
     storeScales(u, S, _mm256_slli_epi16(S, 2));
     u.d = halfAt(b + 108);
     u.dmin = u.d;
