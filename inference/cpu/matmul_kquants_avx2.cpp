@@ -4,9 +4,9 @@
 // activations -> int16 pairs, exact: kquants.h), vpmaddwd with the per-pair scales s[] and an add: 3
 // instructions per 32 multiply-adds per (row, token); no horizontal sum until the end of the row. The min
 // term is one vpmaddwd of M with the bsums, the same 8 int32 lanes as the product. Decode (one token)
-// unpacks each block of 4 rows to L1 and uses it at once; prefill unpacks 2 rows once for all their blocks
-// and reuses them for every tile of 2 tokens (16 registers: 4 int32 + 4 f32 accumulators, 2 activation
-// vectors, codes, scales, temporaries). Bounded by instructions on both: about 60 per 256 weights and row
+// works on 4 rows straight from the GGUF bytes (codes and scales in registers); prefill unpacks 2 rows
+// once for all their blocks and reuses them for every tile of 2 tokens (16 registers: 4 int32 + 4 f32
+// accumulators, 2 activation vectors, codes, scales, temporaries). Bounded by instructions on both: about 60 per 256 weights and row
 // in decode, ~28 per 256 multiply-adds in prefill.
 #include <algorithm>
 #include <cstring>
@@ -118,33 +118,6 @@ const uint8_t* rowPtr(const MatArgs& a, uint32_t r, uint32_t nr, uint32_t i, uin
     return reinterpret_cast<const uint8_t*>(a.w) + uint64_t(r + std::min(i, nr - 1)) * rowBytes;
 }
 
-template <int K>
-void decode(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
-    alignas(64) Unpacked buf[kDecodeRows];
-    const Unpacked* u[kDecodeRows] = {&buf[0], &buf[1], &buf[2], &buf[3]};
-    const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
-    for (uint32_t r = a.r0; r < a.r1; r += kDecodeRows) {
-        const uint32_t nr = std::min<uint32_t>(kDecodeRows, a.r1 - r);
-        const uint8_t* w[kDecodeRows];
-        for (int i = 0; i < kDecodeRows; ++i) {
-            w[i] = rowPtr(a, r, nr, uint32_t(i), rowBytes);
-        }
-        __m256 acc[kDecodeRows][1];
-        for (auto& v : acc) {
-            v[0] = _mm256_setzero_ps();
-        }
-        for (uint32_t b = 0; b < nb; ++b) {
-            for (int i = 0; i < kDecodeRows; ++i) {
-                prefetchAhead(w[i], b, nb, rowBytes, kBlockBytes[K]);
-                kX86Unpack[K](w[i] + uint64_t(b) * kBlockBytes[K], buf[i]);
-            }
-            const BlockQ8K* x[1] = {xrow + b};
-            blockStep<kDecodeRows, 1, K>(u, x, acc);
-        }
-        store<kDecodeRows, 1>(a, r, a.t0, nr, 1, acc);
-    }
-}
-
 // Decode of Q4_K / Q5_K straight from the GGUF bytes (as the AVX-512 file does; most of a Q4_K_M model's
 // K-quant bytes). Per 32 codes: and / shift of 32 bytes, the scale broadcast to 16 lanes by one vpshufb
 // from the 8 decoded scales, maddubs, vpmaddwd, add. About 75 instructions per 256 weights.
@@ -208,6 +181,150 @@ void decodeQ45K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
     }
 }
 
+// Decode of Q2_K, Q3_K, Q6_K and IQ4_XS straight from the GGUF bytes: per type only "the 16 scales S and
+// mins M of a block" (scales()) and "the 32 codes of run j" (codes(), in registers); the loop around them
+// is shared. Per 32 codes: the scale pair of the run broadcast over 16 lanes (vpermd + vpshufb),
+// maddubs, vpmaddwd, add.
+template <int K>
+struct Direct;
+
+template <>
+struct Direct<kQ2_K> {
+    static constexpr uint32_t bytes = 84;
+    static void scales(const uint8_t* b, __m256i& S, __m256i& M, float& d, float& dmin) {
+        const __m128i sc = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+        const __m128i nib = _mm_set1_epi8(0x0F);
+        S = _mm256_cvtepu8_epi16(_mm_and_si128(sc, nib));
+        M = _mm256_cvtepu8_epi16(_mm_and_si128(_mm_srli_epi16(sc, 4), nib));
+        d = halfAt(b + 80);
+        dmin = halfAt(b + 82);
+    }
+    static __m256i codes(const uint8_t* b, int j) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 16 + 32 * (j / 4)));
+        return _mm256_and_si256(_mm256_srli_epi16(v, 2 * (j % 4)), _mm256_set1_epi8(3));
+    }
+};
+
+template <>
+struct Direct<kQ3_K> {
+    static constexpr uint32_t bytes = 110;
+    static void scales(const uint8_t* b, __m256i& S, __m256i& M, float& d, float& dmin) {
+        S = q3kScales(b);
+        M = _mm256_slli_epi16(S, 2);
+        d = dmin = halfAt(b + 108);
+    }
+    static __m256i codes(const uint8_t* b, int j) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32 + 32 * (j / 4)));
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
+        const __m256i bit = _mm256_set1_epi8(char(1 << j));
+        const __m256i hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(h, bit), bit), _mm256_set1_epi8(4));
+        return _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * (j % 4)), _mm256_set1_epi8(3)), hi);
+    }
+};
+
+template <>
+struct Direct<kQ6_K> {
+    static constexpr uint32_t bytes = 210;
+    static void scales(const uint8_t* b, __m256i& S, __m256i& M, float& d, float& dmin) {
+        S = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 192)));
+        M = _mm256_slli_epi16(S, 5);
+        d = dmin = halfAt(b + 208);
+    }
+    // Run j = 4n + k: low 4 bits from ql[64n + 32 (k % 2) ..] (high nibble for k >= 2), 2 high bits at
+    // bit 2k of qh[32n ..].
+    static __m256i codes(const uint8_t* b, int j) {
+        const int n = j / 4, k = j % 4;
+        const __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 64 * n + 32 * (k % 2)));
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 128 + 32 * n));
+        const __m256i lo = _mm256_and_si256(k >= 2 ? _mm256_srli_epi16(l, 4) : l, _mm256_set1_epi8(0x0F));
+        const __m256i hs = k == 0 ? _mm256_slli_epi16(h, 4) : k == 1 ? _mm256_slli_epi16(h, 2)
+                                                                 : k == 2 ? h : _mm256_srli_epi16(h, 2);
+        return _mm256_or_si256(lo, _mm256_and_si256(hs, _mm256_set1_epi8(0x30)));
+    }
+};
+
+template <>
+struct Direct<kIQ4_XS> {
+    static constexpr uint32_t bytes = 136;
+    static void scales(const uint8_t* b, __m256i& S, __m256i& M, float& d, float& dmin) {
+        uint16_t sh;
+        uint32_t sl;
+        std::memcpy(&sh, b + 2, 2);
+        std::memcpy(&sl, b + 4, 4);
+        const __m128i l = _mm_cvtsi32_si128(int(sl));
+        const __m128i nib = _mm_set1_epi8(0x0F);
+        const __m128i lo = _mm_unpacklo_epi8(_mm_and_si128(l, nib), _mm_and_si128(_mm_srli_epi16(l, 4), nib));
+        const __m128i hi = _mm_cvtsi64_si128(int64_t(_pdep_u64(sh, 0x0303030303030303ull)));
+        const __m128i s8 = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
+        S = _mm256_cvtepi8_epi16(_mm_unpacklo_epi8(s8, s8));
+        M = _mm256_setzero_si256();
+        d = halfAt(b);
+        dmin = 0.0f;
+    }
+    // Run j is sub-block j: the low nibbles of its 16 bytes, then their high nibbles, through the table.
+    static __m256i codes(const uint8_t* b, int j) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + 8 + 16 * j));
+        const __m256i table = _mm256_broadcastsi128_si256(
+            _mm_setr_epi8(-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113));
+        const __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(v), _mm_srli_epi16(v, 4), 1);
+        return _mm256_shuffle_epi8(table, _mm256_and_si256(both, _mm256_set1_epi8(0x0F)));
+    }
+};
+
+template <int K>
+void decodeDirect(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
+    using D = Direct<K>;
+    const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
+    const __m256i pick = _mm256_setr_epi8(0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1,  //
+                                          2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3, 2, 3);
+    constexpr bool sameScale = K == kQ3_K || K == kQ6_K;
+    for (uint32_t r = a.r0; r < a.r1; r += kDecodeRows) {
+        const uint32_t nr = std::min<uint32_t>(kDecodeRows, a.r1 - r);
+        const uint8_t* w[kDecodeRows];
+        for (int i = 0; i < kDecodeRows; ++i) {
+            w[i] = rowPtr(a, r, nr, uint32_t(i), rowBytes);
+        }
+        __m256 acc[kDecodeRows][1];
+        for (auto& v : acc) {
+            v[0] = _mm256_setzero_ps();
+        }
+        for (uint32_t b = 0; b < nb; ++b) {
+            const BlockQ8K& x = xrow[b];
+            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.bsums));
+            for (int i = 0; i < kDecodeRows; ++i) {
+                const uint8_t* blk = w[i] + uint64_t(b) * D::bytes;
+                prefetchAhead(w[i], b, nb, rowBytes, D::bytes);
+                __m256i S, M;
+                float d, dmin;
+                D::scales(blk, S, M, d, dmin);
+                __m256i dot = _mm256_setzero_si256();
+#pragma GCC unroll 8
+                for (int j = 0; j < 8; ++j) {  // unrolled: the shifts and bit masks per run become constants
+                    const __m256i q = D::codes(blk, j);
+                    const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 32 * j));
+                    const __m256i s = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(S, _mm256_set1_epi32(j)), pick);
+                    __m256i p;
+                    if constexpr (signedCodes(K)) {
+                        p = _mm256_maddubs_epi16(_mm256_abs_epi8(q), _mm256_sign_epi8(xv, q));
+                    } else {
+                        p = _mm256_maddubs_epi16(q, xv);
+                    }
+                    dot = _mm256_add_epi32(dot, _mm256_madd_epi16(p, s));
+                }
+                if constexpr (sameScale) {
+                    dot = _mm256_sub_epi32(dot, _mm256_madd_epi16(M, bs));
+                }
+                acc[i][0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(d * x.d), acc[i][0]);
+                if constexpr (K == kQ2_K) {
+                    acc[i][0] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(_mm256_madd_epi16(M, bs)),
+                                                 _mm256_set1_ps(dmin * x.d), acc[i][0]);
+                }
+            }
+        }
+        store<kDecodeRows, 1>(a, r, a.t0, nr, 1, acc);
+    }
+}
+
 template <int T, int K>
 void tokenTile(const MatArgs& a, const Unpacked* rows, uint32_t nb, uint32_t r, uint32_t nr, uint32_t t) {
     __m256 acc[kRows][T];
@@ -242,9 +359,10 @@ void multiply(const MatArgs& a) {
     if (a.t1 - a.t0 == 1) {
         if constexpr (K == kQ4_K || K == kQ5_K) {
             decodeQ45K<K == kQ5_K>(a, nb, rowBytes);
-            return;
+        } else {
+            decodeDirect<K>(a, nb, rowBytes);
         }
-        decode<K>(a, nb, rowBytes);
+        return;
         return;
     }
     // Tokens in chunks, so that one chunk's activations stay in L2 while every row tile passes over them
