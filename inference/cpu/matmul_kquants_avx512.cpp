@@ -1,14 +1,15 @@
-// K-quant kernels for AVX-512 (F/BW/VL + VNNI), on the common unpacked form of kquants.h.
+// K-quant kernels for AVX-512 (F/BW/VL + VNNI).
 //
-// Per tile of R rows x T tokens and one super-block: 4 x 64 codes per row, maddubs (u8 codes x s8
+// Prefill (several tokens), on the common unpacked form of kquants.h: per tile of R rows x T tokens and one super-block: 4 x 64 codes per row, maddubs (u8 codes x s8
 // activations -> int16 pairs, exact: kquants.h) then vpdpwssd with the per-pair scales s[] (int16 x int16
 // pairs summed into int32): 2 instructions per 64 multiply-adds per (row, token), no horizontal sum until
 // the end of the row. The min term is one vpmaddwd of M with the activations' bsums. Per block and (row,
 // token) the int32 lanes are scaled into an f32 accumulator.
-// Decode (one token): each block of R rows is unpacked to L1 and used at once; bounded by the bytes read
-// for the K-quants with SIMD unpackers (about 35 instructions per 256 weights and row). Prefill: R rows
-// are unpacked once for all their blocks, then every tile of T tokens reuses them (bounded by the ~12
-// instructions per 256 multiply-adds of the product).
+// R rows are unpacked once for all their blocks, then every tile of T tokens reuses them (bounded by the
+// ~12 instructions per 256 multiply-adds of the product).
+// Decode (one token): per type a direct kernel on 4 rows straight from the GGUF bytes (codes and scales in
+// registers, the same integer sums), 40-55 instructions per 256 weights and row, with software prefetch:
+// bounded by the bytes read for every type (measured 22-35 GB/s from DRAM, one core).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -107,33 +108,6 @@ inline void prefetchAhead(const uint8_t* row, uint32_t b, uint32_t nb, uint64_t 
 const uint8_t* rowPtr(const MatArgs& a, uint32_t r, uint32_t nr, uint32_t i, uint64_t rowBytes) {
     // A tile past the last row repeats the last row (computed, never stored).
     return reinterpret_cast<const uint8_t*>(a.w) + uint64_t(r + std::min(i, nr - 1)) * rowBytes;
-}
-
-template <int K>
-void decode(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
-    alignas(64) Unpacked buf[kRows];
-    const Unpacked* u[kRows] = {&buf[0], &buf[1], &buf[2], &buf[3]};
-    const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
-    for (uint32_t r = a.r0; r < a.r1; r += kRows) {
-        const uint32_t nr = std::min<uint32_t>(kRows, a.r1 - r);
-        const uint8_t* w[kRows];
-        for (int i = 0; i < kRows; ++i) {
-            w[i] = rowPtr(a, r, nr, uint32_t(i), rowBytes);
-        }
-        __m512 acc[kRows][1];
-        for (auto& v : acc) {
-            v[0] = _mm512_setzero_ps();
-        }
-        for (uint32_t b = 0; b < nb; ++b) {
-            for (int i = 0; i < kRows; ++i) {
-                prefetchAhead(w[i], b, nb, rowBytes, kBlockBytes[K]);
-                kX86Unpack[K](w[i] + uint64_t(b) * kBlockBytes[K], buf[i]);
-            }
-            const BlockQ8K* x[1] = {xrow + b};
-            blockStep<kRows, 1, K>(u, x, acc);
-        }
-        store<kRows, 1>(a, r, a.t0, nr, 1, acc);
-    }
 }
 
 // Decode of Q4_K / Q5_K straight from the GGUF bytes, without the trip through Unpacked: these two are
@@ -365,6 +339,69 @@ void decodeQ23K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
     }
 }
 
+// Decode of Q6_K straight from the GGUF bytes. Chunk c (64 codes) of half n = c / 2 is one 64-byte load
+// of ql[64n ..] (its two 32-byte halves are the two runs of the chunk), low or high nibbles, plus the qh
+// bits of both runs from one 32-byte load shifted per half by vpsllvw / vpsrlvw; scales by vpermw, the
+// offset 32 taken out as 32 * S * bsums (the same d). About 40 instructions per 256 weights.
+void decodeQ6K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
+    constexpr uint32_t bytes = 210;
+    const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
+    const __m512i low = _mm512_set1_epi8(0x0F), top = _mm512_set1_epi8(0x30);
+    // High bits of runs k = 0, 1 sit at bits 0-1, 2-3 of qh (shift left 4, 2); runs 2, 3 at 4-5, 6-7.
+    const __m512i shiftEven = _mm512_inserti64x4(_mm512_set1_epi16(4), _mm256_set1_epi16(2), 1);
+    const __m512i shiftOdd = _mm512_inserti64x4(_mm512_setzero_si512(), _mm256_set1_epi16(2), 1);
+    __m512i spread[4];
+    for (int c = 0; c < 4; ++c) {
+        alignas(64) int16_t idx[32];
+        for (int l = 0; l < 32; ++l) {
+            idx[l] = int16_t(4 * c + l / 8);
+        }
+        spread[c] = _mm512_load_si512(idx);
+    }
+    for (uint32_t r = a.r0; r < a.r1; r += kRows) {
+        const uint32_t nr = std::min<uint32_t>(kRows, a.r1 - r);
+        const uint8_t* w[kRows];
+        for (int i = 0; i < kRows; ++i) {
+            w[i] = rowPtr(a, r, nr, uint32_t(i), rowBytes);
+        }
+        __m512 acc[kRows][1];
+        for (auto& v : acc) {
+            v[0] = _mm512_setzero_ps();
+        }
+        for (uint32_t b = 0; b < nb; ++b) {
+            const BlockQ8K& x = xrow[b];
+            __m512i xv[4];
+            for (int c = 0; c < 4; ++c) {
+                xv[c] = _mm512_loadu_si512(x.qs + 64 * c);
+            }
+            const __m256i bs = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.bsums));
+            for (int i = 0; i < kRows; ++i) {
+                const uint8_t* blk = w[i] + uint64_t(b) * bytes;
+                prefetchAhead(w[i], b, nb, rowBytes, bytes);
+                const __m256i S = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 192)));
+                const __m512i sz = _mm512_castsi256_si512(S);
+                __m512i dot = _mm512_setzero_si512();
+                for (int n = 0; n < 2; ++n) {
+                    const __m512i ql = _mm512_loadu_si512(blk + 64 * n);
+                    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 128 + 32 * n));
+                    const __m512i hz = _mm512_inserti64x4(_mm512_castsi256_si512(h), h, 1);
+                    const __m512i q0 = _mm512_or_si512(_mm512_and_si512(ql, low),
+                                                       _mm512_and_si512(_mm512_sllv_epi16(hz, shiftEven), top));
+                    const __m512i q1 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low),
+                                                       _mm512_and_si512(_mm512_srlv_epi16(hz, shiftOdd), top));
+                    dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q0, xv[2 * n]),
+                                              _mm512_permutexvar_epi16(spread[2 * n], sz));
+                    dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q1, xv[2 * n + 1]),
+                                              _mm512_permutexvar_epi16(spread[2 * n + 1], sz));
+                }
+                dot = _mm512_sub_epi32(dot, _mm512_zextsi256_si512(_mm256_madd_epi16(_mm256_slli_epi16(S, 5), bs)));
+                acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk + 208) * x.d), acc[i][0]);
+            }
+        }
+        store<kRows, 1>(a, r, a.t0, nr, 1, acc);
+    }
+}
+
 template <int T, int K>
 void tokenTile(const MatArgs& a, const Unpacked* rows, uint32_t nb, uint32_t r, uint32_t nr, uint32_t t) {
     __m512 acc[kRows][T];
@@ -405,11 +442,13 @@ void multiply(const MatArgs& a) {
             decodeQ23K<K == kQ3_K>(a, nb, rowBytes);
             return;
         }
-        if constexpr (K == kIQ4_XS) {
-            decodeIQ4XS(a, nb, rowBytes);
+        if constexpr (K == kQ6_K) {
+            decodeQ6K(a, nb, rowBytes);
             return;
         }
-        decode<K>(a, nb, rowBytes);
+        if constexpr (K == kIQ4_XS) {
+            decodeIQ4XS(a, nb, rowBytes);
+        }
         return;
     }
     // Tokens in chunks, so that one chunk's activations stay in L2 while every row tile passes over them
