@@ -36,17 +36,19 @@ enum Kind : int { kQ2_K, kQ3_K, kQ4_K, kQ5_K, kQ6_K, kIQ4_XS, kKinds };
 // GGUF bytes of one super-block (ggml's block_q2_K ... block_iq4_xs).
 inline constexpr uint32_t kBlockBytes[kKinds] = {84, 110, 144, 176, 210, 136};
 // Codes are signed table values (IQ4_XS) rather than unsigned codes with the offset in M.
-constexpr bool signedCodes(int kind) { return kind == kIQ4_XS; }
+constexpr bool signedCodes(int kind) {
+    return kind == kIQ4_XS;
+}
 
 // One super-block of one row in the common form above. s[] holds S once per pair of elements (s[i] =
 // S[i / 8], the scale of elements 2i and 2i+1): that is one int16 per lane of a maddubs result, so a
 // 32- or 64-byte load of s lines up with the maddubs of the same 32 or 64 codes on every ISA.
 struct alignas(64) Unpacked {
-    uint8_t q[256];   // codes in element order (int8 for signedCodes types)
-    int16_t s[128];   // S per element pair
-    int16_t m[16];    // M per 16 elements
+    uint8_t q[256];  // codes in element order (int8 for signedCodes types)
+    int16_t s[128];  // S per element pair
+    int16_t m[16];   // M per 16 elements
     float d, dmin;
-    float pad[6];    // to a whole number of cache lines, so arrays of blocks stay aligned
+    float pad[6];  // to a whole number of cache lines, so arrays of blocks stay aligned
 };
 static_assert(sizeof(Unpacked) == 576);
 
@@ -141,10 +143,13 @@ inline void unpackQ45KX86(const uint8_t* b, Unpacked& u) {
         __m256i hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low);
         if constexpr (Five) {
             // Bit 2j (2j+1) of qh[l] is the fifth bit of element 64j + l (64j + 32 + l).
-            const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * j))), b1 = _mm256_set1_epi8(char(2 << (2 * j)));
+            const __m256i b0 = _mm256_set1_epi8(char(1 << (2 * j))),
+                          b1 = _mm256_set1_epi8(char(2 << (2 * j)));
             const __m256i sixteen = _mm256_set1_epi8(0x10);
-            lo = _mm256_or_si256(lo, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b0), b0), sixteen));
-            hi = _mm256_or_si256(hi, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b1), b1), sixteen));
+            lo = _mm256_or_si256(
+                lo, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b0), b0), sixteen));
+            hi = _mm256_or_si256(
+                hi, _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hbits, b1), b1), sixteen));
         }
         storeCodes32(u, 64 * j, lo);
         storeCodes32(u, 64 * j + 32, hi);
@@ -161,10 +166,14 @@ inline void unpackQ6KX86(const uint8_t* b, Unpacked& u) {
         const __m256i A = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 64 * n));
         const __m256i B = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 64 * n + 32));
         const __m256i H = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 128 + 32 * n));
-        const __m256i A4 = _mm256_and_si256(_mm256_srli_epi16(A, 4), low), B4 = _mm256_and_si256(_mm256_srli_epi16(B, 4), low);
-        storeCodes32(u, 128 * n, _mm256_or_si256(_mm256_and_si256(A, low), _mm256_and_si256(_mm256_slli_epi16(H, 4), top)));
-        storeCodes32(u, 128 * n + 32,
-                     _mm256_or_si256(_mm256_and_si256(B, low), _mm256_and_si256(_mm256_slli_epi16(H, 2), top)));
+        const __m256i A4 = _mm256_and_si256(_mm256_srli_epi16(A, 4), low),
+                      B4 = _mm256_and_si256(_mm256_srli_epi16(B, 4), low);
+        storeCodes32(
+            u, 128 * n,
+            _mm256_or_si256(_mm256_and_si256(A, low), _mm256_and_si256(_mm256_slli_epi16(H, 4), top)));
+        storeCodes32(
+            u, 128 * n + 32,
+            _mm256_or_si256(_mm256_and_si256(B, low), _mm256_and_si256(_mm256_slli_epi16(H, 2), top)));
         storeCodes32(u, 128 * n + 64, _mm256_or_si256(A4, _mm256_and_si256(H, top)));
         storeCodes32(u, 128 * n + 96, _mm256_or_si256(B4, _mm256_and_si256(_mm256_srli_epi16(H, 2), top)));
     }
@@ -201,9 +210,11 @@ inline __m256i q3kScales(const uint8_t* b) {
     std::memcpy(&hi4, b + 104, 4);
     const __m128i l = _mm_cvtsi64_si128(int64_t(lo8));
     const __m128i lowNib = _mm_set1_epi8(0x0F);
-    const __m128i lo16 = _mm_unpacklo_epi64(_mm_and_si128(l, lowNib), _mm_and_si128(_mm_srli_epi16(l, 4), lowNib));
+    const __m128i lo16 =
+        _mm_unpacklo_epi64(_mm_and_si128(l, lowNib), _mm_and_si128(_mm_srli_epi16(l, 4), lowNib));
     const __m128i h = _mm_set1_epi32(int(hi4));
-    // Byte i of hbits: (hi4 >> (8 * (i % 4) + 2 * (i / 4))) & 3, via a per-byte variable shift done on dwords.
+    // Byte i of hbits: (hi4 >> (8 * (i % 4) + 2 * (i / 4))) & 3, via a per-byte variable shift done on
+    // dwords.
     const __m128i h0 = _mm_and_si128(h, _mm_set1_epi8(3));
     const __m128i h1 = _mm_and_si128(_mm_srli_epi32(h, 2), _mm_set1_epi8(3));
     const __m128i h2 = _mm_and_si128(_mm_srli_epi32(h, 4), _mm_set1_epi8(3));
@@ -222,7 +233,8 @@ inline void unpackQ3KX86(const uint8_t* b, Unpacked& u) {
         for (int k = 0; k < 4; ++k) {
             const __m256i bit = _mm256_set1_epi8(char(1 << (4 * n + k)));
             const __m256i hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(H, bit), bit), four);
-            storeCodes32(u, 128 * n + 32 * k, _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * k), three), hi));
+            storeCodes32(u, 128 * n + 32 * k,
+                         _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * k), three), hi));
         }
     }
     const __m256i S = q3kScales(b);
@@ -257,7 +269,7 @@ inline void unpackIQ4XSX86(const uint8_t* b, Unpacked& u) {
     u.dmin = 0.0f;
 }
 
-constexpr UnpackFn kX86Unpack[kKinds] = {unpackQ2KX86, unpackQ3KX86, unpackQ45KX86<false>,
+constexpr UnpackFn kX86Unpack[kKinds] = {unpackQ2KX86,        unpackQ3KX86, unpackQ45KX86<false>,
                                          unpackQ45KX86<true>, unpackQ6KX86, unpackIQ4XSX86};
 
 }  // namespace

@@ -22,7 +22,9 @@ int kindOf(GgmlType t) {
     return -1;
 }
 
-uint64_t inPlace(uint32_t, uint32_t) { return 0; }
+uint64_t inPlace(uint32_t, uint32_t) {
+    return 0;
+}
 
 // The tables from the requested ISA down to scalar, best first; what the CPU cannot run is skipped so a
 // request above the machine degrades instead of faulting.
@@ -51,7 +53,7 @@ Chain chainFor(Isa isa) {
 
 struct Registry {
     std::array<std::array<MatrixKernel, kq::kKinds>, 4> kernels{};  // [isa][kind]
-    std::array<kq::QuantFn, 4> quantize{};                           // [isa]
+    std::array<kq::QuantFn, 4> quantize{};                          // [isa]
     Registry() {
         for (int i = 0; i < 4; ++i) {
             const Chain c = chainFor(static_cast<Isa>(i));

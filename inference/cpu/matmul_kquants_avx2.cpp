@@ -6,8 +6,9 @@
 // term is one vpmaddwd of M with the bsums, the same 8 int32 lanes as the product. Decode (one token)
 // works on 4 rows straight from the GGUF bytes (codes and scales in registers); prefill unpacks 2 rows
 // once for all their blocks and reuses them for every tile of 2 tokens (16 registers: 4 int32 + 4 f32
-// accumulators, 2 activation vectors, codes, scales, temporaries). Bounded by instructions on both: about 60 per 256 weights and row
-// in decode, ~28 per 256 multiply-adds in prefill.
+// accumulators, 2 activation vectors, codes, scales, temporaries). Prefill is bounded by instructions
+// (~28 per 256 multiply-adds); decode by the bytes read for Q4_K, Q5_K, Q6_K (21-35 GB/s from DRAM, one
+// core) and by instructions for Q2_K, Q3_K, IQ4_XS (60-75 per 256 weights and row: 10-16 GB/s).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -32,7 +33,8 @@ inline int hsumInt(__m256i v) {
 
 // One super-block of R rows (u[r]) against T tokens (x[t]), added to acc[r][t] (8 f32 lanes).
 template <int R, int T, int K>
-[[gnu::always_inline]] inline void blockStep(const Unpacked* const* u, const BlockQ8K* const* x, __m256 (&acc)[R][T]) {
+[[gnu::always_inline]] inline void blockStep(const Unpacked* const* u, const BlockQ8K* const* x,
+                                             __m256 (&acc)[R][T]) {
     __m256i dot[R][T];
     for (int r = 0; r < R; ++r) {
         for (int t = 0; t < T; ++t) {
@@ -78,7 +80,8 @@ template <int R, int T, int K>
             const float dx = x[t]->d;
             acc[r][t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(v), _mm256_set1_ps(u[r]->d * dx), acc[r][t]);
             if constexpr (minTerm && !sameScale) {
-                acc[r][t] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mins), _mm256_set1_ps(u[r]->dmin * dx), acc[r][t]);
+                acc[r][t] =
+                    _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mins), _mm256_set1_ps(u[r]->dmin * dx), acc[r][t]);
             }
         }
     }
@@ -107,7 +110,9 @@ constexpr int kTokens = 2;  // tokens per prefill tile
 constexpr uint32_t kPrefetchBlocks = 8;
 inline void prefetchAhead(const uint8_t* row, uint32_t b, uint32_t nb, uint64_t rowBytes, uint32_t bytes) {
     const uint32_t ahead = b + kPrefetchBlocks;
-    const uint8_t* p = row + uint64_t(ahead) * bytes + (ahead >= nb ? 3 * rowBytes : 0);
+    // As an integer: the address may lie past the matrix, where pointer arithmetic would be undefined.
+    const uintptr_t p =
+        reinterpret_cast<uintptr_t>(row) + uint64_t(ahead) * bytes + (ahead >= nb ? 3 * rowBytes : 0);
     for (uint32_t o = 0; o < bytes; o += 64) {
         _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
     }
@@ -164,15 +169,20 @@ void decodeQ45K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                         const int j = 2 * c + h;  // the 32-element sub-block
                         if constexpr (Five) {
                             const __m256i bit = _mm256_set1_epi8(char(1 << j));
-                            q[h] = _mm256_or_si256(q[h], _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, bit), bit), sixteen));
+                            q[h] = _mm256_or_si256(
+                                q[h],
+                                _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(hb, bit), bit), sixteen));
                         }
-                        const __m256i s = _mm256_shuffle_epi8(sc, _mm256_set1_epi16(short(0x0100 * (2 * j + 1) + 2 * j)));
-                        const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 32 * j));
+                        const __m256i s =
+                            _mm256_shuffle_epi8(sc, _mm256_set1_epi16(short(0x0100 * (2 * j + 1) + 2 * j)));
+                        const __m256i xv =
+                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 32 * j));
                         dot = _mm256_add_epi32(dot, _mm256_madd_epi16(_mm256_maddubs_epi16(q[h], xv), s));
                     }
                 }
                 const __m256i mdot = _mm256_madd_epi16(mins, bs);
-                acc[i][0] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(halfAt(blk) * x.d), acc[i][0]);
+                acc[i][0] =
+                    _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), _mm256_set1_ps(halfAt(blk) * x.d), acc[i][0]);
                 acc[i][0] = _mm256_fnmadd_ps(_mm256_cvtepi32_ps(mdot), _mm256_set1_ps(halfAt(blk + 2) * x.d),
                                              acc[i][0]);
             }
@@ -217,7 +227,8 @@ struct Direct<kQ3_K> {
         const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 32 + 32 * (j / 4)));
         const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b));
         const __m256i bit = _mm256_set1_epi8(char(1 << j));
-        const __m256i hi = _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(h, bit), bit), _mm256_set1_epi8(4));
+        const __m256i hi =
+            _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(h, bit), bit), _mm256_set1_epi8(4));
         return _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(v, 2 * (j % 4)), _mm256_set1_epi8(3)), hi);
     }
 };
@@ -237,8 +248,10 @@ struct Direct<kQ6_K> {
         const __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 64 * n + 32 * (k % 2)));
         const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b + 128 + 32 * n));
         const __m256i lo = _mm256_and_si256(k >= 2 ? _mm256_srli_epi16(l, 4) : l, _mm256_set1_epi8(0x0F));
-        const __m256i hs = k == 0 ? _mm256_slli_epi16(h, 4) : k == 1 ? _mm256_slli_epi16(h, 2)
-                                                                 : k == 2 ? h : _mm256_srli_epi16(h, 2);
+        const __m256i hs = k == 0   ? _mm256_slli_epi16(h, 4)
+                           : k == 1 ? _mm256_slli_epi16(h, 2)
+                           : k == 2 ? h
+                                    : _mm256_srli_epi16(h, 2);
         return _mm256_or_si256(lo, _mm256_and_si256(hs, _mm256_set1_epi8(0x30)));
     }
 };
@@ -302,7 +315,8 @@ void decodeDirect(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                 for (int j = 0; j < 8; ++j) {  // unrolled: the shifts and bit masks per run become constants
                     const __m256i q = D::codes(blk, j);
                     const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x.qs + 32 * j));
-                    const __m256i s = _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(S, _mm256_set1_epi32(j)), pick);
+                    const __m256i s =
+                        _mm256_shuffle_epi8(_mm256_permutevar8x32_epi32(S, _mm256_set1_epi32(j)), pick);
                     __m256i p;
                     if constexpr (signedCodes(K)) {
                         p = _mm256_maddubs_epi16(_mm256_abs_epi8(q), _mm256_sign_epi8(xv, q));
@@ -421,8 +435,10 @@ void quantizeQ8K(const float* x, uint32_t cols, BlockQ8K* out) {
             }
             o.bsums[2 * j] = int16_t(hsumInt(_mm256_add_epi32(q[0], q[1])));
             o.bsums[2 * j + 1] = int16_t(hsumInt(_mm256_add_epi32(q[2], q[3])));
-            const __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
-            _mm256_storeu_si256(reinterpret_cast<__m256i*>(o.qs + 32 * j), _mm256_permutevar8x32_epi32(bytes, order));
+            const __m256i bytes =
+                _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(o.qs + 32 * j),
+                                _mm256_permutevar8x32_epi32(bytes, order));
         }
     }
 }

@@ -1,15 +1,15 @@
 // K-quant kernels for AVX-512 (F/BW/VL + VNNI).
 //
-// Prefill (several tokens), on the common unpacked form of kquants.h: per tile of R rows x T tokens and one super-block: 4 x 64 codes per row, maddubs (u8 codes x s8
-// activations -> int16 pairs, exact: kquants.h) then vpdpwssd with the per-pair scales s[] (int16 x int16
-// pairs summed into int32): 2 instructions per 64 multiply-adds per (row, token), no horizontal sum until
-// the end of the row. The min term is one vpmaddwd of M with the activations' bsums. Per block and (row,
-// token) the int32 lanes are scaled into an f32 accumulator.
-// R rows are unpacked once for all their blocks, then every tile of T tokens reuses them (bounded by the
-// ~12 instructions per 256 multiply-adds of the product).
-// Decode (one token): per type a direct kernel on 4 rows straight from the GGUF bytes (codes and scales in
-// registers, the same integer sums), 40-55 instructions per 256 weights and row, with software prefetch:
-// bounded by the bytes read for every type (measured 22-35 GB/s from DRAM, one core).
+// Prefill (several tokens), on the common unpacked form of kquants.h: per tile of R rows x T tokens and one
+// super-block: 4 x 64 codes per row, maddubs (u8 codes x s8 activations -> int16 pairs, exact: kquants.h)
+// then vpdpwssd with the per-pair scales s[] (int16 x int16 pairs summed into int32): 2 instructions per 64
+// multiply-adds per (row, token), no horizontal sum until the end of the row. The min term is one vpmaddwd of
+// M with the activations' bsums. Per block and (row, token) the int32 lanes are scaled into an f32
+// accumulator. R rows are unpacked once for all their blocks, then every tile of T tokens reuses them
+// (bounded by the ~12 instructions per 256 multiply-adds of the product). Decode (one token): per type a
+// direct kernel on 4 rows straight from the GGUF bytes (codes and scales in registers, the same integer
+// sums), 40-55 instructions per 256 weights and row, with software prefetch: bounded by the bytes read for
+// every type (measured 22-35 GB/s from DRAM, one core).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -22,7 +22,8 @@ namespace {
 // One super-block of R rows (u[r]) against T tokens (x[t]), added to acc[r][t] (16 f32 lanes, summed at
 // the end). Signed: IQ4_XS's table values, multiplied as |q| x (a with q's sign).
 template <int R, int T, int K>
-[[gnu::always_inline]] inline void blockStep(const Unpacked* const* u, const BlockQ8K* const* x, __m512 (&acc)[R][T]) {
+[[gnu::always_inline]] inline void blockStep(const Unpacked* const* u, const BlockQ8K* const* x,
+                                             __m512 (&acc)[R][T]) {
     __m512i dot[R][T];
     for (int r = 0; r < R; ++r) {
         for (int t = 0; t < T; ++t) {
@@ -71,7 +72,8 @@ template <int R, int T, int K>
             const float dx = x[t]->d;
             acc[r][t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(u[r]->d * dx), acc[r][t]);
             if constexpr (minTerm && !sameScale) {
-                acc[r][t] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mins), _mm512_set1_ps(u[r]->dmin * dx), acc[r][t]);
+                acc[r][t] =
+                    _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mins), _mm512_set1_ps(u[r]->dmin * dx), acc[r][t]);
             }
         }
     }
@@ -88,8 +90,8 @@ void store(const MatArgs& a, uint32_t r, uint32_t t, uint32_t nr, uint32_t nt, _
     }
 }
 
-constexpr int kRows = 4;     // rows per tile
-constexpr int kTokens = 2;   // tokens per prefill tile: R x T x 2 accumulators fill 16 of the 32 registers
+constexpr int kRows = 4;    // rows per tile
+constexpr int kTokens = 2;  // tokens per prefill tile: R x T x 2 accumulators fill 16 of the 32 registers
 
 // Decode reads 4 rows at once, each a separate stream; the hardware prefetchers do not run far enough
 // ahead on that many streams, so each row's block kPrefetchBlocks on is requested explicitly. Near the end
@@ -99,7 +101,9 @@ constexpr int kTokens = 2;   // tokens per prefill tile: R x T x 2 accumulators 
 constexpr uint32_t kPrefetchBlocks = 8;
 inline void prefetchAhead(const uint8_t* row, uint32_t b, uint32_t nb, uint64_t rowBytes, uint32_t bytes) {
     const uint32_t ahead = b + kPrefetchBlocks;
-    const uint8_t* p = row + uint64_t(ahead) * bytes + (ahead >= nb ? 3 * rowBytes : 0);
+    // As an integer: the address may lie past the matrix, where pointer arithmetic would be undefined.
+    const uintptr_t p =
+        reinterpret_cast<uintptr_t>(row) + uint64_t(ahead) * bytes + (ahead >= nb ? 3 * rowBytes : 0);
     for (uint32_t o = 0; o < bytes; o += 64) {
         _mm_prefetch(reinterpret_cast<const char*>(p + o), _MM_HINT_T0);
     }
@@ -168,7 +172,8 @@ void decodeQ45K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                 __m512i dot = _mm512_setzero_si512();
                 for (int c = 0; c < 4; ++c) {
                     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs + 32 * c));
-                    const __m512i vv = _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
+                    const __m512i vv =
+                        _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1);
                     __m512i q = _mm512_and_si512(vv, low);
                     if constexpr (Five) {
                         q = _mm512_mask_add_epi8(q, _mm512_test_epi8_mask(hb, fifth[c]), q, sixteen);
@@ -177,7 +182,8 @@ void decodeQ45K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                     dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q, xv[c]), s);
                 }
                 const __m512i mdot = _mm512_zextsi256_si512(_mm256_madd_epi16(mins, bs));
-                acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk) * x.d), acc[i][0]);
+                acc[i][0] =
+                    _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk) * x.d), acc[i][0]);
                 acc[i][0] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mdot), _mm512_set1_ps(halfAt(blk + 2) * x.d),
                                              acc[i][0]);
             }
@@ -195,12 +201,13 @@ void decodeIQ4XS(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
     constexpr uint32_t bytes = 136;
     const auto* xrow = reinterpret_cast<const BlockQ8K*>(a.x + a.t0 * a.xStride);
     const __m512i low = _mm512_set1_epi8(0x0F);
-    const __m512i table = _mm512_broadcast_i32x4(_mm_setr_epi8(1, 24, 45, 63, 79, 93, 106, 118, -127, -115, -103,
-                                                               -90, -75, -59, -39, -15));  // IQ4_NL + 128
+    const __m512i table = _mm512_broadcast_i32x4(_mm_setr_epi8(
+        1, 24, 45, 63, 79, 93, 106, 118, -127, -115, -103, -90, -75, -59, -39, -15));  // IQ4_NL + 128
     __m512i spread[4];
     for (int c = 0; c < 4; ++c) {
-        spread[c] = _mm512_set_epi32(2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1,
-                                     2 * c + 1, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c);
+        spread[c] =
+            _mm512_set_epi32(2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1, 2 * c + 1,
+                             2 * c + 1, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c, 2 * c);
     }
     for (uint32_t r = a.r0; r < a.r1; r += kRows) {
         const uint32_t nr = std::min<uint32_t>(kRows, a.r1 - r);
@@ -229,7 +236,8 @@ void decodeIQ4XS(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                 // Scale ib: nibble ib of scales_l, bits 2 ib.. of scales_h on top, minus 32.
                 const __m128i l = _mm_cvtsi32_si128(int(sl));
                 const __m128i nib = _mm_set1_epi8(0x0F);
-                const __m128i lo = _mm_unpacklo_epi8(_mm_and_si128(l, nib), _mm_and_si128(_mm_srli_epi16(l, 4), nib));
+                const __m128i lo =
+                    _mm_unpacklo_epi8(_mm_and_si128(l, nib), _mm_and_si128(_mm_srli_epi16(l, 4), nib));
                 const __m128i hi = _mm_cvtsi64_si128(int64_t(_pdep_u64(sh, 0x0303030303030303ull)));
                 const __m128i s8 = _mm_sub_epi8(_mm_or_si128(lo, _mm_slli_epi16(hi, 4)), _mm_set1_epi8(32));
                 const __m512i s32 = _mm512_cvtepi8_epi32(s8);
@@ -243,11 +251,13 @@ void decodeIQ4XS(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                         _mm512_inserti64x4(_mm512_castsi256_si512(v), _mm256_srli_epi16(v, 4), 1), low);
                     q = _mm512_shuffle_epi8(table, _mm512_shuffle_i64x2(q, q, _MM_SHUFFLE(3, 1, 2, 0)));
                     const __m512i p = _mm512_dpbusd_epi32(_mm512_setzero_si512(), q, xv[c]);
-                    dot = _mm512_add_epi32(dot, _mm512_mullo_epi32(p, _mm512_permutexvar_epi32(spread[c], s32)));
+                    dot = _mm512_add_epi32(dot,
+                                           _mm512_mullo_epi32(p, _mm512_permutexvar_epi32(spread[c], s32)));
                 }
                 const __m512i bias = _mm512_zextsi256_si512(_mm256_slli_epi32(_mm256_madd_epi16(s16, bs), 7));
                 dot = _mm512_sub_epi32(dot, bias);
-                acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk) * x.d), acc[i][0]);
+                acc[i][0] =
+                    _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk) * x.d), acc[i][0]);
             }
         }
         store<kRows, 1>(a, r, a.t0, nr, 1, acc);
@@ -320,18 +330,19 @@ void decodeQ23K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
                     if constexpr (Three) {
                         q = _mm512_mask_add_epi8(q, _mm512_test_epi8_mask(hm, high[c]), q, four);
                     }
-                    dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q, xv[c]), _mm512_permutexvar_epi16(spread[c], sz));
+                    dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q, xv[c]),
+                                              _mm512_permutexvar_epi16(spread[c], sz));
                 }
                 const __m512i mdot = _mm512_zextsi256_si512(_mm256_madd_epi16(M, bs));
                 if constexpr (Three) {
                     dot = _mm512_sub_epi32(dot, mdot);
-                    acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk + 108) * x.d),
-                                                acc[i][0]);
+                    acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot),
+                                                _mm512_set1_ps(halfAt(blk + 108) * x.d), acc[i][0]);
                 } else {
-                    acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk + 80) * x.d),
-                                                acc[i][0]);
-                    acc[i][0] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mdot), _mm512_set1_ps(halfAt(blk + 82) * x.d),
-                                                 acc[i][0]);
+                    acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot),
+                                                _mm512_set1_ps(halfAt(blk + 80) * x.d), acc[i][0]);
+                    acc[i][0] = _mm512_fnmadd_ps(_mm512_cvtepi32_ps(mdot),
+                                                 _mm512_set1_ps(halfAt(blk + 82) * x.d), acc[i][0]);
                 }
             }
         }
@@ -378,24 +389,29 @@ void decodeQ6K(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
             for (int i = 0; i < kRows; ++i) {
                 const uint8_t* blk = w[i] + uint64_t(b) * bytes;
                 prefetchAhead(w[i], b, nb, rowBytes, bytes);
-                const __m256i S = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 192)));
+                const __m256i S =
+                    _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(blk + 192)));
                 const __m512i sz = _mm512_castsi256_si512(S);
                 __m512i dot = _mm512_setzero_si512();
                 for (int n = 0; n < 2; ++n) {
                     const __m512i ql = _mm512_loadu_si512(blk + 64 * n);
-                    const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 128 + 32 * n));
+                    const __m256i h =
+                        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + 128 + 32 * n));
                     const __m512i hz = _mm512_inserti64x4(_mm512_castsi256_si512(h), h, 1);
-                    const __m512i q0 = _mm512_or_si512(_mm512_and_si512(ql, low),
-                                                       _mm512_and_si512(_mm512_sllv_epi16(hz, shiftEven), top));
-                    const __m512i q1 = _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low),
-                                                       _mm512_and_si512(_mm512_srlv_epi16(hz, shiftOdd), top));
+                    const __m512i q0 = _mm512_or_si512(
+                        _mm512_and_si512(ql, low), _mm512_and_si512(_mm512_sllv_epi16(hz, shiftEven), top));
+                    const __m512i q1 =
+                        _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(ql, 4), low),
+                                        _mm512_and_si512(_mm512_srlv_epi16(hz, shiftOdd), top));
                     dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q0, xv[2 * n]),
                                               _mm512_permutexvar_epi16(spread[2 * n], sz));
                     dot = _mm512_dpwssd_epi32(dot, _mm512_maddubs_epi16(q1, xv[2 * n + 1]),
                                               _mm512_permutexvar_epi16(spread[2 * n + 1], sz));
                 }
-                dot = _mm512_sub_epi32(dot, _mm512_zextsi256_si512(_mm256_madd_epi16(_mm256_slli_epi16(S, 5), bs)));
-                acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk + 208) * x.d), acc[i][0]);
+                dot = _mm512_sub_epi32(
+                    dot, _mm512_zextsi256_si512(_mm256_madd_epi16(_mm256_slli_epi16(S, 5), bs)));
+                acc[i][0] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(dot), _mm512_set1_ps(halfAt(blk + 208) * x.d),
+                                            acc[i][0]);
             }
         }
         store<kRows, 1>(a, r, a.t0, nr, 1, acc);

@@ -205,7 +205,7 @@ void quantizeQ8K(const float* x, uint32_t cols, BlockQ8K* out) {
 
 }  // namespace
 
-const UnpackFn kScalarUnpack[kKinds] = {unpackQ2K, unpackQ3K, unpackQ45K<false>,
+const UnpackFn kScalarUnpack[kKinds] = {unpackQ2K,        unpackQ3K, unpackQ45K<false>,
                                         unpackQ45K<true>, unpackQ6K, unpackIQ4XS};
 
 const IsaTable& scalarTable() {
