@@ -2,10 +2,15 @@
 // Internal to the K-quant kernel family (matmul_kquants*.cpp): Q2_K, Q3_K, Q4_K, Q5_K, Q6_K and IQ4_XS
 // weights (256-element super-blocks) times Q8_K activations.
 //
-// Layout: the weights are read in place, in the GGUF layout (packedBytes() == 0, rowBlock 1). Every type
-// is first turned into one common form per super-block of one row, `Unpacked`, and one integer dot
-// product per ISA works on that form. This is ik_llama.cpp's split: per type only "unpack to int8 codes +
-// integer scales", per ISA one tuned product. A super-block of any of these types becomes
+// Layout: the weights are read in place, in the GGUF layout (packedBytes() == 0, rowBlock 1: any row range
+// works; the kernels tile 2 or 4 rows internally and repeat the last row for a partial tile). Why not 8-row
+// interleaving as ggml's q4_K_8x8: decode reads 4 GGUF rows as 4 prefetched streams and already reaches
+// the bandwidth of one core, and prefill unpacks each row once per 64 tokens, so interleaving would buy
+// little for a second copy of the weights. For prefill every type is first turned into one common form
+// per super-block of one row, `Unpacked`, and one integer product per ISA works on that form: ik_llama.cpp's
+// split, per type only "unpack to int8 codes + integer scales", per ISA one tuned product. Decode (one
+// token) has per type a direct kernel that computes the same integer sums from codes and scales in
+// registers, since there the unpacking is the whole cost. A super-block of any of these types becomes
 //
 //     w[e] = d * S[e/16] * q[e] - dmin * M[e/16]          (e = 0..255)
 //
