@@ -425,8 +425,7 @@ models::MemoryPlan cpuPlan(const gguf::File& file, const models::ModelConfig& co
 // options ask the GPU to read them over the bus.
 models::MemoryPlan gpuPlan(const gguf::File& file, const models::ModelConfig& config, uint32_t context,
                            uint64_t budget, const LoadOptions& options) {
-    models::MemoryPlan plan = models::planMemory(file, config, context, budget);
-    plan.cpuExperts = plan.offloadedBytes > 0 && options.expertCompute != "gpu";
+    models::MemoryPlan plan = models::planMemory(file, config, context, budget, options.expertCompute != "gpu");
     plan.cpuThreads = options.threads;
     return plan;
 }

@@ -780,6 +780,10 @@
         <source>Fits on %1: %2 of graphics memory with %3 tokens of context</source>
         <translation>Passt auf %1: %2 Grafikspeicher bei %3 Token Kontext</translation>
     </message>
+    <message>
+        <source>Fits on %1: %2 of system memory with %3 tokens of context</source>
+        <translation>Passt auf %1: %2 Arbeitsspeicher bei %3 Token Kontext</translation>
+    </message>
 </context>
 <context>
     <name>lantern::ui::SearchResultModel</name>

@@ -129,7 +129,7 @@ int info(std::span<char*> args) {
         }
     }
     if (budget > 0) {
-        const models::MemoryPlan plan = models::planMemory(*file, *config, context, budget);
+        const models::MemoryPlan plan = models::planMemory(*file, *config, context, budget, parsed->experts != "gpu");
         std::printf("\nplacement within %.1f MiB (%s): %s\n", double(budget) / double(1 << 20), where.c_str(),
                     plan.fits ? plan.summary().c_str() : models::memoryError(plan, path).detail.c_str());
         for (const std::string& t : plan.hostTensors) {

@@ -37,8 +37,7 @@ std::optional<LoadedModel> loadModel(const Options& o, uint32_t context) {
         m.backend = std::make_unique<backend::VulkanBackend>(*m.ctx);
         const uint64_t budget =
             o.vramBudgetMiB ? o.vramBudgetMiB << 20 : Engine::defaultVramBudget(m.ctx->info().budgetBytes);
-        plan = models::planMemory(*m.file, *config, context, budget);
-        plan.cpuExperts = plan.offloadedBytes > 0 && o.experts != "gpu";
+        plan = models::planMemory(*m.file, *config, context, budget, o.experts != "gpu");
         plan.cpuThreads = o.threads;
         if (!plan.fits) {
             std::fprintf(stderr, "lantern-cli: %s\n", models::memoryError(plan, o.model).detail.c_str());

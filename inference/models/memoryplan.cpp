@@ -24,8 +24,10 @@ bool isExpertTensor(const std::string& name) { return name.ends_with("_exps.weig
 
 }  // namespace
 
-MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t context, uint64_t budgetBytes) {
+MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t context, uint64_t budgetBytes,
+                      bool cpuExperts) {
     MemoryPlan plan;
+    plan.cpuExperts = cpuExperts;
     plan.budgetBytes = budgetBytes;
     std::vector<const gguf::TensorInfo*> experts;
     for (const gguf::TensorInfo& t : file.tensors()) {
@@ -55,8 +57,24 @@ MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t con
         plan.offloadedBytes += t->bytes;
         plan.expertBytesPerToken += t->bytes / c.nExpert * c.nExpertUsed;
     }
+    if (cpuExperts) {
+        // The CPU computes a layer's experts whole (gate, up and down from system memory): a layer with any
+        // expert tensor offloaded leaves all of them there.
+        std::set<std::string> layers;
+        for (const std::string& name : plan.hostTensors) {
+            layers.insert(name.substr(0, name.find('.', 4) + 1));  // "blk.N."
+        }
+        for (const gguf::TensorInfo* t : experts) {
+            if (!plan.hostTensors.contains(t->name) && layers.contains(t->name.substr(0, t->name.find('.', 4) + 1))) {
+                plan.hostTensors.insert(t->name);
+                plan.offloadedBytes += t->bytes;
+                plan.expertBytesPerToken += t->bytes / c.nExpert * c.nExpertUsed;
+            }
+        }
+        plan.cpuExperts = plan.offloadedBytes > 0;
+    }
     plan.fits = plan.deviceBytes() <= budgetBytes;
-    if (plan.fits && plan.offloadedBytes > 0) {
+    if (plan.fits && plan.offloadedBytes > 0 && !plan.cpuExperts) {
         // What is left of the budget caches the most used experts (ExpertCache); a tenth stays free.
         plan.cacheBytes = (budgetBytes - plan.deviceBytes()) / 10 * 9;
     }

@@ -39,8 +39,11 @@ struct MemoryPlan {
     std::string summary() const;
 };
 
-// The plan for `file` at `context` tokens within budgetBytes of device memory.
-MemoryPlan planMemory(const gguf::File& file, const ModelConfig& config, uint32_t context, uint64_t budgetBytes);
+// The plan for `file` at `context` tokens within budgetBytes of device memory. cpuExperts: offloaded experts will be
+// computed by the CPU backend, which takes a layer's experts whole (MemoryPlan::cpuExperts is then set when any are
+// offloaded; no device cache).
+MemoryPlan planMemory(const gguf::File& file, const ModelConfig& config, uint32_t context, uint64_t budgetBytes,
+                      bool cpuExperts = false);
 
 // The plan as an error a person can act on, when it does not fit.
 Error memoryError(const MemoryPlan& plan, const std::string& fileName);

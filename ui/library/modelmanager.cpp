@@ -174,6 +174,9 @@ void ModelManager::planLibrary() {
                     plan->offloaded
                         ? tr("Runs on %1 with part of its experts in system memory (slower): %2")
                               .arg(device, QString::fromStdString(plan->text))
+                    : plan->cpuBackend
+                        ? tr("Fits on %1: %2 of system memory with %3 tokens of context")
+                              .arg(device, memory, QLocale().toString(plan->contextLength))
                         : tr("Fits on %1: %2 of graphics memory with %3 tokens of context")
                               .arg(device, memory, QLocale().toString(plan->contextLength));
             }

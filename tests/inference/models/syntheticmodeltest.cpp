@@ -312,9 +312,9 @@ private slots:
         auto config = models::readConfig(*gg);
         QVERIFY(config.has_value());
         const models::MemoryPlan all = models::planMemory(*gg, *config, 64, uint64_t(1) << 40);
-        models::MemoryPlan tight = models::planMemory(*gg, *config, 64, all.deviceBytes() - (1u << 20));
+        models::MemoryPlan tight = models::planMemory(*gg, *config, 64, all.deviceBytes() - (1u << 20), true);
         QVERIFY(!tight.hostTensors.empty());
-        tight.cpuExperts = true;
+        QVERIFY(tight.cpuExperts && tight.fits);
         tight.cpuThreads = 2;
         QVERIFY2(tight.summary().find("computed on the CPU") != std::string::npos, tight.summary().c_str());
         const std::vector<int32_t> prompt = {1, 17, 300, 42, 511, 260, 99, 5};
@@ -334,7 +334,10 @@ private slots:
             auto kv = (*model)->newKvCache(64);
             QVERIFY(kv);
             std::vector<float> logits((*model)->config().nVocab), trace;
-            QVERIFY((*model)->forward(*kv, prompt, 0, logits));
+            {
+                auto ok = (*model)->forward(*kv, prompt, 0, logits);
+                QVERIFY2(ok.has_value(), ok ? "" : ok.error().detail.c_str());
+            }
             trace = logits;
             const size_t before = (*model)->recordings();
             for (uint32_t i = 0; i < steps; ++i) {
