@@ -1,6 +1,6 @@
 // The CPU backend's attention (ops.h): an online softmax over the visible cache
-// positions (one pass: running maximum, sum and weighted value sum), in f32 from an f16 or f32 cache. Threads
-// take disjoint pairs; a decode step's pairs are its heads.
+// positions (running maximum, sum and weighted value sum), in f32 from an f16 or f32 cache. Threads take
+// disjoint tiles of queries.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -50,7 +50,8 @@ void axpy(float* acc, float w, const void* v, uint32_t n, bool f16) {
 __attribute__((weak)) uint64_t attentionScratchFloats(uint32_t, uint32_t, unsigned) { return 0; }
 
 // Work is split into tiles of queries that share a KV head: up to kTileTokens consecutive tokens times the heads
-// of one group (a decode step: one head per tile, so its heads spread over the threads). A tile walks the
+// of one group (a decode step with fewer KV heads than twice the threads: one head per tile, so its heads spread
+// over the threads). A tile walks the
 // positions any of its queries sees in chunks: each K and V row is converted to f32 once for the whole tile, the
 // scores of a chunk are computed for every query, then the running maximum, sum and value sum are updated once
 // per chunk.
@@ -63,10 +64,11 @@ __attribute__((weak)) void attention(const AttentionParams& p, unsigned ith, uns
     const size_t elem = p.kvF16 ? 2 : 4;
     const auto* kBase = static_cast<const std::byte*>(p.k);
     const auto* vBase = static_cast<const std::byte*>(p.v);
-    const bool decode = p.nTokens == 1;
+    // A decode step with too few KV heads to keep every thread busy takes one head per tile.
+    const bool perHead = p.nTokens == 1 && p.nHeadKv < 2 * nth;
     const uint32_t tokenTiles = (p.nTokens + kTileTokens - 1) / kTileTokens;
-    // Tiles: (token tile, KV head), or (head) when decoding.
-    const uint64_t tiles = decode ? p.nHead : uint64_t(tokenTiles) * p.nHeadKv;
+    // Tiles: (token tile, KV head), or (head).
+    const uint64_t tiles = perHead ? p.nHead : uint64_t(tokenTiles) * p.nHeadKv;
     struct Query {
         const float* q;
         float* out;
@@ -80,7 +82,7 @@ __attribute__((weak)) void attention(const AttentionParams& p, unsigned ith, uns
     for (uint64_t tile = b; tile < e; ++tile) {
         queries.clear();
         uint32_t hk;
-        if (decode) {
+        if (perHead) {
             const uint32_t h = uint32_t(tile);
             hk = h / group;
             queries.push_back({p.q + uint64_t(h) * p.headDim, p.out + uint64_t(h) * dv, 0, p.pos0, 0, 0});

@@ -1,6 +1,6 @@
 #pragma once
-// A real GGUF model (from LANTERN_TEST_MODELS) loaded on the best Vulkan device, for the model tests.
-// Without any Vulkan device the whole test is skipped (exit 77, saying why); a missing model file or a load
+// A real GGUF model (from LANTERN_TEST_MODELS) loaded on the best Vulkan device or the CPU backend, for the model
+// tests. Without any Vulkan device a Vulkan load skips the whole test (exit 77, saying why); a missing model file or a load
 // error is a test failure with the engine's message.
 #include <memory>
 #include <optional>
@@ -8,6 +8,7 @@
 
 #include <QtGlobal>
 
+#include "inference/backend/cpubackend.h"
 #include "inference/gguf/file.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
@@ -19,13 +20,19 @@ namespace lantern::test {
 
 struct RealModel {
     std::unique_ptr<gpu::Context> ctx;
+    std::unique_ptr<backend::Backend> cpu;  // when loaded on the CPU backend
     std::optional<gguf::File> file;
     std::unique_ptr<models::DenseModel> model;
 };
 
-inline RealModel loadRealModel(const char* fileName) {
+// backendName: "vulkan" (the best Vulkan device), "cpu" (the CPU backend, 8-bit activations) or "cpu-exact".
+inline RealModel loadRealModel(const char* fileName, const std::string& backendName = "vulkan") {
     RealModel m;
-    m.ctx = requireGpu();
+    if (backendName == "vulkan") {
+        m.ctx = requireGpu();
+    } else {
+        m.cpu = std::make_unique<backend::CpuBackend>(backend::CpuOptions{.exact = backendName == "cpu-exact"});
+    }
     auto file = gguf::File::open(requireModel(fileName));
     if (!file) {
         qFatal("%s", file.error().detail.c_str());
@@ -35,7 +42,8 @@ inline RealModel loadRealModel(const char* fileName) {
     if (!config) {
         qFatal("%s", config.error().detail.c_str());
     }
-    auto model = models::DenseModel::load(*m.ctx, *m.file, *config, {}, nullptr);
+    auto model = m.cpu ? models::DenseModel::load(*m.cpu, *m.file, *config, {}, nullptr, nullptr)
+                       : models::DenseModel::load(*m.ctx, *m.file, *config, {}, nullptr);
     if (!model) {
         qFatal("%s", model.error().detail.c_str());
     }
