@@ -13,6 +13,7 @@
 #include "inference/backend/cpubackend.h"
 #include "inference/cpu/isa.h"
 #include "inference/cpu/matmul.h"
+#include "inference/cpu/stream.h"
 
 namespace lantern::cli {
 
@@ -38,29 +39,23 @@ double median(backend::Graph& g, int reps) {
     return s[s.size() / 2];
 }
 
-// GB/s of summing `bytes` on every thread of the pool (each a disjoint part): what reading memory costs here.
-double readStream(cpu::ThreadPool& pool, const std::vector<uint64_t>& data, int reps) {
+// GB/s of reading all of `data` on every thread of the pool (each a disjoint part, the widest loads the ISA has):
+// what streaming weights can cost at best here.
+double readStreamGbps(cpu::ThreadPool& pool, const std::vector<uint64_t>& data, int reps) {
     std::vector<uint64_t> sums(pool.size());
     std::vector<double> s;
     for (int r = 0; r < reps + 1; ++r) {
         const auto t0 = Clock::now();
         pool.run([&](unsigned ith, unsigned nth) {
-            const size_t n = data.size() / nth, begin = ith * n;
-            uint64_t a = 0, b = 0, c = 0, d = 0;
-            for (size_t i = begin; i + 4 <= begin + n; i += 4) {
-                a += data[i];
-                b += data[i + 1];
-                c += data[i + 2];
-                d += data[i + 3];
-            }
-            sums[ith] = a + b + c + d;
+            const uint64_t bytes = data.size() * 8 / nth / 256 * 256;
+            sums[ith] = cpu::readStream(reinterpret_cast<const std::byte*>(data.data()) + ith * bytes, bytes);
         });
         if (r > 0) {
             s.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
         }
     }
     std::sort(s.begin(), s.end());
-    return double(data.size() * 8) / 1e9 / s[s.size() / 2];
+    return double(data.size() * 8 / pool.size() / 256 * 256 * pool.size()) / 1e9 / s[s.size() / 2];
 }
 
 }  // namespace
@@ -71,7 +66,7 @@ int benchOpsCpu(uint64_t mib, int reps, unsigned threads, bool json) {
     std::uniform_int_distribution<int> byte(0x20, 0x3F);  // f16/bf16 scales stay normal numbers
     const uint64_t target = std::max<uint64_t>(mib, 1) << 20;
     std::vector<uint64_t> stream(target / 8, 1);
-    const double roof = readStream(be.pool(), stream, reps);
+    const double roof = readStreamGbps(be.pool(), stream, reps);
     stream = {};
     if (json) {
         std::printf("{\"device\": \"%s\", \"isa\": \"%s\", \"threads\": %u, \"read_gbps\": %.3f, \"ops\": [",
