@@ -225,28 +225,29 @@ Result<void> CpuGraph::add(gpu::BufferRange ar, gpu::BufferRange br, gpu::Buffer
     return {};
 }
 
-Result<void> CpuGraph::geglu(gpu::BufferRange gr, gpu::BufferRange ur, gpu::BufferRange outr, uint32_t n,
-                             std::string_view label) {
+// out = act(gate) * up, act tanh-GELU (geglu) or SiLU (swiglu).
+Result<void> CpuGraph::glu(bool gelu, gpu::BufferRange gr, gpu::BufferRange ur, gpu::BufferRange outr, uint32_t n,
+                           std::string_view label) {
     const float *g = floats(gr), *u = floats(ur);
     float* out = floats(outr);
     if (g == nullptr || u == nullptr || out == nullptr) {
         return std::unexpected(noHost(label, "an operand"));
     }
-    push(label, [=](unsigned ith, unsigned nth, Next&) { cpu::geglu(g, u, out, n, ith, nth); });
+    push(label, [=](unsigned ith, unsigned nth, Next&) {
+        (gelu ? cpu::geglu : cpu::swiglu)(g, u, out, n, ith, nth);
+    });
     wrote(out, uint64_t(n) * sizeof(float));
     return {};
 }
 
-Result<void> CpuGraph::swiglu(gpu::BufferRange gr, gpu::BufferRange ur, gpu::BufferRange outr, uint32_t n,
+Result<void> CpuGraph::geglu(gpu::BufferRange gate, gpu::BufferRange up, gpu::BufferRange out, uint32_t n,
+                             std::string_view label) {
+    return glu(true, gate, up, out, n, label);
+}
+
+Result<void> CpuGraph::swiglu(gpu::BufferRange gate, gpu::BufferRange up, gpu::BufferRange out, uint32_t n,
                               std::string_view label) {
-    const float *g = floats(gr), *u = floats(ur);
-    float* out = floats(outr);
-    if (g == nullptr || u == nullptr || out == nullptr) {
-        return std::unexpected(noHost(label, "an operand"));
-    }
-    push(label, [=](unsigned ith, unsigned nth, Next&) { cpu::swiglu(g, u, out, n, ith, nth); });
-    wrote(out, uint64_t(n) * sizeof(float));
-    return {};
+    return glu(false, gate, up, out, n, label);
 }
 
 Result<void> CpuGraph::copyRows(gpu::BufferRange sr, gpu::BufferRange dr, uint32_t rows, uint32_t cols,

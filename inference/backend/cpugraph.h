@@ -89,6 +89,8 @@ private:
     Result<void> product(const ops::Weight& w, gpu::BufferRange x, gpu::BufferRange y, uint32_t nTok,
                          bool accumulate, std::string_view label);
     Result<void> run();
+    Result<void> glu(bool gelu, gpu::BufferRange gate, gpu::BufferRange up, gpu::BufferRange out, uint32_t n,
+                     std::string_view label);
 
     CpuBackend& m_be;
     bool m_profile = false;

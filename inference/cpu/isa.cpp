@@ -138,4 +138,16 @@ Isa setIsa(Isa isa) {
 
 bool isaSupported(Isa isa) { return clamp(isa) == isa; }
 
+int isaChain(Isa requested, Isa out[3]) {
+    int n = 0;
+    if (requested == Isa::Avx512Vnni && isaSupported(Isa::Avx512Vnni)) {
+        out[n++] = Isa::Avx512Vnni;
+    }
+    if ((requested == Isa::Avx512Vnni || requested == Isa::Avx2) && isaSupported(Isa::Avx2)) {
+        out[n++] = Isa::Avx2;
+    }
+    out[n++] = Isa::Scalar;
+    return n;
+}
+
 }  // namespace lantern::cpu

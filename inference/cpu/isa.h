@@ -23,5 +23,8 @@ Isa activeIsa();
 Isa setIsa(Isa isa);
 // True when this build has kernels for isa and the CPU runs them.
 bool isaSupported(Isa isa);
+// The ISAs from `requested` down to Scalar that this CPU runs, best first (a kernel family takes the first it has
+// an implementation for, so a request above the machine degrades instead of faulting); returns how many.
+int isaChain(Isa requested, Isa out[3]);
 
 }  // namespace lantern::cpu

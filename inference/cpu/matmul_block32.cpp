@@ -175,18 +175,17 @@ struct Chain {
 
 Chain chainFor(Isa isa) {
     Chain c;
+    Isa isas[3];
+    for (int i = 0, n = isaChain(isa, isas); i < n; ++i) {
 #if defined(__x86_64__) || defined(_M_X64)
-    if (isa == Isa::Avx512Vnni && isaSupported(Isa::Avx512Vnni)) {
-        c.tables[c.n] = &b32::avx512Table();
-        c.isas[c.n++] = Isa::Avx512Vnni;
-    }
-    if ((isa == Isa::Avx512Vnni || isa == Isa::Avx2) && isaSupported(Isa::Avx2)) {
-        c.tables[c.n] = &b32::avx2Table();
-        c.isas[c.n++] = Isa::Avx2;
-    }
+        c.tables[c.n] = isas[i] == Isa::Avx512Vnni ? &b32::avx512Table()
+                        : isas[i] == Isa::Avx2     ? &b32::avx2Table()
+                                                   : &b32::scalarTable();
+#else
+        c.tables[c.n] = &b32::scalarTable();
 #endif
-    c.tables[c.n] = &b32::scalarTable();
-    c.isas[c.n++] = Isa::Scalar;
+        c.isas[c.n++] = isas[i];
+    }
     return c;
 }
 

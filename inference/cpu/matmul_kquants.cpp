@@ -36,18 +36,17 @@ struct Chain {
 
 Chain chainFor(Isa isa) {
     Chain c;
+    Isa isas[3];
+    for (int i = 0, n = isaChain(isa, isas); i < n; ++i) {
 #if defined(__x86_64__) || defined(_M_X64)
-    if (isa == Isa::Avx512Vnni && isaSupported(Isa::Avx512Vnni)) {
-        c.tables[c.n] = &kq::avx512Table();
-        c.isas[c.n++] = Isa::Avx512Vnni;
-    }
-    if ((isa == Isa::Avx512Vnni || isa == Isa::Avx2) && isaSupported(Isa::Avx2)) {
-        c.tables[c.n] = &kq::avx2Table();
-        c.isas[c.n++] = Isa::Avx2;
-    }
+        c.tables[c.n] = isas[i] == Isa::Avx512Vnni ? &kq::avx512Table()
+                        : isas[i] == Isa::Avx2     ? &kq::avx2Table()
+                                                   : &kq::scalarTable();
+#else
+        c.tables[c.n] = &kq::scalarTable();
 #endif
-    c.tables[c.n] = &kq::scalarTable();
-    c.isas[c.n++] = Isa::Scalar;
+        c.isas[c.n++] = isas[i];
+    }
     return c;
 }
 
