@@ -46,8 +46,7 @@ void axpy(float* acc, float w, const void* v, uint32_t n, bool f16) {
 
 }  // namespace
 
-// Weak: a definition elsewhere in the library takes precedence (the ops family may bring its own).
-__attribute__((weak)) uint64_t attentionScratchFloats(uint32_t, uint32_t, unsigned) { return 0; }
+uint64_t attentionScratchFloats(uint32_t, uint32_t, unsigned) { return 0; }
 
 // Work is split into tiles of queries that share a KV head: up to kTileTokens consecutive tokens times the heads
 // of one group (a decode step with fewer KV heads than twice the threads: one head per tile, so its heads spread
@@ -55,7 +54,7 @@ __attribute__((weak)) uint64_t attentionScratchFloats(uint32_t, uint32_t, unsign
 // positions any of its queries sees in chunks: each K and V row is converted to f32 once for the whole tile, the
 // scores of a chunk are computed for every query, then the running maximum, sum and value sum are updated once
 // per chunk.
-__attribute__((weak)) void attention(const AttentionParams& p, unsigned ith, unsigned nth) {
+void attention(const AttentionParams& p, unsigned ith, unsigned nth) {
     constexpr uint32_t kTileTokens = 4, kChunk = 32;
     const uint32_t dv = p.headDimV ? p.headDimV : p.headDim;
     const uint64_t kStride = p.kStride ? p.kStride : uint64_t(p.nHeadKv) * p.headDim;

@@ -90,8 +90,8 @@ float sumSquaresAvx2(const float* x, uint32_t n) {
 
 namespace lantern::cpu {
 
-// The F16C conversions ops.cpp dispatches to (weak: a definition of the ops family takes precedence).
-__attribute__((weak)) void toF16Avx2(const float* x, uint16_t* out, uint64_t n) {
+// The F16C conversions ops.cpp dispatches to.
+void toF16Avx2(const float* x, uint16_t* out, uint64_t n) {
     uint64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i),
@@ -102,7 +102,7 @@ __attribute__((weak)) void toF16Avx2(const float* x, uint16_t* out, uint64_t n) 
     }
 }
 
-__attribute__((weak)) void fromF16Avx2(const uint16_t* x, float* out, uint64_t n) {
+void fromF16Avx2(const uint16_t* x, float* out, uint64_t n) {
     uint64_t i = 0;
     for (; i + 8 <= n; i += 8) {
         _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i))));

@@ -56,7 +56,7 @@ const std::array<MatrixKernel, std::size(kTypes)> kExact = makeTable(std::make_i
 
 }  // namespace
 
-__attribute__((weak)) const MatrixKernel* exactKernel(gguf::GgmlType type, Isa) {
+const MatrixKernel* exactKernel(gguf::GgmlType type, Isa) {
     for (const MatrixKernel& k : kExact) {
         if (k.type == type) {
             return &k;
