@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "inference/cpu/matmul.h"
+#include "inference/cpu/scratch.h"
 #include "inference/cpu/ops.h"
 #include "inference/cpu/attentionimpl.h"
 
@@ -33,8 +34,7 @@ float dotF32(const float* a, const float* b, uint32_t n) {
 
 template <GgmlType T>
 void multiplyExact(const MatArgs& a) {
-    thread_local std::vector<float> row;
-    row.resize(a.cols);
+    Scratch<float> row(a.cols);
     const uint64_t rowBytes = ggufRowBytes(T, a.cols);
     for (uint32_t r = a.r0; r < a.r1; ++r) {
         dequantizeRow(T, a.w + uint64_t(r) * rowBytes, a.cols, row.data());

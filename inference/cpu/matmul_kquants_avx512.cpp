@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "inference/cpu/kquants.h"
+#include "inference/cpu/scratch.h"
 
 namespace lantern::cpu::kq {
 namespace {
@@ -479,8 +480,7 @@ void multiply(const MatArgs& a) {
 
 template <int K>
 void prefill(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
-    thread_local std::vector<Unpacked> rows;
-    rows.resize(size_t(kRows) * nb);
+    Scratch<Unpacked> rows(size_t(kRows) * nb);
     for (uint32_t r = a.r0; r < a.r1; r += kRows) {
         const uint32_t nr = std::min<uint32_t>(kRows, a.r1 - r);
         for (uint32_t i = 0; i < uint32_t(kRows); ++i) {

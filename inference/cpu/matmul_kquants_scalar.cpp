@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "inference/cpu/kquants.h"
+#include "inference/cpu/scratch.h"
 #include "inference/reference/numbers.h"
 
 namespace lantern::cpu::kq {
@@ -161,8 +162,7 @@ template <int K>
 void multiply(const MatArgs& a) {
     const uint32_t nb = a.cols / 256;
     const uint64_t rowBytes = uint64_t(nb) * kBlockBytes[K];
-    thread_local std::vector<Unpacked> row;
-    row.resize(nb);
+    Scratch<Unpacked> row(nb);
     const auto* w = reinterpret_cast<const uint8_t*>(a.w);
     for (uint32_t r = a.r0; r < a.r1; ++r) {
         for (uint32_t b = 0; b < nb; ++b) {

@@ -128,6 +128,9 @@ unsigned physicalCores() {
 }
 
 ThreadPool::ThreadPool(unsigned threads) : m_n(threads == 0 ? physicalCores() : threads) {
+    for (unsigned i = 0; i < m_n; ++i) {
+        m_arenas.push_back(std::make_unique<ScratchArena>());
+    }
     m_threads.reserve(m_n - 1);
     for (unsigned i = 1; i < m_n; ++i) {
         m_threads.emplace_back([this, i] { worker(i); });
@@ -147,7 +150,22 @@ ThreadPool::~ThreadPool() {
     }
 }
 
+namespace {
+// Binds an arena to the calling thread for one scope.
+class ArenaScope {
+public:
+    explicit ArenaScope(ScratchArena* arena) : m_previous(bindThreadArena(arena)) {}
+    ~ArenaScope() { bindThreadArena(m_previous); }
+    ArenaScope(const ArenaScope&) = delete;
+    ArenaScope& operator=(const ArenaScope&) = delete;
+
+private:
+    ScratchArena* m_previous;
+};
+}  // namespace
+
 void ThreadPool::run(const std::function<void(unsigned ith, unsigned nth)>& fn) {
+    const ArenaScope arena(m_arenas[0].get());
     if (m_n == 1) {
         fn(0, 1);
         return;
@@ -170,6 +188,7 @@ void ThreadPool::run(const std::function<void(unsigned ith, unsigned nth)>& fn) 
 }
 
 void ThreadPool::worker(unsigned ith) {
+    bindThreadArena(m_arenas[ith].get());
     uint64_t seen = 0;
     for (;;) {
         // Spin for the next run, then park.

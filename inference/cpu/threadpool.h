@@ -8,9 +8,12 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include "inference/cpu/scratch.h"
 
 namespace lantern::cpu {
 
@@ -42,6 +45,7 @@ public:
 private:
     void worker(unsigned ith);
     unsigned m_n = 1;
+    std::vector<std::unique_ptr<ScratchArena>> m_arenas;  // one per thread of a run (scratch.h)
     std::vector<std::thread> m_threads;
     const std::function<void(unsigned, unsigned)>* m_fn = nullptr;
     // Run generation: workers wait for it to change (spinning first, then parked).

@@ -122,7 +122,8 @@ LANTERN_UNINSTALL_KEY='HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\
 # winevulkan reaches the host's Vulkan through winex11, which needs an X server; Xvfb is enough).
 lantern_windows_wine_checks() {
   local build="$1" version="$2"
-  export WINEPREFIX="$build/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="  # no Mono/Gecko prompts
+  # No Mono/Gecko prompts; no winedbg: a crash fails at once with its message instead of waiting in a debugger.
+  export WINEPREFIX="$build/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winedbg.exe=d"
   export WINEARCH=win64
   [[ -n "${DISPLAY:-}" ]] || die "no X display for Wine (run under xvfb-run -a)"
   local exe zip

@@ -16,6 +16,7 @@
 
 #include "inference/cpu/matmul.h"
 #include "inference/cpu/ops.h"
+#include "inference/cpu/scratch.h"
 #include "inference/cpu/threadpool.h"
 #include "tests/inference/ops/gputest.h"
 
@@ -334,6 +335,52 @@ private slots:
         const double idle = cpuSeconds() - before;
         qInfo("CPU time while idle for 300 ms: %.1f ms", idle * 1000);
         QVERIFY2(idle < 0.05, qPrintable(QString("idle workers used %1 s of CPU").arg(idle)));
+    }
+
+    // Kernel scratch (scratch.h): inside a run each thread reuses its own pool arena, 64-byte aligned, and a
+    // nested block sits above the outer one; a thread with no arena gets heap blocks; threads exit cleanly.
+    void scratchPerThreadArenas() {
+        QVERIFY(cpu::threadArena() == nullptr);
+        {
+            cpu::Scratch<float> heap(100);  // no arena here
+            QCOMPARE(reinterpret_cast<uintptr_t>(heap.data()) % 64, uintptr_t(0));
+            heap[99] = 1.0f;
+        }
+        cpu::ThreadPool pool(3);
+        std::vector<float*> first(3), again(3), inner(3);
+        std::vector<cpu::ScratchArena*> arenas(3);
+        const auto take = [&](std::vector<float*>& out) {
+            pool.run([&](unsigned ith, unsigned) {
+                arenas[ith] = cpu::threadArena();
+                cpu::Scratch<float> outer(1000);
+                out[ith] = outer.data();
+                std::fill(outer.data(), outer.data() + 1000, float(ith));
+                cpu::Scratch<float> nested(10);  // fits: taken above `outer`
+                inner[ith] = nested.data();
+                std::fill(nested.data(), nested.data() + 10, -1.0f);
+                for (int i = 0; i < 1000; ++i) {
+                    QCOMPARE(outer[i], float(ith));
+                }
+            });
+        };
+        take(first);
+        take(again);
+        for (unsigned i = 0; i < 3; ++i) {
+            QVERIFY(arenas[i] != nullptr);
+            QCOMPARE(again[i], first[i]);  // the same memory run after run: no allocation per kernel call
+            QCOMPARE(reinterpret_cast<uintptr_t>(first[i]) % 64, uintptr_t(0));
+            QVERIFY(inner[i] >= first[i] + 1000);
+            for (unsigned j = 0; j < i; ++j) {
+                QVERIFY(arenas[i] != arenas[j]);
+            }
+        }
+        QVERIFY(cpu::threadArena() == nullptr);  // the caller's binding ends with the run
+        pool.run([&](unsigned, unsigned) {
+            cpu::Scratch<float> outer(16);
+            cpu::Scratch<float> bigger(1 << 20);  // no room above `outer`: a heap block of its own
+            bigger[(1 << 20) - 1] = 2.0f;
+            outer[0] = 1.0f;
+        });
     }
 };
 
