@@ -20,7 +20,7 @@ LANTERN_DEB_PACKAGES=(
   qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qttest fonts-dejavu-core
   libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools glslang-dev spirv-tools
   libsqlite3-dev sqlite3 libpcre2-dev libkf5syntaxhighlighting-tools
-  libicu-dev libcld2-dev libmd4c-dev libgumbo-dev libexpat1-dev libzip-dev rapidjson-dev gettext strace unzip
+  libicu-dev libcld2-dev libmd4c-dev libgumbo-dev libexpat1-dev libzip-dev rapidjson-dev libcpp-httplib-dev gettext strace unzip curl
   libmd4c-html0-dev translate-toolkit python3-lxml python3-html5lib python3-srt python3-webvtt python3-docx python3-odf libxml2-utils zip
   xvfb xauth clang-format clang-tidy
   clang-16 libc++-16-dev libc++abi-16-dev libclang-rt-16-dev
@@ -95,6 +95,8 @@ lantern_install_model() {
 LANTERN_SACREBLEU_VERSION="2.4.3"
 # check-jsonschema validates .github/workflows against the GitHub workflow schema it vendors (offline).
 LANTERN_CHECK_JSONSCHEMA_VERSION="0.39.0"
+# The official OpenAI Python client: tests/server drives lantern-cli serve with it.
+LANTERN_OPENAI_VERSION="3.63.0"
 
 lantern_install_test_tools() {
   if [[ ! -x "$LANTERN_PYENV/bin/pip" ]]; then
@@ -106,6 +108,12 @@ lantern_install_test_tools() {
     say "Installing sacrebleu $LANTERN_SACREBLEU_VERSION into $LANTERN_PYENV (reference for the metric tests)"
     "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "sacrebleu==$LANTERN_SACREBLEU_VERSION" ||
       die "could not install the PyPI package sacrebleu==$LANTERN_SACREBLEU_VERSION"
+  fi
+  have="$("$LANTERN_PYENV/bin/python" -c 'import openai; print(openai.__version__)' 2>/dev/null || true)"
+  if [[ "$have" != "$LANTERN_OPENAI_VERSION" ]]; then
+    say "Installing openai $LANTERN_OPENAI_VERSION into $LANTERN_PYENV (the client the API server is tested with)"
+    "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "openai==$LANTERN_OPENAI_VERSION" ||
+      die "could not install the PyPI package openai==$LANTERN_OPENAI_VERSION"
   fi
   have="$("$LANTERN_PYENV/bin/check-jsonschema" --version 2>/dev/null | grep -o '[0-9][0-9.]*$' || true)"
   if [[ "$have" != "$LANTERN_CHECK_JSONSCHEMA_VERSION" ]]; then
