@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
+#include <optional>
 #include <random>
 
 #include "server/protocol.h"
@@ -89,6 +91,26 @@ bool equalConstantTime(const std::string& a, const std::string& b) {
         diff |= unsigned(uint8_t(a[i]) ^ uint8_t(b[i % std::max<size_t>(b.size(), 1)]));
     }
     return diff == 0;
+}
+
+// Whether the client has gone, by whatever this cpp-httplib offers: 0.11 (Debian 12) has DataSink::is_writable,
+// later releases dropped it (yhirose/cpp-httplib#1483) for Request::is_connection_closed.
+template <class Req>
+bool requestGone(const Req& req) {
+    if constexpr (requires { req.is_connection_closed(); }) {
+        return req.is_connection_closed && req.is_connection_closed();
+    } else {
+        return false;
+    }
+}
+template <class Sink, class Req>
+bool clientGone(Sink& sink, const Req& req) {
+    if constexpr (requires { sink.is_writable(); }) {
+        if (sink.is_writable && !sink.is_writable()) {
+            return true;
+        }
+    }
+    return requestGone(req);
 }
 
 std::string sse(std::string_view json) {
@@ -289,9 +311,10 @@ void HttpServer::complete(const httplib::Request& req, httplib::Response& res, b
 
     if (!request->stream) {
         std::unique_lock lock(channel->mutex);
-        if (!channel->changed.wait_until(lock, deadline, [&] { return channel->done; })) {
-            channel->cancel->store(true);
-            channel->changed.wait(lock, [&] { return channel->done; });
+        while (!channel->changed.wait_for(lock, std::chrono::milliseconds(100), [&] { return channel->done; })) {
+            if (Clock::now() > deadline || requestGone(req)) {
+                channel->cancel->store(true);
+            }
         }
         const Result<GenerateStats>& result = *channel->result;
         if (!result) {
@@ -318,7 +341,8 @@ void HttpServer::complete(const httplib::Request& req, httplib::Response& res, b
     auto lastWrite = std::make_shared<Clock::time_point>(Clock::now());
     res.set_chunked_content_provider(
         "text/event-stream",
-        [channel, request, ids, chat, ping, deadline, sentRole, lastWrite](size_t, httplib::DataSink& sink) {
+        // req outlives the provider: cpp-httplib keeps the request until the response is written.
+        [channel, request, ids, chat, ping, deadline, sentRole, lastWrite, &req](size_t, httplib::DataSink& sink) {
             const auto write = [&](const std::string& s) {
                 if (!sink.write(s.data(), s.size())) {
                     channel->cancel->store(true);  // the client is gone
@@ -354,7 +378,7 @@ void HttpServer::complete(const httplib::Request& req, httplib::Response& res, b
             }
             if (!done) {
                 if (text.empty()) {
-                    if (!sink.is_writable()) {
+                    if (clientGone(sink, req)) {
                         channel->cancel->store(true);
                         return false;
                     }
