@@ -39,6 +39,7 @@ const char* kServeUsage =
     "  --sessions N          KV caches kept for returning clients (default 4)\n"
     "  --queue N             requests that may wait (default 64; more get 503)\n"
     "  --timeout SECONDS     longest generation (default 600)\n"
+    "  --ping-interval-ms N  SSE keep-alive comment after N ms without output (default 15000)\n"
     "  -c, --context N       context length\n"
     "  --device NAME         cpu, vulkan, or a Vulkan device (index or name part)\n"
     "  -t, --threads N       CPU backend threads\n"
@@ -100,7 +101,7 @@ int serve(std::span<char*> args) {
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string a = args[i];
         const bool takes = a == "--host" || a == "--port" || a == "--api-key" || a == "--cors" || a == "--sessions" ||
-                           a == "--queue" || a == "--timeout";
+                           a == "--queue" || a == "--timeout" || a == "--ping-interval-ms";
         if (!takes) {
             rest.push_back(args[i]);
             continue;
@@ -126,6 +127,8 @@ int serve(std::span<char*> args) {
             so.port = int(n);
         } else if (a == "--sessions") {
             sched.sessions = size_t(std::max(n, 1L));
+        } else if (a == "--ping-interval-ms") {
+            so.pingInterval = std::chrono::milliseconds(std::max(n, 10L));
         } else if (a == "--queue") {
             sched.maxQueued = size_t(n);
         } else {

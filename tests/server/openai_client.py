@@ -83,7 +83,7 @@ def post(port, path, body: dict, headers=None):
 
 QUESTION = [{"role": "user", "content": "What is the capital of France?"}]
 
-proc, port = start_server()
+proc, port = start_server("--ping-interval-ms", "150")  # keep-alive comments wherever output pauses
 try:
     base = f"http://127.0.0.1:{port}/v1"
     client = openai.OpenAI(base_url=base, api_key="unused", max_retries=0, timeout=120)
@@ -200,6 +200,17 @@ try:
     payloads = [e for e in events[:-2] if not e.startswith(":")]
     check(all(e.startswith("data: ") and json.loads(e[6:]) for e in payloads) and len(payloads) >= 3,
           f"curl: {len(payloads)} events, each 'data: {{json}}'")
+
+    # A long prompt: the stream's keep-alives are SSE comments, which the client skips and curl shows.
+    long_prompt = json.dumps({"model": model_id, "max_tokens": 4, "stream": True,
+                              "messages": [{"role": "user", "content": "Summarise: " + "the cat sat on the mat. " * 350}]})
+    raw = subprocess.run(["curl", "-sN", f"{base}/chat/completions", "-H", "Content-Type: application/json", "-d", long_prompt],
+                         capture_output=True, text=True, timeout=120).stdout
+    pings = raw.count("\n\n: ping\n\n")
+    check(pings >= 1 and raw.endswith("data: [DONE]\n\n"), f"a 2,800-token prompt: {pings} ': ping' comments, then the answer")
+    text = "".join(c.choices[0].delta.content or "" for c in client.chat.completions.create(
+        model=model_id, messages=json.loads(long_prompt)["messages"], max_tokens=4, stream=True) if c.choices)
+    check(len(text) > 0, f"the openai client reads through the pings: {text!r}")
 
     # A client that leaves mid-stream stops its generation: a 4000-token request, abandoned after its first chunk,
     # must not delay the next request (which would wait ~25 s for it otherwise).
