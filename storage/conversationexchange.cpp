@@ -219,11 +219,20 @@ void parseConversation(const QJsonValue& v, const QString& where, ExchangeConver
 }  // namespace
 
 QJsonObject statsToJson(const MessageStats& s) {
-    return QJsonObject{{QStringLiteral("ttftMs"), s.ttftMs},
-                       {QStringLiteral("tokensPerSecond"), s.tokensPerSecond},
-                       {QStringLiteral("promptTokens"), s.promptTokens},
-                       {QStringLiteral("generatedTokens"), s.generatedTokens},
-                       {QStringLiteral("device"), s.device}};
+    QJsonObject o{{QStringLiteral("ttftMs"), s.ttftMs},
+                  {QStringLiteral("tokensPerSecond"), s.tokensPerSecond},
+                  {QStringLiteral("promptTokens"), s.promptTokens},
+                  {QStringLiteral("generatedTokens"), s.generatedTokens},
+                  {QStringLiteral("device"), s.device}};
+    // Remote answers only, so a local answer's stats stay as they always were.
+    if (!s.endpoint.isEmpty()) {
+        o[QStringLiteral("endpoint")] = s.endpoint;
+        o[QStringLiteral("endpointName")] = s.endpointName;
+        o[QStringLiteral("endpointHost")] = s.endpointHost;
+        o[QStringLiteral("remotePromptTokens")] = s.remotePromptTokens;
+        o[QStringLiteral("remoteCompletionTokens")] = s.remoteCompletionTokens;
+    }
+    return o;
 }
 
 MessageStats statsFromJson(const QJsonObject& o) {
@@ -233,6 +242,11 @@ MessageStats statsFromJson(const QJsonObject& o) {
     s.promptTokens = o.value(QStringLiteral("promptTokens")).toInt();
     s.generatedTokens = o.value(QStringLiteral("generatedTokens")).toInt();
     s.device = o.value(QStringLiteral("device")).toString();
+    s.endpoint = o.value(QStringLiteral("endpoint")).toString();
+    s.endpointName = o.value(QStringLiteral("endpointName")).toString();
+    s.endpointHost = o.value(QStringLiteral("endpointHost")).toString();
+    s.remotePromptTokens = o.value(QStringLiteral("remotePromptTokens")).toInt();
+    s.remoteCompletionTokens = o.value(QStringLiteral("remoteCompletionTokens")).toInt();
     return s;
 }
 

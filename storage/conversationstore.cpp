@@ -17,7 +17,7 @@ namespace {
 
 const QString kConversationColumns = QStringLiteral(
     "c.id, c.title, c.created_ms, c.updated_ms, c.pinned, c.archived, c.folder, c.model_file, c.settings_json,"
-    " c.system_prompt, c.source_language, c.target_language, c.deleted_ms, c.active_root_id");
+    " c.system_prompt, c.source_language, c.target_language, c.deleted_ms, c.active_root_id, c.privacy, c.routing");
 const QString kMessageColumns = QStringLiteral(
     "m.id, m.conversation_id, m.parent_id, m.role, m.content, m.thinking, m.state, m.error_text, m.created_ms,"
     " m.model, m.stats_json, m.active_child_id");
@@ -43,6 +43,8 @@ Conversation readConversation(const QSqlQuery& q) {
     c.sourceLanguage = q.value(10).toString();
     c.targetLanguage = q.value(11).toString();
     c.deleted = fromStoredTime(q.value(12));
+    c.privacy = q.value(14).toString();
+    c.routing = q.value(15).toString();
     return c;
 }
 
@@ -141,13 +143,16 @@ Result<std::unique_ptr<ConversationStore>> ConversationStore::open(const QString
 
 Result<Conversation> ConversationStore::createConversation(const Conversation& f) {
     m_impl->checkThread();
+    if (auto bad = checkRoutingFields(f.privacy, f.routing); !bad) {
+        return std::unexpected(bad.error());
+    }
     const qint64 now = nowMs();
     auto q = m_impl->db->run(
         QStringLiteral("INSERT INTO conversations (title, created_ms, updated_ms, pinned, archived, folder,"
-                       " model_file, settings_json, system_prompt, source_language, target_language)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                       " model_file, settings_json, system_prompt, source_language, target_language, privacy, routing)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {f.title, now, now, f.pinned, f.archived, f.folder, f.modelFile, jsonText(f.settings), f.systemPrompt,
-         f.sourceLanguage, f.targetLanguage});
+         f.sourceLanguage, f.targetLanguage, f.privacy, f.routing});
     if (!q) {
         return std::unexpected(q.error());
     }
@@ -233,6 +238,20 @@ Result<void> ConversationStore::Impl::setColumn(qint64 id, const QString& assign
 
 Result<void> ConversationStore::renameConversation(qint64 id, const QString& title) {
     return m_impl->setColumn(id, QStringLiteral("title = ?"), title, true);
+}
+
+Result<void> ConversationStore::setConversationPrivacy(qint64 id, const QString& privacy) {
+    if (auto bad = checkRoutingFields(privacy, QStringLiteral("local")); !bad) {
+        return bad;
+    }
+    return m_impl->setColumn(id, QStringLiteral("privacy = ?"), privacy, true);
+}
+
+Result<void> ConversationStore::setConversationRouting(qint64 id, const QString& routing) {
+    if (auto bad = checkRoutingFields(QStringLiteral("private"), routing); !bad) {
+        return bad;
+    }
+    return m_impl->setColumn(id, QStringLiteral("routing = ?"), routing, true);
 }
 
 Result<void> ConversationStore::setPinned(qint64 id, bool pinned) {

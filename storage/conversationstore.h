@@ -61,9 +61,13 @@ public:
     // Live (not deleted) conversations: pinned first, then most recently updated first. About 10 µs
     // per row through Qt SQL: page with filter.limit for very long lists (10,000 rows ~ 90 ms).
     Result<QList<Conversation>> listConversations(const ConversationFilter& filter = {}) const;
-    // Saves title, pinned, archived, folder, modelFile, settings, systemPrompt and languages.
+    // Saves title, pinned, archived, folder, modelFile, settings, systemPrompt and languages (not privacy or
+    // routing: those change only through their setters, after the UI asked).
     Result<void> updateConversation(const Conversation& conversation);
     Result<void> renameConversation(qint64 id, const QString& title);
+    // Hybrid routing (spellings in Conversation): InvalidArgument for any other value. Both bump updated.
+    Result<void> setConversationPrivacy(qint64 id, const QString& privacy);
+    Result<void> setConversationRouting(qint64 id, const QString& routing);
     Result<void> setPinned(qint64 id, bool pinned);
     Result<void> setArchived(qint64 id, bool archived);
     Result<void> setFolder(qint64 id, const QString& folder);

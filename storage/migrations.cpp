@@ -140,6 +140,15 @@ const QStringList kSchemaV3 = {
                    " DELETE FROM memory_search WHERE rowid = old.id; END"),
 };
 
+// v4: hybrid routing (issue 18). Every conversation is private (never leaves this machine) and routed locally
+// unless the user changes it; existing rows take these defaults. Who answered a message is in stats_json.
+const QStringList kSchemaV4 = {
+    QStringLiteral("ALTER TABLE conversations ADD COLUMN privacy TEXT NOT NULL DEFAULT 'private'"
+                   " CHECK (privacy IN ('private', 'remote'))"),
+    QStringLiteral("ALTER TABLE conversations ADD COLUMN routing TEXT NOT NULL DEFAULT 'local'"
+                   " CHECK (routing IN ('local', 'auto') OR routing GLOB 'auto:?*' OR routing GLOB 'remote:?*')"),
+};
+
 const std::vector<Migration>& schemaMigrations() {
     static const std::vector<Migration> steps = {
         {1, QStringLiteral("conversations and messages"), [](Database& db) { return runScript(db, kSchemaV1); }},
@@ -147,6 +156,7 @@ const std::vector<Migration>& schemaMigrations() {
          [](Database& db) { return runScript(db, kSchemaV2); }},
         {3, QStringLiteral("translation jobs, segments, glossary and translation memory"),
          [](Database& db) { return runScript(db, kSchemaV3); }},
+        {4, QStringLiteral("conversation privacy and routing"), [](Database& db) { return runScript(db, kSchemaV4); }},
     };
     return steps;
 }

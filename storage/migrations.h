@@ -8,6 +8,9 @@
 //   v1  conversations and messages (tree, active branch, soft delete)
 //   v2  language pair of the translation assistant; FTS5 trigram search over titles and messages,
 //       kept in sync by triggers and back-filled from existing rows
+//   v3  translation jobs, segments, glossary, translation memory
+//   v4  conversations.privacy ('private' | 'remote') and conversations.routing ('local' | 'auto' |
+//       'auto:<endpoint id>' | 'remote:<endpoint id>'); existing conversations become private and local
 #include "storage/database.h"
 
 #include <QString>

@@ -34,4 +34,36 @@ std::optional<MessageState> stateFromName(const QString& name) {
     return std::nullopt;
 }
 
+bool isValidPrivacy(const QString& privacy) {
+    return privacy == QLatin1String("private") || privacy == QLatin1String("remote");
+}
+
+// The same rule as the CHECK constraint of schema v4 (a prefix followed by at least one character).
+bool isValidRouting(const QString& routing) {
+    if (routing == QLatin1String("local") || routing == QLatin1String("auto")) {
+        return true;
+    }
+    for (const QLatin1String prefix : {QLatin1String("auto:"), QLatin1String("remote:")}) {
+        if (routing.startsWith(prefix) && routing.size() > prefix.size()) {
+            return true;
+        }
+    }
+    return false;
+}
+
+Result<void> checkRoutingFields(const QString& privacy, const QString& routing) {
+    if (!isValidPrivacy(privacy)) {
+        return fail(Errc::InvalidArgument, QStringLiteral("\"%1\" is not a conversation privacy level (private or remote).")
+                                               .arg(privacy)
+                                               .toStdString());
+    }
+    if (!isValidRouting(routing)) {
+        return fail(Errc::InvalidArgument, QStringLiteral("\"%1\" is not a routing policy (local, auto, auto:<endpoint> "
+                                                          "or remote:<endpoint>).")
+                                               .arg(routing)
+                                               .toStdString());
+    }
+    return {};
+}
+
 }  // namespace lantern::storage

@@ -7,6 +7,8 @@
 #include <QString>
 #include <optional>
 
+#include "base/error.h"
+
 namespace lantern::storage {
 
 enum class Role { System, User, Assistant, Tool };
@@ -21,6 +23,11 @@ QString roleName(Role role);
 QString stateName(MessageState state);
 std::optional<Role> roleFromName(const QString& name);
 std::optional<MessageState> stateFromName(const QString& name);
+// Whether a conversation's privacy / routing spelling is one the database accepts (see Conversation).
+bool isValidPrivacy(const QString& privacy);
+bool isValidRouting(const QString& routing);
+// Both at once; InvalidArgument naming the value that is not (the schema's CHECK constraints say the same).
+Result<void> checkRoutingFields(const QString& privacy, const QString& routing);
 
 // How one answer was generated. Stored as JSON, so fields can be added without a migration.
 struct MessageStats {
@@ -29,6 +36,15 @@ struct MessageStats {
     int promptTokens = 0;
     int generatedTokens = 0;
     QString device;  // e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
+    // Who answered (hybrid routing): an empty endpoint = this machine. Otherwise the remote endpoint's id,
+    // and its name and host as they were when it answered (the endpoint may be renamed or removed later).
+    QString endpoint;
+    QString endpointName;
+    QString endpointHost;  // "10.0.0.5:8000"
+    // Tokens the remote endpoint reported for this answer (its usage); 0 for local answers. Kept apart from
+    // promptTokens/generatedTokens so the cost lens can count tokens sent away separately.
+    int remotePromptTokens = 0;
+    int remoteCompletionTokens = 0;
 
     bool operator==(const MessageStats&) const = default;
 };
@@ -47,6 +63,12 @@ struct Conversation {
     QString sourceLanguage;  // language pair of the translation assistant (BCP 47, e.g. "de", "ja")
     QString targetLanguage;
     QDateTime deleted;  // set while the conversation sits in the bin (see deleteConversation)
+    // Hybrid routing, spelled as in the database (service/remote/router.h reads them): privacy "private" (the
+    // text never leaves this machine; the default) or "remote" (may use a remote endpoint); routing "local",
+    // "auto", "auto:<endpoint id>" or "remote:<endpoint id>". Changed only by setConversationPrivacy and
+    // setConversationRouting (updateConversation leaves them alone); imports arrive private and local.
+    QString privacy = QStringLiteral("private");
+    QString routing = QStringLiteral("local");
 
     bool operator==(const Conversation&) const = default;
 };
