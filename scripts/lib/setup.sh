@@ -20,6 +20,7 @@ LANTERN_DEB_PACKAGES=(
   qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel qml6-module-qttest fonts-dejavu-core
   libvulkan-dev mesa-vulkan-drivers vulkan-tools glslang-tools glslang-dev spirv-tools
   libsqlite3-dev sqlite3 libpcre2-dev libkf5syntaxhighlighting-tools
+  qtkeychain-qt6-dev
   libicu-dev libcld2-dev libmd4c-dev libgumbo-dev libexpat1-dev libzip-dev rapidjson-dev libcpp-httplib-dev gettext strace unzip curl
   libmd4c-html0-dev translate-toolkit python3-lxml python3-html5lib python3-srt python3-webvtt python3-docx python3-odf libxml2-utils zip
   xvfb xauth clang-format clang-tidy

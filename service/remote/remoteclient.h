@@ -88,10 +88,12 @@ signals:
 
 private:
     struct Request;
+    Request* find(quint64 id) const;
     void onReadyRead(quint64 id);
     void onReplyFinished(quint64 id);
     void onTimer(quint64 id);
-    void handleEvent(Request& request, quint64 id, const SseEvent& event);
+    void handleEvent(quint64 id, const SseEvent& event);
+    // Each ends the request (no more signals for it) and emits at most its one final signal.
     void fail(quint64 id, const QString& sentence);
     void finish(quint64 id);
     void release(quint64 id);
