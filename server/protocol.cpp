@@ -223,6 +223,39 @@ void writeHead(Writer& w, const ReplyIds& ids, const char* object) {
 
 void str(Writer& w, std::string_view s) { w.String(s.data(), rapidjson::SizeType(s.size())); }
 
+// The one choice of a reply: chat carries `body` ("message" whole, "delta" streamed) with the role and the
+// content; a completion carries `text`. finish = null while a stream goes on.
+void writeChoice(Writer& w, bool chat, const char* body, std::string_view text, bool withRole, bool withContent,
+                 const char* finish) {
+    w.Key("choices");
+    w.StartArray();
+    w.StartObject();
+    w.Key("index");
+    w.Int(0);
+    if (chat) {
+        w.Key(body);
+        w.StartObject();
+        if (withRole) {
+            w.Key("role");
+            w.String("assistant");
+        }
+        if (withContent) {
+            w.Key("content");
+            str(w, text);
+        }
+        w.EndObject();
+    } else {
+        w.Key("text");
+        str(w, text);
+    }
+    w.Key("logprobs");
+    w.Null();
+    w.Key("finish_reason");
+    finish != nullptr ? w.String(finish) : w.Null();
+    w.EndObject();
+    w.EndArray();
+}
+
 }  // namespace
 
 std::expected<CompletionRequest, ApiError> parseCompletionRequest(std::string_view body, bool chat) {
@@ -341,29 +374,7 @@ std::string completionJson(const ReplyIds& ids, bool chat, const std::string& te
     Writer w(buf);
     w.StartObject();
     writeHead(w, ids, chat ? "chat.completion" : "text_completion");
-    w.Key("choices");
-    w.StartArray();
-    w.StartObject();
-    w.Key("index");
-    w.Int(0);
-    if (chat) {
-        w.Key("message");
-        w.StartObject();
-        w.Key("role");
-        w.String("assistant");
-        w.Key("content");
-        str(w, text);
-        w.EndObject();
-    } else {
-        w.Key("text");
-        str(w, text);
-    }
-    w.Key("logprobs");
-    w.Null();
-    w.Key("finish_reason");
-    w.String(finishReason(stats.stopReason));
-    w.EndObject();
-    w.EndArray();
+    writeChoice(w, chat, "message", text, true, true, finishReason(stats.stopReason));
     writeUsage(w, stats);
     w.EndObject();
     return buf.GetString();
@@ -374,33 +385,7 @@ std::string chunkJson(const ReplyIds& ids, bool chat, std::string_view text, boo
     Writer w(buf);
     w.StartObject();
     writeHead(w, ids, chat ? "chat.completion.chunk" : "text_completion");
-    w.Key("choices");
-    w.StartArray();
-    w.StartObject();
-    w.Key("index");
-    w.Int(0);
-    if (chat) {
-        w.Key("delta");
-        w.StartObject();
-        if (withRole) {
-            w.Key("role");
-            w.String("assistant");
-        }
-        if (!text.empty() || withRole) {
-            w.Key("content");
-            str(w, text);
-        }
-        w.EndObject();
-    } else {
-        w.Key("text");
-        str(w, text);
-    }
-    w.Key("logprobs");
-    w.Null();
-    w.Key("finish_reason");
-    finish != nullptr ? w.String(finish) : w.Null();
-    w.EndObject();
-    w.EndArray();
+    writeChoice(w, chat, "delta", text, withRole, !text.empty() || withRole, finish);
     w.Key("usage");
     w.Null();
     w.EndObject();

@@ -3,13 +3,9 @@
 // "loading"; Ctrl-C or SIGTERM stops it, cancelling what runs.
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <deque>
-#include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -20,6 +16,7 @@
 #include "server/httpserver.h"
 #include "server/protocol.h"
 #include "server/scheduler.h"
+#include "server/threadhost.h"
 
 namespace lantern::cli {
 
@@ -45,51 +42,6 @@ const char* kServeUsage =
     "  -t, --threads N       CPU backend threads\n"
     "  --experts cpu|gpu     who computes a mixture of experts' offloaded experts\n"
     "  --vram-budget MIB     GPU memory the model may use\n";
-
-// The model's thread: runs posted work in order.
-class ThreadHost final : public server::ModelHost {
-public:
-    ThreadHost() : m_thread([this] { loop(); }) {}
-    ~ThreadHost() override { join(); }
-    void post(std::function<void()> work) override {
-        const std::lock_guard lock(m_mutex);
-        m_work.push_back(std::move(work));
-        m_wake.notify_one();
-    }
-    // Runs what was posted, then ends the thread.
-    void join() {
-        {
-            const std::lock_guard lock(m_mutex);
-            m_quit = true;
-            m_wake.notify_one();
-        }
-        if (m_thread.joinable()) {
-            m_thread.join();
-        }
-    }
-
-private:
-    void loop() {
-        for (;;) {
-            std::function<void()> work;
-            {
-                std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [&] { return m_quit || !m_work.empty(); });
-                if (m_work.empty()) {
-                    return;
-                }
-                work = std::move(m_work.front());
-                m_work.pop_front();
-            }
-            work();
-        }
-    }
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::deque<std::function<void()>> m_work;
-    bool m_quit = false;
-    std::thread m_thread;
-};
 
 int serve(std::span<char*> args) {
     server::ServerOptions so;
@@ -145,7 +97,7 @@ int serve(std::span<char*> args) {
         return 2;
     }
 
-    ThreadHost host;
+    server::ThreadModelHost host;
     server::Scheduler scheduler(host, sched);
     scheduler.setLoading(o.model);
     server::HttpServer http(scheduler, so);

@@ -4,58 +4,18 @@
 #include <QtTest>
 
 #include <condition_variable>
-#include <deque>
 #include <future>
 #include <thread>
 
 #include "server/scheduler.h"
+#include "server/threadhost.h"
 
 using namespace lantern;
 using namespace lantern::server;
 
 namespace {
 
-// The model's thread.
-class TestHost final : public ModelHost {
-public:
-    TestHost() : m_thread([this] { loop(); }) {}
-    ~TestHost() override {
-        {
-            const std::lock_guard lock(m_mutex);
-            m_quit = true;
-        }
-        m_wake.notify_one();
-        m_thread.join();
-    }
-    void post(std::function<void()> work) override {
-        const std::lock_guard lock(m_mutex);
-        m_work.push_back(std::move(work));
-        m_wake.notify_one();
-    }
-    std::thread::id id() const { return m_thread.get_id(); }
-
-private:
-    void loop() {
-        for (;;) {
-            std::function<void()> w;
-            {
-                std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [&] { return m_quit || !m_work.empty(); });
-                if (m_work.empty()) {
-                    return;
-                }
-                w = std::move(m_work.front());
-                m_work.pop_front();
-            }
-            w();
-        }
-    }
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::deque<std::function<void()>> m_work;
-    bool m_quit = false;
-    std::thread m_thread;
-};
+using TestHost = ThreadModelHost;  // the model's thread
 
 // Answers "s<session>:<last user message>" one character per token, 2 ms a token; a token is a character.
 class ScriptedSession final : public Session {
@@ -184,7 +144,7 @@ private slots:
         QVERIFY(ra->wait().has_value() && rb->wait().has_value());
         QCOMPARE(ra->text, std::string("s1:a1"));
         QCOMPARE(rb->text, std::string("s2:b1"));
-        QCOMPARE(model.lastThread, host.id());  // generated on the model's thread
+        QCOMPARE(model.lastThread, host.threadId());  // generated on the model's thread
         a.push_back({"assistant", ra->text});
         a.push_back({"user", "a2"});
         b.push_back({"assistant", rb->text});
