@@ -68,6 +68,9 @@ const IsaTable& scalarTable();
 const IsaTable& avx2Table();
 const IsaTable& avx512Table();
 #endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+const IsaTable& neonTable();  // matmul_block32_neon.cpp
+#endif
 
 // Shared by all ISAs (matmul_block32.cpp).
 uint64_t packedBytes(int kind, uint32_t rows, uint32_t cols);

@@ -12,6 +12,18 @@
 #endif
 #endif
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#elif (defined(__aarch64__) || defined(_M_ARM64)) && defined(_WIN32)
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#include <windows.h>
+#endif
+
 namespace lantern::cpu {
 
 namespace {
@@ -63,6 +75,23 @@ Isa detectX86() {
         return Isa::Avx512Vnni;
     }
     return Isa::Avx2;
+}
+#endif
+
+#if defined(__aarch64__) || defined(_M_ARM64)
+// This file is built for plain ARMv8-A (only the _neon.cpp files get +dotprod), so the dot-product
+// extension is asked of the OS, never read from __ARM_FEATURE_DOTPROD here.
+Isa detectArm() {
+#if defined(__APPLE__)
+    return Isa::Neon;  // every Apple Silicon core has the dot-product extension
+#elif defined(__linux__)
+    constexpr unsigned long kHwcapAsimddp = 1ul << 20;  // HWCAP_ASIMDDP of <asm/hwcap.h>
+    return (getauxval(AT_HWCAP) & kHwcapAsimddp) != 0 ? Isa::Neon : Isa::Scalar;
+#elif defined(_WIN32) && defined(PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE)
+    return IsProcessorFeaturePresent(PF_ARM_V82_DP_INSTRUCTIONS_AVAILABLE) ? Isa::Neon : Isa::Scalar;
+#else
+    return Isa::Scalar;  // no way to ask: the portable kernels
+#endif
 }
 #endif
 
@@ -119,10 +148,9 @@ Isa detectIsa() {
 #if defined(__x86_64__) || defined(_M_X64)
     static const Isa isa = detectX86();
     return isa;
-#elif defined(__aarch64__) && defined(__ARM_FEATURE_DOTPROD)
-    return Isa::Neon;
-#elif defined(__aarch64__) && defined(__APPLE__)
-    return Isa::Neon;  // every Apple Silicon core has the dot-product extension
+#elif defined(__aarch64__) || defined(_M_ARM64)
+    static const Isa isa = detectArm();
+    return isa;
 #else
     return Isa::Scalar;
 #endif
@@ -140,6 +168,9 @@ bool isaSupported(Isa isa) { return clamp(isa) == isa; }
 
 int isaChain(Isa requested, Isa out[3]) {
     int n = 0;
+    if (requested == Isa::Neon && isaSupported(Isa::Neon)) {
+        out[n++] = Isa::Neon;
+    }
     if (requested == Isa::Avx512Vnni && isaSupported(Isa::Avx512Vnni)) {
         out[n++] = Isa::Avx512Vnni;
     }

@@ -76,6 +76,9 @@ const IsaTable& scalarTable();
 const IsaTable& avx2Table();
 const IsaTable& avx512Table();
 #endif
+#if defined(__aarch64__) || defined(_M_ARM64)
+const IsaTable& neonTable();  // matmul_kquants_neon.cpp
+#endif
 
 }  // namespace lantern::cpu::kq
 

@@ -181,6 +181,8 @@ Chain chainFor(Isa isa) {
         c.tables[c.n] = isas[i] == Isa::Avx512Vnni ? &b32::avx512Table()
                         : isas[i] == Isa::Avx2     ? &b32::avx2Table()
                                                    : &b32::scalarTable();
+#elif defined(__aarch64__) || defined(_M_ARM64)
+        c.tables[c.n] = isas[i] == Isa::Neon ? &b32::neonTable() : &b32::scalarTable();
 #else
         c.tables[c.n] = &b32::scalarTable();
 #endif

@@ -42,6 +42,8 @@ Chain chainFor(Isa isa) {
         c.tables[c.n] = isas[i] == Isa::Avx512Vnni ? &kq::avx512Table()
                         : isas[i] == Isa::Avx2     ? &kq::avx2Table()
                                                    : &kq::scalarTable();
+#elif defined(__aarch64__) || defined(_M_ARM64)
+        c.tables[c.n] = isas[i] == Isa::Neon ? &kq::neonTable() : &kq::scalarTable();
 #else
         c.tables[c.n] = &kq::scalarTable();
 #endif

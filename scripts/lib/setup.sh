@@ -31,7 +31,7 @@ LANTERN_DEB_PACKAGES=(
 # build with its NSIS installer run under Wine.
 LANTERN_PACKAGING_DEB_PACKAGES=(
   lintian debootstrap desktop-file-utils appstream flatpak-builder librsvg2-bin icoutils icnsutils
-  mingw-w64 g++-mingw-w64-x86-64-posix nsis wine wine64 libvulkan-volk-dev
+  mingw-w64 g++-mingw-w64-x86-64-posix nsis wine wine64 libvulkan-volk-dev g++-aarch64-linux-gnu qemu-user
 )
 
 lantern_install_packages() {
