@@ -18,14 +18,6 @@ QString tr(const char* text) { return QCoreApplication::translate("EndpointStore
 QString keychainSentence(QKeychain::Error code, const QString& detail, KeychainOp op) {
     QString what;
     switch (code) {
-    case QKeychain::NoBackendAvailable:
-    case QKeychain::NotImplemented:
-        what = (op == KeychainOp::Read ? tr("The system keychain is not available, so the API key could not be read.")
-                                       : tr("The system keychain is not available, so the API key was not saved.")) +
-               QLatin1Char(' ') +
-               tr("Lantern keeps API keys only in the system keychain, never in a file: start your desktop's keyring "
-                  "(GNOME Keyring, KWallet or another Secret Service) and try again.");
-        break;
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         what = tr("The system keychain refused access to the API key. Unlock the keyring and allow Lantern, then "
@@ -36,7 +28,12 @@ QString keychainSentence(QKeychain::Error code, const QString& detail, KeychainO
                   "(it is filed under \"Lantern\").");
         break;
     default:
-        what = tr("The system keychain failed. Check that your keyring is running and unlocked, then try again.");
+        // No backend, no D-Bus session, a keyring that is not running: all the same to the user.
+        what = (op == KeychainOp::Read ? tr("The system keychain is not available, so the API key could not be read.")
+                                       : tr("The system keychain is not available, so the API key was not saved.")) +
+               QLatin1Char(' ') +
+               tr("Lantern keeps API keys only in the system keychain, never in a file: start your desktop's keyring "
+                  "(GNOME Keyring, KWallet or another Secret Service) and try again.");
         break;
     }
     return detail.isEmpty() ? what : QStringLiteral("%1 (%2)").arg(what, detail);

@@ -20,6 +20,11 @@ namespace {
 
 QString tr(const char* text) { return QCoreApplication::translate("RemoteClient", text); }
 
+// "0.6 seconds", "1 second", "120 seconds".
+QString seconds(int ms) {
+    return ms == 1000 ? tr("1 second") : tr("%1 seconds").arg(ms / 1000.0);
+}
+
 QUrl endpointUrl(const RemoteEndpoint& endpoint, const char* path) {
     QString base = endpoint.baseUrl.trimmed();
     while (base.endsWith(QLatin1Char('/'))) {
@@ -268,22 +273,19 @@ void RemoteClient::onTimer(quint64 id) {
     QString sentence;
     switch (r->phase) {
     case Request::Phase::Connecting:
-        sentence = tr("%1 did not accept the connection within %2 seconds. Check the address and that the "
-                      "server is running.")
-                       .arg(r->host)
-                       .arg(m_timeouts.connectMs / 1000.0);
+        sentence = tr("%1 did not accept the connection within %2. Check the address and that the server is "
+                      "running.")
+                       .arg(r->host, seconds(m_timeouts.connectMs));
         break;
     case Request::Phase::FirstToken:
-        sentence = tr("%1 sent no answer within %2 seconds. The server may be busy or the prompt very long; try "
-                      "again later.")
-                       .arg(r->host)
-                       .arg(m_timeouts.firstTokenMs / 1000.0);
+        sentence = tr("%1 sent no answer within %2. The server may be busy or the prompt very long; try again "
+                      "later.")
+                       .arg(r->host, seconds(m_timeouts.firstTokenMs));
         break;
     case Request::Phase::Streaming:
-        sentence = tr("%1 stopped sending for %2 seconds in the middle of the answer. The text so far is kept; "
-                      "try again.")
-                       .arg(r->host)
-                       .arg(m_timeouts.idleMs / 1000.0);
+        sentence = tr("%1 stopped sending for %2 in the middle of the answer. The text so far is kept; try "
+                      "again.")
+                       .arg(r->host, seconds(m_timeouts.idleMs));
         break;
     }
     fail(id, sentence);
@@ -438,10 +440,8 @@ void RemoteClient::listModels(const SendPermit&, const RemoteEndpoint& endpoint,
         reply->disconnect(this);
         reply->abort();
         reply->deleteLater();
-        emit listFailed(tr("%1 did not answer within %2 seconds. Check the address and that the server is "
-                           "running.")
-                            .arg(host)
-                            .arg((m_timeouts.connectMs + m_timeouts.idleMs) / 1000.0));
+        emit listFailed(tr("%1 did not answer within %2. Check the address and that the server is running.")
+                            .arg(host, seconds(m_timeouts.connectMs + m_timeouts.idleMs)));
     });
     timer->start(m_timeouts.connectMs + m_timeouts.idleMs);
     connect(reply, &QNetworkReply::finished, this, [this, reply, host] {
