@@ -359,6 +359,9 @@ void timing() {
                 cpu::quantizeRow(k->act, x.data() + size_t(t) * c.cols, c.cols, act.data() + t * xs);
             }
             std::vector<float> y(size_t(c.tokens) * c.rows);
+            // One run first: qemu translates code on its first execution.
+            runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(), xs, c.tokens,
+                      y.data(), c.rows, false);
             const auto t0 = std::chrono::steady_clock::now();
             for (int rep = 0; rep < 3; ++rep) {
                 runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(), xs,
