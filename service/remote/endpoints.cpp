@@ -11,7 +11,9 @@ namespace lantern::service {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("EndpointStore", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("EndpointStore", text);
+}
 
 const QString kGroup = QStringLiteral("remote");
 const QString kEndpoints = QStringLiteral("endpoints");
@@ -19,7 +21,9 @@ const QString kLocalOnly = QStringLiteral("localOnly");
 const QString kHosts = QStringLiteral("confirmedHosts");
 
 // One keychain entry per endpoint; the id, never the URL, names it (a URL may change, the id does not).
-QString keychainEntry(const QString& id) { return QStringLiteral("remote-endpoint/") + id; }
+QString keychainEntry(const QString& id) {
+    return QStringLiteral("remote-endpoint/") + id;
+}
 
 }  // namespace
 
@@ -46,19 +50,23 @@ QString validateBaseUrl(const QString& baseUrl) {
     }
     if (!url.userInfo().isEmpty()) {
         // A password in the URL would be stored in plain text with the endpoint: keys go in the keychain.
-        return tr("\"%1\" contains a user name or password; remove it and enter the API key in its own field.")
+        return tr("\"%1\" contains a user name or password; remove it and enter the API key in its own "
+                  "field.")
             .arg(baseUrl);
     }
     return {};
 }
 
 EndpointStore::EndpointStore(QObject* parent)
-    : QObject(parent), m_settings(std::make_unique<QSettings>()), m_keychainService(QStringLiteral("Lantern")) {
+    : QObject(parent),
+      m_settings(std::make_unique<QSettings>()),
+      m_keychainService(QStringLiteral("Lantern")) {
     load();
 }
 
 EndpointStore::EndpointStore(const QString& settingsFile, const QString& keychainService, QObject* parent)
-    : QObject(parent), m_settings(std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
+    : QObject(parent),
+      m_settings(std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
       m_keychainService(keychainService) {
     load();
 }
@@ -118,7 +126,9 @@ std::optional<RemoteEndpoint> EndpointStore::endpoint(const QString& id) const {
     return std::nullopt;
 }
 
-std::vector<RemoteEndpoint> EndpointStore::configuredEndpoints() const { return m_endpoints; }
+std::vector<RemoteEndpoint> EndpointStore::configuredEndpoints() const {
+    return m_endpoints;
+}
 
 QString EndpointStore::addEndpoint(const RemoteEndpoint& endpoint) {
     if (!validateBaseUrl(endpoint.baseUrl).isEmpty()) {
@@ -172,13 +182,16 @@ void EndpointStore::writeKey(const QString& id, const QString& key) {
 }
 
 void EndpointStore::readKey(const QString& id) {
-    runKeychainJob(this, KeychainOp::Read, m_keychainService, keychainEntry(id), {}, [this, id](const KeychainResult& r) {
-        if (r.ok || r.notFound) {
-            emit keyRead(id, r.text);  // no entry: an endpoint without a key (a server on the LAN that needs none)
-        } else {
-            emit keyFailed(id, r.sentence);
-        }
-    });
+    runKeychainJob(
+        this, KeychainOp::Read, m_keychainService, keychainEntry(id), {},
+        [this, id](const KeychainResult& r) {
+            if (r.ok || r.notFound) {
+                emit keyRead(
+                    id, r.text);  // no entry: an endpoint without a key (a server on the LAN that needs none)
+            } else {
+                emit keyFailed(id, r.sentence);
+            }
+        });
 }
 
 void EndpointStore::deleteKey(const QString& id) {
@@ -192,7 +205,9 @@ void EndpointStore::deleteKey(const QString& id) {
                    });
 }
 
-bool EndpointStore::localOnly() const { return m_localOnly; }
+bool EndpointStore::localOnly() const {
+    return m_localOnly;
+}
 
 void EndpointStore::setLocalOnly(bool on) {
     if (on == m_localOnly) {
@@ -229,6 +244,8 @@ void EndpointStore::forgetHost(const QString& host) {
     emit confirmedHostsChanged();
 }
 
-QStringList EndpointStore::confirmedHosts() const { return m_confirmedHosts; }
+QStringList EndpointStore::confirmedHosts() const {
+    return m_confirmedHosts;
+}
 
 }  // namespace lantern::service

@@ -11,30 +11,38 @@ namespace lantern::service {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("EndpointStore", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("EndpointStore", text);
+}
 
 #if LANTERN_HAVE_QTKEYCHAIN
 // The keychain's own error as a sentence with what to do; the backend's detail follows in parentheses.
 QString keychainSentence(QKeychain::Error code, const QString& detail, KeychainOp op) {
     QString what;
     switch (code) {
-    case QKeychain::AccessDenied:
-    case QKeychain::AccessDeniedByUser:
-        what = tr("The system keychain refused access to the API key. Unlock the keyring and allow Lantern, then "
-                  "try again.");
-        break;
-    case QKeychain::CouldNotDeleteEntry:
-        what = tr("The API key could not be removed from the system keychain. Remove it with your keyring manager "
-                  "(it is filed under \"Lantern\").");
-        break;
-    default:
-        // No backend, no D-Bus session, a keyring that is not running: all the same to the user.
-        what = (op == KeychainOp::Read ? tr("The system keychain is not available, so the API key could not be read.")
-                                       : tr("The system keychain is not available, so the API key was not saved.")) +
-               QLatin1Char(' ') +
-               tr("Lantern keeps API keys only in the system keychain, never in a file: start your desktop's keyring "
-                  "(GNOME Keyring, KWallet or another Secret Service) and try again.");
-        break;
+        case QKeychain::AccessDenied:
+        case QKeychain::AccessDeniedByUser:
+            what =
+                tr("The system keychain refused access to the API key. Unlock the keyring and allow Lantern, "
+                   "then "
+                   "try again.");
+            break;
+        case QKeychain::CouldNotDeleteEntry:
+            what =
+                tr("The API key could not be removed from the system keychain. Remove it with your keyring "
+                   "manager "
+                   "(it is filed under \"Lantern\").");
+            break;
+        default:
+            // No backend, no D-Bus session, a keyring that is not running: all the same to the user.
+            what = (op == KeychainOp::Read
+                        ? tr("The system keychain is not available, so the API key could not be read.")
+                        : tr("The system keychain is not available, so the API key was not saved.")) +
+                   QLatin1Char(' ') +
+                   tr("Lantern keeps API keys only in the system keychain, never in a file: start your "
+                      "desktop's keyring "
+                      "(GNOME Keyring, KWallet or another Secret Service) and try again.");
+            break;
     }
     return detail.isEmpty() ? what : QStringLiteral("%1 (%2)").arg(what, detail);
 }
@@ -47,34 +55,35 @@ void runKeychainJob(QObject* context, KeychainOp op, const QString& service, con
 #if LANTERN_HAVE_QTKEYCHAIN
     QKeychain::Job* job = nullptr;
     switch (op) {
-    case KeychainOp::Write: {
-        auto* write = new QKeychain::WritePasswordJob(service, context);
-        write->setTextData(secret);
-        job = write;
-        break;
-    }
-    case KeychainOp::Read:
-        job = new QKeychain::ReadPasswordJob(service, context);
-        break;
-    case KeychainOp::Delete:
-        job = new QKeychain::DeletePasswordJob(service, context);
-        break;
+        case KeychainOp::Write: {
+            auto* write = new QKeychain::WritePasswordJob(service, context);
+            write->setTextData(secret);
+            job = write;
+            break;
+        }
+        case KeychainOp::Read:
+            job = new QKeychain::ReadPasswordJob(service, context);
+            break;
+        case KeychainOp::Delete:
+            job = new QKeychain::DeletePasswordJob(service, context);
+            break;
     }
     job->setAutoDelete(true);
     job->setInsecureFallback(false);  // never a plain-text copy when the keychain is missing
     job->setKey(entry);
-    QObject::connect(job, &QKeychain::Job::finished, context, [op, done = std::move(done)](QKeychain::Job* j) {
-        KeychainResult r;
-        r.ok = j->error() == QKeychain::NoError;
-        r.notFound = j->error() == QKeychain::EntryNotFound;
-        if (r.ok && op == KeychainOp::Read) {
-            r.text = static_cast<QKeychain::ReadPasswordJob*>(j)->textData();
-        }
-        if (!r.ok && !r.notFound) {
-            r.sentence = keychainSentence(j->error(), j->errorString(), op);
-        }
-        done(r);
-    });
+    QObject::connect(job, &QKeychain::Job::finished, context,
+                     [op, done = std::move(done)](QKeychain::Job* j) {
+                         KeychainResult r;
+                         r.ok = j->error() == QKeychain::NoError;
+                         r.notFound = j->error() == QKeychain::EntryNotFound;
+                         if (r.ok && op == KeychainOp::Read) {
+                             r.text = static_cast<QKeychain::ReadPasswordJob*>(j)->textData();
+                         }
+                         if (!r.ok && !r.notFound) {
+                             r.sentence = keychainSentence(j->error(), j->errorString(), op);
+                         }
+                         done(r);
+                     });
     job->start();
 #else
     Q_UNUSED(op);
@@ -83,9 +92,10 @@ void runKeychainJob(QObject* context, KeychainOp op, const QString& service, con
     Q_UNUSED(secret);
     QTimer::singleShot(0, context, [done = std::move(done)] {
         KeychainResult r;
-        r.sentence = tr("This build of Lantern has no system keychain support (QtKeychain), so it cannot keep API "
-                        "keys; it never writes them to a file. Use an endpoint that needs no key, or a build with "
-                        "keychain support.");
+        r.sentence =
+            tr("This build of Lantern has no system keychain support (QtKeychain), so it cannot keep API "
+               "keys; it never writes them to a file. Use an endpoint that needs no key, or a build with "
+               "keychain support.");
         done(r);
     });
 #endif

@@ -18,7 +18,8 @@ struct KeychainResult {
     QString sentence;       // when neither ok nor notFound: what failed and what to do
 };
 
-// done is called once, later, from the event loop (never before this returns), unless context is destroyed first.
+// done is called once, later, from the event loop (never before this returns), unless context is destroyed
+// first.
 void runKeychainJob(QObject* context, KeychainOp op, const QString& service, const QString& entry,
                     const QString& secret, std::function<void(const KeychainResult&)> done);
 

@@ -18,7 +18,9 @@ namespace lantern::service {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("RemoteClient", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("RemoteClient", text);
+}
 
 // "0.6 seconds", "1 second", "120 seconds".
 QString seconds(int ms) {
@@ -82,8 +84,9 @@ QString httpSentence(const QString& host, int status, const QByteArray& body) {
     } else if (status == 429) {
         advice = tr("The endpoint is rate-limiting requests; wait a moment and try again.");
     } else if (status >= 300 && status < 400) {
-        advice = tr("The endpoint redirects elsewhere; Lantern does not follow redirects. Enter the final "
-                    "address in Settings.");
+        advice =
+            tr("The endpoint redirects elsewhere; Lantern does not follow redirects. Enter the final "
+               "address in Settings.");
     } else if (status >= 500) {
         advice = tr("The server had a problem; try again, or check the server's log.");
     } else {
@@ -98,25 +101,28 @@ QString httpSentence(const QString& host, int status, const QByteArray& body) {
 QString networkSentence(const QString& host, QNetworkReply::NetworkError error, const QString& detail,
                         bool textArrived) {
     switch (error) {
-    case QNetworkReply::ConnectionRefusedError:
-        return tr("Could not connect to %1: nothing is listening there. Check the address and that the server "
-                  "is running.")
-            .arg(host);
-    case QNetworkReply::HostNotFoundError:
-        return tr("The host %1 was not found. Check the endpoint's address and your network.").arg(host);
-    case QNetworkReply::SslHandshakeFailedError:
-        return tr("The secure connection to %1 failed (%2). Check the address and the server's certificate.")
-            .arg(host, detail);
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::ProtocolFailure:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    default:
-        return textArrived ? tr("The connection to %1 was cut before the answer was complete. The text so far "
-                                "is kept; try again.")
-                                 .arg(host)
-                           : tr("The connection to %1 failed before an answer arrived (%2). Try again.")
-                                 .arg(host, detail);
+        case QNetworkReply::ConnectionRefusedError:
+            return tr("Could not connect to %1: nothing is listening there. Check the address and that the "
+                      "server "
+                      "is running.")
+                .arg(host);
+        case QNetworkReply::HostNotFoundError:
+            return tr("The host %1 was not found. Check the endpoint's address and your network.").arg(host);
+        case QNetworkReply::SslHandshakeFailedError:
+            return tr("The secure connection to %1 failed (%2). Check the address and the server's "
+                      "certificate.")
+                .arg(host, detail);
+        case QNetworkReply::RemoteHostClosedError:
+        case QNetworkReply::ProtocolFailure:
+        case QNetworkReply::NetworkSessionFailedError:
+        case QNetworkReply::UnknownNetworkError:
+        default:
+            return textArrived
+                       ? tr("The connection to %1 was cut before the answer was complete. The text so far "
+                            "is kept; try again.")
+                             .arg(host)
+                       : tr("The connection to %1 failed before an answer arrived (%2). Try again.")
+                             .arg(host, detail);
     }
 }
 
@@ -150,11 +156,17 @@ RemoteClient::~RemoteClient() {
     }
 }
 
-void RemoteClient::setTimeouts(const RemoteTimeouts& timeouts) { m_timeouts = timeouts; }
+void RemoteClient::setTimeouts(const RemoteTimeouts& timeouts) {
+    m_timeouts = timeouts;
+}
 
-RemoteTimeouts RemoteClient::timeouts() const { return m_timeouts; }
+RemoteTimeouts RemoteClient::timeouts() const {
+    return m_timeouts;
+}
 
-int RemoteClient::activeRequests() const { return static_cast<int>(m_requests.size()); }
+int RemoteClient::activeRequests() const {
+    return static_cast<int>(m_requests.size());
+}
 
 QByteArray RemoteClient::chatRequestBody(const RemoteEndpoint& endpoint,
                                          const std::vector<lantern::ChatMessage>& messages,
@@ -231,10 +243,13 @@ RemoteClient::Request* RemoteClient::find(quint64 id) const {
     return nullptr;
 }
 
-void RemoteClient::abort(quint64 id) { release(id); }
+void RemoteClient::abort(quint64 id) {
+    release(id);
+}
 
 void RemoteClient::release(quint64 id) {
-    const auto it = std::find_if(m_requests.begin(), m_requests.end(), [&](const auto& r) { return r->id == id; });
+    const auto it =
+        std::find_if(m_requests.begin(), m_requests.end(), [&](const auto& r) { return r->id == id; });
     if (it == m_requests.end()) {
         return;
     }
@@ -272,21 +287,24 @@ void RemoteClient::onTimer(quint64 id) {
     }
     QString sentence;
     switch (r->phase) {
-    case Request::Phase::Connecting:
-        sentence = tr("%1 did not accept the connection within %2. Check the address and that the server is "
-                      "running.")
-                       .arg(r->host, seconds(m_timeouts.connectMs));
-        break;
-    case Request::Phase::FirstToken:
-        sentence = tr("%1 sent no answer within %2. The server may be busy or the prompt very long; try again "
-                      "later.")
-                       .arg(r->host, seconds(m_timeouts.firstTokenMs));
-        break;
-    case Request::Phase::Streaming:
-        sentence = tr("%1 stopped sending for %2 in the middle of the answer. The text so far is kept; try "
-                      "again.")
-                       .arg(r->host, seconds(m_timeouts.idleMs));
-        break;
+        case Request::Phase::Connecting:
+            sentence =
+                tr("%1 did not accept the connection within %2. Check the address and that the server is "
+                   "running.")
+                    .arg(r->host, seconds(m_timeouts.connectMs));
+            break;
+        case Request::Phase::FirstToken:
+            sentence =
+                tr("%1 sent no answer within %2. The server may be busy or the prompt very long; try again "
+                   "later.")
+                    .arg(r->host, seconds(m_timeouts.firstTokenMs));
+            break;
+        case Request::Phase::Streaming:
+            sentence =
+                tr("%1 stopped sending for %2 in the middle of the answer. The text so far is kept; try "
+                   "again.")
+                    .arg(r->host, seconds(m_timeouts.idleMs));
+            break;
     }
     fail(id, sentence);
 }
@@ -356,7 +374,8 @@ void RemoteClient::handleEvent(quint64 id, const SseEvent& event) {
     if (choice.value(QLatin1String("finish_reason")).isString()) {
         r->stats.finishReason = choice.value(QLatin1String("finish_reason")).toString();
     }
-    const QString text = choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content")).toString();
+    const QString text =
+        choice.value(QLatin1String("delta")).toObject().value(QLatin1String("content")).toString();
     if (text.isEmpty()) {
         return;
     }
@@ -390,7 +409,8 @@ void RemoteClient::onReplyFinished(quint64 id) {
         r->body += r->reply->readAll();
         const QJsonObject o = QJsonDocument::fromJson(r->body).object();
         const QJsonObject choice = o.value(QLatin1String("choices")).toArray().first().toObject();
-        const QJsonValue content = choice.value(QLatin1String("message")).toObject().value(QLatin1String("content"));
+        const QJsonValue content =
+            choice.value(QLatin1String("message")).toObject().value(QLatin1String("content"));
         if (!content.isString()) {
             fail(id, tr("%1 sent a reply Lantern does not understand. Check that the address points to an "
                         "OpenAI-compatible API.")
@@ -413,12 +433,13 @@ void RemoteClient::onReplyFinished(quint64 id) {
         finish(id);
         return;
     }
-    fail(id, r->sawText ? tr("The connection to %1 ended before the answer was complete. The text so far is kept; "
-                             "try again.")
-                              .arg(r->host)
-                        : tr("%1 closed the connection without an answer. Check that the address points to an "
-                             "OpenAI-compatible API.")
-                              .arg(r->host));
+    fail(id, r->sawText
+                 ? tr("The connection to %1 ended before the answer was complete. The text so far is kept; "
+                      "try again.")
+                       .arg(r->host)
+                 : tr("%1 closed the connection without an answer. Check that the address points to an "
+                      "OpenAI-compatible API.")
+                       .arg(r->host));
 }
 
 void RemoteClient::listModels(const SendPermit&, const RemoteEndpoint& endpoint, const QString& key) {
@@ -461,15 +482,18 @@ void RemoteClient::listModels(const SendPermit&, const RemoteEndpoint& endpoint,
             return;
         }
         QStringList models;
-        for (const QJsonValue& m : QJsonDocument::fromJson(body).object().value(QLatin1String("data")).toArray()) {
-            if (const QString modelId = m.toObject().value(QLatin1String("id")).toString(); !modelId.isEmpty()) {
+        for (const QJsonValue& m :
+             QJsonDocument::fromJson(body).object().value(QLatin1String("data")).toArray()) {
+            if (const QString modelId = m.toObject().value(QLatin1String("id")).toString();
+                !modelId.isEmpty()) {
                 models.append(modelId);
             }
         }
         if (models.isEmpty() && !QJsonDocument::fromJson(body).object().contains(QLatin1String("data"))) {
-            emit listFailed(tr("%1 answered, but not with an OpenAI-compatible model list. Check that the address "
-                               "ends in the API root (usually /v1).")
-                                .arg(host));
+            emit listFailed(
+                tr("%1 answered, but not with an OpenAI-compatible model list. Check that the address "
+                   "ends in the API root (usually /v1).")
+                    .arg(host));
             return;
         }
         emit modelsListed(models);

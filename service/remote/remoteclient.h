@@ -8,8 +8,8 @@
 //     read), idle (no bytes at all, keep-alive comments included, after the first token). Defaults 10 s,
 //     120 s, 60 s.
 //   - Every failure (HTTP status with OpenAI's {"error": {...}} body, an SSE error event, a cut connection,
-//     a timeout, an unreadable reply) ends the request with failed(id, sentence), exactly once; a request ends
-//     with exactly one of finished / failed, or with nothing after abort(id).
+//     a timeout, an unreadable reply) ends the request with failed(id, sentence), exactly once; a request
+//     ends with exactly one of finished / failed, or with nothing after abort(id).
 // Sending is reserved to RemoteGate (router.h), the one place that decides whether a conversation may leave
 // the machine: chat() and listModels() take a SendPermit that only RemoteGate can make.
 // GUI thread (or any one thread with an event loop).
@@ -38,10 +38,10 @@ class SendPermit {
 };
 
 struct RemoteStats {
-    int promptTokens = 0;      // from the usage chunk; 0 when the server sent none
+    int promptTokens = 0;  // from the usage chunk; 0 when the server sent none
     int completionTokens = 0;
-    QString model;             // the model the server says answered ("model" field of the chunks)
-    QString finishReason;      // "stop", "length", ... of the last choice; empty when the server sent none
+    QString model;         // the model the server says answered ("model" field of the chunks)
+    QString finishReason;  // "stop", "length", ... of the last choice; empty when the server sent none
 
     bool operator==(const RemoteStats&) const = default;
 };
@@ -76,7 +76,8 @@ public:
     void listModels(const SendPermit& permit, const RemoteEndpoint& endpoint, const QString& key);
 
     // The JSON body chat() sends (for tests and diagnostics; contains the conversation, never the key).
-    static QByteArray chatRequestBody(const RemoteEndpoint& endpoint, const std::vector<lantern::ChatMessage>& messages,
+    static QByteArray chatRequestBody(const RemoteEndpoint& endpoint,
+                                      const std::vector<lantern::ChatMessage>& messages,
                                       const lantern::GenerateOptions& options);
 
 signals:

@@ -6,7 +6,9 @@ namespace lantern::service {
 
 namespace {
 
-QString tr(const char* text) { return QCoreApplication::translate("Router", text); }
+QString tr(const char* text) {
+    return QCoreApplication::translate("Router", text);
+}
 
 const RemoteEndpoint* findEndpoint(const std::vector<RemoteEndpoint>& available, const QString& id) {
     for (const RemoteEndpoint& e : available) {
@@ -17,9 +19,13 @@ const RemoteEndpoint* findEndpoint(const std::vector<RemoteEndpoint>& available,
     return nullptr;
 }
 
-QString label(const RemoteEndpoint& e) { return e.name.isEmpty() ? endpointHost(e.baseUrl) : e.name; }
+QString label(const RemoteEndpoint& e) {
+    return e.name.isEmpty() ? endpointHost(e.baseUrl) : e.name;
+}
 
-RouteDecision local(const QString& reason, bool overridden = false) { return {false, {}, reason, overridden}; }
+RouteDecision local(const QString& reason, bool overridden = false) {
+    return {false, {}, reason, overridden};
+}
 
 }  // namespace
 
@@ -46,12 +52,14 @@ RoutePolicy routePolicyFromName(const QString& name) {
 
 QString routePolicyName(const RoutePolicy& policy) {
     switch (policy.kind) {
-    case RoutePolicy::Kind::Local:
-        return QStringLiteral("local");
-    case RoutePolicy::Kind::Remote:
-        return policy.endpointId.isEmpty() ? QStringLiteral("local") : QStringLiteral("remote:") + policy.endpointId;
-    case RoutePolicy::Kind::Automatic:
-        return policy.endpointId.isEmpty() ? QStringLiteral("auto") : QStringLiteral("auto:") + policy.endpointId;
+        case RoutePolicy::Kind::Local:
+            return QStringLiteral("local");
+        case RoutePolicy::Kind::Remote:
+            return policy.endpointId.isEmpty() ? QStringLiteral("local")
+                                               : QStringLiteral("remote:") + policy.endpointId;
+        case RoutePolicy::Kind::Automatic:
+            return policy.endpointId.isEmpty() ? QStringLiteral("auto")
+                                               : QStringLiteral("auto:") + policy.endpointId;
     }
     return QStringLiteral("local");
 }
@@ -68,38 +76,41 @@ RouteDecision decideRoute(Privacy privacy, const RoutePolicy& policy, bool local
         return local(tr("Answered on this computer: \"Local only\" is on."), false);
     }
     switch (policy.kind) {
-    case RoutePolicy::Kind::Local:
-        return local(tr("Answered on this computer."));
-    case RoutePolicy::Kind::Remote: {
-        const RemoteEndpoint* e = findEndpoint(available, policy.endpointId);
-        if (!e) {
-            return local(tr("The remote endpoint this conversation uses is no longer set up; choose another one "
-                            "in the conversation's settings, or answer on this computer."),
-                         wantsRemote);
+        case RoutePolicy::Kind::Local:
+            return local(tr("Answered on this computer."));
+        case RoutePolicy::Kind::Remote: {
+            const RemoteEndpoint* e = findEndpoint(available, policy.endpointId);
+            if (!e) {
+                return local(
+                    tr("The remote endpoint this conversation uses is no longer set up; choose another one "
+                       "in the conversation's settings, or answer on this computer."),
+                    wantsRemote);
+            }
+            return {true, e->id, tr("Sent to %1: this conversation uses it.").arg(label(*e)), false};
         }
-        return {true, e->id, tr("Sent to %1: this conversation uses it.").arg(label(*e)), false};
-    }
-    case RoutePolicy::Kind::Automatic: {
-        const bool tooLong = localContext > 0 && promptTokens >= localContext;
-        if (!tooLong && !deepRequested) {
-            return local(tr("Answered on this computer: the prompt fits the local model."));
+        case RoutePolicy::Kind::Automatic: {
+            const bool tooLong = localContext > 0 && promptTokens >= localContext;
+            if (!tooLong && !deepRequested) {
+                return local(tr("Answered on this computer: the prompt fits the local model."));
+            }
+            const RemoteEndpoint* e = policy.endpointId.isEmpty()
+                                          ? (available.empty() ? nullptr : &available.front())
+                                          : findEndpoint(available, policy.endpointId);
+            if (!e) {
+                return local(
+                    tr("No remote endpoint is available, so this is answered on this computer; add one in "
+                       "Settings to send long or deep questions elsewhere."),
+                    true);
+            }
+            const QString why =
+                tooLong ? tr("Sent to %1: the prompt (%2 tokens) does not fit the local model's context "
+                             "(%3 tokens).")
+                              .arg(label(*e))
+                              .arg(promptTokens)
+                              .arg(localContext)
+                        : tr("Sent to %1: a deep answer was asked for.").arg(label(*e));
+            return {true, e->id, why, false};
         }
-        const RemoteEndpoint* e = policy.endpointId.isEmpty()
-                                      ? (available.empty() ? nullptr : &available.front())
-                                      : findEndpoint(available, policy.endpointId);
-        if (!e) {
-            return local(tr("No remote endpoint is available, so this is answered on this computer; add one in "
-                            "Settings to send long or deep questions elsewhere."),
-                         true);
-        }
-        const QString why = tooLong ? tr("Sent to %1: the prompt (%2 tokens) does not fit the local model's context "
-                                         "(%3 tokens).")
-                                          .arg(label(*e))
-                                          .arg(promptTokens)
-                                          .arg(localContext)
-                                    : tr("Sent to %1: a deep answer was asked for.").arg(label(*e));
-        return {true, e->id, why, false};
-    }
     }
     return local(tr("Answered on this computer."));
 }
@@ -120,7 +131,8 @@ std::optional<quint64> RemoteGate::send(Privacy privacy, const RemoteEndpoint& e
                                         const lantern::GenerateOptions& options) {
     QString refusal;
     if (privacy != Privacy::MayUseRemote) {
-        refusal = tr("Nothing was sent: this conversation is private, so it is answered only on this computer.");
+        refusal =
+            tr("Nothing was sent: this conversation is private, so it is answered only on this computer.");
     } else if (!m_store || m_store->localOnly()) {
         // No store means no way to know the switch: fail closed.
         refusal = tr("Nothing was sent: \"Local only\" is on, so every conversation stays on this computer.");
@@ -137,7 +149,9 @@ std::optional<quint64> RemoteGate::send(Privacy privacy, const RemoteEndpoint& e
     return m_client->chat(SendPermit(), endpoint, key, messages, options);
 }
 
-void RemoteGate::abort(quint64 id) { m_client->abort(id); }
+void RemoteGate::abort(quint64 id) {
+    m_client->abort(id);
+}
 
 bool RemoteGate::listModels(const RemoteEndpoint& endpoint, const QString& key) {
     QString refusal;
@@ -154,8 +168,12 @@ bool RemoteGate::listModels(const RemoteEndpoint& endpoint, const QString& key) 
     return true;
 }
 
-void RemoteGate::setTimeouts(const RemoteTimeouts& timeouts) { m_client->setTimeouts(timeouts); }
+void RemoteGate::setTimeouts(const RemoteTimeouts& timeouts) {
+    m_client->setTimeouts(timeouts);
+}
 
-RemoteTimeouts RemoteGate::timeouts() const { return m_client->timeouts(); }
+RemoteTimeouts RemoteGate::timeouts() const {
+    return m_client->timeouts();
+}
 
 }  // namespace lantern::service

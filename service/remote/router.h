@@ -54,7 +54,7 @@ QString routePolicyName(const RoutePolicy& policy);
 struct RouteDecision {
     bool remote = false;
     QString endpointId;  // when remote
-    QString reason;      // a translated sentence for the message's badge/tooltip ("Sent to X: the prompt ...")
+    QString reason;  // a translated sentence for the message's badge/tooltip ("Sent to X: the prompt ...")
     bool overridden = false;  // the policy asked for a remote that cannot be used: the UI must say so
 
     bool operator==(const RouteDecision&) const = default;

@@ -35,14 +35,14 @@ public:
 private:
     void processLine(QByteArrayView line, std::vector<SseEvent>& out);
 
-    QByteArray m_line;        // the current, unfinished line
-    QByteArray m_data;        // data of the event being built, each line followed by '\n'
-    QString m_event;          // its event name
+    QByteArray m_line;  // the current, unfinished line
+    QByteArray m_data;  // data of the event being built, each line followed by '\n'
+    QString m_event;    // its event name
     QString m_lastId;
-    bool m_hasData = false;   // a data field was seen (an empty "data:" line still counts)
+    bool m_hasData = false;       // a data field was seen (an empty "data:" line still counts)
     bool m_pendingEvent = false;  // some field of an unfinished event was seen
-    bool m_skipLf = false;    // the last byte was CR: an LF right after it belongs to the same line end
-    bool m_started = false;   // past the optional UTF-8 BOM
+    bool m_skipLf = false;        // the last byte was CR: an LF right after it belongs to the same line end
+    bool m_started = false;       // past the optional UTF-8 BOM
     qsizetype m_comments = 0;
 };
 

@@ -32,20 +32,25 @@ void makeV3File(const QString& path) {
         "INSERT INTO conversations (id, title, created_ms, updated_ms, pinned, folder, system_prompt, "
         "source_language, target_language) VALUES (1, 'Tax return', 1700000000000, 1700000500000, 1, 'Home', "
         "'Be brief.', 'de', 'en')")));
-    QVERIFY(raw.exec(QStringLiteral("INSERT INTO conversations (id, title, created_ms, updated_ms) "
-                                    "VALUES (2, 'Rust lifetimes', 1700000100000, 1700000200000)")));
-    QVERIFY(raw.exec(QStringLiteral("INSERT INTO messages (id, conversation_id, role, content, created_ms) "
-                                    "VALUES (10, 1, 'user', 'My salary is 5000', 1700000000001)")));
+    QVERIFY(
+        raw.exec(QStringLiteral("INSERT INTO conversations (id, title, created_ms, updated_ms) "
+                                "VALUES (2, 'Rust lifetimes', 1700000100000, 1700000200000)")));
+    QVERIFY(
+        raw.exec(QStringLiteral("INSERT INTO messages (id, conversation_id, role, content, created_ms) "
+                                "VALUES (10, 1, 'user', 'My salary is 5000', 1700000000001)")));
     QVERIFY(raw.exec(QStringLiteral(
         "INSERT INTO messages (id, conversation_id, parent_id, role, content, created_ms, model, stats_json) "
         "VALUES (11, 1, 10, 'assistant', 'Noted.', 1700000000002, 'gemma.gguf', "
-        "'{\"ttftMs\":12.5,\"tokensPerSecond\":40,\"promptTokens\":9,\"generatedTokens\":3,\"device\":\"cpu\"}')")));
+        "'{\"ttftMs\":12.5,\"tokensPerSecond\":40,\"promptTokens\":9,\"generatedTokens\":3,\"device\":"
+        "\"cpu\"}')")));
     QVERIFY(raw.exec(QStringLiteral("UPDATE messages SET active_child_id = 11 WHERE id = 10")));
     QVERIFY(raw.exec(QStringLiteral("UPDATE conversations SET active_root_id = 10 WHERE id = 1")));
     QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), 3);
 }
 
-QString detail(const Error& e) { return QString::fromStdString(e.detail); }
+QString detail(const Error& e) {
+    return QString::fromStdString(e.detail);
+}
 
 }  // namespace
 
@@ -93,7 +98,8 @@ private slots:
         const QStringList backups = QDir(dir.path()).entryList({QStringLiteral("v3.sqlite3.v3-*.bak")});
         QCOMPARE(backups.size(), 1);
         test::RawSqlite raw(path);
-        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), ConversationStore::schemaVersion());
+        QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(),
+                 ConversationStore::schemaVersion());
         QCOMPARE(raw.scalar(QStringLiteral("SELECT count(*) FROM conversations WHERE privacy = 'private' AND "
                                            "routing = 'local'"))
                      .toInt(),
@@ -124,8 +130,8 @@ private slots:
         QVERIFY(c.has_value());
 
         QVERIFY(s.setConversationPrivacy(c->id, QStringLiteral("remote")).has_value());
-        for (const QString& r : {QStringLiteral("auto"), QStringLiteral("auto:ep-1"), QStringLiteral("remote:ep-2"),
-                                 QStringLiteral("local")}) {
+        for (const QString& r : {QStringLiteral("auto"), QStringLiteral("auto:ep-1"),
+                                 QStringLiteral("remote:ep-2"), QStringLiteral("local")}) {
             auto set = s.setConversationRouting(c->id, r);
             QVERIFY2(set.has_value(), set ? "" : set.error().detail.c_str());
             QCOMPARE(s.conversation(c->id)->routing, r);
@@ -155,7 +161,8 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("a.sqlite3"));
         { QVERIFY(ConversationStore::open(path).has_value()); }
         test::RawSqlite raw(path);
-        QVERIFY(raw.exec(QStringLiteral("INSERT INTO conversations (id, created_ms, updated_ms) VALUES (1, 0, 0)")));
+        QVERIFY(raw.exec(
+            QStringLiteral("INSERT INTO conversations (id, created_ms, updated_ms) VALUES (1, 0, 0)")));
         QVERIFY(!raw.exec(QStringLiteral("UPDATE conversations SET privacy = 'public' WHERE id = 1")));
         QVERIFY(!raw.exec(QStringLiteral("UPDATE conversations SET routing = 'remote:' WHERE id = 1")));
         QVERIFY(raw.exec(QStringLiteral("UPDATE conversations SET routing = 'remote:abc' WHERE id = 1")));

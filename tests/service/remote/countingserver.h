@@ -74,7 +74,8 @@ private:
                         client->write(bytes);
                     }
                 });
-                QObject::connect(up, &QTcpSocket::disconnected, client, [client] { client->disconnectFromHost(); });
+                QObject::connect(up, &QTcpSocket::disconnected, client,
+                                 [client] { client->disconnectFromHost(); });
                 QObject::connect(client, &QTcpSocket::disconnected, up, [up] { up->disconnectFromHost(); });
                 up->connectToHost(QHostAddress::LocalHost, m_upstreamPort);
             }
@@ -109,11 +110,11 @@ private:
 };
 
 // A canned HTTP/1.1 response.
-inline QByteArray httpResponse(int status, const char* reason, const QByteArray& contentType, const QByteArray& body,
-                               const QByteArray& extraHeaders = {}) {
+inline QByteArray httpResponse(int status, const char* reason, const QByteArray& contentType,
+                               const QByteArray& body, const QByteArray& extraHeaders = {}) {
     return "HTTP/1.1 " + QByteArray::number(status) + " " + reason + "\r\nContent-Type: " + contentType +
-           "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n" + extraHeaders +
-           "\r\n" + body;
+           "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\nConnection: close\r\n" +
+           extraHeaders + "\r\n" + body;
 }
 
 }  // namespace lantern::test

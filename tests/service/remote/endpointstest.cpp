@@ -1,7 +1,7 @@
 // EndpointStore: endpoints' metadata persisted in an INI file of the test's own, the "local only" switch
-// (persisted, hides every endpoint), confirmed hosts, and the API key: only ever in the system keychain. Where
-// no keychain runs (CI has no Secret Service daemon) saving the key fails with a sentence that says so, and
-// the key is then nowhere on disk: not in the settings file, not in any file under the test's HOME.
+// (persisted, hides every endpoint), confirmed hosts, and the API key: only ever in the system keychain.
+// Where no keychain runs (CI has no Secret Service daemon) saving the key fails with a sentence that says so,
+// and the key is then nowhere on disk: not in the settings file, not in any file under the test's HOME.
 #include "service/remote/endpoints.h"
 
 #include <QDateTime>
@@ -48,7 +48,8 @@ private slots:
 
     void hostsAndUrls() {
         QCOMPARE(endpointHost(QStringLiteral("http://10.0.0.5:8000/v1")), QStringLiteral("10.0.0.5:8000"));
-        QCOMPARE(endpointHost(QStringLiteral("https://API.Example.org/v1/")), QStringLiteral("api.example.org"));
+        QCOMPARE(endpointHost(QStringLiteral("https://API.Example.org/v1/")),
+                 QStringLiteral("api.example.org"));
         QCOMPARE(endpointHost(QStringLiteral("not a url")), QString());
         QVERIFY(validateBaseUrl(QStringLiteral("http://127.0.0.1:8080/v1")).isEmpty());
         QVERIFY(validateBaseUrl(QStringLiteral("https://api.example.org/v1")).isEmpty());
@@ -56,7 +57,8 @@ private slots:
         QVERIFY(!validateBaseUrl(QStringLiteral("ftp://example.org/v1")).isEmpty());
         QVERIFY(!validateBaseUrl(QStringLiteral("http:///v1")).isEmpty());
         // A password in the URL would be stored in plain text: refused.
-        QVERIFY(validateBaseUrl(QStringLiteral("https://user:sk-secret@example.org/v1")).contains(QStringLiteral("password")));
+        QVERIFY(validateBaseUrl(QStringLiteral("https://user:sk-secret@example.org/v1"))
+                    .contains(QStringLiteral("password")));
     }
 
     void metadataPersistsWithoutKeys() {
@@ -66,14 +68,18 @@ private slots:
             EndpointStore store(ini, QStringLiteral("lantern-test"));
             QVERIFY(store.endpoints().empty());  // none until the user adds one
             QSignalSpy changed(&store, &EndpointStore::endpointsChanged);
-            id = store.addEndpoint({QStringLiteral("ignored"), QStringLiteral("Workstation"),
-                                    QStringLiteral(" http://10.0.0.5:8000/v1 "), QStringLiteral("qwen3-32b")});
+            id =
+                store.addEndpoint({QStringLiteral("ignored"), QStringLiteral("Workstation"),
+                                   QStringLiteral(" http://10.0.0.5:8000/v1 "), QStringLiteral("qwen3-32b")});
             QVERIFY(!id.isEmpty());
             QVERIFY(id != QStringLiteral("ignored"));
             QCOMPARE(changed.size(), 1);
-            QVERIFY(store.addEndpoint({{}, QStringLiteral("Bad"), QStringLiteral("gopher://x"), {}}).isEmpty());
-            const QString second = store.addEndpoint({{}, QStringLiteral("Provider"),
-                                                      QStringLiteral("https://api.example.org/v1"), QStringLiteral("m")});
+            QVERIFY(
+                store.addEndpoint({{}, QStringLiteral("Bad"), QStringLiteral("gopher://x"), {}}).isEmpty());
+            const QString second = store.addEndpoint({{},
+                                                      QStringLiteral("Provider"),
+                                                      QStringLiteral("https://api.example.org/v1"),
+                                                      QStringLiteral("m")});
             QCOMPARE(store.endpoints().size(), size_t(2));
             RemoteEndpoint e = *store.endpoint(id);
             QCOMPARE(e.baseUrl, QStringLiteral("http://10.0.0.5:8000/v1"));
@@ -127,7 +133,8 @@ private slots:
         const QString ini = m_home.filePath(QStringLiteral("keys.ini"));
         const QString key = QStringLiteral("sk-lantern-test-%1").arg(QDateTime::currentMSecsSinceEpoch());
         EndpointStore store(ini, QStringLiteral("lantern-test"));
-        const QString id = store.addEndpoint({{}, QStringLiteral("W"), QStringLiteral("http://10.0.0.5:8000/v1"), {}});
+        const QString id =
+            store.addEndpoint({{}, QStringLiteral("W"), QStringLiteral("http://10.0.0.5:8000/v1"), {}});
         QSignalSpy written(&store, &EndpointStore::keyWritten);
         QSignalSpy failed(&store, &EndpointStore::keyFailed);
         QSignalSpy read(&store, &EndpointStore::keyRead);
@@ -144,7 +151,8 @@ private slots:
             QVERIFY(!sentence.contains(key));
             store.readKey(id);
             QTRY_VERIFY_WITH_TIMEOUT(read.size() + failed.size() == 2, 20000);
-            QVERIFY(read.isEmpty() || read.first().at(1).toString().isEmpty());  // nothing came back from anywhere
+            QVERIFY(read.isEmpty() ||
+                    read.first().at(1).toString().isEmpty());  // nothing came back from anywhere
         } else {
             qInfo("a keychain runs here: the key round-trips through it");
             store.readKey(id);

@@ -1,7 +1,8 @@
 // RemoteClient (through RemoteGate, the only way to send) against canned loopback servers: what goes on the
 // wire (the body's fields, the key only as "Authorization: Bearer"), and every way an answer can end:
 // finished with usage, an SSE error event, HTTP errors with OpenAI's error body, a redirect (never followed),
-// a plain JSON reply, a stream that stops without [DONE], first-token and idle timeouts, abort; the model list.
+// a plain JSON reply, a stream that stops without [DONE], first-token and idle timeouts, abort; the model
+// list.
 #include "service/remote/router.h"
 
 #include <QElapsedTimer>
@@ -23,23 +24,28 @@ using lantern::test::httpResponse;
 namespace {
 
 QByteArray chunk(const char* content, const char* finish = nullptr) {
-    QJsonObject choice{{QStringLiteral("index"), 0},
-                       {QStringLiteral("delta"), QJsonObject{{QStringLiteral("content"), QString::fromUtf8(content)}}}};
+    QJsonObject choice{
+        {QStringLiteral("index"), 0},
+        {QStringLiteral("delta"), QJsonObject{{QStringLiteral("content"), QString::fromUtf8(content)}}}};
     choice[QStringLiteral("finish_reason")] = finish ? QJsonValue(QString::fromUtf8(finish)) : QJsonValue();
     const QJsonObject o{{QStringLiteral("model"), QStringLiteral("canned-model")},
                         {QStringLiteral("choices"), QJsonArray{choice}}};
     return "data: " + QJsonDocument(o).toJson(QJsonDocument::Compact) + "\n\n";
 }
 
-const QByteArray kUsage = "data: {\"model\":\"canned-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
-                          "\"completion_tokens\":2,\"total_tokens\":13}}\n\n";
+const QByteArray kUsage =
+    "data: {\"model\":\"canned-model\",\"choices\":[],\"usage\":{\"prompt_tokens\":11,"
+    "\"completion_tokens\":2,\"total_tokens\":13}}\n\n";
 
 // Headers of a stream whose body runs until the connection closes.
 QByteArray streamHead() {
-    return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+    return "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: "
+           "close\r\n\r\n";
 }
 
-std::vector<lantern::ChatMessage> chat() { return {{"system", "Be brief."}, {"user", "Say hi"}}; }
+std::vector<lantern::ChatMessage> chat() {
+    return {{"system", "Be brief."}, {"user", "Say hi"}};
+}
 
 // One canned server, an endpoint store that confirmed its host, and a gate.
 struct Rig {
@@ -84,10 +90,14 @@ private slots:
         o.maxTokens = 64;
         o.stop = {"\n\n", "END"};
         const RemoteEndpoint e{QStringLiteral("e"), {}, QStringLiteral("http://h/v1"), QStringLiteral("m1")};
-        const QJsonObject body = QJsonDocument::fromJson(RemoteClient::chatRequestBody(e, chat(), o)).object();
+        const QJsonObject body =
+            QJsonDocument::fromJson(RemoteClient::chatRequestBody(e, chat(), o)).object();
         QCOMPARE(body.value(QStringLiteral("model")).toString(), QStringLiteral("m1"));
         QCOMPARE(body.value(QStringLiteral("stream")).toBool(), true);
-        QCOMPARE(body.value(QStringLiteral("stream_options")).toObject().value(QStringLiteral("include_usage")).toBool(),
+        QCOMPARE(body.value(QStringLiteral("stream_options"))
+                     .toObject()
+                     .value(QStringLiteral("include_usage"))
+                     .toBool(),
                  true);
         QCOMPARE(body.value(QStringLiteral("temperature")).toDouble(), 0.0);
         QVERIFY(qAbs(body.value(QStringLiteral("top_p")).toDouble() - 0.9) < 1e-6);
@@ -97,17 +107,20 @@ private slots:
         QVERIFY(!body.contains(QStringLiteral("top_k")));
         const QJsonArray messages = body.value(QStringLiteral("messages")).toArray();
         QCOMPARE(messages.size(), 2);
-        QCOMPARE(messages.at(0).toObject().value(QStringLiteral("role")).toString(), QStringLiteral("system"));
-        QCOMPARE(messages.at(1).toObject().value(QStringLiteral("content")).toString(), QStringLiteral("Say hi"));
+        QCOMPARE(messages.at(0).toObject().value(QStringLiteral("role")).toString(),
+                 QStringLiteral("system"));
+        QCOMPARE(messages.at(1).toObject().value(QStringLiteral("content")).toString(),
+                 QStringLiteral("Say hi"));
         // An endpoint without a model name lets the server choose.
-        QVERIFY(!QJsonDocument::fromJson(RemoteClient::chatRequestBody({}, chat(), o)).object().contains(
-            QStringLiteral("model")));
+        QVERIFY(!QJsonDocument::fromJson(RemoteClient::chatRequestBody({}, chat(), o))
+                     .object()
+                     .contains(QStringLiteral("model")));
     }
 
     void streamsTextAndUsageKeyOnlyAsBearer() {
         Rig r;
-        r.server.reply = streamHead() + ": ping\n\n" + chunk("Hel") + chunk("lo!") + chunk("", "stop") + kUsage +
-                         "data: [DONE]\n\n";
+        r.server.reply = streamHead() + ": ping\n\n" + chunk("Hel") + chunk("lo!") + chunk("", "stop") +
+                         kUsage + "data: [DONE]\n\n";
         const QString key = QStringLiteral("sk-canned-0123456789");
         const quint64 id = r.send(key);
         QVERIFY(id != 0);
@@ -140,17 +153,20 @@ private slots:
 
     void errorEventFails() {
         Rig r;
-        r.server.reply = streamHead() + chunk("Partial") +
-                         "data: {\"error\":{\"message\":\"The model ran out of memory.\",\"type\":\"server_error\"}}"
-                         "\n\ndata: [DONE]\n\n";
+        r.server.reply =
+            streamHead() + chunk("Partial") +
+            "data: {\"error\":{\"message\":\"The model ran out of memory.\",\"type\":\"server_error\"}}"
+            "\n\ndata: [DONE]\n\n";
         r.send();
         QTRY_VERIFY(r.ended());
         QCOMPARE(r.finished.size(), 0);
         QCOMPARE(r.failed.size(), 1);
-        QVERIFY2(r.failure().contains(QStringLiteral("The model ran out of memory.")), qPrintable(r.failure()));
+        QVERIFY2(r.failure().contains(QStringLiteral("The model ran out of memory.")),
+                 qPrintable(r.failure()));
         QCOMPARE(r.allText(), QStringLiteral("Partial"));
         QTest::qWait(100);
-        QCOMPARE(r.failed.size() + r.finished.size(), 1);  // exactly one ending, [DONE] after the error ignored
+        QCOMPARE(r.failed.size() + r.finished.size(),
+                 1);  // exactly one ending, [DONE] after the error ignored
     }
 
     void namedErrorEventFails() {
@@ -164,20 +180,24 @@ private slots:
     void httpErrorsBecomeSentences_data() {
         QTest::addColumn<QByteArray>("reply");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("401 openai") << httpResponse(401, "Unauthorized", "application/json",
-                                                    R"({"error":{"message":"Invalid API key.","type":"invalid_request_error"}})")
-                                    << QStringLiteral("401|API key|Invalid API key.");
+        QTest::newRow("401 openai")
+            << httpResponse(401, "Unauthorized", "application/json",
+                            R"({"error":{"message":"Invalid API key.","type":"invalid_request_error"}})")
+            << QStringLiteral("401|API key|Invalid API key.");
         QTest::newRow("404 model") << httpResponse(404, "Not Found", "application/json",
                                                    R"({"error":{"message":"The model 'x' does not exist"}})")
                                    << QStringLiteral("404|address|does not exist");
-        QTest::newRow("429") << httpResponse(429, "Too Many Requests", "application/json", R"({"error":"slow down"})")
+        QTest::newRow("429") << httpResponse(429, "Too Many Requests", "application/json",
+                                             R"({"error":"slow down"})")
                              << QStringLiteral("429|rate-limiting|slow down");
-        QTest::newRow("500 text") << httpResponse(500, "Internal Server Error", "text/plain", "upstream exploded")
+        QTest::newRow("500 text") << httpResponse(500, "Internal Server Error", "text/plain",
+                                                  "upstream exploded")
                                   << QStringLiteral("500|upstream exploded");
         QTest::newRow("503 vllm") << httpResponse(503, "Service Unavailable", "application/json",
                                                   R"({"object":"error","message":"loading"})")
                                   << QStringLiteral("503|loading");
-        QTest::newRow("502 html") << httpResponse(502, "Bad Gateway", "text/html", "<html><body>nginx</body></html>")
+        QTest::newRow("502 html") << httpResponse(502, "Bad Gateway", "text/html",
+                                                  "<html><body>nginx</body></html>")
                                   << QStringLiteral("502|server");
     }
 
@@ -213,9 +233,10 @@ private slots:
 
     void plainJsonReplyAccepted() {
         Rig r;
-        r.server.reply = httpResponse(200, "OK", "application/json",
-                                      R"({"model":"m","choices":[{"message":{"role":"assistant","content":"Whole."},)"
-                                      R"("finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1}})");
+        r.server.reply =
+            httpResponse(200, "OK", "application/json",
+                         R"({"model":"m","choices":[{"message":{"role":"assistant","content":"Whole."},)"
+                         R"("finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1}})");
         r.send();
         QTRY_VERIFY(r.ended());
         QVERIFY2(r.failed.isEmpty(), qPrintable(r.failure()));
@@ -239,7 +260,8 @@ private slots:
             QTRY_VERIFY(r.ended());
             QCOMPARE(r.failed.size(), 1);
             QCOMPARE(r.allText(), QStringLiteral("Half an ans"));
-            QVERIFY2(r.failure().contains(QStringLiteral("before the answer was complete")), qPrintable(r.failure()));
+            QVERIFY2(r.failure().contains(QStringLiteral("before the answer was complete")),
+                     qPrintable(r.failure()));
         }
         {
             Rig r;  // not an event stream at all
@@ -275,7 +297,8 @@ private slots:
         const qint64 ms = t.elapsed();
         qInfo("first-token timeout (0.6 s) fired after %lld ms", ms);
         QVERIFY(ms >= 550 && ms < 3000);
-        QVERIFY2(r.failure().contains(QStringLiteral("no answer within 0.6 seconds")), qPrintable(r.failure()));
+        QVERIFY2(r.failure().contains(QStringLiteral("no answer within 0.6 seconds")),
+                 qPrintable(r.failure()));
     }
 
     void idleTimeout() {
@@ -289,7 +312,8 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(r.ended(), 5000);
         qInfo("idle timeout (0.7 s) fired %lld ms after the request", t.elapsed());
         QCOMPARE(r.allText(), QStringLiteral("Hello"));
-        QVERIFY2(r.failure().contains(QStringLiteral("stopped sending for 0.7 seconds")), qPrintable(r.failure()));
+        QVERIFY2(r.failure().contains(QStringLiteral("stopped sending for 0.7 seconds")),
+                 qPrintable(r.failure()));
         QTRY_COMPARE(r.server.clientsGone, 1);  // and the connection was closed
     }
 
@@ -309,13 +333,15 @@ private slots:
 
     void listModels() {
         Rig r;
-        r.server.reply = httpResponse(200, "OK", "application/json",
-                                      R"({"object":"list","data":[{"id":"qwen3-32b","object":"model"},{"id":"llama"}]})");
+        r.server.reply =
+            httpResponse(200, "OK", "application/json",
+                         R"({"object":"list","data":[{"id":"qwen3-32b","object":"model"},{"id":"llama"}]})");
         QSignalSpy listed(&r.gate, &RemoteGate::modelsListed);
         QSignalSpy failed(&r.gate, &RemoteGate::listFailed);
         QVERIFY(r.gate.listModels(r.endpoint, QStringLiteral("sk-list")));
         QTRY_VERIFY(listed.size() + failed.size() == 1);
-        QCOMPARE(listed.first().at(0).toStringList(), (QStringList{QStringLiteral("qwen3-32b"), QStringLiteral("llama")}));
+        QCOMPARE(listed.first().at(0).toStringList(),
+                 (QStringList{QStringLiteral("qwen3-32b"), QStringLiteral("llama")}));
         QVERIFY(r.server.received.startsWith("GET /v1/models HTTP/1.1\r\n"));
         QVERIFY(r.server.received.contains("Authorization: Bearer sk-list"));
 

@@ -1,8 +1,9 @@
 // The real thing on loopback: `lantern-cli serve` on the default model plays the remote endpoint, behind a
 // counting TCP proxy that stands where the remote is. Proves on the wire that a private conversation (and any
 // conversation while "local only" is on) opens zero connections and sends zero bytes; that a conversation
-// that may use remote streams the same text the server gives unstreamed at temperature 0, with usage; that the
-// key works only as Bearer; and that abort, a server cut off mid-answer and a stalled network all end at once.
+// that may use remote streams the same text the server gives unstreamed at temperature 0, with usage; that
+// the key works only as Bearer; and that abort, a server cut off mid-answer and a stalled network all end at
+// once.
 #include "service/remote/router.h"
 
 #include <QElapsedTimer>
@@ -60,7 +61,8 @@ class RemoteServeTest : public QObject {
     std::unique_ptr<Remote> remote() {
         auto r = std::make_unique<Remote>();
         r->proxy.forwardTo(m_port);
-        r->endpoint = {QStringLiteral("serve"), QStringLiteral("lantern-cli serve"), r->proxy.baseUrl(), QString()};
+        r->endpoint = {QStringLiteral("serve"), QStringLiteral("lantern-cli serve"), r->proxy.baseUrl(),
+                       QString()};
         m_store->confirmHost(endpointHost(r->endpoint.baseUrl));
         return r;
     }
@@ -69,8 +71,9 @@ class RemoteServeTest : public QObject {
         QNetworkRequest req(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
         req.setRawHeader("Authorization", "Bearer " + kKey.toUtf8());
         req.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        QNetworkReply* reply = method == "GET" ? m_direct.get(req)
-                                               : m_direct.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
+        QNetworkReply* reply = method == "GET"
+                                   ? m_direct.get(req)
+                                   : m_direct.post(req, QJsonDocument(body).toJson(QJsonDocument::Compact));
         QSignalSpy done(reply, &QNetworkReply::finished);
         done.wait(120000);
         const QJsonObject o = QJsonDocument::fromJson(reply->readAll()).object();
@@ -83,12 +86,13 @@ private slots:
         const QByteArray models = qgetenv("LANTERN_TEST_MODELS");
         const QString model = QString::fromUtf8(models) + QStringLiteral("/gemma-3-270m-q4_k_m.gguf");
         if (models.isEmpty() || !QFile::exists(model)) {
-            lantern::test::skipAll("the default model gemma-3-270m-q4_k_m.gguf is not in LANTERN_TEST_MODELS");
+            lantern::test::skipAll(
+                "the default model gemma-3-270m-q4_k_m.gguf is not in LANTERN_TEST_MODELS");
         }
         m_server.setProcessChannelMode(QProcess::MergedChannels);
-        m_server.start(QStringLiteral(LANTERN_CLI), {QStringLiteral("serve"), QStringLiteral("-m"), model,
-                                                     QStringLiteral("--port"), QStringLiteral("0"),
-                                                     QStringLiteral("--api-key"), kKey});
+        m_server.start(QStringLiteral(LANTERN_CLI),
+                       {QStringLiteral("serve"), QStringLiteral("-m"), model, QStringLiteral("--port"),
+                        QStringLiteral("0"), QStringLiteral("--api-key"), kKey});
         QVERIFY2(m_server.waitForStarted(10000), qPrintable(m_server.errorString()));
         QByteArray out;
         const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)/v1"));
@@ -103,12 +107,14 @@ private slots:
         }
         QVERIFY2(m_port != 0, out.constData());
         // Listening comes before the model is loaded (503 until then).
-        while (t.elapsed() < 180000 && direct("GET", QStringLiteral("/health")).value(QStringLiteral("status")) !=
-                                           QStringLiteral("ok")) {
+        while (t.elapsed() < 180000 &&
+               direct("GET", QStringLiteral("/health")).value(QStringLiteral("status")) !=
+                   QStringLiteral("ok")) {
             QTest::qWait(200);
         }
         qInfo("lantern-cli serve on port %u, model loaded after %.1f s", m_port, t.elapsed() / 1000.0);
-        m_store = std::make_unique<EndpointStore>(m_dir.filePath(QStringLiteral("s.ini")), QStringLiteral("lantern-test"));
+        m_store = std::make_unique<EndpointStore>(m_dir.filePath(QStringLiteral("s.ini")),
+                                                  QStringLiteral("lantern-test"));
     }
 
     void cleanupTestCase() {
@@ -142,14 +148,21 @@ private slots:
     }
 
     void mayUseRemoteStreamsTheGreedyAnswer() {
-        QJsonArray messages{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                        {QStringLiteral("content"), QString::fromStdString(greeting()[0].content)}}};
+        QJsonArray messages{
+            QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
+                        {QStringLiteral("content"), QString::fromStdString(greeting()[0].content)}}};
         const QJsonObject plain = direct("POST", QStringLiteral("/v1/chat/completions"),
                                          {{QStringLiteral("messages"), messages},
                                           {QStringLiteral("temperature"), 0},
                                           {QStringLiteral("max_tokens"), 64}});
-        const QString expected = plain.value(QStringLiteral("choices")).toArray().first().toObject().value(
-            QStringLiteral("message")).toObject().value(QStringLiteral("content")).toString();
+        const QString expected = plain.value(QStringLiteral("choices"))
+                                     .toArray()
+                                     .first()
+                                     .toObject()
+                                     .value(QStringLiteral("message"))
+                                     .toObject()
+                                     .value(QStringLiteral("content"))
+                                     .toString();
         QVERIFY2(!expected.isEmpty(), QJsonDocument(plain).toJson().constData());
 
         auto r = remote();
@@ -170,10 +183,12 @@ private slots:
         }
         const auto stats = finished.first().at(1).value<RemoteStats>();
         const QJsonObject usage = plain.value(QStringLiteral("usage")).toObject();
-        qInfo("streamed %lld pieces, %d + %d tokens, in %lld ms through the proxy (%d connection, %lld bytes up, "
-              "%lld down): \"%s\"",
-              text.size(), stats.promptTokens, stats.completionTokens, t.elapsed(), r->proxy.connections,
-              r->proxy.bytesFromClients, r->proxy.bytesToClients, qPrintable(streamed));
+        qInfo(
+            "streamed %lld pieces, %d + %d tokens, in %lld ms through the proxy (%d connection, %lld bytes "
+            "up, "
+            "%lld down): \"%s\"",
+            text.size(), stats.promptTokens, stats.completionTokens, t.elapsed(), r->proxy.connections,
+            r->proxy.bytesFromClients, r->proxy.bytesToClients, qPrintable(streamed));
         QCOMPARE(streamed, expected);
         QVERIFY(text.size() > 1);  // streamed in pieces, not in one block
         QCOMPARE(stats.promptTokens, usage.value(QStringLiteral("prompt_tokens")).toInt());
@@ -190,7 +205,8 @@ private slots:
         auto r = remote();
         RemoteGate gate(m_store.get());
         QSignalSpy failed(&gate, &RemoteGate::failed);
-        QVERIFY(gate.send(Privacy::MayUseRemote, r->endpoint, QStringLiteral("sk-wrong"), greeting(), greedy(8)));
+        QVERIFY(
+            gate.send(Privacy::MayUseRemote, r->endpoint, QStringLiteral("sk-wrong"), greeting(), greedy(8)));
         QTRY_VERIFY_WITH_TIMEOUT(failed.size() == 1, 30000);
         const QString sentence = failed.first().at(1).toString();
         qInfo("wrong key: %s", qPrintable(sentence));
@@ -204,7 +220,8 @@ private slots:
         QSignalSpy text(&gate, &RemoteGate::textArrived);
         QSignalSpy finished(&gate, &RemoteGate::finished);
         QSignalSpy failed(&gate, &RemoteGate::failed);
-        const std::vector<lantern::ChatMessage> story{{"user", "Write a very long story about a lighthouse keeper."}};
+        const std::vector<lantern::ChatMessage> story{
+            {"user", "Write a very long story about a lighthouse keeper."}};
         auto id = gate.send(Privacy::MayUseRemote, r->endpoint, kKey, story, greedy(2000));
         QVERIFY(id.has_value());
         QTRY_VERIFY_WITH_TIMEOUT(text.size() >= 3, 60000);
@@ -221,7 +238,8 @@ private slots:
         QVERIFY(next.has_value());
         QTRY_VERIFY_WITH_TIMEOUT(nextFinished.size() + failed.size() == 1, 60000);
         const qint64 nextMs = t.elapsed();
-        qInfo("abort: connection closed %lld ms after abort; the next 4-token answer took %lld ms", closedMs, nextMs);
+        qInfo("abort: connection closed %lld ms after abort; the next 4-token answer took %lld ms", closedMs,
+              nextMs);
         QVERIFY(closedMs < 1000);
         QVERIFY(nextMs < 10000);
         for (qsizetype i = piecesAtAbort; i < text.size(); ++i) {
@@ -281,7 +299,8 @@ private slots:
 
     void listModelsListsTheServedModel() {
         QStringList served;
-        for (const QJsonValue& m : direct("GET", QStringLiteral("/v1/models")).value(QStringLiteral("data")).toArray()) {
+        for (const QJsonValue& m :
+             direct("GET", QStringLiteral("/v1/models")).value(QStringLiteral("data")).toArray()) {
             served.append(m.toObject().value(QStringLiteral("id")).toString());
         }
         QVERIFY(!served.isEmpty());

@@ -1,5 +1,5 @@
-// Routing: decideRoute's truth table (private and "local only" always local, whatever the policy; automatic by
-// context and by "deep"; a named remote, and one that is gone), the database spellings, and RemoteGate's
+// Routing: decideRoute's truth table (private and "local only" always local, whatever the policy; automatic
+// by context and by "deep"; a named remote, and one that is gone), the database spellings, and RemoteGate's
 // refusals proved on the wire: a counting listener stands where the endpoint is, and a refused send leaves it
 // with zero connections and zero bytes (titles and other side tasks use the same call, so the same holds).
 #include "service/remote/router.h"
@@ -21,9 +21,13 @@ const RemoteEndpoint kOther{QStringLiteral("ep-other"), QStringLiteral("Provider
                             QStringLiteral("https://api.example.org/v1"), QStringLiteral("m")};
 const std::vector<RemoteEndpoint> kAvailable{kBig, kOther};
 
-RoutePolicy policy(RoutePolicy::Kind kind, const QString& id = {}) { return {kind, id}; }
+RoutePolicy policy(RoutePolicy::Kind kind, const QString& id = {}) {
+    return {kind, id};
+}
 
-std::vector<lantern::ChatMessage> question() { return {{"user", "My tax number is 12345. What do I owe?"}}; }
+std::vector<lantern::ChatMessage> question() {
+    return {{"user", "My tax number is 12345. What do I owe?"}};
+}
 
 }  // namespace
 
@@ -56,27 +60,29 @@ private slots:
         }
         // Local only: never remote, even for a conversation that may use one.
         for (int k : {int(K::Local), int(K::Remote), int(K::Automatic)}) {
-            QTest::addRow("local only k%d", k) << 1 << k << big << true << 100000 << 4096 << true << QString() << false;
+            QTest::addRow("local only k%d", k)
+                << 1 << k << big << true << 100000 << 4096 << true << QString() << false;
         }
-        QTest::newRow("local policy") << 1 << int(K::Local) << QString() << false << 100000 << 4096 << true << QString()
-                                      << false;
-        QTest::newRow("named remote") << 1 << int(K::Remote) << big << false << 10 << 4096 << false << big << false;
-        QTest::newRow("named remote gone") << 1 << int(K::Remote) << QStringLiteral("ep-deleted") << false << 10
-                                           << 4096 << false << QString() << true;
+        QTest::newRow("local policy")
+            << 1 << int(K::Local) << QString() << false << 100000 << 4096 << true << QString() << false;
+        QTest::newRow("named remote")
+            << 1 << int(K::Remote) << big << false << 10 << 4096 << false << big << false;
+        QTest::newRow("named remote gone") << 1 << int(K::Remote) << QStringLiteral("ep-deleted") << false
+                                           << 10 << 4096 << false << QString() << true;
         QTest::newRow("auto fits") << 1 << int(K::Automatic) << QString() << false << 4000 << 4096 << false
                                    << QString() << false;
-        QTest::newRow("auto exactly full") << 1 << int(K::Automatic) << QString() << false << 4096 << 4096 << false
-                                           << kBig.id << false;
-        QTest::newRow("auto too long, first endpoint") << 1 << int(K::Automatic) << QString() << false << 9000 << 4096
-                                                       << false << kBig.id << false;
-        QTest::newRow("auto too long, chosen endpoint") << 1 << int(K::Automatic) << kOther.id << false << 9000
-                                                        << 4096 << false << kOther.id << false;
-        QTest::newRow("auto deep") << 1 << int(K::Automatic) << QString() << false << 10 << 4096 << true << kBig.id
-                                   << false;
-        QTest::newRow("auto no local model") << 1 << int(K::Automatic) << QString() << false << 9000 << 0 << false
-                                             << QString() << false;
-        QTest::newRow("auto chosen endpoint gone") << 1 << int(K::Automatic) << QStringLiteral("ep-deleted") << false
-                                                   << 9000 << 4096 << false << QString() << true;
+        QTest::newRow("auto exactly full")
+            << 1 << int(K::Automatic) << QString() << false << 4096 << 4096 << false << kBig.id << false;
+        QTest::newRow("auto too long, first endpoint")
+            << 1 << int(K::Automatic) << QString() << false << 9000 << 4096 << false << kBig.id << false;
+        QTest::newRow("auto too long, chosen endpoint")
+            << 1 << int(K::Automatic) << kOther.id << false << 9000 << 4096 << false << kOther.id << false;
+        QTest::newRow("auto deep") << 1 << int(K::Automatic) << QString() << false << 10 << 4096 << true
+                                   << kBig.id << false;
+        QTest::newRow("auto no local model")
+            << 1 << int(K::Automatic) << QString() << false << 9000 << 0 << false << QString() << false;
+        QTest::newRow("auto chosen endpoint gone") << 1 << int(K::Automatic) << QStringLiteral("ep-deleted")
+                                                   << false << 9000 << 4096 << false << QString() << true;
     }
 
     void truthTable() {
@@ -89,10 +95,9 @@ private slots:
         QFETCH(bool, deep);
         QFETCH(QString, expected);
         QFETCH(bool, overridden);
-        const RouteDecision d =
-            decideRoute(privacy ? Privacy::MayUseRemote : Privacy::Private,
-                        policy(static_cast<RoutePolicy::Kind>(kind), endpointId), localOnly, kAvailable, promptTokens,
-                        localContext, deep);
+        const RouteDecision d = decideRoute(privacy ? Privacy::MayUseRemote : Privacy::Private,
+                                            policy(static_cast<RoutePolicy::Kind>(kind), endpointId),
+                                            localOnly, kAvailable, promptTokens, localContext, deep);
         QCOMPARE(d.remote, !expected.isEmpty());
         QCOMPARE(d.endpointId, expected);
         QCOMPARE(d.overridden, overridden);
@@ -100,21 +105,21 @@ private slots:
     }
 
     void automaticWithoutEndpointsStaysLocalAndSaysSo() {
-        const RouteDecision d = decideRoute(Privacy::MayUseRemote, policy(RoutePolicy::Kind::Automatic), false, {},
-                                            9000, 4096, true);
+        const RouteDecision d = decideRoute(Privacy::MayUseRemote, policy(RoutePolicy::Kind::Automatic),
+                                            false, {}, 9000, 4096, true);
         QVERIFY(!d.remote);
         QVERIFY(d.overridden);
         QVERIFY(d.reason.contains(QStringLiteral("No remote endpoint")));
     }
 
     void reasonsNameTheEndpointAndTheNumbers() {
-        const RouteDecision d = decideRoute(Privacy::MayUseRemote, policy(RoutePolicy::Kind::Automatic), false,
-                                            kAvailable, 9000, 4096, false);
-        QVERIFY2(d.reason.contains(QStringLiteral("Workstation")) && d.reason.contains(QStringLiteral("9000")) &&
-                     d.reason.contains(QStringLiteral("4096")),
+        const RouteDecision d = decideRoute(Privacy::MayUseRemote, policy(RoutePolicy::Kind::Automatic),
+                                            false, kAvailable, 9000, 4096, false);
+        QVERIFY2(d.reason.contains(QStringLiteral("Workstation")) &&
+                     d.reason.contains(QStringLiteral("9000")) && d.reason.contains(QStringLiteral("4096")),
                  qPrintable(d.reason));
-        QVERIFY(decideRoute(Privacy::Private, policy(RoutePolicy::Kind::Remote, kBig.id), false, kAvailable, 1, 10,
-                            false)
+        QVERIFY(decideRoute(Privacy::Private, policy(RoutePolicy::Kind::Remote, kBig.id), false, kAvailable,
+                            1, 10, false)
                     .reason.contains(QStringLiteral("private")));
     }
 
@@ -129,7 +134,8 @@ private slots:
                                      policy(RoutePolicy::Kind::Remote, QStringLiteral("ep-1"))}) {
             QCOMPARE(routePolicyFromName(routePolicyName(p)), p);
         }
-        QCOMPARE(routePolicyName(policy(RoutePolicy::Kind::Remote, QStringLiteral("a:b"))), QStringLiteral("remote:a:b"));
+        QCOMPARE(routePolicyName(policy(RoutePolicy::Kind::Remote, QStringLiteral("a:b"))),
+                 QStringLiteral("remote:a:b"));
         QCOMPARE(routePolicyFromName(QStringLiteral("remote:a:b")).endpointId, QStringLiteral("a:b"));
         QCOMPARE(routePolicyFromName(QStringLiteral("remote:")), RoutePolicy{});
         QCOMPARE(routePolicyFromName(QStringLiteral("cloud")), RoutePolicy{});
@@ -142,7 +148,8 @@ private slots:
         EndpointStore store(dir.filePath(QStringLiteral("settings.ini")), QStringLiteral("lantern-test"));
         lantern::test::CountingServer listener;
         listener.reply = lantern::test::httpResponse(200, "OK", "text/event-stream", "data: [DONE]\n\n");
-        const RemoteEndpoint e{QStringLiteral("x"), QStringLiteral("Listener"), listener.baseUrl(), QString()};
+        const RemoteEndpoint e{QStringLiteral("x"), QStringLiteral("Listener"), listener.baseUrl(),
+                               QString()};
         RemoteGate gate(&store);
         QSignalSpy refused(&gate, &RemoteGate::refused);
         QSignalSpy failed(&gate, &RemoteGate::failed);
@@ -156,7 +163,8 @@ private slots:
 
         // Local only: refused for a conversation that may use remote, and so is "Test connection".
         store.setLocalOnly(true);
-        QVERIFY(!gate.send(Privacy::MayUseRemote, e, QStringLiteral("sk-secret"), question(), {}).has_value());
+        QVERIFY(
+            !gate.send(Privacy::MayUseRemote, e, QStringLiteral("sk-secret"), question(), {}).has_value());
         QVERIFY(refused.last().at(0).toString().contains(QStringLiteral("Local only")));
         QVERIFY(!gate.listModels(e, QStringLiteral("sk-secret")));
         QCOMPARE(refused.size(), 3);

@@ -61,25 +61,30 @@ private slots:
                               << std::vector<SseEvent>{ev(chunk.constData()), ev("[DONE]")};
         QTest::newRow("bare cr") << QByteArray("data: a\r\rdata: b\r\r")
                                  << std::vector<SseEvent>{ev("a"), ev("b")};
-        QTest::newRow("mixed line ends") << QByteArray("data: a\r\ndata: b\rdata: c\n\r\n")
-                                         << std::vector<SseEvent>{ev("a\nb\nc")};
-        QTest::newRow("comments are keep-alives") << QByteArray(": ping\n\n:\n: ping\r\ndata: x\n: inside\n\n")
-                                                  << std::vector<SseEvent>{ev("x")};
-        QTest::newRow("multi-line data") << QByteArray("data: line one\ndata:line two\ndata:\ndata:  spaced\n\n")
-                                         << std::vector<SseEvent>{ev("line one\nline two\n\n spaced")};
-        QTest::newRow("event names") << QByteArray("event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"
-                                                   "data: plain\n\nevent: ping\n\n")
-                                     << std::vector<SseEvent>{ev("{\"error\":{\"message\":\"boom\"}}", "error"),
-                                                              ev("plain")};
+        QTest::newRow("mixed line ends")
+            << QByteArray("data: a\r\ndata: b\rdata: c\n\r\n") << std::vector<SseEvent>{ev("a\nb\nc")};
+        QTest::newRow("comments are keep-alives")
+            << QByteArray(": ping\n\n:\n: ping\r\ndata: x\n: inside\n\n") << std::vector<SseEvent>{ev("x")};
+        QTest::newRow("multi-line data")
+            << QByteArray("data: line one\ndata:line two\ndata:\ndata:  spaced\n\n")
+            << std::vector<SseEvent>{ev("line one\nline two\n\n spaced")};
+        QTest::newRow("event names") << QByteArray(
+                                            "event: error\ndata: {\"error\":{\"message\":\"boom\"}}\n\n"
+                                            "data: plain\n\nevent: ping\n\n")
+                                     << std::vector<SseEvent>{
+                                            ev("{\"error\":{\"message\":\"boom\"}}", "error"), ev("plain")};
         QTest::newRow("ids kept") << QByteArray("id: 7\ndata: a\n\ndata: b\n\nid\ndata: c\n\n")
                                   << std::vector<SseEvent>{ev("a", "", "7"), ev("b", "", "7"), ev("c")};
         QTest::newRow("field without colon, unknown fields, retry")
             << QByteArray("data\nretry: 100\nfoo: bar\n\n") << std::vector<SseEvent>{ev("")};
-        QTest::newRow("bom") << QByteArray("\xEF\xBB\xBF" "data: a\n\n") << std::vector<SseEvent>{ev("a")};
-        QTest::newRow("utf-8 kept as bytes") << QByteArray("data: 東京 🚀\n\n")
-                                             << std::vector<SseEvent>{ev("東京 🚀")};
-        QTest::newRow("unfinished event dropped") << QByteArray("data: a\n\ndata: half")
-                                                  << std::vector<SseEvent>{ev("a")};
+        QTest::newRow("bom") << QByteArray(
+                                    "\xEF\xBB\xBF"
+                                    "data: a\n\n")
+                             << std::vector<SseEvent>{ev("a")};
+        QTest::newRow("utf-8 kept as bytes")
+            << QByteArray("data: 東京 🚀\n\n") << std::vector<SseEvent>{ev("東京 🚀")};
+        QTest::newRow("unfinished event dropped")
+            << QByteArray("data: a\n\ndata: half") << std::vector<SseEvent>{ev("a")};
         QTest::newRow("blank lines only") << QByteArray("\n\n\r\n\r\r") << std::vector<SseEvent>{};
     }
 
@@ -117,9 +122,10 @@ private slots:
         QByteArray stream;
         std::vector<SseEvent> expected;
         for (int i = 0; i < 500; ++i) {
-            const QByteArray data = QByteArray("{\"choices\":[{\"delta\":{\"content\":\"tok") + QByteArray::number(i) +
-                                    "\"}}]}";
-            stream += (i % 3 == 0 ? ": ping\r\n" : "") + QByteArray("data: ") + data + (i % 2 ? "\r\n\r\n" : "\n\n");
+            const QByteArray data =
+                QByteArray("{\"choices\":[{\"delta\":{\"content\":\"tok") + QByteArray::number(i) + "\"}}]}";
+            stream += (i % 3 == 0 ? ": ping\r\n" : "") + QByteArray("data: ") + data +
+                      (i % 2 ? "\r\n\r\n" : "\n\n");
             expected.push_back(ev(data.constData()));
         }
         stream += "data: [DONE]\n\n";
