@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "inference/cpu/kquants.h"
 #include "inference/cpu/scratch.h"
@@ -271,16 +272,21 @@ inline float32x4_t scaleBlock(float32x4_t acc, int32x4_t dot, int32x4_t mins, fl
     }
 }
 
+// Run J of a block straight from the GGUF bytes (a function, not a lambda: clang does not expand a pack
+// inside a lambda whose body uses the NEON macros).
+template <int K, int J>
+[[gnu::always_inline]] inline int32x4_t directStep(int32x4_t acc, const uint8_t* blk, const int8_t* a,
+                                                   const int32x4_t (&s32)[4]) {
+    int8x16_t q[2];
+    Direct<K>::template codes<J>(blk, q);
+    return runDot<Direct<K>::per32, J>(acc, q, a, s32);
+}
+
 template <int K, int... J>
 [[gnu::always_inline]] inline int32x4_t directDot(const uint8_t* blk, const int8_t* a, const int32x4_t (&s32)[4],
                                                   std::integer_sequence<int, J...>) {
     int32x4_t acc = vdupq_n_s32(0);
-    ((acc = [&] {
-         int8x16_t q[2];
-         Direct<K>::template codes<J>(blk, q);
-         return runDot<Direct<K>::per32, J>(acc, q, a, s32);
-     }()),
-     ...);
+    ((acc = directStep<K, J>(acc, blk, a, s32)), ...);
     return acc;
 }
 
@@ -341,16 +347,17 @@ void decode(const MatArgs& a, uint32_t nb, uint64_t rowBytes) {
 
 // ---- prefill: the Unpacked form ------------------------------------------------------------------------
 
+template <int K, int J>
+[[gnu::always_inline]] inline void storeRun(const uint8_t* b, Unpacked& u) {
+    int8x16_t q[2];
+    Direct<K>::template codes<J>(b, q);
+    vst1q_s8(reinterpret_cast<int8_t*>(u.q) + 32 * J, q[0]);
+    vst1q_s8(reinterpret_cast<int8_t*>(u.q) + 32 * J + 16, q[1]);
+}
+
 template <int K, int... J>
 [[gnu::always_inline]] inline void storeCodes(const uint8_t* b, Unpacked& u, std::integer_sequence<int, J...>) {
-    (
-        [&] {
-            int8x16_t q[2];
-            Direct<K>::template codes<J>(b, q);
-            vst1q_s8(reinterpret_cast<int8_t*>(u.q) + 32 * J, q[0]);
-            vst1q_s8(reinterpret_cast<int8_t*>(u.q) + 32 * J + 16, q[1]);
-        }(),
-        ...);
+    (storeRun<K, J>(b, u), ...);
 }
 
 template <int K>
@@ -377,16 +384,19 @@ inline void scalesOf(const Unpacked& u, int32x4_t (&s32)[4]) {
     }
 }
 
+template <bool Per32, int J>
+[[gnu::always_inline]] inline int32x4_t unpackedStep(int32x4_t acc, const Unpacked& u, const int8_t* a,
+                                                     const int32x4_t (&s32)[4]) {
+    const int8x16_t q[2] = {vld1q_s8(reinterpret_cast<const int8_t*>(u.q) + 32 * J),
+                            vld1q_s8(reinterpret_cast<const int8_t*>(u.q) + 32 * J + 16)};
+    return runDot<Per32, J>(acc, q, a, s32);
+}
+
 template <bool Per32, int... J>
 [[gnu::always_inline]] inline int32x4_t unpackedDot(const Unpacked& u, const int8_t* a, const int32x4_t (&s32)[4],
                                                     std::integer_sequence<int, J...>) {
     int32x4_t acc = vdupq_n_s32(0);
-    ((acc = [&] {
-         const int8x16_t q[2] = {vld1q_s8(reinterpret_cast<const int8_t*>(u.q) + 32 * J),
-                                 vld1q_s8(reinterpret_cast<const int8_t*>(u.q) + 32 * J + 16)};
-         return runDot<Per32, J>(acc, q, a, s32);
-     }()),
-     ...);
+    ((acc = unpackedStep<Per32, J>(acc, u, a, s32)), ...);
     return acc;
 }
 

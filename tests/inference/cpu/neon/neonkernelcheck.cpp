@@ -409,6 +409,14 @@ int main(int argc, char** argv) {
         std::printf("no dot-product extension: the kernels fall back to scalar; kernel checks skipped\n");
         return 0;
     }
+    // What the backend asks for (the active ISA, 8-bit activations) must be the NEON kernel.
+    for (const TypeInfo& ti : kTypes) {
+        ++g_checks;
+        const cpu::MatrixKernel* k = cpu::matrixKernel(ti.type);
+        if (k == nullptr || k->isa != cpu::Isa::Neon) {
+            fail(std::string(ti.name) + ": matrixKernel() does not give the NEON kernel");
+        }
+    }
     checkQuantizers();
     checkUnpackers();
     cpu::ThreadPool pools[3] = {cpu::ThreadPool(1), cpu::ThreadPool(2), cpu::ThreadPool(3)};
