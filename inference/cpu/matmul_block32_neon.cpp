@@ -37,9 +37,9 @@ template <int K, int L>
 inline void quadPair(const uint8_t* codes, uint32_t h, const uint8x16_t (&hb)[2], int8x16_t (&w)[2][2]) {
     if constexpr (K == kQ8_0) {
         const uint8x16_t bias = vdupq_n_u8(0x80);
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int i = 0; i < 2; ++i) {
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (int j = 0; j < 2; ++j) {
                 const uint8x16_t v = vld1q_u8(codes + 64 * (2 * L + i) + 32 * h + 16 * j);
                 w[i][j] = vreinterpretq_s8_u8(veorq_u8(v, bias));
@@ -48,7 +48,7 @@ inline void quadPair(const uint8_t* codes, uint32_t h, const uint8x16_t (&hb)[2]
         return;
     } else {
         const uint8x16_t low = vdupq_n_u8(0x0F);
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int j = 0; j < 2; ++j) {
             const uint8x16_t raw = vld1q_u8(codes + 64 * L + 32 * h + 16 * j);
             uint8x16_t c[2] = {vandq_u8(raw, low), vshrq_n_u8(raw, 4)};
@@ -58,7 +58,7 @@ inline void quadPair(const uint8_t* codes, uint32_t h, const uint8x16_t (&hb)[2]
                 c[0] = vorrq_u8(c[0], vandq_u8(vtstq_u8(hb[j], vdupq_n_u8(uint8_t(1 << (2 * L)))), sixteen));
                 c[1] = vorrq_u8(c[1], vandq_u8(vtstq_u8(hb[j], vdupq_n_u8(uint8_t(2 << (2 * L)))), sixteen));
             }
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (int i = 0; i < 2; ++i) {
                 if constexpr (K == kIQ4_NL) {
                     w[i][j] = vqtbl1q_s8(vld1q_s8(kIq4nlValues), c[i]);
@@ -75,15 +75,15 @@ template <int K, int L, int NT, int NH>
 inline void pairStep(const uint8_t* blk, uint32_t h0, const uint8x16_t (&hb)[NH][2],
                      const int8_t* const (&xq)[NT], int32x4_t (&s)[NH][NT][2]) {
     const uint8_t* codes = blk + headerBytes(K);
-    #pragma GCC unroll 8
+#pragma GCC unroll 8
     for (int h = 0; h < NH; ++h) {
         int8x16_t w[2][2];
         quadPair<K, L>(codes, h0 + uint32_t(h), hb[h], w);
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int t = 0; t < NT; ++t) {
             // Quads 2L and 2L+1 are lanes 2(L%2) and 2(L%2)+1 of activation bytes 16(L/2)..16(L/2)+15.
             const int8x16_t xv = vld1q_s8(xq[t] + 16 * (L / 2));
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (int j = 0; j < 2; ++j) {
                 s[h][t][j] = vdotq_laneq_s32(s[h][t][j], w[0][j], xv, 2 * (L % 2));
                 s[h][t][j] = vdotq_laneq_s32(s[h][t][j], w[1][j], xv, 2 * (L % 2) + 1);
@@ -96,9 +96,9 @@ inline void pairStep(const uint8_t* blk, uint32_t h0, const uint8x16_t (&hb)[NH]
 template <int K, int NT, int NH>
 inline void tile(const uint8_t* w, uint32_t h0, uint32_t nb, const std::byte* x, uint64_t xStride,
                  float32x4_t (&acc)[NH][NT][2]) {
-    #pragma GCC unroll 8
+#pragma GCC unroll 8
     for (auto& a : acc) {
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (auto& b : a) {
             b[0] = b[1] = vdupq_n_f32(0.0f);
         }
@@ -111,24 +111,25 @@ inline void tile(const uint8_t* w, uint32_t h0, uint32_t nb, const std::byte* x,
         }
         const BlockQ8* xb[NT];
         const int8_t* xq[NT];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int t = 0; t < NT; ++t) {
             xb[t] = reinterpret_cast<const BlockQ8*>(x + t * xStride) + b;
             xq[t] = xb[t]->qs;
         }
         uint8x16_t hb[NH][2];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int h = 0; h < NH; ++h) {
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (int j = 0; j < 2; ++j) {
-                hb[h][j] = hasHighBits(K) ? vld1q_u8(w + headerBytes(K) + 256 + 32 * (h0 + uint32_t(h)) + 16 * j)
-                                          : vdupq_n_u8(0);
+                hb[h][j] = hasHighBits(K)
+                               ? vld1q_u8(w + headerBytes(K) + 256 + 32 * (h0 + uint32_t(h)) + 16 * j)
+                               : vdupq_n_u8(0);
             }
         }
         int32x4_t s[NH][NT][2];
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (auto& a : s) {
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (auto& c : a) {
                 c[0] = c[1] = vdupq_n_s32(0);
             }
@@ -137,9 +138,9 @@ inline void tile(const uint8_t* w, uint32_t h0, uint32_t nb, const std::byte* x,
         pairStep<K, 1, NT, NH>(w, h0, hb, xq, s);
         pairStep<K, 2, NT, NH>(w, h0, hb, xq, s);
         pairStep<K, 3, NT, NH>(w, h0, hb, xq, s);
-        #pragma GCC unroll 8
+#pragma GCC unroll 8
         for (int h = 0; h < NH; ++h) {
-            #pragma GCC unroll 8
+#pragma GCC unroll 8
             for (int j = 0; j < 2; ++j) {
                 const uint32_t rows = 8 * (h0 + uint32_t(h)) + 4 * uint32_t(j);
                 const float32x4_t d = halves4(w + 2 * rows);
@@ -149,9 +150,10 @@ inline void tile(const uint8_t* w, uint32_t h0, uint32_t nb, const std::byte* x,
                 } else if constexpr (K == kQ4_0 || K == kQ5_0) {
                     mw = vmulq_n_f32(d, K == kQ4_0 ? -8.0f : -16.0f);
                 }
-                #pragma GCC unroll 8
+#pragma GCC unroll 8
                 for (int t = 0; t < NT; ++t) {
-                    acc[h][t][j] = vfmaq_f32(acc[h][t][j], vcvtq_f32_s32(s[h][t][j]), vmulq_n_f32(d, xb[t]->d));
+                    acc[h][t][j] =
+                        vfmaq_f32(acc[h][t][j], vcvtq_f32_s32(s[h][t][j]), vmulq_n_f32(d, xb[t]->d));
                     if constexpr (K != kQ8_0 && K != kIQ4_NL) {
                         acc[h][t][j] = vfmaq_n_f32(acc[h][t][j], mw, xb[t]->s);
                     }
@@ -176,7 +178,8 @@ void tileAndStore(const MatArgs& a, uint32_t g, uint32_t h0, uint32_t t) {
             float* y = a.y + (t + uint32_t(j)) * a.yStride + base;
             if (lo == 0 && hi == 8) {
                 for (int k = 0; k < 2; ++k) {
-                    const float32x4_t v = a.accumulate ? vaddq_f32(acc[h][j][k], vld1q_f32(y + 4 * k)) : acc[h][j][k];
+                    const float32x4_t v =
+                        a.accumulate ? vaddq_f32(acc[h][j][k], vld1q_f32(y + 4 * k)) : acc[h][j][k];
                     vst1q_f32(y + 4 * k, v);
                 }
                 continue;
@@ -200,13 +203,18 @@ void multiplyQuant(const MatArgs& a) {
             tileAndStore<K, kTokTile, 1>(a, g, 1, t);
         }
         switch (a.t1 - t) {
-        case 3:
-            tileAndStore<K, 3, 1>(a, g, 0, t);
-            tileAndStore<K, 3, 1>(a, g, 1, t);
-            break;
-        case 2: tileAndStore<K, 2, 2>(a, g, 0, t); break;
-        case 1: tileAndStore<K, 1, 2>(a, g, 0, t); break;
-        default: break;
+            case 3:
+                tileAndStore<K, 3, 1>(a, g, 0, t);
+                tileAndStore<K, 3, 1>(a, g, 1, t);
+                break;
+            case 2:
+                tileAndStore<K, 2, 2>(a, g, 0, t);
+                break;
+            case 1:
+                tileAndStore<K, 1, 2>(a, g, 0, t);
+                break;
+            default:
+                break;
         }
     }
 }

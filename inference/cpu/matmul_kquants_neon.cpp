@@ -100,7 +100,8 @@ struct Direct<kQ3_K> {
         uint32_t hi4;
         std::memcpy(&hi4, b + 104, 4);
         const int8x16_t shifts = {0, 0, 0, 0, -2, -2, -2, -2, -4, -4, -4, -4, -6, -6, -6, -6};
-        const uint8x16_t hi = vandq_u8(vshlq_u8(vreinterpretq_u8_u32(vdupq_n_u32(hi4)), shifts), vdupq_n_u8(3));
+        const uint8x16_t hi =
+            vandq_u8(vshlq_u8(vreinterpretq_u8_u32(vdupq_n_u32(hi4)), shifts), vdupq_n_u8(3));
         const int8x16_t s8 = vsubq_s8(vreinterpretq_s8_u8(vorrq_u8(lo, vshlq_n_u8(hi, 4))), vdupq_n_s8(32));
         S[0] = vmovl_s8(vget_low_s8(s8));
         S[1] = vmovl_high_s8(s8);
@@ -283,14 +284,16 @@ template <int K, int J>
 }
 
 template <int K, int... J>
-[[gnu::always_inline]] inline int32x4_t directDot(const uint8_t* blk, const int8_t* a, const int32x4_t (&s32)[4],
+[[gnu::always_inline]] inline int32x4_t directDot(const uint8_t* blk, const int8_t* a,
+                                                  const int32x4_t (&s32)[4],
                                                   std::integer_sequence<int, J...>) {
     int32x4_t acc = vdupq_n_s32(0);
     ((acc = directStep<K, J>(acc, blk, a, s32)), ...);
     return acc;
 }
 
-void store(const MatArgs& a, uint32_t r, uint32_t t, uint32_t nr, uint32_t nt, const float32x4_t* acc, int stride) {
+void store(const MatArgs& a, uint32_t r, uint32_t t, uint32_t nr, uint32_t nt, const float32x4_t* acc,
+           int stride) {
     for (uint32_t j = 0; j < nt; ++j) {
         for (uint32_t i = 0; i < nr; ++i) {
             const float v = vaddvq_f32(acc[i * uint32_t(stride) + j]);
@@ -356,7 +359,8 @@ template <int K, int J>
 }
 
 template <int K, int... J>
-[[gnu::always_inline]] inline void storeCodes(const uint8_t* b, Unpacked& u, std::integer_sequence<int, J...>) {
+[[gnu::always_inline]] inline void storeCodes(const uint8_t* b, Unpacked& u,
+                                              std::integer_sequence<int, J...>) {
     (storeRun<K, J>(b, u), ...);
 }
 
@@ -393,7 +397,8 @@ template <bool Per32, int J>
 }
 
 template <bool Per32, int... J>
-[[gnu::always_inline]] inline int32x4_t unpackedDot(const Unpacked& u, const int8_t* a, const int32x4_t (&s32)[4],
+[[gnu::always_inline]] inline int32x4_t unpackedDot(const Unpacked& u, const int8_t* a,
+                                                    const int32x4_t (&s32)[4],
                                                     std::integer_sequence<int, J...>) {
     int32x4_t acc = vdupq_n_s32(0);
     ((acc = unpackedStep<Per32, J>(acc, u, a, s32)), ...);

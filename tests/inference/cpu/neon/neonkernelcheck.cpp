@@ -10,7 +10,8 @@
 //  - multiply() on random GGUF blocks (every code pattern; scales set to finite halves), at shapes with
 //    partial 16-row groups and 4-row tiles (1, 5, 17, 67, 130 rows), 1..7, 17 and 70 tokens (decode,
 //    each token-tile remainder, the 64-token chunk), rows split over 1, 2 and 3 threads as the backend
-//    splits them (multiples of rowBlock), accumulate and padded strides.
+//    splits them (multiples of rowBlock), tokens split over two calls (t0 > 0), accumulate and padded
+//    strides; nothing written outside the rows asked for.
 // Tolerances (NMSE = sum (y - ref)^2 / sum ref^2):
 //  - NEON against scalar: < 1e-11. Both compute the same int32 block sums exactly (sdot is exact, codes
 //    and activation bytes are identical); only the f32 scaling per block and the order of the running sum
@@ -75,17 +76,19 @@ struct TypeInfo {
     int halves[2];  // byte offsets of the f16 scale fields in a block (-1: none)
 };
 constexpr TypeInfo kTypes[] = {
-    {GgmlType::Q8_0, "q8_0", 32, 34, {0, -1}},      {GgmlType::Q4_0, "q4_0", 32, 18, {0, -1}},
-    {GgmlType::Q4_1, "q4_1", 32, 20, {0, 2}},       {GgmlType::Q5_0, "q5_0", 32, 22, {0, -1}},
-    {GgmlType::Q5_1, "q5_1", 32, 24, {0, 2}},       {GgmlType::IQ4_NL, "iq4_nl", 32, 18, {0, -1}},
-    {GgmlType::F32, "f32", 32, 128, {-1, -1}},      {GgmlType::F16, "f16", 32, 64, {-1, -1}},
-    {GgmlType::BF16, "bf16", 32, 64, {-1, -1}},     {GgmlType::Q2_K, "q2_K", 256, 84, {80, 82}},
-    {GgmlType::Q3_K, "q3_K", 256, 110, {108, -1}},  {GgmlType::Q4_K, "q4_K", 256, 144, {0, 2}},
-    {GgmlType::Q5_K, "q5_K", 256, 176, {0, 2}},     {GgmlType::Q6_K, "q6_K", 256, 210, {208, -1}},
+    {GgmlType::Q8_0, "q8_0", 32, 34, {0, -1}},       {GgmlType::Q4_0, "q4_0", 32, 18, {0, -1}},
+    {GgmlType::Q4_1, "q4_1", 32, 20, {0, 2}},        {GgmlType::Q5_0, "q5_0", 32, 22, {0, -1}},
+    {GgmlType::Q5_1, "q5_1", 32, 24, {0, 2}},        {GgmlType::IQ4_NL, "iq4_nl", 32, 18, {0, -1}},
+    {GgmlType::F32, "f32", 32, 128, {-1, -1}},       {GgmlType::F16, "f16", 32, 64, {-1, -1}},
+    {GgmlType::BF16, "bf16", 32, 64, {-1, -1}},      {GgmlType::Q2_K, "q2_K", 256, 84, {80, 82}},
+    {GgmlType::Q3_K, "q3_K", 256, 110, {108, -1}},   {GgmlType::Q4_K, "q4_K", 256, 144, {0, 2}},
+    {GgmlType::Q5_K, "q5_K", 256, 176, {0, 2}},      {GgmlType::Q6_K, "q6_K", 256, 210, {208, -1}},
     {GgmlType::IQ4_XS, "iq4_xs", 256, 136, {0, -1}},
 };
 
-bool isFloat(GgmlType t) { return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16; }
+bool isFloat(GgmlType t) {
+    return t == GgmlType::F32 || t == GgmlType::F16 || t == GgmlType::BF16;
+}
 
 // Random GGUF rows: random bytes (every code, fifth-bit and scale pattern), the f16 scales replaced by
 // finite values of either sign; float types as uniform [-1, 1) values.
@@ -135,17 +138,18 @@ double nmse(std::span<const float> got, std::span<const double> want) {
 struct Shape {
     uint32_t rows, blocks, tokens;  // cols = blocks * the type's block
 };
-constexpr Shape kShapes[] = {{67, 3, 3}, {1, 20, 17}, {5, 2, 1},  {130, 4, 1}, {17, 2, 2},  {16, 1, 4},
-                             {33, 5, 5}, {20, 2, 6},  {9, 3, 7},  {40, 2, 70}, {130, 8, 9}, {64, 10, 1}};
+constexpr Shape kShapes[] = {{67, 3, 3}, {1, 20, 17}, {5, 2, 1}, {130, 4, 1}, {17, 2, 2},  {16, 1, 4},
+                             {33, 5, 5}, {20, 2, 6},  {9, 3, 7}, {40, 2, 70}, {130, 8, 9}, {64, 10, 1}};
 
 // y (tokens x yStride) = W x over rows [0, rows) split over `threads` threads at rowBlock multiples.
 void runKernel(const cpu::MatrixKernel& k, cpu::ThreadPool& pool, const std::byte* w, uint32_t rows,
-               uint32_t cols, const std::byte* x, uint64_t xStride, uint32_t tokens, float* y, uint64_t yStride,
-               bool accumulate) {
+               uint32_t cols, const std::byte* x, uint64_t xStride, uint32_t tokens, float* y,
+               uint64_t yStride, bool accumulate, uint32_t tokenSplit = 0) {
     const uint32_t units = (rows + k.rowBlock - 1) / k.rowBlock;
     pool.run([&](unsigned ith, unsigned nth) {
         const uint32_t per = (units + nth - 1) / nth;
-        const uint32_t r0 = std::min(rows, ith * per * k.rowBlock), r1 = std::min(rows, (ith + 1) * per * k.rowBlock);
+        const uint32_t r0 = std::min(rows, ith * per * k.rowBlock),
+                       r1 = std::min(rows, (ith + 1) * per * k.rowBlock);
         if (r0 >= r1) {
             return;
         }
@@ -162,6 +166,12 @@ void runKernel(const cpu::MatrixKernel& k, cpu::ThreadPool& pool, const std::byt
         a.t0 = 0;
         a.t1 = tokens;
         a.accumulate = accumulate;
+        if (tokenSplit > 0 && tokenSplit < tokens) {  // two calls: the second starts at t0 > 0
+            a.t1 = tokenSplit;
+            k.multiply(a);
+            a.t0 = tokenSplit;
+            a.t1 = tokens;
+        }
         k.multiply(a);
     });
 }
@@ -207,15 +217,19 @@ void checkMultiply(const TypeInfo& ti, Shape s, unsigned threads, cpu::ThreadPoo
     for (uint32_t t = 0; t < s.tokens; ++t) {
         const float* xt = x.data() + size_t(t) * cols;
         if (kn->act == cpu::ActFormat::Q8) {
-            cpu::quantizeRowQ8(cpu::Isa::Neon, xt, cols, reinterpret_cast<cpu::BlockQ8*>(actN.data() + t * xStride));
-            cpu::quantizeRowQ8(cpu::Isa::Scalar, xt, cols, reinterpret_cast<cpu::BlockQ8*>(actS.data() + t * xStride));
+            cpu::quantizeRowQ8(cpu::Isa::Neon, xt, cols,
+                               reinterpret_cast<cpu::BlockQ8*>(actN.data() + t * xStride));
+            cpu::quantizeRowQ8(cpu::Isa::Scalar, xt, cols,
+                               reinterpret_cast<cpu::BlockQ8*>(actS.data() + t * xStride));
             const auto* b = reinterpret_cast<const cpu::BlockQ8*>(actN.data() + t * xStride);
             for (uint32_t i = 0; i < cols; ++i) {
                 xq[size_t(t) * cols + i] = double(b[i / 32].d) * b[i / 32].qs[i % 32];
             }
         } else if (kn->act == cpu::ActFormat::Q8K) {
-            cpu::quantizeRowQ8K(cpu::Isa::Neon, xt, cols, reinterpret_cast<cpu::BlockQ8K*>(actN.data() + t * xStride));
-            cpu::quantizeRowQ8K(cpu::Isa::Scalar, xt, cols, reinterpret_cast<cpu::BlockQ8K*>(actS.data() + t * xStride));
+            cpu::quantizeRowQ8K(cpu::Isa::Neon, xt, cols,
+                                reinterpret_cast<cpu::BlockQ8K*>(actN.data() + t * xStride));
+            cpu::quantizeRowQ8K(cpu::Isa::Scalar, xt, cols,
+                                reinterpret_cast<cpu::BlockQ8K*>(actS.data() + t * xStride));
             const auto* b = reinterpret_cast<const cpu::BlockQ8K*>(actN.data() + t * xStride);
             for (uint32_t i = 0; i < cols; ++i) {
                 xq[size_t(t) * cols + i] = double(b[i / 256].d) * b[i / 256].qs[i % 256];
@@ -249,7 +263,10 @@ void checkMultiply(const TypeInfo& ti, Shape s, unsigned threads, cpu::ThreadPoo
     const uint64_t yStride = s.rows + 3;
     const bool accumulate = (seed & 1) != 0;
     std::vector<float> yN(s.tokens * yStride, accumulate ? 0.5f : -7.0f), yS = yN;
-    runKernel(*kn, pool, w, s.rows, cols, actN.data(), xStride, s.tokens, yN.data(), yStride, accumulate);
+    // On one thread the NEON run also splits its tokens (at an odd place), as a caller may.
+    const uint32_t split = threads == 1 && s.tokens >= 3 ? s.tokens / 2 + 1 : 0;
+    runKernel(*kn, pool, w, s.rows, cols, actN.data(), xStride, s.tokens, yN.data(), yStride, accumulate,
+              split);
     runKernel(*ks, pool, w, s.rows, cols, actS.data(), xStride, s.tokens, yS.data(), yStride, accumulate);
     std::vector<float> gotN(refQ.size()), gotS(refQ.size());
     std::vector<double> gotSd(refQ.size());
@@ -278,7 +295,8 @@ void checkMultiply(const TypeInfo& ti, Shape s, unsigned threads, cpu::ThreadPoo
     const double sTol = accumulate ? 1e-9 : 1e-11, rTol = accumulate ? 1e-8 : 1e-9;
     if (!(eScalar < sTol) || !(eRef < rTol) || !(eF32 < fTol)) {
         char msg[256];
-        std::snprintf(msg, sizeof msg, ": nmse vs scalar %.2e (< %.0e), vs reference %.2e (< %.0e), vs f32 %.2e (< %.0e)",
+        std::snprintf(msg, sizeof msg,
+                      ": nmse vs scalar %.2e (< %.0e), vs reference %.2e (< %.0e), vs f32 %.2e (< %.0e)",
                       eScalar, sTol, eRef, rTol, eF32, fTol);
         fail(tag + msg);
     }
@@ -331,8 +349,10 @@ void timing() {
         GgmlType type;
         uint32_t rows, cols, tokens;
     };
-    const Case cases[] = {{GgmlType::Q8_0, 512, 640, 1}, {GgmlType::Q5_0, 512, 640, 8},
-                          {GgmlType::Q4_K, 256, 2048, 1}, {GgmlType::Q6_K, 256, 2048, 8}};
+    const Case cases[] = {{GgmlType::Q8_0, 512, 640, 1},
+                          {GgmlType::Q5_0, 512, 640, 8},
+                          {GgmlType::Q4_K, 256, 2048, 1},
+                          {GgmlType::Q6_K, 256, 2048, 8}};
     cpu::ThreadPool pool(1);
     std::printf("timing (qemu-user emulates: these figures say nothing about speed on real ARM64):\n");
     for (const Case& c : cases) {
@@ -360,18 +380,19 @@ void timing() {
             }
             std::vector<float> y(size_t(c.tokens) * c.rows);
             // One run first: qemu translates code on its first execution.
-            runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(), xs, c.tokens,
-                      y.data(), c.rows, false);
+            runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(), xs,
+                      c.tokens, y.data(), c.rows, false);
             const auto t0 = std::chrono::steady_clock::now();
             for (int rep = 0; rep < 3; ++rep) {
-                runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(), xs,
-                          c.tokens, y.data(), c.rows, false);
+                runKernel(*k, pool, packed.empty() ? gguf.data() : packed.data(), c.rows, c.cols, act.data(),
+                          xs, c.tokens, y.data(), c.rows, false);
             }
-            ms[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 3;
+            ms[i] =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / 3;
         }
         const double macs = double(c.rows) * c.cols * c.tokens;
-        std::printf("  %-6s %4ux%-5u t%-2u  neon %8.2f ms (%6.1f M MAC/s)  scalar %8.2f ms  ratio %.1fx\n", ti->name,
-                    c.rows, c.cols, c.tokens, ms[0], macs / ms[0] / 1e3, ms[1], ms[1] / ms[0]);
+        std::printf("  %-6s %4ux%-5u t%-2u  neon %8.2f ms (%6.1f M MAC/s)  scalar %8.2f ms  ratio %.1fx\n",
+                    ti->name, c.rows, c.cols, c.tokens, ms[0], macs / ms[0] / 1e3, ms[1], ms[1] / ms[0]);
     }
 }
 
