@@ -15,6 +15,13 @@
 
 #include <memory>
 
+#ifdef Q_OS_LINUX
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
 #include "tests/service/remote/countingserver.h"
 
 using namespace lantern::service;
@@ -284,6 +291,45 @@ private slots:
         r.send();
         QTRY_VERIFY(r.ended());
         QVERIFY2(r.failure().contains(QStringLiteral("nothing is listening")), qPrintable(r.failure()));
+    }
+
+    // A listener whose accept queue is full (backlog 0, two connections waiting that nobody accepts): the
+    // kernel drops further SYNs, so the connection never completes and the connect timeout must end it. Linux
+    // only: other kernels treat a backlog of 0 differently.
+    void connectTimeout() {
+#ifndef Q_OS_LINUX
+        QSKIP("needs Linux's accept-queue behaviour");
+#else
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+        QCOMPARE(::listen(fd, 0), 0);
+        socklen_t len = sizeof addr;
+        QCOMPARE(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+        const quint16 port = ntohs(addr.sin_port);
+        std::vector<std::unique_ptr<QTcpSocket> > fillers;
+        for (int i = 0; i < 2; ++i) {
+            fillers.push_back(std::make_unique<QTcpSocket>());
+            fillers.back()->connectToHost(QHostAddress::LocalHost, port);
+        }
+        QTest::qWait(200);
+        Rig r;
+        r.endpoint.baseUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(port);
+        r.store.confirmHost(endpointHost(r.endpoint.baseUrl));
+        r.gate.setTimeouts({800, 60000, 60000});
+        QElapsedTimer t;
+        t.start();
+        r.send();
+        QTRY_VERIFY_WITH_TIMEOUT(r.ended(), 5000);
+        qInfo("connect timeout (0.8 s) fired after %lld ms: %s", t.elapsed(), qPrintable(r.failure()));
+        ::close(fd);
+        QVERIFY2(r.failure().contains(QStringLiteral("did not accept the connection within 0.8 seconds")),
+                 qPrintable(r.failure()));
+        QVERIFY(t.elapsed() >= 750 && t.elapsed() < 3000);
+#endif
     }
 
     void firstTokenTimeout() {
