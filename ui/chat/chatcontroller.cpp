@@ -32,9 +32,16 @@ QString titleFrom(const QString& text) {
 }  // namespace
 
 ChatController::ChatController(std::unique_ptr<storage::ConversationStore> store, const QString& storeError,
-                               AppSettings* settings, ModelLoader loader, QObject* parent)
+                               AppSettings* settings, ModelLoader loader,
+                               std::unique_ptr<service::EndpointStore> endpoints, QObject* parent)
     : QObject(parent), m_store(std::move(store)), m_settings(settings),
-      m_models(new ModelManager(settings, std::move(loader), this)) {
+      m_models(new ModelManager(settings, std::move(loader), this)),
+      m_routing(new ChatRouting(std::move(endpoints), this)), m_cost(new CostLens(this)) {
+    m_messages.setCostLens(m_cost);
+    connect(m_routing, &ChatRouting::remoteText, this, &ChatController::onRemoteText);
+    connect(m_routing, &ChatRouting::remoteFinished, this, &ChatController::onRemoteFinished);
+    connect(m_routing, &ChatRouting::remoteFailed, this, &ChatController::onRemoteFailed);
+    connect(m_cost, &CostLens::changed, this, &ChatController::updateCost);
     InferenceWorker* worker = m_models->worker();
     connect(worker, &InferenceWorker::textArrived, this, &ChatController::onText);
     connect(worker, &InferenceWorker::generationFinished, this, &ChatController::onFinished);
@@ -65,7 +72,7 @@ ChatController::ChatController(std::unique_ptr<storage::ConversationStore> store
 ChatController::~ChatController() {
     // Quitting mid-answer keeps the partial answer: it is saved and marked as stopped.
     if (m_active.requestId != 0)
-        finishActive(storage::MessageState::Cancelled, {}, {});
+        stop();
     if (g_instance == this)
         g_instance = nullptr;
 }
@@ -170,6 +177,7 @@ void ChatController::reloadMessages() {
         rows.append(row);
     }
     m_messages.setRows(rows);
+    updateCost();
 }
 
 void ChatController::setCurrent(qint64 conversationId) {
@@ -184,6 +192,8 @@ void ChatController::setCurrent(qint64 conversationId) {
     const bool changed = conversationId != m_conversationId || title != m_title;
     m_conversationId = conversationId;
     m_title = title;
+    m_routing->cancelQuestion();
+    m_routing->setConversation(m_store.get(), conversationId);
     if (changed)
         emit currentConversationChanged();
     reloadMessages();
@@ -231,10 +241,12 @@ bool ChatController::send(const QString& text) {
         fields.title = titleFrom(content);
         fields.modelFile = ModelManager::fileNameOf(m_models->modelPath());
         fields.systemPrompt = m_settings->systemPrompt();
+        m_routing->applyTo(fields);
         auto created = m_store->createConversation(fields);
         if (!check(created))
             return false;
         m_conversationId = created->id;
+        m_routing->conversationCreated(created->id);
         m_title = created->title;
         emit currentConversationChanged();
     }
@@ -246,36 +258,18 @@ bool ChatController::send(const QString& text) {
     auto user = m_store->addMessage(m_conversationId, parent, fields);
     if (!check(user))
         return false;
-    auto answer = m_store->beginStreaming(m_conversationId, user->id, ModelManager::fileNameOf(m_models->modelPath()));
-    if (!check(answer))
-        return false;
-    startAnswer(answer->id);
+    answerUnder(user->id);
     reloadConversations();
     return true;
 }
 
-void ChatController::startAnswer(qint64 assistantMessageId) {
-    m_active = {};
-    m_active.requestId = ++m_nextRequest;
-    m_active.messageId = assistantMessageId;
-    m_active.sinceSave.start();
-    m_active.sinceView.start();
-    setError({});
-    setNotice({});
-    reloadMessages();
-    const int row = m_messages.rowOf(assistantMessageId);
-    const std::vector<ChatMessage> context = contextUpTo(row);
-    GenerateOptions options = m_settings->generateOptions();
-    QMetaObject::invokeMethod(m_models->worker(), "generate", Qt::QueuedConnection, Q_ARG(quint64, m_active.requestId),
-                              Q_ARG(std::vector<lantern::ChatMessage>, context),
-                              Q_ARG(lantern::GenerateOptions, options));
-    emit generatingChanged();
-    countDraft();  // the gauge now counts the question too (an estimate while the model is busy)
+void ChatController::onText(quint64 requestId, const QString& text) {
+    if (requestId != m_active.requestId || requestId == 0 || m_active.remote)
+        return;  // text of a stopped request that was already on its way
+    appendText(text);
 }
 
-void ChatController::onText(quint64 requestId, const QString& text) {
-    if (requestId != m_active.requestId || requestId == 0)
-        return;  // text of a stopped request that was already on its way
+void ChatController::appendText(const QString& text) {
     m_active.content += text;
     // The view re-renders the whole answer's markdown on each update, so a long answer is shown at
     // most every ~length/100 ms (16 ms for short answers, 250 ms at most): frames stay short.
@@ -312,6 +306,7 @@ void ChatController::finishActive(storage::MessageState state, const storage::Me
         if (stored)
             m_messages.updateMessage(*stored);
     }
+    updateCost();
     emit generatingChanged();
     emit answerFinished(id);
     reloadConversations();
@@ -319,7 +314,7 @@ void ChatController::finishActive(storage::MessageState state, const storage::Me
 }
 
 void ChatController::onFinished(quint64 requestId, const GenerateStats& stats) {
-    if (requestId != m_active.requestId || requestId == 0)
+    if (requestId != m_active.requestId || requestId == 0 || m_active.remote)
         return;
     storage::MessageStats s;
     s.ttftMs = stats.timeToFirstTokenMs;
@@ -338,14 +333,24 @@ void ChatController::onFinished(quint64 requestId, const GenerateStats& stats) {
 }
 
 void ChatController::onFailed(quint64 requestId, const QString& message) {
-    if (requestId != m_active.requestId || requestId == 0)
+    if (requestId != m_active.requestId || requestId == 0 || m_active.remote)
         return;
+    const qint64 parent = m_active.parentId;
     finishActive(storage::MessageState::Error, {}, message);
+    askAfterLocalFailure(parent, message);
 }
 
 void ChatController::stop() {
-    if (m_active.requestId == 0)
+    if (m_active.requestId == 0) {
+        if (m_prepare.parentId != 0)
+            cancelPrepared();
         return;
+    }
+    if (m_active.remote) {
+        m_routing->abortRemote(m_active.remoteHandle);
+        finishActive(storage::MessageState::Cancelled, remoteStats(nullptr), {});
+        return;
+    }
     m_models->worker()->cancelGeneration(m_active.requestId);
     finishActive(storage::MessageState::Cancelled, {}, {});
 }
@@ -353,9 +358,13 @@ void ChatController::stop() {
 void ChatController::regenerate(qint64 assistantMessageId) {
     if (generating() || !m_store)
         return;
-    auto fresh = m_store->regenerate(assistantMessageId, ModelManager::fileNameOf(m_models->modelPath()));
-    if (check(fresh))
-        startAnswer(fresh->id);
+    // A new answer beside this one, under the same question, routed afresh.
+    auto old = m_store->message(assistantMessageId);
+    if (!check(old))
+        return;
+    if (old->role != storage::Role::Assistant || old->parentId == 0)
+        return;
+    answerUnder(old->parentId);
 }
 
 void ChatController::editMessage(qint64 messageId, const QString& newContent) {
@@ -369,9 +378,7 @@ void ChatController::editMessage(qint64 messageId, const QString& newContent) {
         return;
     }
     // An edited question gets a new answer on its new branch.
-    auto answer = m_store->beginStreaming(m_conversationId, edited->id, ModelManager::fileNameOf(m_models->modelPath()));
-    if (check(answer))
-        startAnswer(answer->id);
+    answerUnder(edited->id);
 }
 
 void ChatController::switchSibling(qint64 messageId, int delta) {
@@ -507,6 +514,10 @@ void ChatController::countDraft() {
 }
 
 void ChatController::onTokensCounted(quint64 requestId, int tokens) {
+    if (requestId != 0 && requestId == m_prepare.countRequest && m_prepare.parentId != 0) {
+        decide(tokens >= 0 ? tokens : int((m_draftTokens)));
+        return;
+    }
     if (requestId != m_countRequest || tokens < 0)
         return;
     m_draftTokens = tokens;

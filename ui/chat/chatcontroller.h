@@ -7,6 +7,14 @@
 // request to the worker. Text batches (~16 ms) update the MessageModel at once and the store every
 // ~250 ms (crash-safe); the end stores the final text and the stats. Stop marks the answer cancelled
 // immediately and sets the worker's atomic flag; late text of a stopped request is ignored.
+//
+// Hybrid routing (issue 18; the rules in service/remote/router.h): before each answer (send, regenerate,
+// edit) the route is decided with service::decideRoute from the conversation's privacy and policy
+// (ChatRouting), the prompt's token count (asked of the worker only when Automatic could go remote) and
+// the composer's "deep answer" flag. A remote answer streams through RemoteGate into the same message
+// and store path as a local one; Stop aborts it. An overridden policy, a first message to a host, and a
+// failed engine become a question (ChatRouting::question) the user answers: nothing switches silently.
+// Each answer's MessageStats says who answered (endpoint empty = this computer).
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
@@ -14,7 +22,9 @@
 #include <memory>
 
 #include "storage/conversationstore.h"
+#include "ui/chat/chatrouting.h"
 #include "ui/chat/codehighlighter.h"
+#include "ui/chat/costlens.h"
 #include "ui/chat/conversationlistmodel.h"
 #include "service/inferenceworker.h"
 #include "ui/chat/messagemodel.h"
@@ -37,6 +47,11 @@ class ChatController : public QObject {
     Q_PROPERTY(lantern::ui::SearchResultModel* searchResults READ searchResults CONSTANT)
     Q_PROPERTY(lantern::ui::ModelManager* models READ models CONSTANT)
     Q_PROPERTY(lantern::ui::CodeHighlighter* highlighter READ highlighter CONSTANT)
+    Q_PROPERTY(lantern::ui::ChatRouting* routing READ routing CONSTANT)
+    Q_PROPERTY(lantern::ui::CostLens* cost READ cost CONSTANT)
+    // The open conversation's cost lens: "1,240 tokens on this computer ≈ $0.004 saved" (+ tokens sent away).
+    Q_PROPERTY(QString costText READ costText NOTIFY costTextChanged)
+    Q_PROPERTY(QString costDetail READ costDetail NOTIFY costTextChanged)
     Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
@@ -53,8 +68,10 @@ class ChatController : public QObject {
     // "Deleted “Title”" while the last delete can be undone; "" = nothing to undo.
     Q_PROPERTY(QString undoText READ undoText NOTIFY undoTextChanged)
 public:
+    // endpoints: the remote endpoints (tests pass a store on files of their own); nullptr = the application's.
     ChatController(std::unique_ptr<storage::ConversationStore> store, const QString& storeError,
-                   AppSettings* settings, ModelLoader loader, QObject* parent = nullptr);
+                   AppSettings* settings, ModelLoader loader,
+                   std::unique_ptr<service::EndpointStore> endpoints = nullptr, QObject* parent = nullptr);
     ~ChatController() override;
 
     // The instance QML gets. The app (and the QML tests) set it before loading QML; otherwise
@@ -68,10 +85,15 @@ public:
     SearchResultModel* searchResults() { return &m_searchResults; }
     ModelManager* models() { return m_models; }
     CodeHighlighter* highlighter() { return &m_highlighter; }
+    ChatRouting* routing() { return m_routing; }
+    CostLens* cost() { return m_cost; }
+    QString costText() const { return m_costText; }
+    QString costDetail() const { return m_costDetail; }
     storage::ConversationStore* store() { return m_store.get(); }
     qint64 currentConversationId() const { return m_conversationId; }
     QString currentTitle() const { return m_title; }
-    bool generating() const { return m_active.requestId != 0; }
+    // An answer streams, or its route is being decided (counting the prompt, or a question to the user).
+    bool generating() const { return m_active.requestId != 0 || m_prepare.parentId != 0; }
     bool showArchived() const { return m_showArchived; }
     void setShowArchived(bool show);
     QString searchQuery() const { return m_searchQuery; }
@@ -114,6 +136,7 @@ signals:
     void errorTextChanged();
     void noticeTextChanged();
     void undoTextChanged();
+    void costTextChanged();
     // The view scrolls to this row of `messages` (a search hit).
     void jumpRequested(int row, const QString& query);
     // An answer finished (complete, cancelled or failed) and is stored.
@@ -123,9 +146,27 @@ private:
     struct Active {
         quint64 requestId = 0;
         qint64 messageId = 0;
+        qint64 parentId = 0;  // the question it answers (to offer the other engine after a failure)
         QString content;
         QElapsedTimer sinceSave;
         QElapsedTimer sinceView;
+        // Remote answers: the endpoint, ChatRouting's handle, and timing the client does not report.
+        bool remote = false;
+        service::RemoteEndpoint endpoint;
+        quint64 remoteHandle = 0;
+        QElapsedTimer sinceStart;
+        double ttftMs = 0;
+    };
+    // An answer whose route is being decided: under which message, with which context.
+    struct Prepare {
+        qint64 parentId = 0;
+        std::vector<ChatMessage> context;
+        quint64 countRequest = 0;
+    };
+    // A route the user already chose (after a question): decided no further.
+    struct Forced {
+        enum class Kind { None, Local, Remote } kind = Kind::None;
+        service::RemoteEndpoint endpoint;
     };
 
     bool check(const Result<void>& result);
@@ -143,8 +184,21 @@ private:
     void reloadMessages();
     void setCurrent(qint64 conversationId);
     std::vector<ChatMessage> contextUpTo(int rowExclusive) const;
-    void startAnswer(qint64 assistantMessageId);
+    void answerUnder(qint64 parentId) { answerUnder(parentId, Forced{}); }
+    void answerUnder(qint64 parentId, const Forced& forced);
+    void decide(int promptTokens);
+    bool beginAnswer(const QString& model);
+    void launchLocal();
+    void launchRemote(const service::RemoteEndpoint& endpoint);
+    void cancelPrepared();
+    void askAfterLocalFailure(qint64 parentId, const QString& message);
+    void onRemoteText(quint64 handle, const QString& text);
+    void onRemoteFinished(quint64 handle, const service::RemoteStats& stats);
+    void onRemoteFailed(quint64 handle, const QString& sentence);
+    storage::MessageStats remoteStats(const service::RemoteStats* stats) const;
+    void updateCost();
     void onText(quint64 requestId, const QString& text);
+    void appendText(const QString& text);
     void pushStreamingText();
     void onFinished(quint64 requestId, const GenerateStats& stats);
     void onFailed(quint64 requestId, const QString& message);
@@ -159,6 +213,11 @@ private:
     MessageModel m_messages;
     SearchResultModel m_searchResults;
     CodeHighlighter m_highlighter;
+    ChatRouting* m_routing;
+    CostLens* m_cost;
+    QString m_costText;
+    QString m_costDetail;
+    Prepare m_prepare;
     qint64 m_conversationId = 0;
     QString m_title;
     bool m_showArchived = false;

@@ -1,22 +1,44 @@
 #include "ui/chat/messagemodel.h"
 
+#include <QLocale>
+
+#include "ui/chat/costlens.h"
 #include "ui/chat/messageformatter.h"
 
 namespace lantern::ui {
 
 namespace {
 QString statsText(const storage::Message& m) {
-    if (m.role != storage::Role::Assistant || m.stats.generatedTokens <= 0)
+    const int tokens = m.stats.endpoint.isEmpty() ? m.stats.generatedTokens : m.stats.remoteCompletionTokens;
+    if (m.role != storage::Role::Assistant || tokens <= 0)
         return {};
     QStringList parts;
     if (m.stats.ttftMs > 0)
         parts << MessageModel::tr("%1 s to first token").arg(m.stats.ttftMs / 1000.0, 0, 'f', 2);
     if (m.stats.tokensPerSecond > 0)
         parts << MessageModel::tr("%1 tokens/s").arg(m.stats.tokensPerSecond, 0, 'f', 1);
-    parts << MessageModel::tr("%1 tokens").arg(m.stats.generatedTokens);
+    parts << MessageModel::tr("%1 tokens").arg(tokens);
     if (!m.stats.device.isEmpty())
         parts << m.stats.device;
     return parts.join(QStringLiteral(" · "));
+}
+
+// Who answered: the model and where it ran. Stopped answers that never began name nobody.
+QString routeText(const storage::Message& m) {
+    if (m.role != storage::Role::Assistant || m.state == storage::MessageState::Streaming)
+        return {};
+    if (m.stats.endpoint.isEmpty()) {
+        if (m.model.isEmpty())
+            return {};
+        return MessageModel::tr("Answered by %1 on this computer").arg(m.model);
+    }
+    QString model = m.model.isEmpty() || m.model == m.stats.endpointName ? m.stats.device : m.model;
+    if (model.isEmpty())
+        model = m.stats.endpointName;
+    const QString host = m.stats.endpointHost.isEmpty() ? m.stats.endpointName : m.stats.endpointHost;
+    if (m.state == storage::MessageState::Error)
+        return MessageModel::tr("Sent to %1 on %2").arg(model, host);
+    return MessageModel::tr("Answered by %1 on %2").arg(model, host);
 }
 }  // namespace
 
@@ -28,7 +50,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const {
     return {{MessageIdRole, "messageId"},       {AuthorRole, "author"},         {ContentRole, "content"},
             {SegmentsRole, "segments"},         {StateRole, "messageState"},           {ErrorTextRole, "errorText"},
             {SiblingIndexRole, "siblingIndex"}, {SiblingCountRole, "siblingCount"}, {StatsTextRole, "statsText"},
-            {ModelRole, "modelName"}};
+            {ModelRole, "modelName"},          {RemoteRole, "remote"},         {RouteTextRole, "routeText"},
+            {CostTextRole, "costText"}};
 }
 
 QVariant MessageModel::data(const QModelIndex& index, int role) const {
@@ -53,8 +76,39 @@ QVariant MessageModel::data(const QModelIndex& index, int role) const {
     case SiblingCountRole: return r.siblingCount;
     case StatsTextRole: return statsText(m);
     case ModelRole: return m.model;
+    case RemoteRole: return !m.stats.endpoint.isEmpty();
+    case RouteTextRole: return routeText(m);
+    case CostTextRole: return costText(m);
     default: return {};
     }
+}
+
+void MessageModel::setCostLens(CostLens* lens) {
+    if (lens == m_cost)
+        return;
+    if (m_cost)
+        disconnect(m_cost, nullptr, this, nullptr);
+    m_cost = lens;
+    if (m_cost)
+        connect(m_cost, &CostLens::changed, this, [this] {
+            if (!m_rows.isEmpty())
+                emit dataChanged(index(0), index(int(m_rows.size() - 1)), {CostTextRole});
+        });
+}
+
+QString MessageModel::costText(const storage::Message& m) const {
+    if (m.role != storage::Role::Assistant || !m_cost)
+        return {};
+    if (!m.stats.endpoint.isEmpty()) {
+        const int sent = m.stats.remotePromptTokens + m.stats.remoteCompletionTokens;
+        if (sent <= 0)
+            return {};
+        return tr("%1 tokens went to %2 (%3 in, %4 out).")
+            .arg(QLocale().toString(sent), m.stats.endpointName.isEmpty() ? m.stats.endpointHost : m.stats.endpointName,
+                 QLocale().toString(m.stats.remotePromptTokens), QLocale().toString(m.stats.remoteCompletionTokens));
+    }
+    const QString sentence = m_cost->localSentence(m.stats.promptTokens, m.stats.generatedTokens);
+    return sentence.isEmpty() ? QString() : tr("%1, %2.").arg(sentence, m_cost->basis());
 }
 
 void MessageModel::setRows(const QList<Row>& rows) {

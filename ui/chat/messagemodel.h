@@ -10,6 +10,10 @@
 #include "storage/records.h"
 
 namespace lantern::ui {
+class CostLens;
+}
+
+namespace lantern::ui {
 
 class MessageModel : public QAbstractListModel {
     Q_OBJECT
@@ -28,6 +32,9 @@ public:
         SiblingCountRole,
         StatsTextRole,     // "0.4 s to first token · 23.1 tokens/s · 212 tokens", or ""
         ModelRole,
+        RemoteRole,        // answered by a remote endpoint (bool)
+        RouteTextRole,     // "Answered by <model> on this computer" / "… on <host>", or "" (not an answer)
+        CostTextRole,      // the cost lens of this answer, for its tooltip, or ""
     };
     Q_ENUM(Roles)
 
@@ -38,6 +45,8 @@ public:
     };
 
     explicit MessageModel(QObject* parent = nullptr);
+    // For CostTextRole (not owned); its changes refresh every row.
+    void setCostLens(CostLens* lens);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -59,6 +68,9 @@ signals:
     void countChanged();
 
 private:
+    QString costText(const storage::Message& m) const;
+
+    CostLens* m_cost = nullptr;
     QList<Row> m_rows;
     mutable QList<QVariantList> m_segments;  // cached per row; empty = not computed yet
     mutable QList<bool> m_segmentsValid;
