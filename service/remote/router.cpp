@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace lantern::service {
 
 namespace {
@@ -21,6 +23,18 @@ const RemoteEndpoint* findEndpoint(const std::vector<RemoteEndpoint>& available,
 
 QString label(const RemoteEndpoint& e) {
     return e.name.isEmpty() ? endpointHost(e.baseUrl) : e.name;
+}
+
+// A key is one header value: a line break in it would start a header of its own.
+bool keyUsable(const QString& key) {
+    return std::none_of(key.begin(), key.end(),
+                        [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
+}
+
+QString badKeySentence() {
+    return tr(
+        "Nothing was sent: the API key contains a line break or another control character. Paste it again "
+        "in Settings.");
 }
 
 RouteDecision local(const QString& reason, bool overridden = false) {
@@ -138,6 +152,8 @@ std::optional<quint64> RemoteGate::send(Privacy privacy, const RemoteEndpoint& e
         refusal = tr("Nothing was sent: \"Local only\" is on, so every conversation stays on this computer.");
     } else if (const QString bad = validateBaseUrl(endpoint.baseUrl); !bad.isEmpty()) {
         refusal = tr("Nothing was sent: %1").arg(bad);
+    } else if (!keyUsable(key)) {
+        refusal = badKeySentence();
     } else if (!m_store->hostConfirmed(endpointHost(endpoint.baseUrl))) {
         refusal = tr("Nothing was sent: %1 has not been confirmed as a place this conversation may go.")
                       .arg(endpointHost(endpoint.baseUrl));
@@ -159,6 +175,8 @@ bool RemoteGate::listModels(const RemoteEndpoint& endpoint, const QString& key) 
         refusal = tr("Nothing was sent: \"Local only\" is on.");
     } else if (const QString bad = validateBaseUrl(endpoint.baseUrl); !bad.isEmpty()) {
         refusal = bad;
+    } else if (!keyUsable(key)) {
+        refusal = badKeySentence();
     }
     if (!refusal.isEmpty()) {
         emit refused(refusal);

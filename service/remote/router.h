@@ -77,8 +77,9 @@ public:
     explicit RemoteGate(const EndpointStore* store, QObject* parent = nullptr);
     ~RemoteGate() override;
 
-    // Refused when: the conversation is Private; localOnly is on; the endpoint's URL is unusable; its host
-    // is not confirmed (EndpointStore::confirmHost, after asking the user).
+    // Refused when: the conversation is Private; localOnly is on; the endpoint's URL is unusable; the key
+    // holds a control character (it would inject a header); its host is not confirmed
+    // (EndpointStore::confirmHost, after asking the user).
     std::optional<quint64> send(Privacy privacy, const RemoteEndpoint& endpoint, const QString& key,
                                 const std::vector<lantern::ChatMessage>& messages,
                                 const lantern::GenerateOptions& options);

@@ -179,6 +179,13 @@ private slots:
         bad.baseUrl = QStringLiteral("ftp://127.0.0.1/v1");
         QVERIFY(!gate.send(Privacy::MayUseRemote, bad, QString(), question(), {}).has_value());
         QCOMPARE(refused.size(), 5);
+        // A key with a line break would add a header of its own: refused before anything is sent.
+        store.confirmHost(endpointHost(e.baseUrl));
+        QVERIFY(!gate.send(Privacy::MayUseRemote, e, QStringLiteral("sk-a\r\nX-Injected: 1"), question(), {})
+                     .has_value());
+        QVERIFY(!gate.listModels(e, QStringLiteral("sk-a\nb")));
+        QCOMPARE(refused.size(), 7);
+        store.forgetHost(endpointHost(e.baseUrl));
 
         // A gate without a store cannot know the switch: it refuses.
         RemoteGate blind(nullptr);
