@@ -27,6 +27,10 @@ Item {
             Layout.fillWidth: false
             spacing: 8
 
+            ChatHeader {
+                objectName: "chatHeader"
+                Layout.fillWidth: true
+            }
             Banner {
                 objectName: "firstRunBanner"
                 Layout.fillWidth: true
@@ -80,6 +84,34 @@ Item {
                 error: false
                 text: ChatController.noticeText
                 onDismissed: ChatController.dismissNotice()
+            }
+            Banner {
+                // Hybrid routing asks before anything switches engines or first goes to a host.
+                objectName: "routeQuestion"
+                Layout.fillWidth: true
+                error: false
+                title: qsTr("Where should this be answered?")
+                text: ChatController.routing.question
+                onDismissed: ChatController.routing.answerQuestion("cancel")
+                actions: [
+                    AccentButton {
+                        objectName: "routeAccept"
+                        text: ChatController.routing.questionAccept
+                        onClicked: ChatController.routing.answerQuestion("accept")
+                    },
+                    Button {
+                        objectName: "routeOther"
+                        visible: ChatController.routing.questionOther.length > 0
+                        text: ChatController.routing.questionOther
+                        Accessible.name: text
+                        onClicked: ChatController.routing.answerQuestion("other")
+                    },
+                    Button {
+                        text: qsTr("Cancel")
+                        Accessible.name: text
+                        onClicked: ChatController.routing.answerQuestion("cancel")
+                    }
+                ]
             }
         }
 

@@ -72,6 +72,21 @@ Rectangle {
 
         RowLayout {
             spacing: 8
+            Switch {
+                id: deepSwitch
+                objectName: "deepAnswer"
+                visible: ChatController.routing.deepAvailable
+                checked: ChatController.routing.deepAnswer
+                onToggled: ChatController.routing.deepAnswer = checked
+                text: qsTr("Deep answer")
+                font.pixelSize: Theme.fontSize - 3
+                padding: 0
+                implicitHeight: 22
+                Accessible.name: qsTr("Deep answer: send this message to the remote endpoint")
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Send this one message to the remote endpoint instead of the model on this computer.")
+            }
             Rectangle {
                 Layout.preferredWidth: 90
                 implicitHeight: 4

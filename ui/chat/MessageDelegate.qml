@@ -19,6 +19,9 @@ FocusScope {
     required property int siblingCount
     required property string statsText
     required property string modelName
+    required property bool remote
+    required property string routeText
+    required property string costText
 
     readonly property bool isUser: author === "user"
     readonly property bool streaming: messageState === "streaming"
@@ -120,6 +123,24 @@ FocusScope {
             text: message.messageState === "error" ? message.errorText
                 : message.messageState === "cancelled" ? qsTr("Stopped.")
                 : qsTr("This answer was interrupted when Lantern closed.")
+        }
+
+        // Who answered: this computer, or which endpoint (with the cost lens in the tooltip).
+        Label {
+            id: routeBadge
+            objectName: "routeBadge"
+            visible: !message.isUser && message.routeText.length > 0 && !message.editing
+            Layout.maximumWidth: message.width
+            text: (message.remote ? "☁ " : "⌂ ") + message.routeText
+            elide: Text.ElideRight
+            color: message.remote ? Theme.warning : Theme.mutedText
+            font.pixelSize: Theme.fontSize - 3
+            Accessible.name: message.routeText
+            HoverHandler { id: badgeHover }
+            ToolTip.visible: badgeHover.hovered
+            ToolTip.delay: 400
+            ToolTip.text: [message.routeText, message.statsText, message.costText]
+                          .filter((s) => s.length > 0).join("\n")
         }
 
         MessageActions {
