@@ -19,6 +19,7 @@
 
 #include "storage/storagepaths.h"
 #include "ui/chat/chatcontroller.h"
+#include "ui/settings/apiservercontroller.h"
 #include "ui/settings/appsettings.h"
 #include "ui/translate/translatecontroller.h"
 
@@ -156,6 +157,11 @@ int main(int argc, char* argv[]) {
     auto translate = std::make_unique<lantern::ui::TranslateController>(controller->models(),
                                                                          lantern::storage::databasePath());
     lantern::ui::TranslateController::setInstance(translate.get());
+    // The API server (off unless the settings turn it on) shares the engine thread and the loaded model too. It
+    // is declared after the controller so it is destroyed first, while the engine thread still runs.
+    auto apiServer = std::make_unique<lantern::ui::ApiServerController>(controller->models(),
+                                                                         lantern::ui::AppSettings::instance());
+    lantern::ui::ApiServerController::setInstance(apiServer.get());
 
     if (parser.isSet(smokeTest))
         g_defaultHandler = qInstallMessageHandler(countWarnings);

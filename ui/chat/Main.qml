@@ -121,6 +121,15 @@ ApplicationWindow {
                 objectName: "modelPicker"
             }
             Item { Layout.fillWidth: true }
+            ServerChip {
+                objectName: "serverChip"
+                visible: running || (AppSettings.serverEnabled && error.length > 0)
+                running: ApiServerController.running
+                port: ApiServerController.port
+                url: ApiServerController.url
+                error: ApiServerController.lastError
+                onClicked: settingsDialog.openServerSettings()
+            }
             IconButton {
                 text: Theme.dark ? "☀" : "☾"
                 font.pixelSize: Theme.fontSize + 3

@@ -20,10 +20,17 @@ Dialog {
         return 0
     }
 
+    // Opens the dialog scrolled to the API server section (the header's server chip).
+    function openServerSettings() {
+        open()
+        scroller.contentY = Math.max(0, Math.min(serverSection.y - 8, scroller.contentHeight - scroller.height))
+    }
+
     title: qsTr("Settings")
     modal: true
     anchors.centerIn: Overlay.overlay
     width: Math.min(620, (parent ? parent.width : 620) - 40)
+    height: Math.min(implicitHeight, (parent ? parent.height : 760) - 40)
     padding: 20
     footer: DialogButtonBox {
         alignment: Qt.AlignRight
@@ -56,8 +63,19 @@ Dialog {
         color: Theme.accent
     }
 
+    Flickable {
+        id: scroller
+        anchors.fill: parent
+        implicitHeight: grid.implicitHeight
+        contentWidth: width
+        contentHeight: grid.implicitHeight
+        clip: true
+        boundsBehavior: Flickable.StopAtBounds
+        ScrollBar.vertical: ScrollBar { policy: scroller.contentHeight > scroller.height ? ScrollBar.AlwaysOn : ScrollBar.AsNeeded }
+
     GridLayout {
-        width: parent.width
+        id: grid
+        width: scroller.width - (scroller.contentHeight > scroller.height ? 14 : 0)
         columns: 2
         columnSpacing: 16
         rowSpacing: 10
@@ -199,6 +217,78 @@ Dialog {
                 font.pixelSize: Theme.fontSize - 2
             }
         }
+
+        SectionLabel { id: serverSection; text: qsTr("API server") }
+        Label { text: qsTr("Serve the model"); color: Theme.text }
+        Switch {
+            Layout.fillWidth: true
+            text: qsTr("Let other programs use the loaded model (OpenAI-compatible API)")
+            checked: AppSettings.serverEnabled
+            onToggled: AppSettings.serverEnabled = checked
+        }
+        Label { text: qsTr("Port"); color: Theme.text }
+        SpinBox {
+            from: 1
+            to: 65535
+            value: AppSettings.serverPort
+            editable: true
+            textFromValue: function(value) { return value.toString() }  // no digit grouping in a port
+            valueFromText: function(text) { return parseInt(text, 10) }
+            Accessible.name: qsTr("API server port")
+            onValueModified: AppSettings.serverPort = value
+        }
+        Item { implicitWidth: 1 }
+        CheckBox {
+            text: qsTr("Allow other devices on the network (needs an API key)")
+            checked: AppSettings.serverAllowNetwork
+            onToggled: {
+                if (checked && AppSettings.serverApiKey.length === 0)
+                    AppSettings.generateServerApiKey()
+                AppSettings.serverAllowNetwork = checked
+            }
+        }
+        Label { text: qsTr("API key"); color: Theme.text }
+        RowLayout {
+            Layout.fillWidth: true
+            TextField {
+                Layout.fillWidth: true
+                text: AppSettings.serverApiKey
+                placeholderText: AppSettings.serverAllowNetwork ? qsTr("Required for other devices") : qsTr("Optional on this computer")
+                font.family: Theme.monoFamily
+                color: Theme.text
+                selectByMouse: true
+                Accessible.name: qsTr("API key")
+                onEditingFinished: AppSettings.serverApiKey = text
+            }
+            Button {
+                text: qsTr("Generate")
+                Accessible.name: qsTr("Generate a new API key")
+                onClicked: AppSettings.generateServerApiKey()
+            }
+        }
+        Label { text: qsTr("Base URL"); color: Theme.text }
+        TextField {
+            Layout.fillWidth: true
+            readOnly: true
+            text: ApiServerController.running ? ApiServerController.url : "http://127.0.0.1:%1/v1".arg(AppSettings.serverPort)
+            font.family: Theme.monoFamily
+            color: Theme.mutedText
+            selectByMouse: true
+            Accessible.name: qsTr("API server base URL")
+        }
+        Label {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+            wrapMode: Text.Wrap
+            font.pixelSize: Theme.fontSize - 2
+            readonly property bool failed: AppSettings.serverEnabled && ApiServerController.lastError.length > 0
+            color: failed ? Theme.danger : Theme.mutedText
+            text: failed ? ApiServerController.lastError
+                : !ApiServerController.running ? qsTr("Off. When on, programs that speak OpenAI's API use the model loaded here, taking turns with the chat.")
+                : AppSettings.serverApiKey.length > 0 ? qsTr("Running. Clients send the key as “Authorization: Bearer KEY”.")
+                : qsTr("Running, for programs on this computer only.")
+        }
+    }
     }
 
     FolderDialog {

@@ -1,11 +1,13 @@
 #include "ui/settings/appsettings.h"
 
 #include <algorithm>
+#include <array>
 
 #include <QFileInfo>
 #include <QGuiApplication>
 #include <QJSEngine>
 #include <QPalette>
+#include <QRandomGenerator>
 #include <QQmlEngine>
 
 #include "storage/storagepaths.h"
@@ -25,6 +27,11 @@ AppSettings::AppSettings(QObject* parent) : QObject(parent) {
     m_modelFolder = m_settings.value(QStringLiteral("model/folder"), storage::modelsDir()).toString();
     m_modelPath = m_settings.value(QStringLiteral("model/path")).toString();
     m_device = m_settings.value(QStringLiteral("model/device")).toString();
+    m_serverEnabled = m_settings.value(QStringLiteral("server/enabled"), false).toBool();
+    m_serverPort = std::clamp(m_settings.value(QStringLiteral("server/port"), kDefaultServerPort).toInt(), 1, 65535);
+    m_serverAllowNetwork = m_settings.value(QStringLiteral("server/allowNetwork"), false).toBool();
+    // TODO(issue 18): keep the key in the system keychain (QtKeychain) rather than in the settings file.
+    m_serverApiKey = m_settings.value(QStringLiteral("server/apiKey")).toString();
 }
 
 AppSettings* AppSettings::instance() {
@@ -129,6 +136,50 @@ void AppSettings::setDevice(const QString& device) {
     m_device = device;
     m_settings.setValue(QStringLiteral("model/device"), device);
     emit deviceChanged();
+}
+
+void AppSettings::setServerEnabled(bool enabled) {
+    if (enabled == m_serverEnabled)
+        return;
+    m_serverEnabled = enabled;
+    m_settings.setValue(QStringLiteral("server/enabled"), enabled);
+    emit serverChanged();
+}
+
+void AppSettings::setServerPort(int port) {
+    port = std::clamp(port, 1, 65535);
+    if (port == m_serverPort)
+        return;
+    m_serverPort = port;
+    m_settings.setValue(QStringLiteral("server/port"), port);
+    emit serverChanged();
+}
+
+void AppSettings::setServerAllowNetwork(bool allow) {
+    if (allow == m_serverAllowNetwork)
+        return;
+    m_serverAllowNetwork = allow;
+    m_settings.setValue(QStringLiteral("server/allowNetwork"), allow);
+    emit serverChanged();
+}
+
+void AppSettings::setServerApiKey(const QString& key) {
+    const QString trimmed = key.trimmed();
+    if (trimmed == m_serverApiKey)
+        return;
+    m_serverApiKey = trimmed;
+    // TODO(issue 18): the system keychain (QtKeychain) instead; until then the key is as safe as this file.
+    m_settings.setValue(QStringLiteral("server/apiKey"), trimmed);
+    emit serverChanged();
+}
+
+QString AppSettings::generateServerApiKey() {
+    std::array<quint32, 8> words;  // 256 bits from the system's secure source
+    QRandomGenerator::system()->fillRange(words.data(), qsizetype(words.size()));
+    const QByteArray bytes(reinterpret_cast<const char*>(words.data()), qsizetype(sizeof words));
+    const QString key = QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    setServerApiKey(key);
+    return key;
 }
 
 SamplingParams AppSettings::presetParams(const QString& preset) {

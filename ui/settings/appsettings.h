@@ -34,7 +34,15 @@ class AppSettings : public QObject {
     // Where models run (LoadOptions::device): "cpu", "vulkan", a Vulkan device index or name part; empty = a real GPU,
     // else the CPU backend.
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)
+    // The OpenAI-compatible API server (issue 18): off by default; on this computer only (127.0.0.1) unless
+    // serverAllowNetwork, which binds every address and then needs serverApiKey.
+    Q_PROPERTY(bool serverEnabled READ serverEnabled WRITE setServerEnabled NOTIFY serverChanged)
+    Q_PROPERTY(int serverPort READ serverPort WRITE setServerPort NOTIFY serverChanged)
+    Q_PROPERTY(bool serverAllowNetwork READ serverAllowNetwork WRITE setServerAllowNetwork NOTIFY serverChanged)
+    Q_PROPERTY(QString serverApiKey READ serverApiKey WRITE setServerApiKey NOTIFY serverChanged)
 public:
+    static constexpr int kDefaultServerPort = 8080;
+
     // No default argument: QML must use create() (the shared instance), not construct its own.
     explicit AppSettings(QObject* parent);
 
@@ -61,6 +69,16 @@ public:
     void setModelPath(const QString& path);
     QString device() const { return m_device; }
     void setDevice(const QString& device);
+    bool serverEnabled() const { return m_serverEnabled; }
+    void setServerEnabled(bool enabled);
+    int serverPort() const { return m_serverPort; }
+    void setServerPort(int port);
+    bool serverAllowNetwork() const { return m_serverAllowNetwork; }
+    void setServerAllowNetwork(bool allow);
+    QString serverApiKey() const { return m_serverApiKey; }
+    void setServerApiKey(const QString& key);
+    // A new random key (43 characters, 256 bits) becomes serverApiKey; returns it.
+    Q_INVOKABLE QString generateServerApiKey();
 
     // The engine options for the current preset.
     GenerateOptions generateOptions() const;
@@ -76,6 +94,7 @@ signals:
     void modelFolderChanged();
     void modelPathChanged();
     void deviceChanged();
+    void serverChanged();
 
 private:
     QString presetKey() const;
@@ -89,6 +108,10 @@ private:
     QString m_modelFolder;
     QString m_modelPath;
     QString m_device;
+    bool m_serverEnabled = false;
+    int m_serverPort = kDefaultServerPort;
+    bool m_serverAllowNetwork = false;
+    QString m_serverApiKey;
 };
 
 }  // namespace lantern::ui
