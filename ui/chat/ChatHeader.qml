@@ -49,10 +49,11 @@ RowLayout {
 
         contentItem: RowLayout {
             spacing: 6
-            Label {
-                text: header.isPrivate ? "🔒" : "☁"
-                font.pixelSize: Theme.fontSize - 2
-                color: header.isPrivate ? Theme.accent : Theme.warning
+            Rectangle {
+                implicitWidth: 8
+                implicitHeight: 8
+                radius: 4
+                color: header.isPrivate ? "#3fb950" : Theme.warning
             }
             Label {
                 text: privacyButton.text
@@ -93,10 +94,7 @@ RowLayout {
         color: Theme.mutedText
         font.pixelSize: Theme.fontSize - 3
         elide: Text.ElideRight
-        Layout.fillWidth: true
     }
-
-    Item { Layout.fillWidth: true }
 
     Label {
         id: costLabel
@@ -105,8 +103,9 @@ RowLayout {
         visible: text.length > 0
         color: Theme.mutedText
         font.pixelSize: Theme.fontSize - 3
-        elide: Text.ElideLeft
-        Layout.maximumWidth: header.width * 0.5
+        elide: Text.ElideRight
+        horizontalAlignment: Text.AlignRight
+        Layout.fillWidth: true
         Accessible.name: text
         HoverHandler { id: costHover }
         ToolTip.visible: costHover.hovered && ChatController.costDetail.length > 0

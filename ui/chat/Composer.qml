@@ -80,8 +80,6 @@ Rectangle {
                 onToggled: ChatController.routing.deepAnswer = checked
                 text: qsTr("Deep answer")
                 font.pixelSize: Theme.fontSize - 3
-                padding: 0
-                implicitHeight: 22
                 Accessible.name: qsTr("Deep answer: send this message to the remote endpoint")
                 ToolTip.visible: hovered
                 ToolTip.delay: 600

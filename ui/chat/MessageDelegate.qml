@@ -137,10 +137,28 @@ FocusScope {
             font.pixelSize: Theme.fontSize - 3
             Accessible.name: message.routeText
             HoverHandler { id: badgeHover }
-            ToolTip.visible: badgeHover.hovered
-            ToolTip.delay: 400
-            ToolTip.text: [message.routeText, message.statsText, message.costText]
-                          .filter((s) => s.length > 0).join("\n")
+            // Its own tooltip, sized to its text (the shared attached one keeps an earlier, wider size).
+            ToolTip {
+                id: badgeTip
+                visible: badgeHover.hovered
+                delay: 400
+                x: 0
+                y: routeBadge.height + 4
+                width: Math.min(implicitWidth, 460)
+                text: [message.routeText, message.statsText, message.costText]
+                      .filter((s) => s.length > 0).join("\n")
+                contentItem: Text {
+                    text: badgeTip.text
+                    wrapMode: Text.Wrap
+                    color: Theme.text
+                    font.pixelSize: Theme.fontSize - 2
+                }
+                background: Rectangle {
+                    radius: 6
+                    color: Theme.raised
+                    border.color: Theme.border
+                }
+            }
         }
 
         MessageActions {

@@ -194,7 +194,7 @@ private:
     void askAfterLocalFailure(qint64 parentId, const QString& message);
     void onRemoteText(quint64 handle, const QString& text);
     void onRemoteFinished(quint64 handle, const service::RemoteStats& stats);
-    void onRemoteFailed(quint64 handle, const QString& sentence);
+    void onRemoteFailed(quint64 handle, const QString& sentence, const QString& keyProblem);
     storage::MessageStats remoteStats(const service::RemoteStats* stats) const;
     void updateCost();
     void onText(quint64 requestId, const QString& text);

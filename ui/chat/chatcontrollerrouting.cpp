@@ -188,7 +188,8 @@ storage::MessageStats ChatController::remoteStats(const service::RemoteStats* st
     s.remoteCompletionTokens = stats->completionTokens;
     s.device = stats->model;  // the model the server says answered
     const double decodeMs = double(m_active.sinceStart.nsecsElapsed()) / 1e6 - m_active.ttftMs;
-    if (stats->completionTokens > 1 && decodeMs > 0)
+    // Measured here, so only over a stretch long enough to mean something (a proxy may deliver all at once).
+    if (stats->completionTokens > 1 && decodeMs >= 100)
         s.tokensPerSecond = (stats->completionTokens - 1) / (decodeMs / 1000.0);
     return s;
 }
@@ -201,12 +202,13 @@ void ChatController::onRemoteFinished(quint64 handle, const service::RemoteStats
     finishActive(storage::MessageState::Complete, remoteStats(&stats), {});
 }
 
-void ChatController::onRemoteFailed(quint64 handle, const QString& sentence) {
+void ChatController::onRemoteFailed(quint64 handle, const QString& sentence, const QString& keyProblem) {
     if (!m_active.remote || handle != m_active.remoteHandle || handle == 0)
         return;
     const service::RemoteEndpoint endpoint = m_active.endpoint;
     const qint64 parent = m_active.parentId;
-    finishActive(storage::MessageState::Error, remoteStats(nullptr), sentence);
+    finishActive(storage::MessageState::Error, remoteStats(nullptr),
+                 keyProblem.isEmpty() ? sentence : sentence + QLatin1Char(' ') + keyProblem);
     m_routing->ask(tr("“%1” failed: %2 Answer this message on this computer instead?").arg(nameOf(endpoint), sentence),
                    tr("Answer on this computer"), {}, [this, parent](Choice c) {
                        if (c == Choice::Accept)
@@ -235,7 +237,7 @@ void ChatController::updateCost() {
     if (localIn + localOut > 0)
         parts << m_cost->localSentence(localIn, localOut);
     if (remoteTokens > 0)
-        parts << tr("%1 tokens sent to remote endpoints").arg(QLocale().toString(remoteTokens));
+        parts << tr("%1 tokens sent away").arg(QLocale().toString(remoteTokens));
     QString text = parts.join(QStringLiteral(" · "));
     QString detail;
     if (localIn + localOut > 0)

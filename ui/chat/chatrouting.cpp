@@ -41,9 +41,9 @@ ChatRouting::ChatRouting(std::unique_ptr<service::EndpointStore> endpoints, QObj
     connect(m_gate, &service::RemoteGate::failed, this, [this](quint64 id, const QString& sentence) {
         if (Request* r = byGateId(id)) {
             const quint64 handle = r->handle;
-            const QString text = r->keyProblem.isEmpty() ? sentence : sentence + QLatin1Char(' ') + r->keyProblem;
+            const QString keyProblem = r->keyProblem;
             drop(handle);
-            emit remoteFailed(handle, text);
+            emit remoteFailed(handle, sentence, keyProblem);
         }
     });
 }
@@ -217,7 +217,7 @@ void ChatRouting::onKey(const QString& endpointId, const QString& key, const QSt
         if (!id) {
             const QString reason = m_refusal.isEmpty() ? tr("The message was not sent.") : m_refusal;
             drop(handle);
-            emit remoteFailed(handle, reason);
+            emit remoteFailed(handle, reason, problem);
             continue;
         }
         it = std::find_if(m_requests.begin(), m_requests.end(), [&](const Request& r) { return r.handle == handle; });

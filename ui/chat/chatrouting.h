@@ -8,7 +8,7 @@
 //
 // Keys: a remote request first reads the endpoint's key from the keychain (EndpointStore::readKey, async).
 // When no keychain works the request goes without a key (a server on the user's own network often needs
-// none); should the server then refuse, the failure sentence also says that the keychain could not be read.
+// none); should it then fail, the failed answer's error also says that the keychain could not be read.
 #include <QObject>
 #include <QString>
 #include <QVariantList>
@@ -116,7 +116,8 @@ signals:
     void questionChanged();
     void remoteText(quint64 handle, const QString& text);
     void remoteFinished(quint64 handle, const lantern::service::RemoteStats& stats);
-    void remoteFailed(quint64 handle, const QString& sentence);
+    // keyProblem: why no key could be read from the keychain ("" when one was, or none was stored).
+    void remoteFailed(quint64 handle, const QString& sentence, const QString& keyProblem);
 
 private:
     struct Request {

@@ -121,9 +121,9 @@ QString CostLens::money(double usd) const {
     const QLocale locale;
     if (usd <= 0)
         return tr("$%1").arg(locale.toString(0));
-    if (usd < 0.001)
-        return tr("< $%1").arg(locale.toString(0.001, 'f', 3));
-    const int decimals = usd < 1 ? 3 : 2;
+    if (usd < 0.0001)
+        return tr("< $%1").arg(locale.toString(0.0001, 'f', 4));
+    const int decimals = usd < 0.01 ? 4 : usd < 1 ? 3 : 2;
     return tr("$%1").arg(locale.toString(usd, 'f', decimals));
 }
 
@@ -131,6 +131,9 @@ QString CostLens::localSentence(qint64 promptTokens, qint64 generatedTokens) con
     const qint64 tokens = promptTokens + generatedTokens;
     if (tokens <= 0)
         return {};
+    if (cost(promptTokens, generatedTokens) < 0.0001)
+        return tr("%1 tokens on this computer, under %2 saved")
+            .arg(QLocale().toString(tokens), tr("$%1").arg(QLocale().toString(0.0001, 'f', 4)));
     return tr("%1 tokens on this computer ≈ %2 saved")
         .arg(QLocale().toString(tokens), money(cost(promptTokens, generatedTokens)));
 }

@@ -45,7 +45,7 @@ public:
 
     // USD at the reference's prices.
     double cost(qint64 promptTokens, qint64 generatedTokens) const;
-    // "$0.004", "< $0.001", "$1.25".
+    // "$0.0004", "$0.004", "< $0.0001", "$1.25".
     Q_INVOKABLE QString money(double usd) const;
     // "1,240 tokens on this computer ≈ $0.004 saved" ("" when tokens == 0).
     QString localSentence(qint64 promptTokens, qint64 generatedTokens) const;

@@ -49,8 +49,8 @@ ColumnLayout {
         delegate: RowLayout {
             required property string endpointId
             required property string name
-            required property string baseUrl
-            required property string model
+            required property string endpointUrl
+            required property string endpointModel
             required property string host
             Layout.fillWidth: true
             opacity: page.endpoints.localOnly ? 0.5 : 1
@@ -61,7 +61,7 @@ ColumnLayout {
                 Label { text: name; color: Theme.text; elide: Text.ElideRight; Layout.fillWidth: true }
                 Label {
                     Layout.fillWidth: true
-                    text: model.length > 0 ? qsTr("%1 · %2").arg(baseUrl).arg(model) : baseUrl
+                    text: endpointModel.length > 0 ? qsTr("%1 · %2").arg(endpointUrl).arg(endpointModel) : endpointUrl
                     color: Theme.mutedText
                     font.pixelSize: Theme.fontSize - 3
                     elide: Text.ElideMiddle
@@ -70,7 +70,7 @@ ColumnLayout {
             Button {
                 text: qsTr("Edit")
                 Accessible.name: qsTr("Edit %1").arg(name)
-                onClicked: page.edit(endpointId, name, baseUrl, model)
+                onClicked: page.edit(endpointId, name, endpointUrl, endpointModel)
             }
             Button {
                 text: qsTr("Remove")

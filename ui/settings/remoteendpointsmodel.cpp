@@ -63,8 +63,8 @@ int RemoteEndpointsModel::rowCount(const QModelIndex& parent) const {
 }
 
 QHash<int, QByteArray> RemoteEndpointsModel::roleNames() const {
-    return {{EndpointIdRole, "endpointId"}, {NameRole, "name"}, {BaseUrlRole, "baseUrl"},
-            {ModelRole, "model"},           {HostRole, "host"}};
+    return {{EndpointIdRole, "endpointId"}, {NameRole, "name"}, {BaseUrlRole, "endpointUrl"},
+            {ModelRole, "endpointModel"},           {HostRole, "host"}};
 }
 
 QVariant RemoteEndpointsModel::data(const QModelIndex& index, int role) const {

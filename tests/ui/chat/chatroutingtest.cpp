@@ -179,7 +179,7 @@ private slots:
         QCOMPARE(c->privacy, QStringLiteral("remote"));
         QCOMPARE(c->routing, QStringLiteral("remote:") + m_endpointId);
         // The cost lens counts tokens sent away apart and calls none of them saved.
-        QVERIFY(m_controller->costText().contains(QStringLiteral("20 tokens sent to remote endpoints")));
+        QVERIFY(m_controller->costText().contains(QStringLiteral("20 tokens sent away")));
         QVERIFY(!m_controller->costText().contains(QStringLiteral("saved")));
     }
 
