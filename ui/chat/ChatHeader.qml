@@ -115,6 +115,7 @@ RowLayout {
 
     PrivacyDialog {
         id: privacyDialog
+        objectName: "privacyDialog"
         onAccepted: header.routing.setPrivacy("remote")
     }
 }

@@ -152,5 +152,42 @@ Item {
             tryVerify(() => !notice.visible, 2000)
             tryVerify(() => block.highlighted.indexOf("<pre>") === 0, 10000)
         }
+    
+        function test_8_privacyAndWhoAnswered() {
+            ChatController.newConversation()
+            const privacy = findChild(chat, "privacyButton")
+            const policy = findChild(chat, "policyBox")
+            const deep = findChild(chat, "deepAnswer")
+            compare(ChatController.routing.privacy, "private")  // the default
+            compare(privacy.text, "Private — this computer only")
+            verify(!policy.visible)
+            verify(!deep.visible)
+            send("Where does this go?")
+            waitIdle()
+            const answer = messageList().itemAtIndex(1)
+            verify(!answer.remote)
+            verify(answer.routeText.indexOf("on this computer") > 0)
+            verify(findChild(answer, "routeBadge").visible)
+            // Allowing remote goes through the dialog; refusing it leaves the conversation private.
+            const dialog = findChild(chat, "privacyDialog")
+            mouseClick(privacy)
+            tryVerify(() => dialog.opened, 2000)
+            dialog.reject()
+            tryVerify(() => !dialog.visible, 2000)
+            compare(ChatController.routing.privacy, "private")
+            mouseClick(privacy)
+            tryVerify(() => dialog.opened, 2000)
+            dialog.accept()
+            tryCompare(ChatController.routing, "privacy", "remote")
+            tryVerify(() => !dialog.visible, 2000)
+            compare(privacy.text, "May use remote")
+            verify(policy.visible)  // no endpoint is set up, so nothing can go anywhere yet
+            verify(!ChatController.routing.remoteAvailable)
+            verify(!deep.visible)
+            wait(300)
+            mouseClick(privacy)  // back to private: at once, no question
+            compare(ChatController.routing.privacy, "private")
+            verify(!policy.visible)
+        }
     }
 }
