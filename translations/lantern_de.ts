@@ -426,6 +426,29 @@
     </message>
 </context>
 <context>
+    <name>ServerChip</name>
+    <message>
+        <source>API server on :%1</source>
+        <translation>API-Server an :%1</translation>
+    </message>
+    <message>
+        <source>API server not running</source>
+        <translation>API-Server läuft nicht</translation>
+    </message>
+    <message>
+        <source>API server running at %1. Open its settings.</source>
+        <translation>API-Server läuft unter %1. Einstellungen öffnen.</translation>
+    </message>
+    <message>
+        <source>API server could not start: %1 Open its settings.</source>
+        <translation>API-Server konnte nicht starten: %1 Einstellungen öffnen.</translation>
+    </message>
+    <message>
+        <source>Other programs can use the loaded model at %1. Click to change or turn off.</source>
+        <translation>Andere Programme können das geladene Modell unter %1 nutzen. Klicken zum Ändern oder Ausschalten.</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <source>Settings</source>
@@ -579,6 +602,78 @@
         <source>No limit</source>
         <translation>Keine Grenze</translation>
     </message>
+    <message>
+        <source>API server</source>
+        <translation>API-Server</translation>
+    </message>
+    <message>
+        <source>Serve the model</source>
+        <translation>Modell bereitstellen</translation>
+    </message>
+    <message>
+        <source>Let other programs use the loaded model (OpenAI-compatible API)</source>
+        <translation>Andere Programme dürfen das geladene Modell nutzen (OpenAI-kompatible API)</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>Port</translation>
+    </message>
+    <message>
+        <source>API server port</source>
+        <translation>Port des API-Servers</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Required for other devices</source>
+        <translation>Für andere Geräte erforderlich</translation>
+    </message>
+    <message>
+        <source>Optional on this computer</source>
+        <translation>Auf diesem Computer optional</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Generate a new API key</source>
+        <translation>Neuen API-Schlüssel erzeugen</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>Basis-URL</translation>
+    </message>
+    <message>
+        <source>API server base URL</source>
+        <translation>Basis-URL des API-Servers</translation>
+    </message>
+    <message>
+        <source>Off. When on, programs that speak OpenAI's API use the model loaded here, taking turns with the chat.</source>
+        <translation>Aus. Eingeschaltet nutzen Programme, die OpenAIs API sprechen, das hier geladene Modell – abwechselnd mit dem Chat.</translation>
+    </message>
+    <message>
+        <source>On: other devices on the network with the key use the model loaded here, taking turns with the chat.</source>
+        <translation>An: Andere Geräte im Netzwerk nutzen mit dem Schlüssel das hier geladene Modell – abwechselnd mit dem Chat.</translation>
+    </message>
+    <message>
+        <source>On: programs on this computer use the model loaded here, taking turns with the chat.</source>
+        <translation>An: Programme auf diesem Computer nutzen das hier geladene Modell – abwechselnd mit dem Chat.</translation>
+    </message>
+    <message>
+        <source>They send the key as “Authorization: Bearer KEY”.</source>
+        <translation>Sie senden den Schlüssel als „Authorization: Bearer SCHLÜSSEL“.</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>Allow other devices on the network</source>
+        <translation>Andere Geräte im Netzwerk zulassen</translation>
+    </message>
 </context>
 <context>
     <name>Sidebar</name>
@@ -698,6 +793,21 @@
     <message>
         <source>Previous 30 days</source>
         <translation>Letzte 30 Tage</translation>
+    </message>
+</context>
+<context>
+    <name>lantern::service::ApiServer</name>
+    <message>
+        <source>Other devices may only use the API server with an API key. Generate a key, or allow only this computer.</source>
+        <translation>Andere Geräte dürfen den API-Server nur mit einem API-Schlüssel nutzen. Erzeugen Sie einen Schlüssel, oder erlauben Sie nur diesen Computer.</translation>
+    </message>
+    <message>
+        <source>The API server could not listen on port %1: another program may be using it. Choose another port.</source>
+        <translation>Der API-Server konnte Port %1 nicht öffnen: Vielleicht verwendet ihn ein anderes Programm. Wählen Sie einen anderen Port.</translation>
+    </message>
+    <message>
+        <source>This build of Lantern has no API server.</source>
+        <translation>Diese Lantern-Version enthält keinen API-Server.</translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTcpServer>
 #include <QThread>
 #include <QtTest>
 
@@ -305,6 +306,40 @@ private slots:
         auto models = c.Get("/v1/models");
         QVERIFY(models);
         QCOMPARE(models->status, 200);
+    }
+
+    void aTakenPortIsASentence() {
+        QTcpServer other;  // another program's socket
+        QVERIFY(other.listen(QHostAddress::LocalHost, 0));
+        const int port = other.serverPort();
+        const bool started = m_server->start(QStringLiteral("127.0.0.1"), port, {});
+        QVERIFY(!started);
+        QVERIFY(!m_server->running());
+        QVERIFY2(m_server->lastError().contains(QString::number(port)), qPrintable(m_server->lastError()));
+    }
+
+    // Turning the server off while its request waits behind a long chat answer does not wait for that answer.
+    void stopDoesNotWaitForTheChat() {
+        QString chatText;
+        connect(m_worker, &InferenceWorker::textArrived, this, [&](quint64, const QString& t) { chatText += t; });
+        test::QueuedSpy finished(m_worker, &InferenceWorker::generationFinished);
+        chat(1, "chat 300");
+        QVERIFY(started("chat"));
+        auto queued = std::async(std::launch::async, [port = m_server->port()] {
+            httplib::Client c("127.0.0.1", port);
+            c.set_read_timeout(20, 0);
+            return c.Post("/v1/chat/completions", chatBody("queued 3"), "application/json");
+        });
+        std::this_thread::sleep_for(50ms);  // submitted, waiting for the chat
+        QElapsedTimer clock;
+        clock.start();
+        m_server->stop();
+        QVERIFY2(clock.elapsed() < 800, "stop() waited for the chat answer");
+        QVERIFY(!m_log->snapshot().front().finished);
+        QVERIFY(finished.waitFor(1, 10000));
+        QCOMPARE(chatText, expected("chat", 300));
+        QVERIFY(queued.wait_for(5s) == std::future_status::ready);
+        QCOMPARE(m_log->snapshot().size(), 1u);  // the cancelled request never generated
     }
 
     // Destroyed while a request runs: the request is cancelled, its client gets an answer or a closed

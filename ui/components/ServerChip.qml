@@ -14,7 +14,7 @@ Button {
     property string error
 
     focusPolicy: Qt.StrongFocus
-    text: running ? qsTr("API server on :%1").arg(port) : qsTr("API server stopped")
+    text: running ? qsTr("API server on :%1").arg(port) : qsTr("API server not running")
     Accessible.name: running ? qsTr("API server running at %1. Open its settings.").arg(url)
                              : qsTr("API server could not start: %1 Open its settings.").arg(error)
     ToolTip.visible: hovered

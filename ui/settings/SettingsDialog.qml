@@ -221,9 +221,9 @@ Dialog {
         SectionLabel { id: serverSection; text: qsTr("API server") }
         Label { text: qsTr("Serve the model"); color: Theme.text }
         Switch {
-            Layout.fillWidth: true
-            text: qsTr("Let other programs use the loaded model (OpenAI-compatible API)")
+            palette.dark: Theme.accent  // the Basic style's "on" track
             checked: AppSettings.serverEnabled
+            Accessible.name: qsTr("Let other programs use the loaded model (OpenAI-compatible API)")
             onToggled: AppSettings.serverEnabled = checked
         }
         Label { text: qsTr("Port"); color: Theme.text }
@@ -237,9 +237,9 @@ Dialog {
             Accessible.name: qsTr("API server port")
             onValueModified: AppSettings.serverPort = value
         }
-        Item { implicitWidth: 1 }
+        Label { text: qsTr("Network"); color: Theme.text }
         CheckBox {
-            text: qsTr("Allow other devices on the network (needs an API key)")
+            text: qsTr("Allow other devices on the network")
             checked: AppSettings.serverAllowNetwork
             onToggled: {
                 if (checked && AppSettings.serverApiKey.length === 0)
@@ -285,8 +285,9 @@ Dialog {
             color: failed ? Theme.danger : Theme.mutedText
             text: failed ? ApiServerController.lastError
                 : !ApiServerController.running ? qsTr("Off. When on, programs that speak OpenAI's API use the model loaded here, taking turns with the chat.")
-                : AppSettings.serverApiKey.length > 0 ? qsTr("Running. Clients send the key as “Authorization: Bearer KEY”.")
-                : qsTr("Running, for programs on this computer only.")
+                : (AppSettings.serverAllowNetwork ? qsTr("On: other devices on the network with the key use the model loaded here, taking turns with the chat.")
+                                                  : qsTr("On: programs on this computer use the model loaded here, taking turns with the chat."))
+                  + (AppSettings.serverApiKey.length > 0 ? " " + qsTr("They send the key as “Authorization: Bearer KEY”.") : "")
         }
     }
     }
