@@ -241,6 +241,7 @@ Dialog {
         CheckBox {
             text: qsTr("Allow other devices on the network")
             checked: AppSettings.serverAllowNetwork
+            Accessible.name: text
             onToggled: {
                 if (checked && AppSettings.serverApiKey.length === 0)
                     AppSettings.generateServerApiKey()
@@ -272,7 +273,6 @@ Dialog {
             readOnly: true
             text: ApiServerController.running ? ApiServerController.url : "http://127.0.0.1:%1/v1".arg(AppSettings.serverPort)
             font.family: Theme.monoFamily
-            color: Theme.mutedText
             selectByMouse: true
             Accessible.name: qsTr("API server base URL")
         }
