@@ -125,6 +125,8 @@ public:
     Q_INVOKABLE bool openLink(const QString& url);
     Q_INVOKABLE void dismissError();
     Q_INVOKABLE void dismissNotice();
+    // The cost lens over every conversation (archived and binned ones included), for Settings.
+    Q_INVOKABLE QString totalCostText() const;
 
 signals:
     void currentConversationChanged();

@@ -216,6 +216,38 @@ void ChatController::onRemoteFailed(quint64 handle, const QString& sentence, con
                    });
 }
 
+QString ChatController::totalCostText() const {
+    if (!m_store)
+        return {};
+    qint64 localIn = 0, localOut = 0, remoteTokens = 0;
+    auto live = m_store->listConversations({.includeArchived = true});
+    auto binned = m_store->deletedConversations();
+    QList<storage::Conversation> all = live ? *live : QList<storage::Conversation>{};
+    if (binned)
+        all += *binned;
+    for (const storage::Conversation& c : all) {
+        auto messages = m_store->allMessages(c.id);
+        if (!messages)
+            continue;
+        for (const storage::Message& m : *messages) {
+            if (m.role != storage::Role::Assistant)
+                continue;
+            if (m.stats.endpoint.isEmpty()) {
+                localIn += m.stats.promptTokens;
+                localOut += m.stats.generatedTokens;
+            } else {
+                remoteTokens += m.stats.remotePromptTokens + m.stats.remoteCompletionTokens;
+            }
+        }
+    }
+    QStringList parts;
+    parts << (localIn + localOut > 0 ? m_cost->localSentence(localIn, localOut) + QLatin1Char(' ') + m_cost->basis()
+                                     : tr("No tokens have run on this computer yet."));
+    if (remoteTokens > 0)
+        parts << tr("%1 tokens sent to remote endpoints.").arg(QLocale().toString(remoteTokens));
+    return tr("All conversations: %1").arg(parts.join(QStringLiteral(" · ")));
+}
+
 // Every answer of the conversation counts, other branches included: they all ran.
 void ChatController::updateCost() {
     qint64 localIn = 0, localOut = 0, remoteTokens = 0;

@@ -204,6 +204,16 @@ ColumnLayout {
         text: page.cost.edited ? qsTr("Your prices. The shipped ones were read on %1.").arg(page.cost.readOn)
                                : qsTr("Public prices read on %1; they change, so correct them here.").arg(page.cost.readOn)
     }
+    Label {
+        objectName: "costTotal"
+        Layout.fillWidth: true
+        wrapMode: Text.Wrap
+        color: Theme.text
+        font.pixelSize: Theme.fontSize - 2
+        // Read when the page is shown and when prices change.
+        text: page.cost.prices.length >= 0 && page.cost.reference.length >= 0 && page.visible
+              ? ChatController.totalCostText() : ""
+    }
     ButtonGroup { id: referenceGroup }
     Repeater {
         model: page.cost.prices
