@@ -148,6 +148,17 @@ Result<int> HttpServer::start() {
     m_http->set_read_timeout(30);
     m_http->set_write_timeout(30);
     m_http->set_tcp_nodelay(true);
+    // cpp-httplib's default options add SO_REUSEPORT, with which a second server binds the same port and the
+    // two share its connections silently. Only SO_REUSEADDR (a restart binds through TIME_WAIT; it does not let
+    // two listeners share a port on Linux or macOS), and on Windows the port exclusively.
+    m_http->set_socket_options([](socket_t sock) {
+        int yes = 1;
+#ifdef _WIN32
+        setsockopt(sock, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&yes), sizeof(yes));
+#else
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+#endif
+    });
     routes();
     const int port = m_options.port == 0 ? m_http->bind_to_any_port(m_options.host)
                                          : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
@@ -157,6 +168,11 @@ Result<int> HttpServer::start() {
     }
     m_port = port;
     m_thread = std::thread([this] { m_http->listen_after_bind(); });
+    // Until its loop runs, cpp-httplib's stop() does nothing (and a stop() then would wait forever).
+    const auto until = Clock::now() + std::chrono::seconds(10);
+    while (!m_http->is_running() && Clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     return port;
 }
 

@@ -88,6 +88,9 @@ try:
     base = f"http://127.0.0.1:{port}/v1"
     client = openai.OpenAI(base_url=base, api_key="unused", max_retries=0, timeout=120)
 
+    taken = subprocess.run([CLI, "serve", "-m", MODEL, "--port", str(port)], capture_output=True, text=True, timeout=30)
+    check(taken.returncode != 0 and "in use" in taken.stderr, "a second server on the same port is refused (no SO_REUSEPORT sharing)")
+
     models = client.models.list()
     model_id = os.path.basename(MODEL)[:-len(".gguf")]
     check([m.id for m in models.data] == [model_id], f"models.list() names the loaded model ({model_id})")
