@@ -18,6 +18,9 @@ ApplicationWindow {
                                                   : qsTr("Lantern")
     color: Theme.window
     font.pixelSize: Theme.fontSize
+    // Right-to-left UI languages (Arabic, Hebrew, Persian, Urdu) mirror the whole window.
+    LayoutMirroring.enabled: Qt.application.layoutDirection === Qt.RightToLeft
+    LayoutMirroring.childrenInherit: true
 
     palette.window: Theme.window
     palette.windowText: Theme.text

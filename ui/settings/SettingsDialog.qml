@@ -289,6 +289,12 @@ Dialog {
                                                   : qsTr("On: programs on this computer use the model loaded here, taking turns with the chat."))
                   + (AppSettings.serverApiKey.length > 0 ? " " + qsTr("They send the key as “Authorization: Bearer KEY”.") : "")
         }
+
+        SectionLabel { id: remoteSection; text: qsTr("Remote endpoints") }
+        RemoteEndpointsPage {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
+        }
     }
     }
 
