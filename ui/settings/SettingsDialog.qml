@@ -47,14 +47,7 @@ Dialog {
         color: Theme.raised
         border.color: Theme.border
     }
-    header: Label {
-        text: dialog.title
-        padding: 20
-        bottomPadding: 0
-        font.pixelSize: Theme.fontSize + 4
-        font.bold: true
-        color: Theme.text
-    }
+    header: Label { text: dialog.title; padding: 20; bottomPadding: 0; font.pixelSize: Theme.fontSize + 4; font.bold: true; color: Theme.text }
 
     component SectionLabel: Label {
         Layout.columnSpan: 2
