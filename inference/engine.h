@@ -73,6 +73,30 @@ struct MemoryPlanInfo {
     uint64_t deviceBytes = 0;      // GPU memory the plan uses
 };
 
+// A model's shape as its authors publish it (config.json), for planning before its file exists (the model
+// library's catalogue): Engine::planShapes lays out the tensors an architecture has at the file's size and plans
+// them exactly as a loaded file's. Counts that are 0 take the architecture's default (kvHeads = heads,
+// headDim = embd / heads).
+struct ModelShape {
+    std::string architecture;      // GGUF general.architecture: "qwen3", "qwen3moe", "llama", "gemma3", ...
+    uint32_t layers = 0;
+    uint32_t embd = 0;
+    uint32_t ff = 0;               // dense FFN width (0 for an MoE without dense layers)
+    uint32_t heads = 0;
+    uint32_t kvHeads = 0;
+    uint32_t headDim = 0;
+    uint32_t vocab = 0;
+    uint32_t contextLength = 0;    // trained context
+    uint32_t experts = 0;          // mixture of experts: expert count, used per token, FFN width of one expert
+    uint32_t expertsUsed = 0;
+    uint32_t expertFf = 0;
+    uint32_t sharedExperts = 0;
+    uint32_t denseLayers = 0;      // leading layers with a dense FFN in an MoE (DeepSeek: first_k_dense_replace)
+    uint32_t kvLoraRank = 0;       // DeepSeek-V2 MLA: the compressed KV width and the RoPE part of a head
+    uint32_t ropeDim = 0;
+    uint64_t fileBytes = 0;        // the quantized file's size (all parts of a split set)
+};
+
 struct ChatMessage {
     std::string role;              // "system", "user", "assistant"
     std::string content;
@@ -153,6 +177,11 @@ public:
     static BackendChoice chooseBackend(const std::string& device);
     static std::vector<Result<MemoryPlanInfo>> plan(std::span<const std::filesystem::path> paths,
                                                     const LoadOptions& options = {});
+    // The plan for models not downloaded yet, from their shapes (one device query for all of them): the same
+    // budget, context choice and offload rules as plan(). A shape the engine cannot lay out (an architecture it
+    // does not know, a zero count) gives an error for that entry.
+    static std::vector<Result<MemoryPlanInfo>> planShapes(std::span<const ModelShape> shapes,
+                                                          const LoadOptions& options = {});
     static Result<std::unique_ptr<Model>> load(const std::filesystem::path& path, const LoadOptions& options = {});
 };
 
