@@ -98,6 +98,7 @@ LANTERN_SACREBLEU_VERSION="2.4.3"
 LANTERN_CHECK_JSONSCHEMA_VERSION="0.39.0"
 # The official OpenAI Python client: tests/server drives lantern-cli serve with it.
 LANTERN_OPENAI_VERSION="3.63.0"
+LANTERN_GGUF_PY_VERSION="0.19.0"
 
 lantern_install_test_tools() {
   if [[ ! -x "$LANTERN_PYENV/bin/pip" ]]; then
@@ -122,6 +123,14 @@ lantern_install_test_tools() {
     "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check \
       "check-jsonschema==$LANTERN_CHECK_JSONSCHEMA_VERSION" ||
       die "could not install the PyPI package check-jsonschema==$LANTERN_CHECK_JSONSCHEMA_VERSION"
+  fi
+  # llama.cpp's own GGUF package (gguf-py): writes split GGUF sets the way llama.cpp's tools do, the reference
+  # the split-model tests load.
+  have="$("$LANTERN_PYENV/bin/python" -c 'import importlib.metadata as m; print(m.version("gguf"))' 2>/dev/null || true)"
+  if [[ "$have" != "$LANTERN_GGUF_PY_VERSION" ]]; then
+    say "Installing gguf $LANTERN_GGUF_PY_VERSION into $LANTERN_PYENV (llama.cpp's GGUF writer, split-set reference)"
+    "$LANTERN_PYENV/bin/pip" install -q --disable-pip-version-check "gguf==$LANTERN_GGUF_PY_VERSION" ||
+      die "could not install the PyPI package gguf==$LANTERN_GGUF_PY_VERSION"
   fi
 }
 
