@@ -38,6 +38,10 @@ struct CatalogueEntry {
     bool thinking = false;  // has a thinking switch or always reasons
     QString recommendedQuant;
     QStringList sources;    // URLs every fact above was taken from
+    // false for a model the engine cannot run yet (an architecture it lacks): listed so people find it, with
+    // the reason, but never planned or offered for download.
+    bool supported = true;
+    QString unsupportedReason;  // required when supported is false: a sentence for people
     bool hasShape = false;  // shape known from the model's config.json (a named source)
     ModelShape shape;       // fileBytes left 0: planCatalogue fills it per quantization
     std::vector<CatalogueQuant> quants;
@@ -45,9 +49,12 @@ struct CatalogueEntry {
 
 struct Catalogue {
     std::vector<CatalogueEntry> entries;
-    QString error;          // "" when parsed; else what is wrong (the entries parsed so far are dropped)
+    QString error;          // "" when parsed; else what is wrong, naming the entry and the field (the entries
+                            // parsed so far are dropped)
 
     static Catalogue builtIn();                 // the resource
+    // Strict: an unknown field, a value of the wrong type or range, a duplicate id or quantization, or a
+    // recommendedQuant that is not listed is an error (a typo in a curated file would otherwise drop a fact).
     static Catalogue parse(const QByteArray& json);
     const CatalogueEntry* find(const QString& id) const;
 };
@@ -56,8 +63,10 @@ struct Catalogue {
 struct CatalogueFit {
     QString id;
     QString quant;
-    QString state;          // "fits", "offloaded" (experts in system memory), "too-big" or "unknown" (no shape/size)
-    QString text;           // one line with the numbers (the engine's plan summary or its refusal)
+    // "fits", "offloaded" (experts in system memory), "too-big", "unknown" (no shape or no size, or a shape the
+    // engine cannot lay out) or "unsupported" (the entry's supported is false; text is its unsupportedReason)
+    QString state;
+    QString text;           // one line with the numbers (the engine's plan summary or its refusal), or why not
     QString deviceName;
     qint64 deviceBytes = 0;
 };

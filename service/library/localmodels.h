@@ -44,14 +44,15 @@ QString deleteModel(const LocalModel& model);
 enum class ImportMode { Copy, Link };
 // Brings a GGUF file (for a split set: any of its parts; all parts come) into dir, by copy or symbolic link.
 // Refuses a file that is not a readable GGUF model (the engine's check), a name that exists, too little free
-// space for a copy. On success *importedPath is the file to load. A cancelled or failed copy leaves nothing.
+// space for a copy. On success "" and *importedPath is the file to load; else a sentence (a cancel too). A
+// cancelled or failed copy leaves nothing.
 QString importModel(const QString& source, const QString& dir, ImportMode mode, QString* importedPath,
                     const ProgressFn& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 // Moves every model (and .downloads, so partial downloads keep resuming) from one folder to another: a rename on
 // the same file system, else copy, check the size, then delete the original. Checks free space first. On failure
 // or cancel, files already moved stay moved and nothing is lost (no file exists only half-copied); the sentence
-// says what happened.
+// says what happened ("" when everything moved, or when both name the same folder). Other files in `from` stay.
 QString moveModelsFolder(const QString& from, const QString& to, const ProgressFn& progress = {},
                          const std::atomic<bool>* cancel = nullptr);
 
