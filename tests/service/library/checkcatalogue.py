@@ -93,8 +93,10 @@ def check_shape(where, shape, moe_expected):
     arch = shape.get("architecture")
     if arch == "deepseek2" and ("kvLoraRank" not in shape or "ropeDim" not in shape):
         problems.append(f"{where}: deepseek2 without kvLoraRank/ropeDim")
-    if arch != "deepseek2" and ("kvLoraRank" in shape or "ropeDim" in shape):
-        problems.append(f"{where}: kvLoraRank/ropeDim on {arch} (only deepseek2 has MLA)")
+    if arch != "deepseek2" and ("kvLoraRank" in shape or "ropeDim" in shape or "qLoraRank" in shape):
+        problems.append(f"{where}: kvLoraRank/ropeDim/qLoraRank on {arch} (only deepseek2 has MLA)")
+    if arch == "deepseek2" and shape.get("headDim", 0) <= shape.get("ropeDim", 0):
+        problems.append(f"{where}: deepseek2 headDim {shape.get('headDim')} must exceed ropeDim (qk_nope + qk_rope)")
     if shape.get("contextLength", 0) < 2048:
         problems.append(f"{where}: contextLength {shape.get('contextLength')} implausibly short")
     if "vocab" in shape and shape["vocab"] < 1000:
