@@ -49,6 +49,7 @@ public:
     QString endpoint() const;
     // Empty, or an http(s) URL; anything else is refused and endpointError() says why.
     Q_INVOKABLE bool setEndpoint(const QString& url);
+    QString endpointError() const;  // why the last setEndpoint refused; "" after one that was accepted
     QString effectiveEndpoint() const;
     bool hasToken() const;  // known after the keychain answered (tokenLoaded)
     // Stores the token in the keychain ("" deletes it); tokenSaved/keychainFailed answer.
@@ -59,6 +60,7 @@ public:
 signals:
     void changed();
     void tokenLoaded();
+    void tokenSaved();  // setToken's write (or delete) reached the keychain
     void keychainFailed(const QString& sentence);
 
 private:
