@@ -122,6 +122,7 @@ ApplicationWindow {
             ModelPicker {
                 id: modelPicker
                 objectName: "modelPicker"
+                onOpenLibrary: libraryDialog.open()
             }
             Item { Layout.fillWidth: true }
             ServerChip {
@@ -163,6 +164,7 @@ ApplicationWindow {
             id: sidebar
             Layout.preferredWidth: 280
             Layout.fillHeight: true
+            onOpenLibrary: libraryDialog.open()
         }
         Rectangle {
             Layout.fillHeight: true
@@ -188,6 +190,10 @@ ApplicationWindow {
         id: settingsDialog
         objectName: "settingsDialog"
     }
+    LibraryDialog {
+        id: libraryDialog
+        objectName: "libraryDialog"
+    }
 
     Shortcut {
         sequence: "Ctrl+N"
@@ -199,6 +205,10 @@ ApplicationWindow {
     Shortcut {
         sequences: [StandardKey.Find, "Ctrl+K"]
         onActivated: sidebar.focusSearch()
+    }
+    Shortcut {
+        sequence: "Ctrl+L"
+        onActivated: libraryDialog.opened ? libraryDialog.close() : libraryDialog.open()
     }
     Shortcut {
         sequence: "Ctrl+,"

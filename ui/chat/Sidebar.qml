@@ -3,9 +3,11 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Lantern
 
-// Conversations grouped by date (pinned first), a full-text search box and "New chat".
+// Conversations grouped by date (pinned first), a full-text search box, "New chat" and the model library.
 Rectangle {
     id: sidebar
+
+    signal openLibrary()
 
     function focusSearch() {
         searchField.forceActiveFocus()
@@ -176,6 +178,13 @@ Rectangle {
             }
         }
 
+        Button {
+            objectName: "libraryButton"
+            Layout.fillWidth: true
+            text: qsTr("Model library")
+            Accessible.name: qsTr("Model library (Ctrl+L)")
+            onClicked: sidebar.openLibrary()
+        }
         CheckBox {
             Layout.fillWidth: true
             text: qsTr("Show archived")

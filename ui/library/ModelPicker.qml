@@ -5,11 +5,14 @@ import QtQuick.Layouts
 import Lantern
 
 // The model menu in the header: which model answers, its load state, the models in Lantern's folder,
-// "Open GGUF…", and the device and memory in use.
+// "Open GGUF…", "Get more models…" (the model library), and the device and memory in use.
 Button {
     id: picker
 
     readonly property var models: ChatController.models
+
+    // "Get more models…": the main window opens the model library.
+    signal openLibrary()
 
     function openPopup() { popup.open() }
 
@@ -120,10 +123,22 @@ Button {
                 text: qsTr("No GGUF files in this folder yet.")
                 color: Theme.mutedText
             }
-            Button {
-                text: qsTr("Open GGUF…")
-                Accessible.name: qsTr("Open a GGUF model file")
-                onClicked: fileDialog.open()
+            RowLayout {
+                spacing: 8
+                Button {
+                    text: qsTr("Open GGUF…")
+                    Accessible.name: qsTr("Open a GGUF model file")
+                    onClicked: fileDialog.open()
+                }
+                Button {
+                    objectName: "getMoreModels"
+                    text: qsTr("Get more models…")
+                    Accessible.name: qsTr("Get more models from the model library (Ctrl+L)")
+                    onClicked: {
+                        popup.close()
+                        picker.openLibrary()
+                    }
+                }
             }
 
             Rectangle { Layout.fillWidth: true; implicitHeight: 1; color: Theme.border }

@@ -3,11 +3,13 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QSettings>
 
 #include <filesystem>
 #include <vector>
 
 #include "inference/engine.h"
+#include "service/library/localmodels.h"
 
 #include "ui/settings/appsettings.h"
 
@@ -90,6 +92,8 @@ void ModelManager::onLoaded(const LoadedModel& model) {
         return;  // an older request finished after a newer one was made
     m_loaded = model;
     m_progress = 1;
+    QSettings settings;  // the model library's "last used" (LibraryController lists it)
+    service::markUsed(settings, model.path);
     emit progressChanged();
     setState(QStringLiteral("ready"));
 }
@@ -207,13 +211,14 @@ void ModelManager::start() {
             path = candidate;
             m_firstRunNotice =
                 tr("Lantern selected Gemma 3 270M, a small, fast model from Google that runs on any computer. It is a "
-                   "base model, not trained to chat, so its answers are short and often off the mark; for real help "
-                   "choose a larger chat model (Qwen, Llama, Gemma \"it\") from the model menu at any time.");
+                   "base model, not trained to chat, so its answers are short and often off the mark. For chat, get an "
+                   "instruction model from the model library (Ctrl+L), or choose one from the model menu at any time.");
         } else {
             m_firstRunNotice =
                 tr("No model is installed yet, and Lantern never downloads one by itself. Download a chat model as a "
                    "GGUF file (for example Qwen3 1.7B or Gemma 3 1B \"it\", Q4_K_M, 1–2 GB, from Hugging Face), then "
-                   "put it in %1 or choose Open GGUF… in the model menu.")
+                   "put it in %1 or choose Open GGUF… in the model menu. The model library (Ctrl+L) downloads one once you "
+                   "allow it.")
                     .arg(QDir::toNativeSeparators(m_settings->modelFolder()));
         }
         emit firstRunNoticeChanged();

@@ -1,11 +1,10 @@
 import QtQuick
 import QtQuick.Controls
-import QtQuick.Dialogs
 import QtQuick.Layouts
 import Lantern
 
-// Preferences: look, the default system prompt, sampling for the current model, context, model
-// folder and device. Changes apply at once; model options apply on the next load.
+// Preferences: look, the default system prompt, sampling for the current model, context, device, the
+// model library (network, hub, models folder). Changes apply at once; model options apply on the next load.
 Dialog {
     id: dialog
 
@@ -147,23 +146,6 @@ Dialog {
             currentIndex: dialog.choiceIndex(model, AppSettings.maxAnswerTokens)
             onActivated: AppSettings.maxAnswerTokens = currentValue
         }
-        Label { text: qsTr("Model folder"); color: Theme.text }
-        RowLayout {
-            Layout.fillWidth: true
-            TextField {
-                Layout.fillWidth: true
-                text: AppSettings.modelFolder
-                color: Theme.text
-                selectByMouse: true
-                Accessible.name: qsTr("Model folder")
-                onEditingFinished: AppSettings.modelFolder = text
-            }
-            Button {
-                text: qsTr("Browse…")
-                Accessible.name: qsTr("Choose the model folder")
-                onClicked: folderDialog.open()
-            }
-        }
         Label { text: qsTr("Device"); color: Theme.text }
         TextField {
             Layout.fillWidth: true
@@ -209,6 +191,12 @@ Dialog {
                 wrapMode: Text.Wrap
                 font.pixelSize: Theme.fontSize - 2
             }
+        }
+
+        SectionLabel { id: librarySection; text: qsTr("Model library") }
+        LibrarySettingsPage {
+            Layout.columnSpan: 2
+            Layout.fillWidth: true
         }
 
         SectionLabel { id: serverSection; text: qsTr("API server") }
@@ -289,11 +277,5 @@ Dialog {
             Layout.fillWidth: true
         }
     }
-    }
-
-    FolderDialog {
-        id: folderDialog
-        title: qsTr("Choose the model folder")
-        onAccepted: AppSettings.modelFolder = decodeURIComponent(selectedFolder.toString().replace(/^file:\/\//, ""))
     }
 }
