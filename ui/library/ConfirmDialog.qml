@@ -14,7 +14,7 @@ Dialog {
 
     modal: true
     anchors.centerIn: Overlay.overlay
-    width: Math.min(460, (parent ? parent.width : 460) - 40)
+    width: Math.max(280, Math.min(460, (parent ? parent.width : 460) - 40))
     padding: 20
     focus: true
     background: Rectangle {
@@ -22,19 +22,30 @@ Dialog {
         color: Theme.raised
         border.color: Theme.border
     }
-    header: Label {
-        text: dialog.title
-        padding: 20
-        bottomPadding: 0
-        font.pixelSize: Theme.fontSize + 2
-        font.bold: true
-        color: Theme.text
-        wrapMode: Text.Wrap
+    // Title and text wrap to the dialog's width; an Item around each keeps the wrapped height from feeding back
+    // into the dialog's implicit size (a Label there directly is a binding loop).
+    header: Item {
+        implicitHeight: titleLabel.implicitHeight
+        Label {
+            id: titleLabel
+            width: parent.width
+            text: dialog.title
+            padding: 20
+            bottomPadding: 0
+            font.pixelSize: Theme.fontSize + 2
+            font.bold: true
+            color: Theme.text
+            wrapMode: Text.Wrap
+        }
     }
-    contentItem: Label {
-        id: body
-        wrapMode: Text.Wrap
-        color: Theme.text
+    contentItem: Item {
+        implicitHeight: body.implicitHeight
+        Label {
+            id: body
+            width: parent.width
+            wrapMode: Text.Wrap
+            color: Theme.text
+        }
     }
     footer: DialogButtonBox {
         alignment: Qt.AlignRight

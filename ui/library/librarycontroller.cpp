@@ -44,6 +44,13 @@ LibraryController::LibraryController(ModelManager* models, AppSettings* settings
     connect(m_hub.get(), &service::HubSettings::tokenLoaded, this, &LibraryController::applyHubConfig);
     connect(m_hub.get(), &service::HubSettings::keychainFailed, this, [this](const QString& sentence) {
         m_keychainText = sentence;
+        m_keychainFailed = true;
+        emit keychainTextChanged();
+    });
+    connect(m_hub.get(), &service::HubSettings::tokenSaved, this, [this] {
+        m_keychainText = m_hub->hasToken() ? tr("The token is stored in the system keychain.")
+                                           : tr("The token was removed from the system keychain.");
+        m_keychainFailed = false;
         emit keychainTextChanged();
     });
     connect(&m_downloadsModel, &DownloadsModel::activeChanged, this,
@@ -127,11 +134,14 @@ bool LibraryController::hasToken() const { return m_hub->hasToken(); }
 QString LibraryController::setHubEndpoint(const QString& url) {
     if (m_hub->setEndpoint(url.trimmed()))
         return {};
-    return tr("The hub's address must be an http:// or https:// URL, such as %1.").arg(defaultEndpoint());
+    const QString why = m_hub->endpointError();
+    return why.isEmpty() ? tr("The hub's address must be an http:// or https:// URL, such as %1.").arg(defaultEndpoint())
+                         : why;
 }
 
 void LibraryController::setHubToken(const QString& token) {
     m_keychainText.clear();
+    m_keychainFailed = false;
     emit keychainTextChanged();
     m_hub->setToken(token.trimmed());
 }

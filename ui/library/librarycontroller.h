@@ -60,7 +60,9 @@ class LibraryController : public QObject {
     Q_PROPERTY(QString effectiveEndpoint READ effectiveEndpoint NOTIFY hubChanged)
     Q_PROPERTY(QString endpointHost READ endpointHost NOTIFY hubChanged)  // what "Allow network" will contact
     Q_PROPERTY(bool hasToken READ hasToken NOTIFY hubChanged)
-    Q_PROPERTY(QString keychainText READ keychainText NOTIFY keychainTextChanged)  // a keychain failure, or ""
+    // The last keychain outcome as a sentence ("" = nothing to say); keychainFailed when it is a failure.
+    Q_PROPERTY(QString keychainText READ keychainText NOTIFY keychainTextChanged)
+    Q_PROPERTY(bool keychainFailed READ keychainFailed NOTIFY keychainTextChanged)
     // The catalogue's badges are being worked out; the device they are for.
     Q_PROPERTY(bool planning READ planning NOTIFY planningChanged)
     Q_PROPERTY(QString modelsDir READ modelsDir NOTIFY modelsDirChanged)
@@ -104,6 +106,7 @@ public:
     QString endpointHost() const;
     bool hasToken() const;
     QString keychainText() const { return m_keychainText; }
+    bool keychainFailed() const { return m_keychainFailed; }
     bool planning() const { return m_planning; }
     QString modelsDir() const;
     QString statusText() const { return m_statusText; }
@@ -187,6 +190,7 @@ private:
     quint64 m_searchGeneration = 0;
     bool m_planning = false;
     QString m_keychainText;
+    bool m_keychainFailed = false;
     QString m_statusText;
     bool m_statusIsError = false;
     QString m_finishedName;
