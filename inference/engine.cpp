@@ -11,8 +11,10 @@
 #include "inference/backend/cpubackend.h"
 #include "inference/backend/vulkanbackend.h"
 #include "inference/gguf/file.h"
+#include "inference/gguf/split.h"
 #include "inference/models/config.h"
 #include "inference/models/densemodel.h"
+#include "inference/models/shapeplan.h"
 #include "inference/sampling/sampler.h"
 #include "inference/sampling/stopmatcher.h"
 #include "inference/models/prompt.h"
@@ -49,7 +51,9 @@ ModelInfo describe(const gguf::File& file) {
     info.path = file.path();
     info.name = std::string(file.str("general.name").value_or(""));
     if (info.name.empty()) {
-        info.name = file.path().stem().string();
+        // A split set is named by its prefix, not by "-00001-of-00003".
+        const auto split = file.parts().size() > 1 ? gguf::parseSplitName(file.path()) : std::nullopt;
+        info.name = (split ? split->prefix.filename() : file.path().stem()).string();
     }
     info.architecture = std::string(file.arch());
     info.fileBytes = file.fileBytes();
@@ -412,9 +416,9 @@ namespace {
 
 // The plan of the CPU backend: every weight in memory, mapped from the file; it fits when the weights, the KV
 // cache and the activations fit the machine's memory.
-models::MemoryPlan cpuPlan(const gguf::File& file, const models::ModelConfig& config, uint32_t context,
-                           const gpu::DeviceInfo& cpu) {
-    models::MemoryPlan plan = models::planMemory(file, config, context, UINT64_MAX);
+models::MemoryPlan cpuPlan(std::span<const gguf::TensorInfo> tensors, const models::ModelConfig& config,
+                           uint32_t context, const gpu::DeviceInfo& cpu) {
+    models::MemoryPlan plan = models::planMemory(tensors, config, context, UINT64_MAX);
     plan.cpu = true;
     plan.budgetBytes = cpu.deviceLocalBytes;
     plan.fits = plan.deviceBytes() <= cpu.deviceLocalBytes;
@@ -423,11 +427,44 @@ models::MemoryPlan cpuPlan(const gguf::File& file, const models::ModelConfig& co
 
 // The plan on a GPU: what does not fit stays in system memory, its experts computed by the CPU unless the
 // options ask the GPU to read them over the bus.
-models::MemoryPlan gpuPlan(const gguf::File& file, const models::ModelConfig& config, uint32_t context,
-                           uint64_t budget, const LoadOptions& options) {
-    models::MemoryPlan plan = models::planMemory(file, config, context, budget, options.expertCompute != "gpu");
+models::MemoryPlan gpuPlan(std::span<const gguf::TensorInfo> tensors, const models::ModelConfig& config,
+                           uint32_t context, uint64_t budget, const LoadOptions& options) {
+    models::MemoryPlan plan = models::planMemory(tensors, config, context, budget, options.expertCompute != "gpu");
     plan.cpuThreads = options.threads;
     return plan;
+}
+
+// The device that plan() and planShapes() plan for, asked once for all their models.
+struct PlanDevice {
+    Engine::BackendChoice choice;
+    Result<gpu::DeviceInfo> device;
+};
+
+PlanDevice planDevice(const LoadOptions& options) {
+    PlanDevice d{Engine::chooseBackend(options.device), Result<gpu::DeviceInfo>{}};
+    if (d.choice.cpu) {
+        d.device = backend::CpuBackend(backend::CpuOptions{.threads = options.threads}).info();
+    } else {
+        d.device = gpu::Context::pick(d.choice.vulkanDevice);
+    }
+    return d;
+}
+
+// One model's plan for the model library, from its tensors (a file's or a shape's): what load() would do.
+MemoryPlanInfo planInfo(std::span<const gguf::TensorInfo> tensors, const models::ModelConfig& config,
+                        const gpu::DeviceInfo& device, bool cpu, const LoadOptions& options, const std::string& name) {
+    MemoryPlanInfo info;
+    info.deviceName = device.name;
+    info.cpuBackend = cpu;
+    info.contextLength = contextFor(config, options.contextLength);
+    const models::MemoryPlan plan =
+        cpu ? cpuPlan(tensors, config, info.contextLength, device)
+            : gpuPlan(tensors, config, info.contextLength, vramBudget(device, options.vramBudgetBytes), options);
+    info.fits = plan.fits;
+    info.offloaded = plan.offloadedBytes > 0;
+    info.deviceBytes = plan.deviceBytes();
+    info.text = plan.fits ? plan.summary() : models::memoryError(plan, name).detail;
+    return info;
 }
 
 }  // namespace
@@ -435,15 +472,10 @@ models::MemoryPlan gpuPlan(const gguf::File& file, const models::ModelConfig& co
 std::vector<Result<MemoryPlanInfo>> Engine::plan(std::span<const std::filesystem::path> paths,
                                                  const LoadOptions& options) {
     std::vector<Result<MemoryPlanInfo>> out;
-    const BackendChoice choice = chooseBackend(options.device);
-    std::optional<backend::CpuBackend> cpu;
-    if (choice.cpu) {
-        cpu.emplace(backend::CpuOptions{.threads = options.threads});
-    }
-    const auto device = choice.cpu ? Result<gpu::DeviceInfo>(cpu->info()) : gpu::Context::pick(choice.vulkanDevice);
+    const PlanDevice d = planDevice(options);
     for (const std::filesystem::path& path : paths) {
-        if (!device) {
-            out.push_back(std::unexpected(device.error()));
+        if (!d.device) {
+            out.push_back(std::unexpected(d.device.error()));
             continue;
         }
         auto file = gguf::File::open(path);
@@ -456,18 +488,30 @@ std::vector<Result<MemoryPlanInfo>> Engine::plan(std::span<const std::filesystem
             out.push_back(std::unexpected(config.error()));
             continue;
         }
-        MemoryPlanInfo info;
-        info.deviceName = device->name;
-        info.cpuBackend = choice.cpu;
-        info.contextLength = contextFor(*config, options.contextLength);
-        const models::MemoryPlan plan =
-            choice.cpu ? cpuPlan(*file, *config, info.contextLength, *device)
-                       : gpuPlan(*file, *config, info.contextLength, vramBudget(*device, options.vramBudgetBytes), options);
-        info.fits = plan.fits;
-        info.offloaded = plan.offloadedBytes > 0;
-        info.deviceBytes = plan.deviceBytes();
-        info.text = plan.fits ? plan.summary() : models::memoryError(plan, path.filename().string()).detail;
-        out.push_back(std::move(info));
+        out.push_back(planInfo(file->tensors(), *config, *d.device, d.choice.cpu, options, path.filename().string()));
+    }
+    return out;
+}
+
+std::vector<Result<MemoryPlanInfo>> Engine::planShapes(std::span<const ModelShape> shapes, const LoadOptions& options) {
+    std::vector<Result<MemoryPlanInfo>> out;
+    const PlanDevice d = planDevice(options);
+    for (const ModelShape& shape : shapes) {
+        if (!d.device) {
+            out.push_back(std::unexpected(d.device.error()));
+            continue;
+        }
+        auto config = models::shapeConfig(shape);
+        if (!config) {
+            out.push_back(std::unexpected(config.error()));
+            continue;
+        }
+        auto tensors = models::shapeTensors(*config, shape.fileBytes);
+        if (!tensors) {
+            out.push_back(std::unexpected(tensors.error()));
+            continue;
+        }
+        out.push_back(planInfo(*tensors, *config, *d.device, d.choice.cpu, options, "This model"));
     }
     return out;
 }
@@ -520,8 +564,8 @@ Result<std::unique_ptr<Model>> Engine::load(const std::filesystem::path& path, c
     model->m_info.contextLength = contextFor(*config, options.contextLength);
     const gpu::DeviceInfo& device = model->m_backend->info();
     const models::MemoryPlan plan =
-        choice.cpu ? cpuPlan(model->m_file, *config, model->m_info.contextLength, device)
-                   : gpuPlan(model->m_file, *config, model->m_info.contextLength,
+        choice.cpu ? cpuPlan(model->m_file.tensors(), *config, model->m_info.contextLength, device)
+                   : gpuPlan(model->m_file.tensors(), *config, model->m_info.contextLength,
                              vramBudget(device, options.vramBudgetBytes), options);
     if (!plan.fits) {
         return std::unexpected(models::memoryError(plan, path.filename().string()));

@@ -84,7 +84,7 @@ struct ModelShape {
     uint32_t ff = 0;               // dense FFN width (0 for an MoE without dense layers)
     uint32_t heads = 0;
     uint32_t kvHeads = 0;
-    uint32_t headDim = 0;
+    uint32_t headDim = 0;          // deepseek2: a query head, qk_nope + qk_rope_head_dim (value: minus ropeDim)
     uint32_t vocab = 0;
     uint32_t contextLength = 0;    // trained context
     uint32_t experts = 0;          // mixture of experts: expert count, used per token, FFN width of one expert
@@ -94,6 +94,8 @@ struct ModelShape {
     uint32_t denseLayers = 0;      // leading layers with a dense FFN in an MoE (DeepSeek: first_k_dense_replace)
     uint32_t kvLoraRank = 0;       // DeepSeek-V2 MLA: the compressed KV width and the RoPE part of a head
     uint32_t ropeDim = 0;
+    uint32_t qLoraRank = 0;        // DeepSeek MLA: the low-rank query width (q_lora_rank; 0 = a plain attn_q)
+    bool tiedEmbeddings = false;   // no output matrix: logits from token_embd (tie_word_embeddings; gemma3 always)
     uint64_t fileBytes = 0;        // the quantized file's size (all parts of a split set)
 };
 

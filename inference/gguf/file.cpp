@@ -147,11 +147,18 @@ int32_t ArrayView::i32(size_t i) const {
 
 uint32_t ArrayView::u32(size_t i) const { return uint32_t(i32(i)); }
 
+namespace {
+// A file as messages name it: its file name, or the whole name given to fromMemory when that has none.
+std::string shownName(const std::filesystem::path& p) {
+    return p.filename().string().empty() ? p.string() : p.filename().string();
+}
+}  // namespace
+
 File::File(File&&) noexcept = default;
 File& File::operator=(File&&) noexcept = default;
 File::~File() = default;
 
-Result<File> File::open(const std::filesystem::path& path) {
+Result<File> File::openPart(const std::filesystem::path& path) {
     File f;
     f.m_path = path;
     auto mapping = std::make_unique<Mapping>();
@@ -204,7 +211,8 @@ Result<File> File::open(const std::filesystem::path& path) {
     ::close(fd);
 #endif
     f.m_bytes = {mapping->data, mapping->size};
-    f.m_mapping = std::move(mapping);
+    f.m_parts.push_back({path, mapping->size});
+    f.m_mappings.push_back(std::move(mapping));
     if (auto r = f.parse(); !r) {
         return std::unexpected(r.error());
     }
@@ -215,6 +223,7 @@ Result<File> File::fromMemory(std::span<const std::byte> bytes, std::string name
     File f;
     f.m_path = std::move(name);
     f.m_bytes = bytes;
+    f.m_parts.push_back({f.m_path, bytes.size()});
     if (auto r = f.parse(); !r) {
         return std::unexpected(r.error());
     }
@@ -280,7 +289,7 @@ Result<void> skipArray(Reader& r, ValueType type, uint64_t count, uint32_t depth
 }  // namespace
 
 Result<void> File::parse() {
-    const std::string name = m_path.filename().string().empty() ? m_path.string() : m_path.filename().string();
+    const std::string name = shownName(m_path);
     Reader r(m_bytes, name);
     auto magic = r.read<uint32_t>("the GGUF magic");
     if (!magic) {
@@ -437,12 +446,51 @@ Result<void> File::parse() {
         t.offset += dataStart;
         t.data = m_bytes.subspan(t.offset, t.bytes);
     }
+    return indexTensors();
+}
+
+void File::adoptPart(File&& part) {
+    const auto index = uint32_t(m_parts.size());
+    m_parts.push_back(part.m_parts.front());
+    for (auto& mapping : part.m_mappings) {
+        m_mappings.push_back(std::move(mapping));
+    }
+    m_tensors.reserve(m_tensors.size() + part.m_tensors.size());
+    for (TensorInfo& t : part.m_tensors) {
+        t.part = index;
+        m_tensors.push_back(std::move(t));  // data still points into the part's mapping, now ours
+    }
+}
+
+Result<void> File::indexTensors() {
+    // Rebuilt whole: the keys view the names in m_tensors, which move when the vector grows.
+    m_tensorIndex.clear();
+    m_tensorIndex.reserve(m_tensors.size());
     for (size_t i = 0; i < m_tensors.size(); ++i) {
-        if (!m_tensorIndex.emplace(m_tensors[i].name, i).second) {
-            return fail(Errc::GgufInvalid, lantern::format("{}: tensor '{}' appears twice", name, m_tensors[i].name));
+        const auto [at, added] = m_tensorIndex.emplace(m_tensors[i].name, i);
+        if (added) {
+            continue;
         }
+        const TensorInfo& first = m_tensors[at->second];
+        const TensorInfo& again = m_tensors[i];
+        const std::string here = shownName(m_parts[again.part].path);
+        if (first.part == again.part) {
+            return fail(Errc::GgufInvalid, lantern::format("{}: tensor '{}' appears twice", here, again.name));
+        }
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: tensor '{}' is also in {}; the parts of this split model do not belong "
+                                    "together (download them again)",
+                                    here, again.name, shownName(m_parts[first.part].path)));
     }
     return {};
+}
+
+uint64_t File::fileBytes() const {
+    uint64_t total = 0;
+    for (const FilePart& p : m_parts) {
+        total += p.bytes;
+    }
+    return total;
 }
 
 const File::Value* File::find(std::string_view key) const {

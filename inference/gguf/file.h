@@ -2,6 +2,8 @@
 // A GGUF model file (v2 and v3), memory-mapped read-only and fully validated at open: every count, string
 // length, tensor shape and data range is checked against the file before anything else uses it, so a
 // corrupt or truncated file gives an Error naming what is wrong, never a crash.
+// A model split by llama.cpp's gguf-split (name-00001-of-00003.gguf, ...) opens as one File: the first part holds
+// the metadata, every part its own tensors (split.cpp).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,9 +35,16 @@ struct TensorInfo {
     uint64_t elements = 0;
     uint64_t rowBytes = 0;                  // bytes of one row of ne[0] elements
     uint64_t rows = 0;                      // elements / ne[0]
-    uint64_t offset = 0;                    // absolute offset of the data in the file
+    uint64_t offset = 0;                    // absolute offset of the data in its part's file
     uint64_t bytes = 0;
-    std::span<const std::byte> data;
+    uint32_t part = 0;                      // the part of a split set holding the data (File::parts()); else 0
+    std::span<const std::byte> data;        // in the mapping of that part
+};
+
+// One file of a model: the whole model, or one part of a split set.
+struct FilePart {
+    std::filesystem::path path;
+    uint64_t bytes = 0;
 };
 
 // A metadata array: elements are read on demand from the mapped file.
@@ -60,8 +69,12 @@ private:
 
 class File {
 public:
+    // Opens a model. A part of a split set (any part: split.count > 1) opens the whole set, every part found
+    // beside it by the names gguf-split gives them and validated as a file of its own; the set must be complete
+    // and consistent (split.cpp).
     static Result<File> open(const std::filesystem::path& path);
-    // Parses bytes owned by the caller (tests, fuzzing); name is used in messages.
+    // Parses bytes owned by the caller (tests, fuzzing) as one file (a split part's own tensors only); name is
+    // used in messages.
     static Result<File> fromMemory(std::span<const std::byte> bytes, std::string name);
 
     File(File&&) noexcept;
@@ -69,9 +82,10 @@ public:
     ~File();
 
     uint32_t version() const { return m_version; }
-    const std::filesystem::path& path() const { return m_path; }
-    uint64_t fileBytes() const { return m_bytes.size(); }
-    std::span<const std::byte> bytes() const { return m_bytes; }
+    const std::filesystem::path& path() const { return m_path; }  // of the first part of a split set
+    uint64_t fileBytes() const;                                    // all parts together
+    std::span<const std::byte> bytes() const { return m_bytes; }  // the first part's (the metadata's)
+    const std::vector<FilePart>& parts() const { return m_parts; }  // one entry for a single file
     uint32_t alignment() const { return m_alignment; }
 
     std::string_view arch() const { return str("general.architecture").value_or(""); }
@@ -104,11 +118,18 @@ private:
     };
     struct Mapping;
     File() = default;
+    // One file, mapped and parsed, whatever its split keys say.
+    static Result<File> openPart(const std::filesystem::path& path);
     Result<void> parse();
+    // Takes over a later part of this split set: its mapping, its tensors (as part parts().size()). Names are
+    // checked for duplicates, across parts too, once every part is in (indexTensors).
+    void adoptPart(File&& part);
+    Result<void> indexTensors();
     const Value* find(std::string_view key) const;
 
     std::filesystem::path m_path;
-    std::unique_ptr<Mapping> m_mapping;  // owns the mapping when opened from a path
+    std::vector<std::unique_ptr<Mapping>> m_mappings;  // every part's, when opened from a path
+    std::vector<FilePart> m_parts;
     std::span<const std::byte> m_bytes;
     uint32_t m_version = 0;
     uint32_t m_alignment = 32;

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "base/strformat.h"
-#include "inference/gguf/file.h"
 
 namespace lantern::models {
 namespace {
@@ -26,11 +25,16 @@ bool isExpertTensor(const std::string& name) { return name.ends_with("_exps.weig
 
 MemoryPlan planMemory(const gguf::File& file, const ModelConfig& c, uint32_t context, uint64_t budgetBytes,
                       bool cpuExperts) {
+    return planMemory(file.tensors(), c, context, budgetBytes, cpuExperts);
+}
+
+MemoryPlan planMemory(std::span<const gguf::TensorInfo> tensors, const ModelConfig& c, uint32_t context,
+                      uint64_t budgetBytes, bool cpuExperts) {
     MemoryPlan plan;
     plan.cpuExperts = cpuExperts;
     plan.budgetBytes = budgetBytes;
     std::vector<const gguf::TensorInfo*> experts;
-    for (const gguf::TensorInfo& t : file.tensors()) {
+    for (const gguf::TensorInfo& t : tensors) {
         plan.weightBytes += t.bytes;
         if (c.isMoe() && isExpertTensor(t.name)) {
             experts.push_back(&t);

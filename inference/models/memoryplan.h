@@ -6,14 +6,12 @@
 // that does not fit, or an MoE whose non-expert part does not, is refused with the numbers.
 #include <cstdint>
 #include <set>
+#include <span>
 #include <string>
 
 #include "base/error.h"
+#include "inference/gguf/file.h"
 #include "inference/models/config.h"
-
-namespace lantern::gguf {
-class File;
-}
 
 namespace lantern::models {
 
@@ -39,9 +37,13 @@ struct MemoryPlan {
     std::string summary() const;
 };
 
-// The plan for `file` at `context` tokens within budgetBytes of device memory. cpuExperts: offloaded experts will be
-// computed by the CPU backend, which takes a layer's experts whole (MemoryPlan::cpuExperts is then set when any are
-// offloaded; no device cache).
+// The plan for a model of these tensors (only their names and bytes are read: a loaded file's, or the ones
+// shapeplan.h lays out for a model not downloaded yet) at `context` tokens within budgetBytes of device memory.
+// cpuExperts: offloaded experts will be computed by the CPU backend, which takes a layer's experts whole
+// (MemoryPlan::cpuExperts is then set when any are offloaded; no device cache).
+MemoryPlan planMemory(std::span<const gguf::TensorInfo> tensors, const ModelConfig& config, uint32_t context,
+                      uint64_t budgetBytes, bool cpuExperts = false);
+// The plan for every tensor of `file` (all parts of a split set).
 MemoryPlan planMemory(const gguf::File& file, const ModelConfig& config, uint32_t context, uint64_t budgetBytes,
                       bool cpuExperts = false);
 

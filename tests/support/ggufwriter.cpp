@@ -1,6 +1,7 @@
 #include "tests/support/ggufwriter.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <random>
@@ -97,6 +98,67 @@ void GgufWriter::set(const std::string& key, Value value) {
     m_kv.emplace_back(key, std::move(value));
 }
 
+void GgufWriter::erase(const std::string& key) {
+    std::erase_if(m_kv, [&](const auto& kv) { return kv.first == key; });
+}
+
+Result<GgufWriter> GgufWriter::copyOf(const gguf::File& file) {
+    using gguf::ValueType;
+    if (file.alignment() != kAlignment) {
+        return fail(Errc::InvalidArgument, lantern::format("{}: the writer aligns to {} bytes only",
+                                                           file.path().filename().string(), kAlignment));
+    }
+    GgufWriter w;
+    for (std::string_view k : file.keys()) {
+        const std::string key(k);
+        if (key.starts_with("split.")) {
+            continue;  // the copy is one model, whatever it was read from
+        }
+        switch (*file.typeOf(k)) {
+        case ValueType::U8: w.set(key, uint8_t(*file.uint(k))); break;
+        case ValueType::I8: w.set(key, int8_t(*file.sint(k))); break;
+        case ValueType::U16: w.set(key, uint16_t(*file.uint(k))); break;
+        case ValueType::I16: w.set(key, int16_t(*file.sint(k))); break;
+        case ValueType::U32: w.set(key, uint32_t(*file.uint(k))); break;
+        case ValueType::I32: w.set(key, int32_t(*file.sint(k))); break;
+        case ValueType::U64: w.set(key, uint64_t(*file.uint(k))); break;
+        case ValueType::I64: w.set(key, int64_t(*file.sint(k))); break;
+        case ValueType::F32: w.set(key, *file.f32(k)); break;
+        case ValueType::F64: w.set(key, double(*file.f32(k))); break;  // f64 keys are rare; f32 precision here
+        case ValueType::Bool: w.set(key, *file.boolean(k)); break;
+        case ValueType::String: w.set(key, std::string(*file.str(k))); break;
+        case ValueType::Array: {
+            const gguf::ArrayView a = *file.array(k);
+            const auto copy = [&](auto get) {
+                std::vector<decltype(get(size_t(0)))> items;
+                for (size_t i = 0; i < a.size(); ++i) {
+                    items.push_back(get(i));
+                }
+                w.set(key, Array(std::move(items)));
+            };
+            if (a.elementType() == ValueType::String) {
+                copy([&](size_t i) { return std::string(a.str(i)); });
+            } else if (a.elementType() == ValueType::F32) {
+                copy([&](size_t i) { return a.f32(i); });
+            } else if (a.elementType() == ValueType::I32) {
+                copy([&](size_t i) { return a.i32(i); });
+            } else if (a.elementType() == ValueType::U32) {
+                copy([&](size_t i) { return a.u32(i); });
+            } else {
+                return fail(Errc::InvalidArgument, lantern::format("{}: the writer cannot copy the array '{}'",
+                                                                   file.path().filename().string(), key));
+            }
+            break;
+        }
+        }
+    }
+    for (const gguf::TensorInfo& t : file.tensors()) {
+        std::vector<uint64_t> ne(t.ne.begin(), t.ne.begin() + t.nDims);
+        w.addRawTensor(t.name, std::move(ne), t.type, std::vector<std::byte>(t.data.begin(), t.data.end()));
+    }
+    return w;
+}
+
 void GgufWriter::addTensor(const std::string& name, std::vector<uint64_t> ne, gguf::GgmlType type,
                            std::span<const float> values) {
     addRawTensor(name, std::move(ne), type, reference::quantize(type, values));
@@ -146,6 +208,45 @@ Result<void> GgufWriter::write(const std::filesystem::path& path) const {
     return {};
 }
 
+std::vector<GgufWriter> GgufWriter::splitParts(uint32_t parts) const {
+    std::vector<GgufWriter> out(parts);
+    const size_t n = m_tensors.size();
+    for (uint32_t i = 0; i < parts; ++i) {
+        // gguf-split copies every key into the first part, then appends the split keys.
+        if (i == 0) {
+            out[0].m_kv = m_kv;
+        }
+        out[i].set("split.no", uint16_t(i));
+        out[i].set("split.count", uint16_t(parts));
+        out[i].set("split.tensors.count", int32_t(n));
+    }
+    for (size_t t = 0; t < n; ++t) {
+        out[t * parts / n].m_tensors.push_back(m_tensors[t]);
+    }
+    return out;
+}
+
+std::filesystem::path GgufWriter::splitPath(const std::filesystem::path& prefix, uint32_t no, uint32_t count) {
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, "-%05u-of-%05u.gguf", no + 1, count);
+    std::filesystem::path p = prefix;
+    p += suffix;
+    return p;
+}
+
+Result<std::vector<std::filesystem::path>> GgufWriter::writeSplit(const std::filesystem::path& prefix,
+                                                                  uint32_t parts) const {
+    std::vector<std::filesystem::path> paths;
+    const std::vector<GgufWriter> split = splitParts(parts);
+    for (uint32_t i = 0; i < parts; ++i) {
+        paths.push_back(splitPath(prefix, i, parts));
+        if (auto r = split[i].write(paths.back()); !r) {
+            return std::unexpected(r.error());
+        }
+    }
+    return paths;
+}
+
 GgufWriter syntheticModel(const SyntheticModel& s) {
     GgufWriter w;
     const std::string a = s.arch;
@@ -171,7 +272,9 @@ GgufWriter syntheticModel(const SyntheticModel& s) {
     std::vector<std::string> tokens = {"<unk>", "<s>", "</s>"};
     std::vector<int32_t> types = {2, 3, 3};
     for (int b = 0; b < 256; ++b) {
-        tokens.push_back(lantern::format("<0x{:02X}>", b));
+        char byteToken[8];
+        std::snprintf(byteToken, sizeof byteToken, "<0x%02X>", b);  // lantern::format has no {:02X}
+        tokens.push_back(byteToken);
         types.push_back(6);
     }
     std::mt19937_64 gen(s.seed);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "inference/gguf/file.h"
 #include "inference/gguf/types.h"
 
 namespace lantern::test {
@@ -24,6 +25,10 @@ public:
 
     // Keys keep the order they were first set in; setting a key again replaces its value.
     void set(const std::string& key, Value value);
+    void erase(const std::string& key);
+    // Every key and tensor of a file (a split set's, all parts), to write again, e.g. as a split set. Arrays of
+    // other element types than the Array alternatives are refused.
+    static Result<GgufWriter> copyOf(const gguf::File& file);
     // A tensor of shape ne (ne[0] varies fastest, as in GGUF) from floats, stored as `type`.
     void addTensor(const std::string& name, std::vector<uint64_t> ne, gguf::GgmlType type, std::span<const float> values);
     // A tensor from bytes already in `type`'s layout (no checks: tests of the reader write broken ones).
@@ -32,6 +37,16 @@ public:
 
     std::vector<std::byte> bytes() const;
     Result<void> write(const std::filesystem::path& path) const;
+
+    // This model as a split set of `parts` files, the way llama.cpp's gguf-split (tools/gguf-split) writes one:
+    // tensors in order, as even a count per part as whole tensors allow; all metadata in the first part; split.no
+    // (u16, 0-based), split.count (u16) and split.tensors.count (i32, the whole set's) in every part. The parts
+    // are writers of their own, so tests can break one before writing it.
+    std::vector<GgufWriter> splitParts(uint32_t parts) const;
+    // gguf-split's file name for part `no` (0-based) of `count`: "<prefix>-%05d-of-%05d.gguf" with no + 1.
+    static std::filesystem::path splitPath(const std::filesystem::path& prefix, uint32_t no, uint32_t count);
+    // Writes splitParts(parts) as splitPath(prefix, i, parts); the paths, the first part's first.
+    Result<std::vector<std::filesystem::path>> writeSplit(const std::filesystem::path& prefix, uint32_t parts) const;
 
 private:
     struct Tensor {
