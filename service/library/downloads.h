@@ -87,6 +87,9 @@ public:
     std::vector<DownloadStatus> jobs() const;  // in queue order, finished ones last
     const DownloadStatus* job(const QString& id) const;
 
+    // Tests only: pretend the models folder's disk has this many bytes free (-1, the default: ask the disk).
+    void setAvailableBytesForTesting(qint64 bytes);
+
 signals:
     void jobChanged(const QString& id);     // any change, progress included (at most ~10 per second per job)
     void jobsChanged();                     // added, removed or reordered

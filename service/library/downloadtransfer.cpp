@@ -71,7 +71,20 @@ void FileTransfer::start() {
     if (m_spec.size >= 0 && m_offset > m_spec.size) {
         truncateTo(0);  // longer than the file can be: not a prefix of it
     }
+    if (!m_file.seek(m_offset)) {  // new bytes go after the ones already there
+        finish(false, tr("Lantern could not write %1 (%2). Check that the models folder is writable.")
+                          .arg(m_spec.partPath, m_file.errorString()));
+        return;
+    }
     hashPrefix();
+}
+
+void FileTransfer::stop() {
+    m_done = true;
+    m_cancel = true;
+    m_stallTimer.stop();
+    m_retryTimer.stop();
+    abortReply();
 }
 
 void FileTransfer::hashPrefix() {
@@ -215,7 +228,7 @@ void FileTransfer::onHeaders() {
 }
 
 void FileTransfer::onData() {
-    if (!m_reply) {
+    if (!m_reply || !m_reply->isOpen()) {
         return;
     }
     if (m_status == 0) {
@@ -285,7 +298,9 @@ void FileTransfer::onReplyFinished() {
     if (m_status == 0) {
         m_status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     }
-    m_errorBody += reply->readAll().left(4096);
+    if (reply->isOpen()) {
+        m_errorBody += reply->readAll().left(4096);
+    }
     const QString host = m_url.host();
 
     if (!m_problem.isEmpty()) {

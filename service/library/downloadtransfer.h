@@ -45,6 +45,9 @@ public:
     ~FileTransfer() override;  // aborts; the .part file stays as it is on disk
 
     void start();
+    // Aborts without reporting anything more (safe from inside a slot connected to this object's signals;
+    // deleteLater() it afterwards).
+    void stop();
     qint64 bytesOnDisk() const { return m_offset; }
     qint64 size() const { return m_spec.size; }
     const TransferSpec& spec() const { return m_spec; }
