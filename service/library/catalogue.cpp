@@ -14,8 +14,8 @@
 #include <mutex>
 
 // The resource lives in an object library that qt_add_resources links into every consumer of lantern_service;
-// calling its initializer by name (rcc --name lantern_catalogue) keeps it registered even where a linker would
-// otherwise drop an unreferenced object. Q_INIT_RESOURCE must be used outside any namespace.
+// calling its initializer by name (rcc --name lantern_catalogue) keeps it registered even where a linker
+// would otherwise drop an unreferenced object. Q_INIT_RESOURCE must be used outside any namespace.
 static void initCatalogueResource() {
     Q_INIT_RESOURCE(lantern_catalogue);
 }
@@ -38,14 +38,16 @@ public:
 
     bool fail(const QString& field, const QString& problem) {
         if (error.isEmpty()) {
-            error = m_entry.isEmpty() ? tr("The catalogue's field \"%1\" %2.").arg(field, problem)
-                                      : tr("The catalogue's %1, field \"%2\": %3.").arg(m_entry, field, problem);
+            error = m_entry.isEmpty()
+                        ? tr("The catalogue's field \"%1\" %2.").arg(field, problem)
+                        : tr("The catalogue's %1, field \"%2\": %3.").arg(m_entry, field, problem);
         }
         return false;
     }
 
     // Every key must be one this version of the format knows.
-    bool knownKeys(const QJsonObject& object, const QString& prefix, std::initializer_list<const char*> known) {
+    bool knownKeys(const QJsonObject& object, const QString& prefix,
+                   std::initializer_list<const char*> known) {
         for (auto it = object.begin(); it != object.end(); ++it) {
             bool found = false;
             for (const char* k : known) {
@@ -70,7 +72,8 @@ public:
         return true;
     }
 
-    bool strings(const QJsonObject& o, const QString& prefix, const char* key, QStringList* out, bool required) {
+    bool strings(const QJsonObject& o, const QString& prefix, const char* key, QStringList* out,
+                 bool required) {
         const QJsonValue v = o.value(QLatin1String(key));
         if (v.isUndefined()) {
             return !required || fail(prefix + QLatin1String(key), tr("is missing"));
@@ -100,8 +103,8 @@ public:
         return true;
     }
 
-    // A whole number in [minimum, maximum]; JSON numbers are doubles, exact up to 2^53, far above any count or
-    // file size here.
+    // A whole number in [minimum, maximum]; JSON numbers are doubles, exact up to 2^53, far above any count
+    // or file size here.
     bool integer(const QJsonObject& o, const QString& prefix, const char* key, double minimum, double maximum,
                  bool required, double* out) {
         const QJsonValue v = o.value(QLatin1String(key));
@@ -129,22 +132,27 @@ public:
     bool shape(const QJsonObject& o, ModelShape* out) {
         const QString p = QStringLiteral("shape.");
         QString arch;
-        // The counts every architecture has; the rest default (0) as ModelShape says.
-        const bool ok = knownKeys(o, p, {"architecture", "layers", "embd", "ff", "heads", "kvHeads", "headDim",
-                                         "vocab", "contextLength", "experts", "expertsUsed", "expertFf",
-                                         "sharedExperts", "denseLayers", "kvLoraRank", "ropeDim"}) &&
-                        string(o, p, "architecture", &arch, true) && count(o, p, "layers", true, &out->layers) &&
-                        count(o, p, "embd", true, &out->embd) && count(o, p, "ff", false, &out->ff) &&
-                        count(o, p, "heads", true, &out->heads) && count(o, p, "kvHeads", false, &out->kvHeads) &&
-                        count(o, p, "headDim", false, &out->headDim) && count(o, p, "vocab", true, &out->vocab) &&
-                        count(o, p, "contextLength", false, &out->contextLength) &&
-                        count(o, p, "experts", false, &out->experts) &&
-                        count(o, p, "expertsUsed", false, &out->expertsUsed) &&
-                        count(o, p, "expertFf", false, &out->expertFf) &&
-                        count(o, p, "sharedExperts", false, &out->sharedExperts) &&
-                        count(o, p, "denseLayers", false, &out->denseLayers) &&
-                        count(o, p, "kvLoraRank", false, &out->kvLoraRank) &&
-                        count(o, p, "ropeDim", false, &out->ropeDim);
+        // architecture, layers, embd, heads and vocab are required (every architecture has them); a count
+        // left out is 0, which ModelShape reads as the architecture's default.
+        const bool ok =
+            knownKeys(o, p,
+                      {"architecture", "layers", "embd", "ff", "heads", "kvHeads", "headDim", "vocab",
+                       "contextLength", "experts", "expertsUsed", "expertFf", "sharedExperts", "denseLayers",
+                       "kvLoraRank", "ropeDim", "qLoraRank", "tiedEmbeddings"}) &&
+            string(o, p, "architecture", &arch, true) && count(o, p, "layers", true, &out->layers) &&
+            count(o, p, "embd", true, &out->embd) && count(o, p, "ff", false, &out->ff) &&
+            count(o, p, "heads", true, &out->heads) && count(o, p, "kvHeads", false, &out->kvHeads) &&
+            count(o, p, "headDim", false, &out->headDim) && count(o, p, "vocab", true, &out->vocab) &&
+            count(o, p, "contextLength", false, &out->contextLength) &&
+            count(o, p, "experts", false, &out->experts) &&
+            count(o, p, "expertsUsed", false, &out->expertsUsed) &&
+            count(o, p, "expertFf", false, &out->expertFf) &&
+            count(o, p, "sharedExperts", false, &out->sharedExperts) &&
+            count(o, p, "denseLayers", false, &out->denseLayers) &&
+            count(o, p, "kvLoraRank", false, &out->kvLoraRank) &&
+            count(o, p, "ropeDim", false, &out->ropeDim) &&
+            count(o, p, "qLoraRank", false, &out->qLoraRank) &&
+            boolean(o, p, "tiedEmbeddings", &out->tiedEmbeddings);
         out->architecture = arch.toStdString();
         if (ok && (out->experts > 0) != (out->expertsUsed > 0 && out->expertFf > 0)) {
             return fail(QStringLiteral("shape.experts"),
@@ -156,14 +164,15 @@ public:
     bool quant(const QJsonObject& o, int index, CatalogueQuant* out) {
         const QString p = QStringLiteral("quants[%1].").arg(index);
         double bytes = -1;
-        if (!knownKeys(o, p, {"quant", "files", "approxBytes"}) || !string(o, p, "quant", &out->quant, true) ||
-            !strings(o, p, "files", &out->files, true) ||
+        if (!knownKeys(o, p, {"quant", "files", "approxBytes"}) ||
+            !string(o, p, "quant", &out->quant, true) || !strings(o, p, "files", &out->files, true) ||
             !integer(o, p, "approxBytes", 1, double(qint64(1) << 53), false, &bytes)) {
             return false;
         }
         for (const QString& f : std::as_const(out->files)) {
             if (!f.endsWith(QLatin1String(".gguf"))) {
-                return fail(p + QStringLiteral("files"), tr("names \"%1\", which is not a .gguf file").arg(f));
+                return fail(p + QStringLiteral("files"),
+                            tr("names \"%1\", which is not a .gguf file").arg(f));
             }
             if (out->files.count(f) > 1) {
                 return fail(p + QStringLiteral("files"), tr("names \"%1\" twice").arg(f));
@@ -180,7 +189,8 @@ public:
         }
         const QJsonArray a = v.toArray();
         if (a.isEmpty()) {
-            return fail(QStringLiteral("quants"), tr("is empty; an entry needs at least one file to download"));
+            return fail(QStringLiteral("quants"),
+                        tr("is empty; an entry needs at least one file to download"));
         }
         QSet<QString> seen;
         for (int i = 0; i < a.size(); ++i) {
@@ -192,7 +202,8 @@ public:
                 return false;
             }
             if (seen.contains(q.quant)) {
-                return fail(QStringLiteral("quants[%1].quant").arg(i), tr("lists %1 a second time").arg(q.quant));
+                return fail(QStringLiteral("quants[%1].quant").arg(i),
+                            tr("lists %1 a second time").arg(q.quant));
             }
             seen.insert(q.quant);
             e->quants.push_back(std::move(q));
@@ -205,13 +216,16 @@ public:
     }
 
     bool texts(const QJsonObject& o, CatalogueEntry* e) {
-        static const QRegularExpression repoPattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$"));
+        static const QRegularExpression repoPattern(
+            QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$"));
         const QString p;
         if (!string(o, p, "name", &e->name, true) || !string(o, p, "family", &e->family, true) ||
             !string(o, p, "kind", &e->kind, true) || !string(o, p, "repo", &e->repo, true) ||
-            !string(o, p, "revision", &e->revision, false) || !string(o, p, "baseRepo", &e->baseRepo, false) ||
-            !string(o, p, "licence", &e->licence, true) || !string(o, p, "licenceUrl", &e->licenceUrl, false) ||
-            !strings(o, p, "languages", &e->languages, false) || !string(o, p, "summary", &e->summary, true) ||
+            !string(o, p, "revision", &e->revision, false) ||
+            !string(o, p, "baseRepo", &e->baseRepo, false) || !string(o, p, "licence", &e->licence, true) ||
+            !string(o, p, "licenceUrl", &e->licenceUrl, false) ||
+            !strings(o, p, "languages", &e->languages, false) ||
+            !string(o, p, "summary", &e->summary, true) ||
             !string(o, p, "parameters", &e->parameters, false) || !boolean(o, p, "thinking", &e->thinking) ||
             !string(o, p, "recommendedQuant", &e->recommendedQuant, false) ||
             !strings(o, p, "sources", &e->sources, true) || !boolean(o, p, "supported", &e->supported) ||
@@ -221,8 +235,8 @@ public:
         static const QStringList kinds = {QStringLiteral("chat"), QStringLiteral("reasoning"),
                                           QStringLiteral("translation"), QStringLiteral("base")};
         if (!kinds.contains(e->kind)) {
-            return fail(QStringLiteral("kind"), tr("is \"%1\"; it must be chat, reasoning, translation or base")
-                                                    .arg(e->kind));
+            return fail(QStringLiteral("kind"),
+                        tr("is \"%1\"; it must be chat, reasoning, translation or base").arg(e->kind));
         }
         if (!repoPattern.match(e->repo).hasMatch()) {
             return fail(QStringLiteral("repo"), tr("is \"%1\"; it must be owner/name").arg(e->repo));
@@ -234,10 +248,12 @@ public:
             e->revision = QStringLiteral("main");
         }
         if (!e->supported && e->unsupportedReason.isEmpty()) {
-            return fail(QStringLiteral("unsupportedReason"), tr("is missing; an unsupported entry must say why"));
+            return fail(QStringLiteral("unsupportedReason"),
+                        tr("is missing; an unsupported entry must say why"));
         }
         if (e->supported && !e->unsupportedReason.isEmpty()) {
-            return fail(QStringLiteral("unsupportedReason"), tr("is only for an entry whose supported is false"));
+            return fail(QStringLiteral("unsupportedReason"),
+                        tr("is only for an entry whose supported is false"));
         }
         return true;
     }
@@ -248,13 +264,16 @@ public:
             return false;
         }
         if (!idPattern.match(e->id).hasMatch()) {
-            return fail(QStringLiteral("id"), tr("is \"%1\"; it must be lower-case letters, digits, '.' and '-', "
-                                                 "starting and ending with a letter or digit").arg(e->id));
+            return fail(QStringLiteral("id"),
+                        tr("is \"%1\"; it must be lower-case letters, digits, '.' and '-', "
+                           "starting and ending with a letter or digit")
+                            .arg(e->id));
         }
         setEntry(tr("entry \"%1\"").arg(e->id));
-        if (!knownKeys(o, {}, {"id", "name", "family", "kind", "repo", "revision", "baseRepo", "licence",
-                               "licenceUrl", "languages", "summary", "parameters", "thinking", "recommendedQuant",
-                               "sources", "supported", "unsupportedReason", "shape", "quants"}) ||
+        if (!knownKeys(o, {},
+                       {"id", "name", "family", "kind", "repo", "revision", "baseRepo", "licence",
+                        "licenceUrl", "languages", "summary", "parameters", "thinking", "recommendedQuant",
+                        "sources", "supported", "unsupportedReason", "shape", "quants"}) ||
             !texts(o, e)) {
             return false;
         }
@@ -300,7 +319,8 @@ Catalogue Catalogue::parse(const QByteArray& json) {
         return catalogue;
     }
     if (version != 1) {
-        catalogue.error = tr("The catalogue is version %1; this Lantern reads version 1.").arg(qint64(version));
+        catalogue.error =
+            tr("The catalogue is version %1; this Lantern reads version 1.").arg(qint64(version));
         return catalogue;
     }
     const QJsonValue entries = top.value(QLatin1String("entries"));
@@ -366,14 +386,16 @@ std::vector<CatalogueFit> planCatalogue(const Catalogue& catalogue, const LoadOp
                 fit.text = e.unsupportedReason;
             } else if (!e.hasShape) {
                 fit.state = QStringLiteral("unknown");
-                fit.text = tr("No source gives %1's shape, so Lantern cannot tell before downloading whether it "
-                              "fits this computer.")
-                               .arg(e.name);
+                fit.text =
+                    tr("No source gives %1's shape, so Lantern cannot tell before downloading whether it "
+                       "fits this computer.")
+                        .arg(e.name);
             } else if (bytes <= 0) {
                 fit.state = QStringLiteral("unknown");
-                fit.text = tr("The size of %1 %2 is not known yet, so Lantern cannot tell whether it fits this "
-                              "computer.")
-                               .arg(e.name, q.quant);
+                fit.text =
+                    tr("The size of %1 %2 is not known yet, so Lantern cannot tell whether it fits this "
+                       "computer.")
+                        .arg(e.name, q.quant);
             } else {
                 ModelShape shape = e.shape;
                 shape.fileBytes = uint64_t(bytes);

@@ -68,11 +68,14 @@ std::optional<SplitName> splitName(const QString& fileName) {
 }
 
 QString partName(const QString& base, int part, int count) {
-    return QStringLiteral("%1-%2-of-%3.gguf").arg(base).arg(part, 5, 10, QLatin1Char('0')).arg(count, 5, 10,
-                                                                                              QLatin1Char('0'));
+    return QStringLiteral("%1-%2-of-%3.gguf")
+        .arg(base)
+        .arg(part, 5, 10, QLatin1Char('0'))
+        .arg(count, 5, 10, QLatin1Char('0'));
 }
 
-// QStorageInfo of a folder that may not exist yet: the nearest existing folder above it is on the same volume.
+// QStorageInfo of a folder that may not exist yet: the nearest existing folder above it is on the same
+// volume.
 QStorageInfo storageOf(const QString& path) {
     QString p = QDir(path).absolutePath();
     while (!QFileInfo::exists(p) && !QDir(p).isRoot()) {
@@ -84,8 +87,8 @@ QStorageInfo storageOf(const QString& path) {
 // Copies src to dst in chunks, so a copy of tens of gigabytes reports progress and stops when cancelled.
 // `done` counts bytes over all the files of one operation. "" when copied and the sizes match; else why, and
 // dst is removed (no file is left half-copied).
-QString copyFile(const QString& src, const QString& dst, qint64 total, qint64* done, const ProgressFn& progress,
-                 const std::atomic<bool>* cancel, bool* wasCancelled) {
+QString copyFile(const QString& src, const QString& dst, qint64 total, qint64* done,
+                 const ProgressFn& progress, const std::atomic<bool>* cancel, bool* wasCancelled) {
     QFile in(src);
     QFile out(dst);
     if (!in.open(QIODevice::ReadOnly)) {
@@ -98,15 +101,16 @@ QString copyFile(const QString& src, const QString& dst, qint64 total, qint64* d
     QByteArray buffer;
     QString error;
     for (;;) {
-        if (cancelled(cancel)) {
-            *wasCancelled = true;
-            break;
-        }
         buffer = in.read(kChunk);
         if (buffer.isEmpty()) {
             if (in.error() != QFileDevice::NoError) {
                 error = tr("%1 could not be read: %2").arg(QDir::toNativeSeparators(src), in.errorString());
             }
+            break;
+        }
+        // Checked once there is more to copy: a cancel during the last chunk leaves this file complete.
+        if (cancelled(cancel)) {
+            *wasCancelled = true;
             break;
         }
         if (out.write(buffer) != buffer.size()) {
@@ -129,8 +133,8 @@ QString copyFile(const QString& src, const QString& dst, qint64 total, qint64* d
     return error;
 }
 
-// The name a copy is written under until it is complete: hidden and not *.gguf, so neither the scan nor a load
-// ever sees it, and *.part, which the library already ignores.
+// The name a copy is written under until it is complete: hidden and not *.gguf, so neither the scan nor a
+// load ever sees it, and *.part, which the library already ignores.
 QString tempName(const QString& finalPath, const char* what) {
     const QFileInfo f(finalPath);
     return f.dir().filePath(QStringLiteral(".%1.%2.part").arg(f.fileName(), QLatin1String(what)));
@@ -155,9 +159,10 @@ LocalModel describeModel(const QString& path, const QStringList& files, const QS
         return m;
     }
     if (m.isLink && !info.exists()) {
-        m.error = tr("This is a link to %1, which is missing (on a disk that is not connected?). Connect it again, "
-                     "or delete the link.")
-                      .arg(QDir::toNativeSeparators(info.symLinkTarget()));
+        m.error =
+            tr("This is a link to %1, which is missing (on a disk that is not connected?). Connect it again, "
+               "or delete the link.")
+                .arg(QDir::toNativeSeparators(info.symLinkTarget()));
         return m;
     }
     auto inspected = Engine::inspect(fsPath(path));
@@ -176,10 +181,10 @@ LocalModel describeModel(const QString& path, const QStringList& files, const QS
 }  // namespace
 
 std::vector<LocalModel> scanModels(const QString& dir, QSettings* settings) {
-    // System lists dangling symbolic links too: a model imported by link whose disk is gone is still listed, so
-    // it can be deleted. Not recursive: .downloads/ (partial downloads) is a folder below.
-    const QFileInfoList infos = QDir(dir).entryInfoList({QStringLiteral("*.gguf")}, QDir::Files | QDir::System,
-                                                        QDir::Name);
+    // System lists dangling symbolic links too: a model imported by link whose disk is gone is still listed,
+    // so it can be deleted. Not recursive: .downloads/ (partial downloads) is a folder below.
+    const QFileInfoList infos =
+        QDir(dir).entryInfoList({QStringLiteral("*.gguf")}, QDir::Files | QDir::System, QDir::Name);
     struct SplitSet {
         QString base;
         int count = 0;
@@ -277,7 +282,8 @@ QString sourceParts(const QString& source, QStringList* parts) {
     for (int part = 1; part <= split->count; ++part) {
         const QString p = src.dir().absoluteFilePath(partName(split->base, part, split->count));
         if (!QFileInfo(p).isFile()) {
-            return tr("%1 is part %2 of a split model, but its part %3 (%4) is not beside it. Put all %5 parts in "
+            return tr("%1 is part %2 of a split model, but its part %3 (%4) is not beside it. Put all %5 "
+                      "parts in "
                       "one folder and import again.")
                 .arg(src.fileName())
                 .arg(split->part)
@@ -297,7 +303,8 @@ QString linkParts(const QStringList& parts, const QStringList& targets) {
             for (int j = 0; j < i; ++j) {
                 QFile::remove(targets[j]);
             }
-            return tr("A link to %1 could not be made in the models folder (the file system may not allow links). "
+            return tr("A link to %1 could not be made in the models folder (the file system may not allow "
+                      "links). "
                       "Import it as a copy instead.")
                 .arg(QDir::toNativeSeparators(parts[i]));
         }
@@ -334,9 +341,10 @@ QString copyParts(const QStringList& parts, const QStringList& targets, const Pr
         const QString error = copyFile(parts[i], temps[i], total, &done, progress, cancel, &wasCancelled);
         if (wasCancelled || !error.isEmpty()) {
             removeAll();
-            return wasCancelled ? tr("The import was cancelled; nothing was added to the models folder.")
-                                : tr("The model could not be imported: %1. Nothing was added to the models folder.")
-                                      .arg(error);
+            return wasCancelled
+                       ? tr("The import was cancelled; nothing was added to the models folder.")
+                       : tr("The model could not be imported: %1. Nothing was added to the models folder.")
+                             .arg(error);
         }
     }
     for (int i = 0; i < parts.size(); ++i) {
@@ -371,14 +379,15 @@ QString importModel(const QString& source, const QString& dir, ImportMode mode, 
     for (const QString& p : parts) {
         const QString t = QDir(dir).absoluteFilePath(QFileInfo(p).fileName());
         if (present(t)) {
-            return tr("The models folder already has a file named %1. Delete that model first, or rename the file "
+            return tr("The models folder already has a file named %1. Delete that model first, or rename the "
+                      "file "
                       "you import.")
                 .arg(QFileInfo(p).fileName());
         }
         targets << t;
     }
-    const QString error = mode == ImportMode::Link ? linkParts(parts, targets)
-                                                   : copyParts(parts, targets, progress, cancel);
+    const QString error =
+        mode == ImportMode::Link ? linkParts(parts, targets) : copyParts(parts, targets, progress, cancel);
     if (error.isEmpty() && importedPath) {
         *importedPath = targets.first();
     }
@@ -395,7 +404,8 @@ struct MoveItem {
 
 std::vector<MoveItem> itemsToMove(const QDir& from) {
     std::vector<MoveItem> items;
-    for (const QFileInfo& f : from.entryInfoList({QStringLiteral("*.gguf")}, QDir::Files | QDir::System, QDir::Name)) {
+    for (const QFileInfo& f :
+         from.entryInfoList({QStringLiteral("*.gguf")}, QDir::Files | QDir::System, QDir::Name)) {
         items.push_back({f.fileName(), f.isSymLink() ? 0 : f.size(), f.isSymLink()});
     }
     const QString downloads = from.filePath(QStringLiteral(".downloads"));
@@ -443,7 +453,8 @@ void removeEmptyFolders(const QString& root) {
         dirs << it.next();
     }
     // Deepest first, so a parent is empty by the time it comes.
-    std::sort(dirs.begin(), dirs.end(), [](const QString& a, const QString& b) { return a.size() > b.size(); });
+    std::sort(dirs.begin(), dirs.end(),
+              [](const QString& a, const QString& b) { return a.size() > b.size(); });
     for (const QString& d : dirs) {
         QDir().rmdir(d);
     }
@@ -476,10 +487,12 @@ QString moveModelsFolder(const QString& from, const QString& to, const ProgressF
     if (!QDir().mkpath(dst.absolutePath())) {
         return tr("The folder %1 could not be created, so nothing was moved.").arg(toText);
     }
-    const bool sameVolume = QStorageInfo(src.absolutePath()).device() == QStorageInfo(dst.absolutePath()).device();
+    const bool sameVolume =
+        QStorageInfo(src.absolutePath()).device() == QStorageInfo(dst.absolutePath()).device();
     const qint64 free = QStorageInfo(dst.absolutePath()).bytesAvailable();
     if (!sameVolume && free >= 0 && free < total) {
-        return tr("There is not enough free space in %1 for the models: they need %2 and %3 are free. Nothing was "
+        return tr("There is not enough free space in %1 for the models: they need %2 and %3 are free. "
+                  "Nothing was "
                   "moved.")
             .arg(toText, sizeText(total), sizeText(free));
     }
@@ -513,7 +526,8 @@ QString moveModelsFolder(const QString& from, const QString& to, const ProgressF
             }
             // Two mounts of one device (a bind mount, a btrfs subvolume) refuse a rename: copy that file.
             if (ec != std::errc::cross_device_link) {
-                return stopped(tr("%1 could not be moved: %2.").arg(item.relative, QString::fromStdString(ec.message())));
+                return stopped(tr("%1 could not be moved: %2.")
+                                   .arg(item.relative, QString::fromStdString(ec.message())));
             }
             if (QStorageInfo(dst.absolutePath()).bytesAvailable() < item.bytes) {
                 return stopped(tr("There is not enough free space in %1 for %2.").arg(toText, item.relative));
