@@ -475,6 +475,10 @@ QString moveModelsFolder(const QString& from, const QString& to, const ProgressF
     if (dst.exists() && src.canonicalPath() == dst.canonicalPath()) {
         return {};
     }
+    const QString downloads = src.absoluteFilePath(QStringLiteral(".downloads"));
+    if (dst.absolutePath() == downloads || dst.absolutePath().startsWith(downloads + QLatin1Char('/'))) {
+        return tr("The models cannot move into their own .downloads folder; choose another folder.");
+    }
     const std::vector<MoveItem> items = itemsToMove(src);
     qint64 total = 0;
     for (const MoveItem& item : items) {
@@ -487,8 +491,12 @@ QString moveModelsFolder(const QString& from, const QString& to, const ProgressF
     if (!QDir().mkpath(dst.absolutePath())) {
         return tr("The folder %1 could not be created, so nothing was moved.").arg(toText);
     }
+    // The same device and mount point: every tmpfs is named "tmpfs", and Linux refuses a rename between two
+    // mounts of one file system. A rename that fails anyway (EXDEV) falls back to a copy below.
+    const QStorageInfo fromVolume(src.absolutePath());
+    const QStorageInfo toVolume(dst.absolutePath());
     const bool sameVolume =
-        QStorageInfo(src.absolutePath()).device() == QStorageInfo(dst.absolutePath()).device();
+        fromVolume.device() == toVolume.device() && fromVolume.rootPath() == toVolume.rootPath();
     const qint64 free = QStorageInfo(dst.absolutePath()).bytesAvailable();
     if (!sameVolume && free >= 0 && free < total) {
         return tr("There is not enough free space in %1 for the models: they need %2 and %3 are free. "

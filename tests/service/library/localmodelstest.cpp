@@ -91,6 +91,13 @@ QStringList everything(const QString& dir) {
     return out;
 }
 
+// Different file systems, as moveModelsFolder tells them apart (a rename between them fails).
+bool differentVolumes(const QString& a, const QString& b) {
+    const QStorageInfo x(a);
+    const QStorageInfo y(b);
+    return x.device() != y.device() || x.rootPath() != y.rootPath();
+}
+
 quint64 inode(const QString& path) {
 #ifdef Q_OS_UNIX
     struct stat st {};
@@ -493,7 +500,7 @@ void LocalModelsTest::moveOnOneFileSystemRenames() {
 
 void LocalModelsTest::moveAcrossFileSystemsCopies() {
     if (!QFileInfo(QStringLiteral("/dev/shm")).isDir() || !QFileInfo(QStringLiteral("/tmp")).isDir() ||
-        QStorageInfo(QStringLiteral("/dev/shm")).device() == QStorageInfo(QStringLiteral("/tmp")).device()) {
+        !differentVolumes(QStringLiteral("/dev/shm"), QStringLiteral("/tmp"))) {
         QSKIP("needs /dev/shm and /tmp on different file systems");
     }
     QTemporaryDir shm(QStringLiteral("/dev/shm/lantern-localmodels-XXXXXX"));
@@ -538,13 +545,17 @@ void LocalModelsTest::moveRefusesAnExistingName() {
     QVERIFY(error.contains(QStringLiteral("nothing was moved")));
     QCOMPARE(contents(from), before);
     QCOMPARE(everything(to), QStringList{"beta.gguf"});
+
+    // Into its own .downloads: refused before anything moves.
+    QVERIFY(!moveModelsFolder(from, from + QStringLiteral("/.downloads/sub")).isEmpty());
+    QCOMPARE(contents(from), before);
 }
 
 void LocalModelsTest::moveCancelKeepsEveryFileWhole() {
     // On one file system and, where there are two, across them (a copy cancelled half-way).
     QStringList targets = {QDir::tempPath()};
     if (QFileInfo(QStringLiteral("/dev/shm")).isDir() &&
-        QStorageInfo(QStringLiteral("/dev/shm")).device() != QStorageInfo(QDir::tempPath()).device()) {
+        differentVolumes(QStringLiteral("/dev/shm"), QDir::tempPath())) {
         targets << QStringLiteral("/dev/shm");
     }
     for (const QString& root : targets) {
