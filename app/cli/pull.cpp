@@ -3,6 +3,7 @@
 // explicit request for the network; HF_HUB_OFFLINE=1 or LANTERN_OFFLINE=1 still refuse it before any request.
 // An interrupted pull (Ctrl+C, a kill, a lost connection) resumes from its partial file the next time the same
 // command runs.
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -12,7 +13,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
-#include <QDir>
+#include <QElapsedTimer>
 #include <QSettings>
 #include <QTimer>
 
@@ -224,6 +225,8 @@ int download(const HubConfig& config, const QString& modelsDir, const DownloadRe
     }
 
     Progress progress;
+    QElapsedTimer clock;
+    clock.start();
     int code = 0;
     QObject::connect(&manager, &DownloadManager::jobChanged, [&](const QString& changed) {
         if (const DownloadStatus* s = manager.job(changed); s && changed == id) {
@@ -234,9 +237,12 @@ int download(const HubConfig& config, const QString& modelsDir, const DownloadRe
         if (done != id) {
             return;
         }
-        progress.show(*manager.job(id), true);
         progress.endLine();
         const DownloadStatus* s = manager.job(id);
+        const double seconds = std::max(0.001, double(clock.elapsed()) / 1000.0);
+        out(QStringLiteral("Fetched %1 MB in %2 s (%3 MB/s).\n")
+                .arg(mb(s->bytesTransferred), QString::number(seconds, 'f', 1),
+                     mb(qint64(double(s->bytesTransferred) / seconds))));
         out(QStringLiteral("%1\n%2\n").arg(path, s->verified ? QStringLiteral("verified (SHA-256)")
                                                              : QStringLiteral("not verified: the hub gave no "
                                                                               "SHA-256, only the size matched")));

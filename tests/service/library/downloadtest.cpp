@@ -450,6 +450,17 @@ private slots:
         QVERIFY2(s.error.contains("HTTP 404"), qPrintable(s.error));
     }
 
+    void withoutShaIsNotVerified() {
+        m_hub->control({{"no_sha", true}});
+        DownloadManager m(config(), models());
+        const QString id = m.enqueue(single());
+        const DownloadStatus s = runToEnd(m, id);
+        QVERIFY2(s.state == DownloadState::Done, qPrintable(s.error));
+        QVERIFY(!s.verified);  // the size matched, but nothing could say the bytes are right
+        QCOMPARE(sha256Of(s.finalPath), m_sha);
+        QCOMPARE(s.bytesTotal, kSize);  // from the CDN's Content-Length
+    }
+
     void pinnedShaMismatchIsRefused() {
         DownloadRequest r = single();
         r.sha256 = QString(64, QLatin1Char('0'));

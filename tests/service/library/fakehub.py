@@ -30,6 +30,7 @@ stdin closes (its parent went away) or on SIGTERM.
   "throttle": bytes per second for every CDN body (0 = full speed)
   "etag_version": N  the CDN's ETag changes (If-Range with the old one gets the whole file, as a real server)
   "require_token": "T"  the hub answers 401 unless "Authorization: Bearer T" ("" = none needed)
+  "no_sha": true     the hub says no SHA-256 (no X-Linked-Etag, no lfs in the tree), like a server that cannot
 """
 import argparse
 import hashlib
@@ -60,6 +61,7 @@ class State:
             self.throttle = 0
             self.etag_version = 1
             self.require_token = ""
+            self.no_sha = False
             self.log = []
             self.sent = {}
 
@@ -175,6 +177,8 @@ class Handler(BaseHTTPRequestHandler):
                     self.state.etag_version = int(body["etag_version"])
                 if "require_token" in body:
                     self.state.require_token = body["require_token"]
+                if "no_sha" in body:
+                    self.state.no_sha = bool(body["no_sha"])
         else:
             return self.reply(404, {"error": "no such control"})
         self.reply(200, {"ok": True})
@@ -223,8 +227,13 @@ class Handler(BaseHTTPRequestHandler):
         _, size, sha = info
         location = "http://127.0.0.1:%d/cdn/%s/%s?expires=%d" % (
             self.state.cdn_port, urllib.parse.quote(repo), urllib.parse.quote(path), int(time.time()) + 3600)
-        self.reply(302, b"", {"Location": location, "X-Linked-Etag": '"%s"' % sha, "X-Linked-Size": str(size),
-                              "ETag": '"%s"' % sha, "X-Repo-Commit": "0" * 40, "Accept-Ranges": "bytes"})
+        headers = {"Location": location, "X-Linked-Etag": '"%s"' % sha, "X-Linked-Size": str(size),
+                   "ETag": '"%s"' % sha, "X-Repo-Commit": "0" * 40, "Accept-Ranges": "bytes"}
+        with self.state.lock:
+            if self.state.no_sha:
+                for k in ("X-Linked-Etag", "X-Linked-Size", "ETag"):
+                    del headers[k]
+        self.reply(302, b"", headers)
 
     def search(self, query):
         q = query.get("search", [""])[0].lower()

@@ -112,6 +112,10 @@ def main():
         r = run(["lantern-test/NoQ4-GGUF"])
         check(r.returncode == 1 and "Q8_0" in r.stderr, "no Q4_K_M: " + r.stderr.strip())
 
+        # A catalogue id that is not there names the ones that are.
+        r = run(["no-such-model-anywhere"])
+        check(r.returncode == 1 and "not in Lantern's catalogue" in r.stderr, "unknown id: " + r.stderr.strip())
+
         # Killed at ~40 %, then run again: only the missing bytes come.
         hub.post("/_reset", {})
         hub.post("/_control", {"throttle": 1 << 20})
@@ -145,6 +149,12 @@ def main():
         # Per request: the killed run's connection may still be winding down on the server's side.
         sent = gets[0]["bytes"] if gets else -1
         check(sent == SIZE - kept, "second run was sent only the missing %d bytes (sent %d)" % (SIZE - kept, sent))
+
+        # The file form names one file; one already in the models folder is not fetched again.
+        hub.post("/_reset", {})
+        r = run([REPO + "/Tiny-Q4_K_M.gguf"])
+        check(r.returncode == 1 and "already in the models folder" in r.stderr, "file form: " + r.stderr.strip())
+        check(len(hub.cdn_gets()) == 0, "file form: nothing fetched again")
 
         # Ctrl+C pauses and says how to resume; the next run finishes.
         hub.post("/_reset", {})
