@@ -463,6 +463,41 @@ void removeEmptyFolders(const QString& root) {
 
 }  // namespace
 
+namespace {
+
+// Moves one file: a rename on one volume, else (or when the rename says EXDEV) a copy. "" when moved, else
+// why (a phrase for the sentence moveModelsFolder makes); *wasCancelled when the copy was cancelled.
+QString moveOne(const MoveItem& item, const QString& s, const QString& d, bool sameVolume, qint64 total,
+                qint64* done, const ProgressFn& progress, const std::atomic<bool>* cancel,
+                bool* wasCancelled) {
+    QDir().mkpath(QFileInfo(d).path());
+    if (sameVolume) {
+        std::error_code ec;
+        std::filesystem::rename(fsPath(s), fsPath(d), ec);
+        if (!ec) {
+            *done += item.bytes;
+            if (progress) {
+                progress(*done, total);
+            }
+            return {};
+        }
+        // Two mounts of one device (a bind mount, a btrfs subvolume) refuse a rename: copy that file.
+        if (ec != std::errc::cross_device_link) {
+            return QString::fromStdString(ec.message());
+        }
+        if (storageOf(QFileInfo(d).path()).bytesAvailable() < item.bytes) {
+            return tr("there is not enough free space for it");
+        }
+    }
+    const QString error = copyAcross(item, s, d, total, done, progress, cancel, wasCancelled);
+    if (error.isEmpty() && !*wasCancelled && item.link && progress) {
+        progress(*done, total);
+    }
+    return error;
+}
+
+}  // namespace
+
 QString moveModelsFolder(const QString& from, const QString& to, const ProgressFn& progress,
                          const std::atomic<bool>* cancel) {
     const QDir src(from);
@@ -491,70 +526,43 @@ QString moveModelsFolder(const QString& from, const QString& to, const ProgressF
     if (!QDir().mkpath(dst.absolutePath())) {
         return tr("The folder %1 could not be created, so nothing was moved.").arg(toText);
     }
-    // The same device and mount point: every tmpfs is named "tmpfs", and Linux refuses a rename between two
-    // mounts of one file system. A rename that fails anyway (EXDEV) falls back to a copy below.
+    // One volume means one device and one mount point: every tmpfs is named "tmpfs", and Linux refuses a
+    // rename between two mounts of one file system.
     const QStorageInfo fromVolume(src.absolutePath());
     const QStorageInfo toVolume(dst.absolutePath());
     const bool sameVolume =
         fromVolume.device() == toVolume.device() && fromVolume.rootPath() == toVolume.rootPath();
-    const qint64 free = QStorageInfo(dst.absolutePath()).bytesAvailable();
+    const qint64 free = toVolume.bytesAvailable();
     if (!sameVolume && free >= 0 && free < total) {
         return tr("There is not enough free space in %1 for the models: they need %2 and %3 are free. "
-                  "Nothing was "
-                  "moved.")
+                  "Nothing "
+                  "was moved.")
             .arg(toText, sizeText(total), sizeText(free));
     }
     qint64 done = 0;
     int moved = 0;
-    const int count = int(items.size());
     const auto stopped = [&](const QString& what) {
         return tr("%1 %2 of %3 files are now in %4; the rest are still in %5, and nothing was lost.")
             .arg(what)
             .arg(moved)
-            .arg(count)
+            .arg(items.size())
             .arg(toText, fromText);
     };
     for (const MoveItem& item : items) {
-        if (cancelled(cancel)) {
-            return stopped(tr("Moving the models was cancelled."));
-        }
-        const QString s = src.filePath(item.relative);
-        const QString d = dst.filePath(item.relative);
-        QDir().mkpath(QFileInfo(d).path());
-        std::error_code ec;
-        if (sameVolume) {
-            std::filesystem::rename(fsPath(s), fsPath(d), ec);
-            if (!ec) {
-                done += item.bytes;
-                if (progress) {
-                    progress(done, total);
-                }
-                ++moved;
-                continue;
-            }
-            // Two mounts of one device (a bind mount, a btrfs subvolume) refuse a rename: copy that file.
-            if (ec != std::errc::cross_device_link) {
-                return stopped(tr("%1 could not be moved: %2.")
-                                   .arg(item.relative, QString::fromStdString(ec.message())));
-            }
-            if (QStorageInfo(dst.absolutePath()).bytesAvailable() < item.bytes) {
-                return stopped(tr("There is not enough free space in %1 for %2.").arg(toText, item.relative));
-            }
-        }
-        bool wasCancelled = false;
-        const QString error = copyAcross(item, s, d, total, &done, progress, cancel, &wasCancelled);
+        bool wasCancelled = cancelled(cancel);
+        const QString error = wasCancelled
+                                  ? QString()
+                                  : moveOne(item, src.filePath(item.relative), dst.filePath(item.relative),
+                                            sameVolume, total, &done, progress, cancel, &wasCancelled);
         if (wasCancelled) {
             return stopped(tr("Moving the models was cancelled."));
         }
         if (!error.isEmpty()) {
             return stopped(tr("%1 could not be moved: %2.").arg(item.relative, error));
         }
-        if (item.link && progress) {
-            progress(done, total);
-        }
         ++moved;
     }
-    removeEmptyFolders(src.filePath(QStringLiteral(".downloads")));
+    removeEmptyFolders(downloads);
     return {};
 }
 
