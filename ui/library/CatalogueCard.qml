@@ -29,7 +29,7 @@ Item {
     readonly property bool networkAllowed: LibraryController.networkAllowed
 
     width: GridView.view ? GridView.view.cellWidth : 400
-    height: GridView.view ? GridView.view.cellHeight : 236
+    height: GridView.view ? GridView.view.cellHeight : 262
 
     Rectangle {
         anchors.fill: parent
@@ -48,6 +48,7 @@ Item {
             Layout.fillWidth: true
             spacing: 8
             Label {
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
                 text: card.name
                 font.bold: true
@@ -63,6 +64,7 @@ Item {
             }
         }
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             text: [card.family, card.parameters, card.licence, card.languages].filter(s => s.length > 0).join(" · ")
             color: Theme.mutedText
@@ -70,6 +72,7 @@ Item {
             elide: Text.ElideRight
         }
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             Layout.fillHeight: true
             text: card.summary
@@ -85,9 +88,9 @@ Item {
             ComboBox {
                 id: quantBox
                 objectName: "quantBox"
-                Layout.preferredWidth: 200
+                Layout.preferredWidth: 210
                 model: card.quants
-                displayText: card.quant ? qsTr("%1 · %2").arg(card.quant.quant).arg(card.quant.sizeText) : ""
+                displayText: card.quant ? card.quant.shortText : ""
                 currentIndex: card.recommendedIndex
                 enabled: card.supported && count > 1
                 Accessible.name: qsTr("Quantization of %1").arg(card.name)
@@ -99,15 +102,6 @@ Item {
                     highlighted: quantBox.highlightedIndex === index
                     Accessible.name: text
                 }
-            }
-            FitBadge {
-                objectName: "fitBadge"
-                Layout.maximumWidth: Math.max(80, card.width - quantBox.width - downloadButton.width - 70)
-                fit: card.quant ? card.quant.state : "unknown"
-                text: card.quant ? card.quant.badge : ""
-                ToolTip.visible: fitHover.hovered && fitText.text.length > 0
-                ToolTip.text: fitText.text
-                HoverHandler { id: fitHover }
             }
             Item { Layout.fillWidth: true }
             AccentButton {
@@ -123,7 +117,17 @@ Item {
                 onClicked: LibraryController.download(card.entryId, card.quant.quant)
             }
         }
+        FitBadge {
+            objectName: "fitBadge"
+            Layout.maximumWidth: parent.width
+            fit: card.quant ? card.quant.state : "unknown"
+            text: card.quant ? card.quant.badge : ""
+            ToolTip.visible: fitHover.hovered && fitText.text.length > 0
+            ToolTip.text: fitText.text
+            HoverHandler { id: fitHover }
+        }
         Label {
+            horizontalAlignment: Text.AlignLeft
             id: fitText
             Layout.fillWidth: true
             visible: text.length > 0

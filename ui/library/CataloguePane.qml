@@ -25,7 +25,7 @@ Item {
         anchors.fill: parent
         clip: true
         cellWidth: Math.floor(width / columns)
-        cellHeight: 236
+        cellHeight: 262
         model: LibraryController.catalogue
         boundsBehavior: Flickable.StopAtBounds
         Accessible.role: Accessible.List

@@ -36,6 +36,7 @@ Dialog {
             font.bold: true
             color: Theme.text
             wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignLeft  // explicit, so that it mirrors for right-to-left languages
         }
     }
     contentItem: Item {
@@ -44,6 +45,7 @@ Dialog {
             id: body
             width: parent.width
             wrapMode: Text.Wrap
+            horizontalAlignment: Text.AlignLeft
             color: Theme.text
         }
     }

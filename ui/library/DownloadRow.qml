@@ -43,6 +43,7 @@ Rectangle {
                 Layout.fillWidth: true
                 spacing: 0
                 Label {
+                    horizontalAlignment: Text.AlignLeft
                     Layout.fillWidth: true
                     text: row.name
                     font.bold: true
@@ -50,6 +51,7 @@ Rectangle {
                     elide: Text.ElideRight
                 }
                 Label {
+                    horizontalAlignment: Text.AlignLeft
                     Layout.fillWidth: true
                     text: row.repo
                     color: Theme.mutedText
@@ -99,9 +101,11 @@ Rectangle {
             to: 1
             value: Math.max(0, row.progress)
             indeterminate: row.progress < 0 && row.running
+            palette.dark: row.jobState === "paused" || row.jobState === "failed" ? Theme.mutedText : Theme.accent
             Accessible.name: qsTr("Progress of %1").arg(row.name)
         }
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             color: Theme.mutedText
@@ -110,6 +114,7 @@ Rectangle {
                   .filter(s => s.length > 0).join(" · ")
         }
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             visible: row.error.length > 0
             wrapMode: Text.Wrap

@@ -35,6 +35,7 @@ ColumnLayout {
         }
     }
     Label {
+        horizontalAlignment: Text.AlignLeft
         Layout.fillWidth: true
         visible: text.length > 0
         wrapMode: Text.Wrap
@@ -76,7 +77,7 @@ ColumnLayout {
                     ColumnLayout {
                         Layout.fillWidth: true
                         spacing: 0
-                        Label { Layout.fillWidth: true; text: repoRow.repoId; font.bold: true; color: Theme.text; elide: Text.ElideMiddle }
+                        Label { Layout.fillWidth: true; horizontalAlignment: Text.AlignLeft; text: repoRow.repoId; font.bold: true; color: Theme.text; elide: Text.ElideMiddle }
                         Label { text: repoRow.statsText; color: Theme.mutedText; font.pixelSize: Theme.fontSize - 3 }
                     }
                     Button {
@@ -94,6 +95,7 @@ ColumnLayout {
                     }
                 }
                 Label {
+                    horizontalAlignment: Text.AlignLeft
                     Layout.fillWidth: true
                     visible: repoRow.filesError.length > 0
                     text: repoRow.filesError
@@ -115,6 +117,7 @@ ColumnLayout {
                         spacing: 8
                         Label { text: modelData.quant; color: Theme.text; font.bold: true; Layout.preferredWidth: 90 }
                         Label {
+                            horizontalAlignment: Text.AlignLeft
                             Layout.fillWidth: true
                             text: modelData.filesText
                             color: Theme.mutedText

@@ -45,6 +45,8 @@ Dialog {
         }
     }
 
+    onAboutToShow: view.offlineDismissed = false
+
     LibraryView {
         id: view
         objectName: "libraryView"

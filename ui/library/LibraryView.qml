@@ -14,6 +14,9 @@ Pane {
 
     function allowNetwork() { networkDialog.open() }
 
+    // The offline banner, closed for now (it comes back the next time the library opens).
+    property bool offlineDismissed: false
+
     padding: 16
     background: Rectangle { color: Theme.window }
 
@@ -69,8 +72,9 @@ Pane {
         Banner {
             objectName: "offlineBanner"
             Layout.fillWidth: true
-            visible: !LibraryController.networkAllowed && tabs.currentIndex !== 2
+            visible: !LibraryController.networkAllowed && tabs.currentIndex !== 2 && !view.offlineDismissed
             error: false
+            onDismissed: view.offlineDismissed = true
             title: qsTr("Offline")
             text: LibraryController.offlineText
             actions: AccentButton {

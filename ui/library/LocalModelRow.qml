@@ -39,6 +39,7 @@ Rectangle {
                 Layout.fillWidth: true
                 spacing: 8
                 Label {
+                    horizontalAlignment: Text.AlignLeft
                     Layout.fillWidth: true
                     text: row.name
                     font.bold: true
@@ -60,6 +61,7 @@ Rectangle {
                 }
             }
             Label {
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
                 text: row.fileName
                 color: Theme.mutedText
@@ -67,6 +69,7 @@ Rectangle {
                 elide: Text.ElideMiddle
             }
             Label {
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
                 visible: row.detailsText.length > 0
                 text: row.detailsText
@@ -75,6 +78,7 @@ Rectangle {
                 wrapMode: Text.Wrap
             }
             Label {
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
                 text: qsTr("Last used: %1").arg(row.lastUsedText)
                 color: Theme.mutedText
@@ -84,6 +88,7 @@ Rectangle {
                 HoverHandler { id: lastUsedHover }
             }
             Label {
+                horizontalAlignment: Text.AlignLeft
                 Layout.fillWidth: true
                 visible: row.error.length > 0
                 text: row.error

@@ -17,6 +17,7 @@ ColumnLayout {
         Layout.fillWidth: true
         spacing: 8
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             text: qsTr("Models folder: %1").arg(LibraryController.modelsDir)
             color: Theme.mutedText
@@ -52,6 +53,7 @@ ColumnLayout {
             to: 1
             value: Math.max(0, LibraryController.busyProgress)
             indeterminate: LibraryController.busyProgress < 0
+            palette.dark: Theme.accent
             Accessible.name: LibraryController.busyText
         }
         Label { text: LibraryController.busyText; color: Theme.text; elide: Text.ElideMiddle; Layout.maximumWidth: 360 }

@@ -1,6 +1,8 @@
 #include "ui/library/cataloguemodel.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
+#include <QRegularExpression>
 
 #include "ui/library/libraryformat.h"
 
@@ -26,6 +28,17 @@ QString unsupportedReasonOf(const Entry& e) {
 }
 
 QString fitKey(const QString& id, const QString& quant) { return id + QLatin1Char('/') + quant; }
+
+// The device as a badge names it: "Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz (avx512, 2 threads)" reads
+// "Intel Xeon Platinum 8481C" (the whole name stays in the fit's text and the badge's tooltip).
+QString shortDeviceName(QString name) {
+    static const QRegularExpression marks(QStringLiteral("\\((R|TM|r|tm)\\)"));
+    static const QRegularExpression tail(QStringLiteral("\\s*(\\(.*\\)|CPU\\b.*|@.*)$"));
+    name.remove(marks);
+    name.replace(tail, QString());
+    name = name.simplified();
+    return name.isEmpty() ? QCoreApplication::translate("CatalogueModel", "this computer") : name;
+}
 
 }  // namespace
 
@@ -99,6 +112,9 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
         m[QStringLiteral("bytes")] = q.approxBytes;
         m[QStringLiteral("sizeText")] =
             q.approxBytes < 0 ? tr("size not stated") : tr("about %1").arg(libraryformat::bytes(q.approxBytes));
+        // For the closed quantization box, which has room for little.
+        m[QStringLiteral("shortText")] =
+            q.approxBytes < 0 ? q.quant : tr("%1 · ~%2").arg(q.quant, libraryformat::bytes(q.approxBytes));
         const auto fit = m_fits.constFind(fitKey(e.id, q.quant));
         QString state, badge, text;
         if (!supported) {
@@ -112,12 +128,12 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
             state = fit->state;
             text = fit->text;
             if (state == QLatin1String("fits"))
-                badge = tr("Fits on %1").arg(fit->deviceName);
+                badge = tr("Fits on %1").arg(shortDeviceName(fit->deviceName));
             else if (state == QLatin1String("offloaded"))
                 badge = tr("Experts in system memory");
             else if (state == QLatin1String("too-big"))
                 badge = fit->deviceBytes > 0 ? tr("Too big: needs %1").arg(libraryformat::bytes(fit->deviceBytes))
-                                             : tr("Too big for %1").arg(fit->deviceName);
+                                             : tr("Too big for %1").arg(shortDeviceName(fit->deviceName));
             else if (state == QLatin1String("unsupported"))
                 badge = tr("Not supported yet");
             else

@@ -36,7 +36,7 @@ public:
         SupportedRole,
         UnsupportedReasonRole,
         RecommendedIndexRole,  // index into quants of the recommended quantization
-        // [{quant, sizeText, bytes, state, badge, fitText, installed, downloading}]; state: "planning", "fits",
+        // [{quant, sizeText, shortText, bytes, state, badge, fitText, installed, downloading}]; state: "planning", "fits",
         // "offloaded", "too-big", "unknown" or "unsupported".
         QuantsRole,
     };

@@ -40,7 +40,9 @@ QString parameters(quint64 count) {
     const QLocale locale;
     if (count >= 1'000'000'000)
         return tr("%1B parameters").arg(locale.toString(double(count) / 1e9, 'f', 1));
-    return tr("%1M parameters").arg(locale.toString(double(count) / 1e6, 'f', 0));
+    if (count >= 1'000'000)
+        return tr("%1M parameters").arg(locale.toString(double(count) / 1e6, 'f', 0));
+    return tr("%1K parameters").arg(locale.toString(double(count) / 1e3, 'f', 0));
 }
 
 QString relativeDate(const QDateTime& when, const QDateTime& now) {

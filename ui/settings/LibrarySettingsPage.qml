@@ -27,6 +27,7 @@ GridLayout {
         onToggled: LibraryController.networkAllowed = checked
     }
     Label {
+        horizontalAlignment: Text.AlignLeft
         Layout.columnSpan: 2
         Layout.fillWidth: true
         wrapMode: Text.Wrap
@@ -50,16 +51,18 @@ GridLayout {
         onEditingFinished: endpointError.text = LibraryController.setHubEndpoint(text)
     }
     Label {
+        horizontalAlignment: Text.AlignLeft
         id: endpointError
         Layout.columnSpan: 2
         Layout.fillWidth: true
         wrapMode: Text.Wrap
-        color: text.length > 0 ? Theme.danger : Theme.mutedText
+        color: Theme.danger
         font.pixelSize: Theme.fontSize - 2
-        visible: true
+        visible: text.length > 0
         text: ""
     }
     Label {
+        horizontalAlignment: Text.AlignLeft
         Layout.columnSpan: 2
         Layout.fillWidth: true
         visible: endpointError.text.length === 0
@@ -98,12 +101,13 @@ GridLayout {
         }
     }
     Label {
+        horizontalAlignment: Text.AlignLeft
         objectName: "keychainText"
         Layout.columnSpan: 2
         Layout.fillWidth: true
         visible: text.length > 0
         wrapMode: Text.Wrap
-        color: Theme.danger
+        color: LibraryController.keychainFailed ? Theme.danger : Theme.mutedText
         font.pixelSize: Theme.fontSize - 2
         text: LibraryController.keychainText
     }
@@ -111,6 +115,7 @@ GridLayout {
     RowLayout {
         Layout.fillWidth: true
         Label {
+            horizontalAlignment: Text.AlignLeft
             Layout.fillWidth: true
             text: LibraryController.modelsDir
             color: Theme.text
@@ -132,6 +137,7 @@ GridLayout {
         to: 1
         value: Math.max(0, LibraryController.busyProgress)
         indeterminate: LibraryController.busyProgress < 0
+        palette.dark: Theme.accent
         Accessible.name: LibraryController.busyText
     }
 

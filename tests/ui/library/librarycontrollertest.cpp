@@ -202,7 +202,7 @@ private slots:
             QVERIFY(f.open(QIODevice::ReadOnly));
             m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QFileInfo(f.fileName()).fileName(), f.readAll(), 5000);
         }
-        m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QStringLiteral("README.md"), "# readme", 5000);
+        m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QStringLiteral("README.md"), "# readme");
         QSignalSpy searched(m_library.get(), &LibraryController::searchChanged);
         m_library->search(QStringLiteral("split"));
         QTRY_VERIFY_WITH_TIMEOUT(!m_library->searching(), 5000);

@@ -38,10 +38,20 @@ public:
         });
     }
 
+    // Its connections go first: a socket closing while the members below are destroyed must not reach them.
+    ~LoopbackHub() override {
+        for (QTcpSocket* s : m_server.findChildren<QTcpSocket*>()) {
+            s->disconnect(this);
+            delete s;
+        }
+    }
+
     QUrl endpoint() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
-    void addFile(const QString& repo, const QString& path, const QByteArray& bytes, qint64 downloads = 100) {
+    // downloads: what the search says for the repository (-1: keep what an earlier file set, else 100).
+    void addFile(const QString& repo, const QString& path, const QByteArray& bytes, qint64 downloads = -1) {
         m_repos[repo][path] = bytes;
-        m_downloads[repo] = downloads;
+        if (downloads >= 0 || !m_downloads.contains(repo))
+            m_downloads[repo] = downloads >= 0 ? downloads : 100;
     }
     static QString sha256(const QByteArray& bytes) {
         return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
