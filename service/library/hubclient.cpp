@@ -357,8 +357,17 @@ void HubClient::fileMetadata(const QString& repo, const QString& revision, const
     };
     const QString what = tr("%1 in %2").arg(path, repo);
     d->send("HEAD", fileUrl(repo, revision, path), what, 0, onHop,
-            [meta, done](QNetworkReply* last, const QByteArray&, const QString& error) {
+            [meta, done, endpoint = d->config.endpoint](QNetworkReply* last, const QByteArray&,
+                                                        const QString& error) {
                 if (!error.isEmpty()) {
+                    // Some CDNs sign their URLs for GET only and refuse a HEAD; what the hub itself said (size,
+                    // SHA-256) is then enough, and the download's own GET finds the bytes' validator.
+                    if (meta->size >= 0 && !detail::sameOrigin(last->url(), endpoint) &&
+                        last->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() >= 400) {
+                        meta->url = last->url();
+                        done(*meta, {});
+                        return;
+                    }
                     done({}, error);
                     return;
                 }

@@ -16,13 +16,13 @@ stdin closes (its parent went away) or on SIGTERM.
 
 /_control takes any of:
   "faults": [{"mode": M, "where": "cdn"|"hub", "path": substring, "count": N, ...}]  appended; each applies to
-      the next N (default 1) matching GETs of a file, then is gone. Modes:
+      the next N (default 1) matching GETs of a file ("method": "HEAD" for HEADs), then is gone. Modes:
         cut           close the connection after "fraction" (default 0.4) of the body asked for
         stall         headers (and "fraction" of the body, default 0), then "seconds" (default 30) of silence
         wrong_length  announce Content-Length + "delta" (default +1000); with delta > 0 the connection closes
                       after the real bytes
         corrupt       flip the byte "at" (default: the middle) of what is sent
-        416, 500      that status instead of the file (416: only to a request with a Range)
+        416, 500, 403 that status instead of the file (416: only to a request with a Range)
         ignore_range  200 with the whole file to a request with a Range
         slow          "bytes_per_second" for this request only
       and any fault may carry "then_etag_version": N, applied once its request ends (a file that changes
@@ -84,9 +84,11 @@ class State:
                 self.hashes[key] = sha
         return full, st.st_size, sha
 
-    def take_fault(self, where, name, has_range=False):
+    def take_fault(self, where, name, has_range=False, method="GET"):
         with self.lock:
             for fault in self.faults:
+                if fault.get("method", "GET") != method:
+                    continue
                 # Refusing or ignoring a range needs a request that asks for one.
                 if fault["mode"] in ("416", "ignore_range") and not has_range:
                     continue
@@ -274,9 +276,9 @@ class Handler(BaseHTTPRequestHandler):
         name = repo + "/" + path
         etag = self.state.cdn_etag(sha)
         has_range = "Range" in self.headers
-        fault = self.state.take_fault("cdn", name, has_range) if self.command == "GET" else None
+        fault = self.state.take_fault("cdn", name, has_range, self.command)
         mode = fault["mode"] if fault else ""
-        if mode in ("500", "416"):
+        if mode in ("500", "416", "403"):
             extra = {"Content-Range": "bytes */%d" % size} if mode == "416" else {}
             return self.reply(int(mode), b"fault", extra, "text/plain")
 

@@ -214,6 +214,35 @@ private slots:
         QCOMPARE(requests[1].toObject().value("authorization").toString(), QString());
     }
 
+    void metadataWhenTheCdnRefusesHead() {
+        m_hub->fault({{"mode", "403"}, {"method", "HEAD"}});
+        HubClient client(config());
+        HubFileMeta meta;
+        QString error = "pending";
+        client.fileMetadata("acme/Widget-8B-GGUF", "main", "Widget-8B-Q4_K_M.gguf",
+                            [&](const HubFileMeta& m, const QString& e) {
+                                meta = m;
+                                error = e;
+                            });
+        QTRY_VERIFY(error != "pending");
+        QCOMPARE(error, QString());  // the hub's own answer was enough
+        QCOMPARE(meta.size, qint64(100000));
+        QCOMPARE(meta.sha256, m_sha);
+        QCOMPARE(m_hub->requests().last().toObject().value("status").toInt(), 403);
+    }
+
+    void metadataOfMissingFile() {
+        HubClient client(config());
+        QString error;
+        bool done = false;
+        client.fileMetadata("acme/Widget-8B-GGUF", "main", "Nope.gguf", [&](const HubFileMeta&, const QString& e) {
+            error = e;
+            done = true;
+        });
+        QTRY_VERIFY(done);
+        QVERIFY2(error.contains("HTTP 404") && error.contains("Nope.gguf"), qPrintable(error));
+    }
+
     void offlineMakesNoRequest() {
         HubConfig c = config();
         c.networkAllowed = false;
