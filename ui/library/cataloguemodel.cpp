@@ -27,7 +27,9 @@ QString unsupportedReasonOf(const Entry& e) {
         return {};
 }
 
-QString fitKey(const QString& id, const QString& quant) { return id + QLatin1Char('/') + quant; }
+QString fitKey(const QString& id, const QString& quant) {
+    return id + QLatin1Char('/') + quant;
+}
 
 // The device as a badge names it: "Intel(R) Xeon(R) Platinum 8481C CPU @ 2.70GHz (avx512, 2 threads)" reads
 // "Intel Xeon Platinum 8481C" (the whole name stays in the fit's text and the badge's tooltip).
@@ -72,34 +74,49 @@ QVariant CatalogueModel::data(const QModelIndex& index, int role) const {
         return {};
     const service::CatalogueEntry& e = m_catalogue.entries[size_t(index.row())];
     switch (role) {
-    case EntryIdRole: return e.id;
-    case NameRole: return e.name;
-    case FamilyRole: return e.family;
-    case KindRole: return e.kind;
-    case KindTextRole:
-        return e.kind == QLatin1String("chat")          ? tr("Chat")
-               : e.kind == QLatin1String("reasoning")   ? tr("Reasoning")
-               : e.kind == QLatin1String("translation") ? tr("Translation")
-               : e.kind == QLatin1String("base")        ? tr("Base model (not for chat)")
-                                                        : e.kind;
-    case ParametersRole: return e.parameters;
-    case LicenceRole: return e.licence;
-    case LicenceUrlRole: return e.licenceUrl;
-    case LanguagesRole:
-        return e.languages == QStringList{QStringLiteral("multilingual")} ? tr("Many languages")
-                                                                           : e.languages.join(QStringLiteral(", "));
-    case SummaryRole: return e.summary;
-    case ThinkingRole: return e.thinking;
-    case RepoRole: return e.repo;
-    case SupportedRole: return supportedOf(e);
-    case UnsupportedReasonRole: return unsupportedReasonOf(e);
-    case RecommendedIndexRole:
-        for (size_t i = 0; i < e.quants.size(); ++i)
-            if (e.quants[i].quant == e.recommendedQuant)
-                return int(i);
-        return 0;
-    case QuantsRole: return quants(e);
-    default: return {};
+        case EntryIdRole:
+            return e.id;
+        case NameRole:
+            return e.name;
+        case FamilyRole:
+            return e.family;
+        case KindRole:
+            return e.kind;
+        case KindTextRole:
+            return e.kind == QLatin1String("chat")          ? tr("Chat")
+                   : e.kind == QLatin1String("reasoning")   ? tr("Reasoning")
+                   : e.kind == QLatin1String("translation") ? tr("Translation")
+                   : e.kind == QLatin1String("base")        ? tr("Base model (not for chat)")
+                                                            : e.kind;
+        case ParametersRole:
+            return e.parameters;
+        case LicenceRole:
+            return e.licence;
+        case LicenceUrlRole:
+            return e.licenceUrl;
+        case LanguagesRole:
+            return e.languages == QStringList{QStringLiteral("multilingual")}
+                       ? tr("Many languages")
+                       : e.languages.join(QStringLiteral(", "));
+        case SummaryRole:
+            return e.summary;
+        case ThinkingRole:
+            return e.thinking;
+        case RepoRole:
+            return e.repo;
+        case SupportedRole:
+            return supportedOf(e);
+        case UnsupportedReasonRole:
+            return unsupportedReasonOf(e);
+        case RecommendedIndexRole:
+            for (size_t i = 0; i < e.quants.size(); ++i)
+                if (e.quants[i].quant == e.recommendedQuant)
+                    return int(i);
+            return 0;
+        case QuantsRole:
+            return quants(e);
+        default:
+            return {};
     }
 }
 
@@ -110,8 +127,9 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
         QVariantMap m;
         m[QStringLiteral("quant")] = q.quant;
         m[QStringLiteral("bytes")] = q.approxBytes;
-        m[QStringLiteral("sizeText")] =
-            q.approxBytes < 0 ? tr("size not stated") : tr("about %1").arg(libraryformat::bytes(q.approxBytes));
+        m[QStringLiteral("sizeText")] = q.approxBytes < 0
+                                            ? tr("size not stated")
+                                            : tr("about %1").arg(libraryformat::bytes(q.approxBytes));
         // For the closed quantization box, which has room for little.
         m[QStringLiteral("shortText")] =
             q.approxBytes < 0 ? q.quant : tr("%1 · ~%2").arg(q.quant, libraryformat::bytes(q.approxBytes));
@@ -132,8 +150,9 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
             else if (state == QLatin1String("offloaded"))
                 badge = tr("Experts in system memory");
             else if (state == QLatin1String("too-big"))
-                badge = fit->deviceBytes > 0 ? tr("Too big: needs %1").arg(libraryformat::bytes(fit->deviceBytes))
-                                             : tr("Too big for %1").arg(shortDeviceName(fit->deviceName));
+                badge = fit->deviceBytes > 0
+                            ? tr("Too big: needs %1").arg(libraryformat::bytes(fit->deviceBytes))
+                            : tr("Too big for %1").arg(shortDeviceName(fit->deviceName));
             else if (state == QLatin1String("unsupported"))
                 badge = tr("Not supported yet");
             else
@@ -143,7 +162,8 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
         m[QStringLiteral("badge")] = badge;
         m[QStringLiteral("fitText")] = text;
         const QString first = q.files.value(0);
-        m[QStringLiteral("installed")] = !first.isEmpty() && m_localFiles.contains(QFileInfo(first).fileName());
+        m[QStringLiteral("installed")] =
+            !first.isEmpty() && m_localFiles.contains(QFileInfo(first).fileName());
         m[QStringLiteral("downloading")] = m_activeDownloads.contains(downloadKey(e.repo, first));
         out.append(m);
     }

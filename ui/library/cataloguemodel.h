@@ -1,12 +1,12 @@
 #pragma once
-// The curated catalogue as the library's cards show it: one row per entry, with its quantizations (size, whether
-// it fits this computer, whether it is on disk or being downloaded). The fits come from planCatalogue on the
-// controller's worker thread; the model itself is only changed on the GUI thread.
+// The curated catalogue as the library's cards show it: one row per entry, with its quantizations (size,
+// whether it fits this computer, whether it is on disk or being downloaded). The fits come from planCatalogue
+// on the controller's worker thread; the model itself is only changed on the GUI thread.
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QHash>
 #include <QSet>
 #include <QVariantList>
-#include <QtQml/qqmlregistration.h>
 
 #include <vector>
 
@@ -24,8 +24,8 @@ public:
         EntryIdRole = Qt::UserRole + 1,
         NameRole,
         FamilyRole,
-        KindRole,       // "chat", "reasoning", "translation", "base"
-        KindTextRole,   // the kind for people
+        KindRole,      // "chat", "reasoning", "translation", "base"
+        KindTextRole,  // the kind for people
         ParametersRole,
         LicenceRole,
         LicenceUrlRole,
@@ -36,8 +36,8 @@ public:
         SupportedRole,
         UnsupportedReasonRole,
         RecommendedIndexRole,  // index into quants of the recommended quantization
-        // [{quant, sizeText, shortText, bytes, state, badge, fitText, installed, downloading}]; state: "planning", "fits",
-        // "offloaded", "too-big", "unknown" or "unsupported".
+        // [{quant, sizeText, shortText, bytes, state, badge, fitText, installed, downloading}]; state:
+        // "planning", "fits", "offloaded", "too-big", "unknown" or "unsupported".
         QuantsRole,
     };
 

@@ -11,7 +11,9 @@ using service::DownloadState;
 using service::DownloadStatus;
 
 namespace {
-bool isActive(DownloadState s) { return s != DownloadState::Done && s != DownloadState::Failed; }
+bool isActive(DownloadState s) {
+    return s != DownloadState::Done && s != DownloadState::Failed;
+}
 }  // namespace
 
 DownloadsModel::DownloadsModel(QObject* parent) : QAbstractListModel(parent) {}
@@ -58,7 +60,9 @@ void DownloadsModel::updateJob(const QString& id) {
     reload();  // a job this list has not seen yet
 }
 
-int DownloadsModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_jobs.size()); }
+int DownloadsModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_jobs.size());
+}
 
 int DownloadsModel::activeCount() const {
     int n = 0;
@@ -83,12 +87,10 @@ const DownloadStatus* DownloadsModel::find(const QString& id) const {
 }
 
 QHash<int, QByteArray> DownloadsModel::roleNames() const {
-    return {{JobIdRole, "jobId"},         {NameRole, "name"},
-            {RepoRole, "repo"},           {StateRole, "jobState"},
-            {StateTextRole, "stateText"}, {ProgressRole, "progress"},
-            {SizeTextRole, "sizeText"},   {SpeedTextRole, "speedText"},
-            {TimeLeftTextRole, "timeLeftText"}, {ErrorRole, "error"},
-            {VerifiedRole, "verified"},   {FinalPathRole, "finalPath"},
+    return {{JobIdRole, "jobId"},        {NameRole, "name"},           {RepoRole, "repo"},
+            {StateRole, "jobState"},     {StateTextRole, "stateText"}, {ProgressRole, "progress"},
+            {SizeTextRole, "sizeText"},  {SpeedTextRole, "speedText"}, {TimeLeftTextRole, "timeLeftText"},
+            {ErrorRole, "error"},        {VerifiedRole, "verified"},   {FinalPathRole, "finalPath"},
             {FilesTextRole, "filesText"}};
 }
 
@@ -97,43 +99,60 @@ QVariant DownloadsModel::data(const QModelIndex& index, int role) const {
         return {};
     const DownloadStatus& j = m_jobs[size_t(index.row())];
     switch (role) {
-    case JobIdRole: return j.id;
-    case NameRole: return j.name;
-    case RepoRole: return j.repo;
-    case StateRole: return service::downloadStateName(j.state);
-    case StateTextRole:
-        switch (j.state) {
-        case DownloadState::Queued: return tr("Waiting");
-        case DownloadState::Checking: return tr("Checking the files on the hub");
-        case DownloadState::Downloading: return tr("Downloading");
-        case DownloadState::Verifying: return tr("Verifying");
-        case DownloadState::Paused: return tr("Paused");
-        case DownloadState::Done: return j.verified ? tr("Done, verified") : tr("Done (size checked, not verified)");
-        case DownloadState::Failed: return tr("Failed");
-        }
-        return {};
-    case ProgressRole:
-        if (j.state == DownloadState::Done)
-            return 1.0;
-        return j.bytesTotal > 0 ? double(j.bytesDone) / double(j.bytesTotal) : -1.0;
-    case SizeTextRole:
-        if (j.bytesTotal < 0)
-            return j.bytesDone > 0 ? libraryformat::bytes(j.bytesDone) : QString();
-        return j.state == DownloadState::Done ? libraryformat::bytes(j.bytesTotal)
-                                              : tr("%1 of %2").arg(libraryformat::bytes(j.bytesDone),
-                                                                   libraryformat::bytes(j.bytesTotal));
-    case SpeedTextRole:
-        return j.state == DownloadState::Downloading ? libraryformat::speed(j.bytesPerSecond) : QString();
-    case TimeLeftTextRole:
-        return j.state == DownloadState::Downloading ? libraryformat::timeLeft(j.secondsLeft) : QString();
-    case ErrorRole: return j.error;
-    case VerifiedRole: return j.verified;
-    case FinalPathRole: return j.finalPath;
-    case FilesTextRole:
-        return j.files.size() > 1 && isActive(j.state)
-                   ? tr("File %1 of %2").arg(QLocale().toString(j.fileIndex + 1), QLocale().toString(j.files.size()))
-                   : QString();
-    default: return {};
+        case JobIdRole:
+            return j.id;
+        case NameRole:
+            return j.name;
+        case RepoRole:
+            return j.repo;
+        case StateRole:
+            return service::downloadStateName(j.state);
+        case StateTextRole:
+            switch (j.state) {
+                case DownloadState::Queued:
+                    return tr("Waiting");
+                case DownloadState::Checking:
+                    return tr("Checking the files on the hub");
+                case DownloadState::Downloading:
+                    return tr("Downloading");
+                case DownloadState::Verifying:
+                    return tr("Verifying");
+                case DownloadState::Paused:
+                    return tr("Paused");
+                case DownloadState::Done:
+                    return j.verified ? tr("Done, verified") : tr("Done (size checked, not verified)");
+                case DownloadState::Failed:
+                    return tr("Failed");
+            }
+            return {};
+        case ProgressRole:
+            if (j.state == DownloadState::Done)
+                return 1.0;
+            return j.bytesTotal > 0 ? double(j.bytesDone) / double(j.bytesTotal) : -1.0;
+        case SizeTextRole:
+            if (j.bytesTotal < 0)
+                return j.bytesDone > 0 ? libraryformat::bytes(j.bytesDone) : QString();
+            return j.state == DownloadState::Done
+                       ? libraryformat::bytes(j.bytesTotal)
+                       : tr("%1 of %2")
+                             .arg(libraryformat::bytes(j.bytesDone), libraryformat::bytes(j.bytesTotal));
+        case SpeedTextRole:
+            return j.state == DownloadState::Downloading ? libraryformat::speed(j.bytesPerSecond) : QString();
+        case TimeLeftTextRole:
+            return j.state == DownloadState::Downloading ? libraryformat::timeLeft(j.secondsLeft) : QString();
+        case ErrorRole:
+            return j.error;
+        case VerifiedRole:
+            return j.verified;
+        case FinalPathRole:
+            return j.finalPath;
+        case FilesTextRole:
+            return j.files.size() > 1 && isActive(j.state)
+                       ? tr("File %1 of %2")
+                             .arg(QLocale().toString(j.fileIndex + 1), QLocale().toString(j.files.size()))
+                       : QString();
+        default:
+            return {};
     }
 }
 

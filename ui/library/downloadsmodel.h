@@ -1,10 +1,10 @@
 #pragma once
 // The download queue as the library lists it: one row per job of the DownloadManager, in its order, with
 // progress, speed and time left said in the user's locale. Follows the manager's signals (GUI thread).
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QPointer>
 #include <QSet>
-#include <QtQml/qqmlregistration.h>
 
 #include <vector>
 
@@ -24,16 +24,17 @@ public:
         JobIdRole = Qt::UserRole + 1,
         NameRole,
         RepoRole,
-        StateRole,       // "jobState": downloadStateName: "queued", "checking", "downloading", "verifying", "paused", "done", "failed"
-        StateTextRole,   // for people
-        ProgressRole,    // 0..1, or -1 while the total is unknown
-        SizeTextRole,    // "1.2 GiB of 4.9 GiB"
-        SpeedTextRole,   // "12.3 MiB/s" or ""
+        StateRole,      // "jobState": downloadStateName: "queued", "checking", "downloading", "verifying",
+                        // "paused", "done", "failed"
+        StateTextRole,  // for people
+        ProgressRole,   // 0..1, or -1 while the total is unknown
+        SizeTextRole,   // "1.2 GiB of 4.9 GiB"
+        SpeedTextRole,  // "12.3 MiB/s" or ""
         TimeLeftTextRole,
         ErrorRole,
         VerifiedRole,
         FinalPathRole,
-        FilesTextRole,   // "File 2 of 3" for split sets, else ""
+        FilesTextRole,  // "File 2 of 3" for split sets, else ""
     };
 
     explicit DownloadsModel(QObject* parent = nullptr);

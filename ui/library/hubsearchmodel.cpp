@@ -33,7 +33,8 @@ void HubSearchModel::setListing(const QString& repo) {
     emit dataChanged(index(row), index(row));
 }
 
-void HubSearchModel::setFiles(const QString& repo, std::vector<service::HubModelFiles> files, const QString& error) {
+void HubSearchModel::setFiles(const QString& repo, std::vector<service::HubModelFiles> files,
+                              const QString& error) {
     const int row = rowOf(repo);
     if (row < 0)
         return;  // a newer search replaced the list
@@ -51,7 +52,9 @@ const service::HubModelFiles* HubSearchModel::files(const QString& repo, int ind
     return &m_rows[size_t(row)].files[size_t(index)];
 }
 
-int HubSearchModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+int HubSearchModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
 
 QHash<int, QByteArray> HubSearchModel::roleNames() const {
     return {{RepoIdRole, "repoId"},
@@ -66,27 +69,32 @@ QVariant HubSearchModel::data(const QModelIndex& index, int role) const {
         return {};
     const Row& r = m_rows[size_t(index.row())];
     switch (role) {
-    case RepoIdRole: return r.repo.id;
-    case StatsTextRole:
-        return tr("%1 downloads · %2 likes")
-            .arg(QLocale().toString(r.repo.downloads), QLocale().toString(r.repo.likes));
-    case FilesStateRole: return r.filesState;
-    case FilesErrorRole: return r.filesError;
-    case FilesRole: {
-        QVariantList out;
-        for (const service::HubModelFiles& f : r.files) {
-            out.append(QVariantMap{
-                {QStringLiteral("quant"), f.quant.isEmpty() ? tr("Other") : f.quant},
-                {QStringLiteral("sizeText"),
-                 f.totalSize < 0 ? tr("size unknown") : libraryformat::bytes(f.totalSize)},
-                {QStringLiteral("files"), f.paths},
-                {QStringLiteral("filesText"),
-                 f.paths.size() == 1 ? f.paths.first()
-                                     : tr("%1 (%2 parts)").arg(f.paths.first(), QLocale().toString(f.paths.size()))}});
+        case RepoIdRole:
+            return r.repo.id;
+        case StatsTextRole:
+            return tr("%1 downloads · %2 likes")
+                .arg(QLocale().toString(r.repo.downloads), QLocale().toString(r.repo.likes));
+        case FilesStateRole:
+            return r.filesState;
+        case FilesErrorRole:
+            return r.filesError;
+        case FilesRole: {
+            QVariantList out;
+            for (const service::HubModelFiles& f : r.files) {
+                out.append(QVariantMap{
+                    {QStringLiteral("quant"), f.quant.isEmpty() ? tr("Other") : f.quant},
+                    {QStringLiteral("sizeText"),
+                     f.totalSize < 0 ? tr("size unknown") : libraryformat::bytes(f.totalSize)},
+                    {QStringLiteral("files"), f.paths},
+                    {QStringLiteral("filesText"),
+                     f.paths.size() == 1
+                         ? f.paths.first()
+                         : tr("%1 (%2 parts)").arg(f.paths.first(), QLocale().toString(f.paths.size()))}});
+            }
+            return out;
         }
-        return out;
-    }
-    default: return {};
+        default:
+            return {};
     }
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // "Search the hub": the repositories a search found, and for each one whose files were asked for, its GGUF
 // models grouped by quantization with their sizes (groupGgufFiles). GUI thread only.
-#include <QAbstractListModel>
 #include <QtQml/qqmlregistration.h>
+#include <QAbstractListModel>
 
 #include <vector>
 

@@ -23,7 +23,8 @@ template <class Work, class Done>
 void LibraryController::inBackground(Work work, Done done) {
     m_pool.start([this, work, done] {
         auto result = work();
-        QMetaObject::invokeMethod(this, [done, result] { done(result); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [done, result] { done(result); }, Qt::QueuedConnection);
     });
 }
 
@@ -84,7 +85,9 @@ void LibraryController::setInstance(LibraryController* controller) {
         QJSEngine::setObjectOwnership(controller, QJSEngine::CppOwnership);
 }
 
-LibraryController* LibraryController::instance() { return g_instance; }
+LibraryController* LibraryController::instance() {
+    return g_instance;
+}
 
 LibraryController* LibraryController::create(QQmlEngine* qml, QJSEngine* js) {
     if (!g_instance) {
@@ -119,23 +122,38 @@ void LibraryController::applyHubConfig() {
     emit hubChanged();
 }
 
-bool LibraryController::networkAllowed() const { return m_hub->networkAllowed(); }
-void LibraryController::setNetworkAllowed(bool allowed) { m_hub->setNetworkAllowed(allowed); }
-QString LibraryController::offlineText() const { return service::offlineSentence(); }
-QString LibraryController::hubEndpoint() const { return m_hub->endpoint(); }
-QString LibraryController::defaultEndpoint() const { return service::HubSettings::defaultEndpoint(); }
-QString LibraryController::effectiveEndpoint() const { return hubConfig().endpoint.toString(); }
+bool LibraryController::networkAllowed() const {
+    return m_hub->networkAllowed();
+}
+void LibraryController::setNetworkAllowed(bool allowed) {
+    m_hub->setNetworkAllowed(allowed);
+}
+QString LibraryController::offlineText() const {
+    return service::offlineSentence();
+}
+QString LibraryController::hubEndpoint() const {
+    return m_hub->endpoint();
+}
+QString LibraryController::defaultEndpoint() const {
+    return service::HubSettings::defaultEndpoint();
+}
+QString LibraryController::effectiveEndpoint() const {
+    return hubConfig().endpoint.toString();
+}
 QString LibraryController::endpointHost() const {
     const QUrl url = hubConfig().endpoint;
     return url.port() > 0 ? QStringLiteral("%1:%2").arg(url.host()).arg(url.port()) : url.host();
 }
-bool LibraryController::hasToken() const { return m_hub->hasToken(); }
+bool LibraryController::hasToken() const {
+    return m_hub->hasToken();
+}
 
 QString LibraryController::setHubEndpoint(const QString& url) {
     if (m_hub->setEndpoint(url.trimmed()))
         return {};
     const QString why = m_hub->endpointError();
-    return why.isEmpty() ? tr("The hub's address must be an http:// or https:// URL, such as %1.").arg(defaultEndpoint())
+    return why.isEmpty() ? tr("The hub's address must be an http:// or https:// URL, such as %1.")
+                               .arg(defaultEndpoint())
                          : why;
 }
 
@@ -260,7 +278,9 @@ void LibraryController::dismissFinished() {
 
 // ---- on this computer
 
-QString LibraryController::modelsDir() const { return m_settings->modelFolder(); }
+QString LibraryController::modelsDir() const {
+    return m_settings->modelFolder();
+}
 
 void LibraryController::onModelsFolderChanged() {
     emit modelsDirChanged();
@@ -288,7 +308,9 @@ void LibraryController::refreshLocal() {
         });
 }
 
-void LibraryController::load(const QString& path) { m_models->load(path); }
+void LibraryController::load(const QString& path) {
+    m_models->load(path);
+}
 
 void LibraryController::deleteModel(const QString& path) {
     const service::LocalModel* found = m_local.find(path);
@@ -297,7 +319,8 @@ void LibraryController::deleteModel(const QString& path) {
     const service::LocalModel model = *found;
     const QString name = QFileInfo(model.path).fileName();
     if (model.path == m_models->modelPath() && m_models->state() != QLatin1String("error")) {
-        setStatus(tr("%1 is the model in use. Choose another model first, then delete this one.").arg(name), true);
+        setStatus(tr("%1 is the model in use. Choose another model first, then delete this one.").arg(name),
+                  true);
         return;
     }
     inBackground([model] { return service::deleteModel(model); },
@@ -328,7 +351,13 @@ void LibraryController::importModel(const QUrl& file, bool link) {
     const service::ImportMode mode = link ? service::ImportMode::Link : service::ImportMode::Copy;
     const service::ProgressFn progress = [this](qint64 done, qint64 total) {
         const double p = total > 0 ? double(done) / double(total) : -1;
-        QMetaObject::invokeMethod(this, [this, p] { if (busy()) setBusy(m_busyText, p); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, p] {
+                if (busy())
+                    setBusy(m_busyText, p);
+            },
+            Qt::QueuedConnection);
     };
     inBackground(
         [this, source, dir, mode, progress] {
@@ -339,7 +368,8 @@ void LibraryController::importModel(const QUrl& file, bool link) {
         [this](const std::pair<QString, QString>& outcome) {
             setBusy({}, -1);
             if (outcome.first.isEmpty())
-                setStatus(tr("%1 is now in the models folder.").arg(QFileInfo(outcome.second).fileName()), false);
+                setStatus(tr("%1 is now in the models folder.").arg(QFileInfo(outcome.second).fileName()),
+                          false);
             else
                 setStatus(outcome.first, true);
             refreshLocal();
@@ -359,30 +389,39 @@ void LibraryController::moveModelsFolder(const QUrl& folder) {
     m_downloadManager.reset();
     const service::ProgressFn progress = [this](qint64 done, qint64 total) {
         const double p = total > 0 ? double(done) / double(total) : -1;
-        QMetaObject::invokeMethod(this, [this, p] { if (busy()) setBusy(m_busyText, p); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, p] {
+                if (busy())
+                    setBusy(m_busyText, p);
+            },
+            Qt::QueuedConnection);
     };
-    inBackground([this, from, to, progress] { return service::moveModelsFolder(from, to, progress, &m_cancelBusy); },
-                 [this, from, to](const QString& error) {
-                     setBusy({}, -1);
-                     if (!error.isEmpty()) {
-                         setStatus(error, true);
-                         makeDownloadManager();
-                         refreshLocal();
-                         return;
-                     }
-                     // The model in use moved with the others: the next start opens it from there.
-                     const QString current = m_settings->modelPath();
-                     if (current.startsWith(from + QLatin1Char('/')))
-                         m_settings->setModelPath(to + current.mid(from.size()));
-                     setStatus(tr("The models are now in %1.").arg(QDir::toNativeSeparators(to)), false);
-                     if (QDir::cleanPath(m_settings->modelFolder()) == to)
-                         onModelsFolderChanged();
-                     else
-                         m_settings->setModelFolder(to);  // makes the new manager and scans
-                 });
+    inBackground(
+        [this, from, to, progress] { return service::moveModelsFolder(from, to, progress, &m_cancelBusy); },
+        [this, from, to](const QString& error) {
+            setBusy({}, -1);
+            if (!error.isEmpty()) {
+                setStatus(error, true);
+                makeDownloadManager();
+                refreshLocal();
+                return;
+            }
+            // The model in use moved with the others: the next start opens it from there.
+            const QString current = m_settings->modelPath();
+            if (current.startsWith(from + QLatin1Char('/')))
+                m_settings->setModelPath(to + current.mid(from.size()));
+            setStatus(tr("The models are now in %1.").arg(QDir::toNativeSeparators(to)), false);
+            if (QDir::cleanPath(m_settings->modelFolder()) == to)
+                onModelsFolderChanged();
+            else
+                m_settings->setModelFolder(to);  // makes the new manager and scans
+        });
 }
 
-void LibraryController::cancelBusy() { m_cancelBusy = true; }
+void LibraryController::cancelBusy() {
+    m_cancelBusy = true;
+}
 
 // ---- search the hub
 
@@ -412,8 +451,9 @@ void LibraryController::listFiles(const QString& repo) {
     m_search.setListing(repo);
     m_client.listFiles(repo, QStringLiteral("main"),
                        [this, repo](const std::vector<service::HubFile>& files, const QString& error) {
-                           m_search.setFiles(repo, error.isEmpty() ? service::groupGgufFiles(files)
-                                                                   : std::vector<service::HubModelFiles>{},
+                           m_search.setFiles(repo,
+                                             error.isEmpty() ? service::groupGgufFiles(files)
+                                                             : std::vector<service::HubModelFiles>{},
                                              error);
                        });
 }
@@ -441,7 +481,9 @@ void LibraryController::setStatus(const QString& text, bool error) {
     emit statusChanged();
 }
 
-void LibraryController::dismissStatus() { setStatus({}, false); }
+void LibraryController::dismissStatus() {
+    setStatus({}, false);
+}
 
 void LibraryController::setBusy(const QString& text, double progress) {
     m_busyText = text;

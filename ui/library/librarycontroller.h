@@ -1,16 +1,16 @@
 #pragma once
-// The model library (Catalogue, Downloads, On this computer, Search the hub) as the views and the settings page
-// see it. Owns the hub's settings, client and download queue (models go to AppSettings::modelFolder), and a
-// worker thread for everything that blocks on disk or the device query: the catalogue's fit badges
-// (planCatalogue with the device and context from the settings, as ModelManager plans its files), scanning the
-// models folder, delete, import and moving the folder. Loading goes through ModelManager. While the network is
-// not allowed nothing is requested and the views say offlineSentence(). GUI thread only.
+// The model library (Catalogue, Downloads, On this computer, Search the hub) as the views and the settings
+// page see it. Owns the hub's settings, client and download queue (models go to AppSettings::modelFolder),
+// and a worker thread for everything that blocks on disk or the device query: the catalogue's fit badges
+// (planCatalogue with the device and context from the settings, as ModelManager plans its files), scanning
+// the models folder, delete, import and moving the folder. Loading goes through ModelManager. While the
+// network is not allowed nothing is requested and the views say offlineSentence(). GUI thread only.
+#include <QtQml/qqmlregistration.h>
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
 #include <QUrl>
-#include <QtQml/qqmlregistration.h>
 
 #include <atomic>
 #include <memory>

@@ -8,10 +8,14 @@
 namespace lantern::ui::libraryformat {
 
 namespace {
-QString tr(const char* text, int n = -1) { return QCoreApplication::translate("LibraryFormat", text, nullptr, n); }
+QString tr(const char* text, int n = -1) {
+    return QCoreApplication::translate("LibraryFormat", text, nullptr, n);
+}
 }  // namespace
 
-QString bytes(qint64 bytes) { return bytes < 0 ? QString() : QLocale().formattedDataSize(bytes, 1); }
+QString bytes(qint64 bytes) {
+    return bytes < 0 ? QString() : QLocale().formattedDataSize(bytes, 1);
+}
 
 QString speed(double bytesPerSecond) {
     if (bytesPerSecond <= 0)
@@ -30,8 +34,9 @@ QString timeLeft(int seconds) {
     }
     const int hours = seconds / 3600;
     const int minutes = (seconds % 3600) / 60;
-    return minutes == 0 ? tr("About %n hour(s) left", hours)
-                        : tr("About %1 h %2 min left").arg(QLocale().toString(hours), QLocale().toString(minutes));
+    return minutes == 0
+               ? tr("About %n hour(s) left", hours)
+               : tr("About %1 h %2 min left").arg(QLocale().toString(hours), QLocale().toString(minutes));
 }
 
 QString parameters(quint64 count) {

@@ -68,31 +68,46 @@ QVariant LocalModelsModel::data(const QModelIndex& index, int role) const {
         return {};
     const service::LocalModel& m = m_models[size_t(index.row())];
     const auto contextText = [&] {
-        return m.contextLength == 0 ? QString() : tr("%1 tokens of context").arg(QLocale().toString(m.contextLength));
+        return m.contextLength == 0 ? QString()
+                                    : tr("%1 tokens of context").arg(QLocale().toString(m.contextLength));
     };
     switch (role) {
-    case PathRole: return m.path;
-    case NameRole: return m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name;
-    case FileNameRole: return QFileInfo(m.path).fileName();
-    case QuantizationRole: return m.quantization;
-    case ArchitectureRole: return m.architecture;
-    case ParametersTextRole: return libraryformat::parameters(m.parameters);
-    case ContextTextRole: return contextText();
-    case SizeTextRole: return libraryformat::bytes(m.sizeBytes);
-    case DetailsTextRole: {
-        QStringList parts{m.quantization, m.architecture, libraryformat::parameters(m.parameters), contextText(),
-                          libraryformat::bytes(m.sizeBytes)};
-        parts.removeAll(QString());
-        return parts.join(QStringLiteral(" · "));
-    }
-    case IsLinkRole: return m.isLink;
-    case LastUsedTextRole: return libraryformat::relativeDate(m.lastUsed);
-    case LastUsedFullRole:
-        return m.lastUsed.isValid() ? QLocale().toString(m.lastUsed, QLocale::LongFormat) : QString();
-    case ErrorRole: return m.error;
-    case LoadedRole: return !m_loadedPath.isEmpty() && m.path == m_loadedPath;
-    case FilesCountRole: return int(m.files.size());
-    default: return {};
+        case PathRole:
+            return m.path;
+        case NameRole:
+            return m.name.isEmpty() ? QFileInfo(m.path).fileName() : m.name;
+        case FileNameRole:
+            return QFileInfo(m.path).fileName();
+        case QuantizationRole:
+            return m.quantization;
+        case ArchitectureRole:
+            return m.architecture;
+        case ParametersTextRole:
+            return libraryformat::parameters(m.parameters);
+        case ContextTextRole:
+            return contextText();
+        case SizeTextRole:
+            return libraryformat::bytes(m.sizeBytes);
+        case DetailsTextRole: {
+            QStringList parts{m.quantization, m.architecture, libraryformat::parameters(m.parameters),
+                              contextText(), libraryformat::bytes(m.sizeBytes)};
+            parts.removeAll(QString());
+            return parts.join(QStringLiteral(" · "));
+        }
+        case IsLinkRole:
+            return m.isLink;
+        case LastUsedTextRole:
+            return libraryformat::relativeDate(m.lastUsed);
+        case LastUsedFullRole:
+            return m.lastUsed.isValid() ? QLocale().toString(m.lastUsed, QLocale::LongFormat) : QString();
+        case ErrorRole:
+            return m.error;
+        case LoadedRole:
+            return !m_loadedPath.isEmpty() && m.path == m_loadedPath;
+        case FilesCountRole:
+            return int(m.files.size());
+        default:
+            return {};
     }
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // "On this computer": the models in the models folder (scanModels, run by the controller on its worker
 // thread), with size, quantization, architecture, trained context and when each was last loaded.
+#include <QtQml/qqmlregistration.h>
 #include <QAbstractListModel>
 #include <QSet>
-#include <QtQml/qqmlregistration.h>
 
 #include <vector>
 
@@ -24,14 +24,15 @@ public:
         QuantizationRole,
         ArchitectureRole,
         ParametersTextRole,
-        ContextTextRole,   // "40,960 tokens of context" or ""
+        ContextTextRole,  // "40,960 tokens of context" or ""
         SizeTextRole,
-        DetailsTextRole,   // the above on one line: "Q4_K_M · qwen3 · 8.2B parameters · 40,960 tokens · 4.9 GiB"
+        DetailsTextRole,  // the above on one line: "Q4_K_M · qwen3 · 8.2B parameters · 40,960 tokens · 4.9
+                          // GiB"
         IsLinkRole,
         LastUsedTextRole,  // "Yesterday", "Never"
         LastUsedFullRole,  // the locale's long date and time, or ""
         ErrorRole,
-        LoadedRole,        // the model the chat uses now
+        LoadedRole,  // the model the chat uses now
         FilesCountRole,
     };
 

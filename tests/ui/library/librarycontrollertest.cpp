@@ -1,11 +1,15 @@
-// LibraryController against a fake hub on loopback (loopbackhub.h), with a test catalogue, the real download queue,
-// models folder scans, and ModelManager loading through the scripted test double:
-//  - offline, nothing reaches the hub: search and download refuse with the offline sentence and the hub counts
+// LibraryController against a fake hub on loopback (loopbackhub.h), with a test catalogue, the real download
+// queue, models folder scans, and ModelManager loading through the scripted test double:
+//  - offline, nothing reaches the hub: search and download refuse with the offline sentence and the hub
+//  counts
 //    no request;
-//  - every catalogue quantization gets a fit state (planned, unknown without a shape, unsupported with a reason);
-//  - allowing the network, a catalogue download ends in a model listed on this computer, its quantization marked
+//  - every catalogue quantization gets a fit state (planned, unknown without a shape, unsupported with a
+//  reason);
+//  - allowing the network, a catalogue download ends in a model listed on this computer, its quantization
+//  marked
 //    installed, the model menu listing it, and "Load now" loading it (then it has a last use);
 //  - a hub search lists repositories, their GGUF files grouped (a split set as one model), and downloads one;
+//  - a download in progress says its size, speed and time left; pause, cancel (of a waiting one) and resume;
 //  - import (copy and link), delete (refused for the model in use), and moving the models folder.
 // Every list model runs under QAbstractItemModelTester.
 #include <QAbstractItemModelTester>
@@ -53,8 +57,9 @@ class LibraryControllerTest : public QObject {
         config.retryDelayMs = 50;
         setup.hubConfig = config;
         m_library = std::make_unique<LibraryController>(m_models.get(), m_settings, std::move(setup));
-        for (QAbstractItemModel* model : std::initializer_list<QAbstractItemModel*>{
-                 m_library->catalogue(), m_library->downloads(), m_library->localModels(), m_library->hubSearch()})
+        for (QAbstractItemModel* model :
+             std::initializer_list<QAbstractItemModel*>{m_library->catalogue(), m_library->downloads(),
+                                                        m_library->localModels(), m_library->hubSearch()})
             m_testers.push_back(std::make_unique<QAbstractItemModelTester>(
                 model, QAbstractItemModelTester::FailureReportingMode::QtTest));
     }
@@ -69,7 +74,8 @@ class LibraryControllerTest : public QObject {
     }
     QVariant localData(const QString& fileName, int role) const {
         const int row = localRow(fileName);
-        return row < 0 ? QVariant() : m_library->localModels()->data(m_library->localModels()->index(row), role);
+        return row < 0 ? QVariant()
+                       : m_library->localModels()->data(m_library->localModels()->index(row), role);
     }
     QVariantMap quant(int row, int index = 0) const {
         CatalogueModel* c = m_library->catalogue();
@@ -92,7 +98,8 @@ private slots:
         m_gguf = test::tinyGguf();
         test::Script script;
         m_models = std::make_unique<ModelManager>(
-            m_settings, [script](const std::filesystem::path&, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
+            m_settings,
+            [script](const std::filesystem::path&, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
                 return std::make_unique<test::ScriptedTestModel>(script);
             });
         makeLibrary();
@@ -126,7 +133,8 @@ private slots:
         }
         CatalogueModel* c = m_library->catalogue();
         QCOMPARE(c->rowCount(), 3);
-        const QStringList planned{QStringLiteral("fits"), QStringLiteral("offloaded"), QStringLiteral("too-big")};
+        const QStringList planned{QStringLiteral("fits"), QStringLiteral("offloaded"),
+                                  QStringLiteral("too-big")};
         const QVariantMap tiny = quant(0);
         QVERIFY2(planned.contains(tiny.value(QStringLiteral("state")).toString()),
                  qPrintable(tiny.value(QStringLiteral("state")).toString() + QLatin1Char(' ') +
@@ -140,8 +148,9 @@ private slots:
         QCOMPARE(quant(1, 1).value(QStringLiteral("quant")).toString(), QStringLiteral("Q8_0"));
         QCOMPARE(quant(2).value(QStringLiteral("state")).toString(), QStringLiteral("unsupported"));
         QCOMPARE(c->data(c->index(2), CatalogueModel::SupportedRole).toBool(), false);
-        QVERIFY(c->data(c->index(2), CatalogueModel::UnsupportedReasonRole).toString().contains(
-            QStringLiteral("futurearch")));
+        QVERIFY(c->data(c->index(2), CatalogueModel::UnsupportedReasonRole)
+                    .toString()
+                    .contains(QStringLiteral("futurearch")));
         // The context size is part of the plan: changing it plans again.
         QSignalSpy replanned(m_library.get(), &LibraryController::fitsPlanned);
         m_settings->setContextSize(m_settings->contextSize() == 2048 ? 4096 : 2048);
@@ -176,17 +185,20 @@ private slots:
         for (const QVariant& entry : m_models->library())
             inMenu |= entry.toMap().value(QStringLiteral("fileName")) == QStringLiteral("tiny-chat-F32.gguf");
         QVERIFY(inMenu);
-        QCOMPARE(localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::LastUsedTextRole).toString(),
-                 QStringLiteral("Never"));
-        QCOMPARE(localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::ErrorRole).toString(), QString());
+        QCOMPARE(
+            localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::LastUsedTextRole).toString(),
+            QStringLiteral("Never"));
+        QCOMPARE(localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::ErrorRole).toString(),
+                 QString());
         // "Load now": loads it, and its last use is today.
         m_library->loadFinished();
         QVERIFY(m_library->finishedPath().isEmpty());
         QTRY_VERIFY_WITH_TIMEOUT(m_models->isReady(), 10000);
         QCOMPARE(m_models->modelPath(), path);
         QTRY_VERIFY_WITH_TIMEOUT(
-            localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::LastUsedTextRole).toString().startsWith(
-                QStringLiteral("Today")),
+            localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::LastUsedTextRole)
+                .toString()
+                .startsWith(QStringLiteral("Today")),
             5000);
         QVERIFY(localData(QStringLiteral("tiny-chat-F32.gguf"), LocalModelsModel::LoadedRole).toBool());
     }
@@ -195,12 +207,14 @@ private slots:
         QVERIFY(m_library->networkAllowed());
         const test::GgufWriter split = test::syntheticModel({});
         QTemporaryDir parts;
-        auto written = split.writeSplit(std::filesystem::path(parts.filePath(QStringLiteral("split-F32")).toStdString()), 2);
+        auto written = split.writeSplit(
+            std::filesystem::path(parts.filePath(QStringLiteral("split-F32")).toStdString()), 2);
         QVERIFY(written.has_value());
         for (const std::filesystem::path& p : *written) {
             QFile f(QString::fromStdString(p.string()));
             QVERIFY(f.open(QIODevice::ReadOnly));
-            m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QFileInfo(f.fileName()).fileName(), f.readAll(), 5000);
+            m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QFileInfo(f.fileName()).fileName(),
+                          f.readAll(), 5000);
         }
         m_hub.addFile(QStringLiteral("someone/Split-GGUF"), QStringLiteral("README.md"), "# readme");
         QSignalSpy searched(m_library.get(), &LibraryController::searchChanged);
@@ -209,8 +223,11 @@ private slots:
         QCOMPARE(m_library->searchError(), QString());
         HubSearchModel* s = m_library->hubSearch();
         QCOMPARE(s->rowCount(), 1);
-        QCOMPARE(s->data(s->index(0), HubSearchModel::RepoIdRole).toString(), QStringLiteral("someone/Split-GGUF"));
-        QVERIFY(s->data(s->index(0), HubSearchModel::StatsTextRole).toString().contains(QLocale().toString(5000)));
+        QCOMPARE(s->data(s->index(0), HubSearchModel::RepoIdRole).toString(),
+                 QStringLiteral("someone/Split-GGUF"));
+        QVERIFY(s->data(s->index(0), HubSearchModel::StatsTextRole)
+                    .toString()
+                    .contains(QLocale().toString(5000)));
         m_library->listFiles(QStringLiteral("someone/Split-GGUF"));
         QCOMPARE(s->data(s->index(0), HubSearchModel::FilesStateRole).toString(), QStringLiteral("listing"));
         QTRY_COMPARE_WITH_TIMEOUT(s->data(s->index(0), HubSearchModel::FilesStateRole).toString(),
@@ -218,13 +235,70 @@ private slots:
         const QVariantList files = s->data(s->index(0), HubSearchModel::FilesRole).toList();
         QCOMPARE(files.size(), 1);  // the two parts are one model; the README is no model
         QCOMPARE(files[0].toMap().value(QStringLiteral("files")).toStringList().size(), 2);
-        QVERIFY(files[0].toMap().value(QStringLiteral("filesText")).toString().contains(QStringLiteral("2 parts")));
+        QVERIFY(files[0]
+                    .toMap()
+                    .value(QStringLiteral("filesText"))
+                    .toString()
+                    .contains(QStringLiteral("2 parts")));
         QVERIFY(m_library->downloadHubFiles(QStringLiteral("someone/Split-GGUF"), 0));
         QVERIFY(!m_library->downloadHubFiles(QStringLiteral("someone/Split-GGUF"), 5));
-        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo(m_library->finishedPath()).fileName().startsWith(QStringLiteral("split-F32-00001")),
-                                 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QFileInfo(m_library->finishedPath()).fileName().startsWith(QStringLiteral("split-F32-00001")),
+            20000);
         QTRY_VERIFY_WITH_TIMEOUT(localRow(QStringLiteral("split-F32-00001-of-00002.gguf")) >= 0, 5000);
-        QCOMPARE(localData(QStringLiteral("split-F32-00001-of-00002.gguf"), LocalModelsModel::FilesCountRole).toInt(), 2);
+        QCOMPARE(localData(QStringLiteral("split-F32-00001-of-00002.gguf"), LocalModelsModel::FilesCountRole)
+                     .toInt(),
+                 2);
+        m_library->dismissFinished();
+    }
+
+    void pauseResumeAndCancel() {
+        QVERIFY(m_library->networkAllowed());
+        QByteArray big(3 << 20, 'x');
+        big.replace(0, 4, "GGUF");
+        m_hub.addFile(QStringLiteral("someone/Slow-GGUF"), QStringLiteral("slow-Q4_K_M.gguf"), big);
+        m_hub.addFile(QStringLiteral("someone/Slow-GGUF"), QStringLiteral("slow-Q8_0.gguf"), big);
+        m_hub.bytesPerSecond = 1 << 20;
+        m_library->search(QStringLiteral("slow"));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_library->searching() && m_library->hubSearch()->rowCount() == 1, 5000);
+        m_library->listFiles(QStringLiteral("someone/Slow-GGUF"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_library->hubSearch()->files(QStringLiteral("someone/Slow-GGUF"), 1), 5000);
+        DownloadsModel* d = m_library->downloads();
+        const int before = d->rowCount();
+        QVERIFY(m_library->downloadHubFiles(QStringLiteral("someone/Slow-GGUF"), 0));
+        QVERIFY(m_library->downloadHubFiles(QStringLiteral("someone/Slow-GGUF"), 1));
+        QCOMPARE(d->rowCount(), before + 2);
+        QCOMPARE(d->activeCount(), 2);
+        const auto row = [&](const QString& name) {
+            for (int i = 0; i < d->rowCount(); ++i)
+                if (d->data(d->index(i), DownloadsModel::NameRole).toString().contains(name))
+                    return i;
+            return -1;
+        };
+        const auto value = [&](const QString& name, int role) { return d->data(d->index(row(name)), role); };
+        // In progress: a fraction, a size, a speed and a time left, in words.
+        QTRY_VERIFY_WITH_TIMEOUT(value(QStringLiteral("Q4_K_M"), DownloadsModel::ProgressRole).toDouble() > 0.1, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!value(QStringLiteral("Q4_K_M"), DownloadsModel::SpeedTextRole).toString().isEmpty(),
+                                 5000);
+        QVERIFY(value(QStringLiteral("Q4_K_M"), DownloadsModel::SizeTextRole).toString().contains(QStringLiteral(" of ")));
+        QCOMPARE(value(QStringLiteral("Q8_0"), DownloadsModel::StateRole).toString(), QStringLiteral("queued"));
+        const QString first = value(QStringLiteral("Q4_K_M"), DownloadsModel::JobIdRole).toString();
+        m_library->pause(first);
+        QTRY_COMPARE_WITH_TIMEOUT(value(QStringLiteral("Q4_K_M"), DownloadsModel::StateRole).toString(),
+                                  QStringLiteral("paused"), 5000);
+        QCOMPARE(value(QStringLiteral("Q4_K_M"), DownloadsModel::SpeedTextRole).toString(), QString());
+        // The waiting one cancelled: gone from the list, nothing left of it on disk.
+        m_library->cancel(value(QStringLiteral("Q8_0"), DownloadsModel::JobIdRole).toString());
+        QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("Q8_0")) < 0, 5000);
+        m_hub.bytesPerSecond = 0;
+        QVERIFY(m_library->resume(first));
+        QTRY_COMPARE_WITH_TIMEOUT(value(QStringLiteral("Q4_K_M"), DownloadsModel::StateRole).toString(),
+                                  QStringLiteral("done"), 20000);
+        QVERIFY(QFileInfo::exists(QDir(models()).filePath(QStringLiteral("slow-Q4_K_M.gguf"))));
+        QVERIFY(!QFileInfo::exists(QDir(models()).filePath(QStringLiteral("slow-Q8_0.gguf"))));
+        QCOMPARE(d->activeCount(), 0);
+        m_library->remove(first);
+        QTRY_VERIFY_WITH_TIMEOUT(row(QStringLiteral("Q4_K_M")) < 0, 5000);
         m_library->dismissFinished();
     }
 
@@ -264,12 +338,14 @@ private slots:
         m_library->deleteModel(inUse);
         QVERIFY(m_library->statusIsError());
         QVERIFY(QFileInfo::exists(inUse));
-        const QString imported = localData(QStringLiteral("imported-F32.gguf"), LocalModelsModel::PathRole).toString();
+        const QString imported =
+            localData(QStringLiteral("imported-F32.gguf"), LocalModelsModel::PathRole).toString();
         m_library->deleteModel(imported);
         QTRY_VERIFY_WITH_TIMEOUT(localRow(QStringLiteral("imported-F32.gguf")) < 0, 5000);
         QVERIFY(!QFileInfo::exists(imported));
         QVERIFY(!m_library->statusIsError());
-        const QString linked = localData(QStringLiteral("linked-F32.gguf"), LocalModelsModel::PathRole).toString();
+        const QString linked =
+            localData(QStringLiteral("linked-F32.gguf"), LocalModelsModel::PathRole).toString();
         m_library->deleteModel(linked);
         QTRY_VERIFY_WITH_TIMEOUT(localRow(QStringLiteral("linked-F32.gguf")) < 0, 5000);
         QVERIFY(QFileInfo::exists(linkSource));  // deleting a link leaves the file it pointed to

@@ -45,8 +45,8 @@ inline service::CatalogueEntry testEntry(const QString& id, const QString& name,
 // serves tiny-chat's file.
 inline service::Catalogue testCatalogue(LoopbackHub& hub, const QByteArray& gguf) {
     service::Catalogue c;
-    service::CatalogueEntry tiny = testEntry(QStringLiteral("tiny-chat"), QStringLiteral("Tiny Chat"),
-                                             QStringLiteral("chat"));
+    service::CatalogueEntry tiny =
+        testEntry(QStringLiteral("tiny-chat"), QStringLiteral("Tiny Chat"), QStringLiteral("chat"));
     tiny.recommendedQuant = QStringLiteral("F32");
     tiny.hasShape = true;
     tiny.shape.architecture = "llama";
@@ -61,20 +61,23 @@ inline service::Catalogue testCatalogue(LoopbackHub& hub, const QByteArray& gguf
     hub.addFile(tiny.repo, QStringLiteral("tiny-chat-F32.gguf"), gguf);
     c.entries.push_back(tiny);
 
-    service::CatalogueEntry noShape = testEntry(QStringLiteral("no-shape"), QStringLiteral("Shapeless Seven"),
-                                                QStringLiteral("reasoning"));
+    service::CatalogueEntry noShape =
+        testEntry(QStringLiteral("no-shape"), QStringLiteral("Shapeless Seven"), QStringLiteral("reasoning"));
     noShape.thinking = true;
     noShape.recommendedQuant = QStringLiteral("Q4_K_M");
-    noShape.quants.push_back({QStringLiteral("Q4_K_M"), {QStringLiteral("shapeless-Q4_K_M.gguf")}, 4'700'000'000});
-    noShape.quants.push_back({QStringLiteral("Q8_0"), {QStringLiteral("shapeless-Q8_0.gguf")}, 8'100'000'000});
+    noShape.quants.push_back(
+        {QStringLiteral("Q4_K_M"), {QStringLiteral("shapeless-Q4_K_M.gguf")}, 4'700'000'000});
+    noShape.quants.push_back(
+        {QStringLiteral("Q8_0"), {QStringLiteral("shapeless-Q8_0.gguf")}, 8'100'000'000});
     c.entries.push_back(noShape);
 
-    service::CatalogueEntry unsupported = testEntry(QStringLiteral("unsupported"), QStringLiteral("Future Arch"),
-                                                    QStringLiteral("translation"));
+    service::CatalogueEntry unsupported = testEntry(
+        QStringLiteral("unsupported"), QStringLiteral("Future Arch"), QStringLiteral("translation"));
     unsupported.supported = false;
     unsupported.unsupportedReason = QStringLiteral("Lantern cannot run the futurearch architecture yet.");
     unsupported.recommendedQuant = QStringLiteral("Q4_K_M");
-    unsupported.quants.push_back({QStringLiteral("Q4_K_M"), {QStringLiteral("future-Q4_K_M.gguf")}, 2'000'000'000});
+    unsupported.quants.push_back(
+        {QStringLiteral("Q4_K_M"), {QStringLiteral("future-Q4_K_M.gguf")}, 2'000'000'000});
     c.entries.push_back(unsupported);
     return c;
 }

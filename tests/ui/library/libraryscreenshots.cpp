@@ -2,15 +2,15 @@
 // Not a test and not the product: the real LibraryView, controller and download queue in a window, with the
 // shipped catalogue planned on this computer's device, a loopback hub (loopbackhub.h) serving a throttled
 // download, and models in a temporary folder (one loaded through the scripted test double).
-//   library-catalogue-light / -dark   the catalogue's cards with their fit badges (offline banner in the first)
-//   library-allow-network-light       the question before the network is used
-//   library-downloads-light           a download in progress (size, speed, time left), one waiting, one paused
-//   library-local-light / -dark       "On this computer" (in use, last used, a broken file)
-//   library-search-light              a hub search with a repository's files grouped by quantization
-//   library-settings-light            Settings → Model library
+//   library-catalogue-light / -dark   the catalogue's cards with their fit badges (offline banner in the
+//   first) library-allow-network-light       the question before the network is used library-downloads-light
+//   a download in progress (size, speed, time left), one waiting, one paused library-local-light / -dark "On
+//   this computer" (in use, last used, a broken file) library-search-light              a hub search with a
+//   repository's files grouped by quantization library-settings-light            Settings → Model library
 //   library-*-rtl                     the catalogue and "On this computer" in Arabic (mirrored), via --rtl
 //
 //   QT_QPA_PLATFORM=offscreen lantern-library-screenshots <out-dir> [--rtl]
+#include <QtQml/qqmlextensionplugin.h>
 #include <QDir>
 #include <QGuiApplication>
 #include <QProcess>
@@ -24,7 +24,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QtQml/qqmlextensionplugin.h>
 #include <cstdio>
 
 #include "service/library/localmodels.h"
@@ -56,7 +55,8 @@ const char* kWindow =
     "  LayoutMirroring.childrenInherit: true\n"
     "  palette.window: Theme.window; palette.windowText: Theme.text; palette.base: Theme.raised\n"
     "  palette.alternateBase: Theme.surface; palette.text: Theme.text; palette.button: Theme.surface\n"
-    "  palette.buttonText: Theme.text; palette.highlight: Theme.accent; palette.highlightedText: Theme.accentText\n"
+    "  palette.buttonText: Theme.text; palette.highlight: Theme.accent; palette.highlightedText: "
+    "Theme.accentText\n"
     "  palette.placeholderText: Theme.mutedText; palette.mid: Theme.border; palette.midlight: Theme.border\n"
     "  palette.light: Theme.raised; palette.dark: Theme.mutedText; palette.toolTipBase: Theme.raised\n"
     "  palette.toolTipText: Theme.text; font.pixelSize: Theme.fontSize\n"
@@ -109,21 +109,28 @@ int main(int argc, char* argv[]) {
     const QByteArray gguf = test::tinyGguf();
     test::writeFile(QDir(models).filePath(QStringLiteral("tiny-chat-F32.gguf")), gguf);
     test::writeFile(QDir(models).filePath(QStringLiteral("tiny-notes-F32.gguf")), test::tinyGguf(5));
-    test::writeFile(QDir(models).filePath(QStringLiteral("half-copied.gguf")), "GGUF\x03\x00\x00\x00 cut short");
+    test::writeFile(QDir(models).filePath(QStringLiteral("half-copied.gguf")),
+                    "GGUF\x03\x00\x00\x00 cut short");
     AppSettings* settings = AppSettings::instance();
     settings->setModelFolder(models);
     settings->setTheme(QStringLiteral("light"));
     test::Script script;
-    ModelManager manager(settings, [&](const std::filesystem::path&, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
-        return std::make_unique<test::ScriptedTestModel>(script);
-    });
+    ModelManager manager(
+        settings, [&](const std::filesystem::path&, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
+            return std::make_unique<test::ScriptedTestModel>(script);
+        });
 
     test::LoopbackHub hub;
-    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q4_K_M.gguf"), randomBytes(24 << 20), 48210);
-    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q8_0.gguf"), randomBytes(8 << 20), 48210);
-    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q6_K-00001-of-00002.gguf"), randomBytes(4 << 20));
-    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q6_K-00002-of-00002.gguf"), randomBytes(4 << 20));
-    hub.addFile(QStringLiteral("example/Demo-7B-Instruct-GGUF"), QStringLiteral("demo-7b-instruct-Q4_K_M.gguf"), randomBytes(6 << 20), 9120);
+    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q4_K_M.gguf"),
+                randomBytes(24 << 20), 48210);
+    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q8_0.gguf"),
+                randomBytes(8 << 20), 48210);
+    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q6_K-00001-of-00002.gguf"),
+                randomBytes(4 << 20));
+    hub.addFile(QStringLiteral("example/Demo-7B-GGUF"), QStringLiteral("demo-7b-Q6_K-00002-of-00002.gguf"),
+                randomBytes(4 << 20));
+    hub.addFile(QStringLiteral("example/Demo-7B-Instruct-GGUF"),
+                QStringLiteral("demo-7b-instruct-Q4_K_M.gguf"), randomBytes(6 << 20), 9120);
     hub.bytesPerSecond = 3 << 20;
 
     LibrarySetup setup;  // the shipped catalogue
@@ -143,7 +150,8 @@ int main(int argc, char* argv[]) {
     QQmlEngine engine;
     engine.addImportPath(QStringLiteral("qrc:/"));
     std::unique_ptr<QObject> holder;
-    QQuickWindow* window = makeWindow(engine, "LibraryView { objectName: \"view\"; anchors.fill: parent }", holder);
+    QQuickWindow* window =
+        makeWindow(engine, "LibraryView { objectName: \"view\"; anchors.fill: parent }", holder);
     if (!window)
         return 1;
     QObject* view = window->findChild<QObject*>(QStringLiteral("view"));
@@ -177,28 +185,36 @@ int main(int argc, char* argv[]) {
     (void)QTest::qWaitFor([&] { return !library.searching(); }, 5000);
     for (const char* repo : {"example/Demo-7B-GGUF", "example/Demo-7B-Instruct-GGUF"})
         library.listFiles(QString::fromLatin1(repo));
-    (void)QTest::qWaitFor([&] { return library.hubSearch()->files(QStringLiteral("example/Demo-7B-GGUF"), 0); }, 5000);
+    (void)QTest::qWaitFor(
+        [&] { return library.hubSearch()->files(QStringLiteral("example/Demo-7B-GGUF"), 0); }, 5000);
     tab(3);
     shot(window, out, QStringLiteral("library-search-light"));
     library.downloadHubFiles(QStringLiteral("example/Demo-7B-Instruct-GGUF"), 0);
     DownloadsModel* downloads = library.downloads();
-    (void)QTest::qWaitFor([&] { return downloads->rowCount() > 0 &&
-                                       downloads->data(downloads->index(0), DownloadsModel::ProgressRole).toDouble() > 0.3; },
-                          10000);
+    (void)QTest::qWaitFor(
+        [&] {
+            return downloads->rowCount() > 0 &&
+                   downloads->data(downloads->index(0), DownloadsModel::ProgressRole).toDouble() > 0.3;
+        },
+        10000);
     library.pause(downloads->data(downloads->index(0), DownloadsModel::JobIdRole).toString());
     for (int i = 0; i < 3; ++i) {
-        const service::HubModelFiles* f = library.hubSearch()->files(QStringLiteral("example/Demo-7B-GGUF"), i);
+        const service::HubModelFiles* f =
+            library.hubSearch()->files(QStringLiteral("example/Demo-7B-GGUF"), i);
         if (f && f->quant != QLatin1String("Q8_0"))
             library.downloadHubFiles(QStringLiteral("example/Demo-7B-GGUF"), i);
     }
     tab(1);
-    (void)QTest::qWaitFor([&] {
-        for (int r = 0; r < downloads->rowCount(); ++r)
-            if (downloads->data(downloads->index(r), DownloadsModel::TimeLeftTextRole).toString().size() > 0 &&
-                downloads->data(downloads->index(r), DownloadsModel::ProgressRole).toDouble() > 0.25)
-                return true;
-        return false;
-    }, 15000);
+    (void)QTest::qWaitFor(
+        [&] {
+            for (int r = 0; r < downloads->rowCount(); ++r)
+                if (downloads->data(downloads->index(r), DownloadsModel::TimeLeftTextRole).toString().size() >
+                        0 &&
+                    downloads->data(downloads->index(r), DownloadsModel::ProgressRole).toDouble() > 0.25)
+                    return true;
+            return false;
+        },
+        15000);
     library.dismissStatus();
     shot(window, out, QStringLiteral("library-downloads-light"), 200);
 
@@ -209,10 +225,11 @@ int main(int argc, char* argv[]) {
     settings->setTheme(QStringLiteral("light"));
 
     std::unique_ptr<QObject> settingsHolder;
-    QQuickWindow* settingsWindow = makeWindow(
-        engine, "Pane { anchors.fill: parent; padding: 20; background: Rectangle { color: Theme.raised }\n"
-                "    LibrarySettingsPage { width: parent.width } }",
-        settingsHolder, 640, 420);
+    QQuickWindow* settingsWindow =
+        makeWindow(engine,
+                   "Pane { anchors.fill: parent; padding: 20; background: Rectangle { color: Theme.raised }\n"
+                   "    LibrarySettingsPage { width: parent.width } }",
+                   settingsHolder, 640, 420);
     if (settingsWindow)
         shot(settingsWindow, out, QStringLiteral("library-settings-light"));
 

@@ -1,10 +1,11 @@
-// The model library's view (LibraryView.qml, in a window with the real LibraryController, a loopback hub and the
-// test catalogue) as a person and a screen reader meet it:
+// The model library's view (LibraryView.qml, in a window with the real LibraryController, a loopback hub and
+// the test catalogue) as a person and a screen reader meet it:
 //  - every control shown on each tab (catalogue cards, a download in progress, a model on this computer, hub
 //    results with their files) and on Settings → Model library has an accessible name in words, read through
 //    QAccessible;
 //  - offline: the banner says offlineSentence(), Download and Search are disabled, and "Allow network access"
 //    asks first, naming the host it will contact; only accepting allows the network.
+#include <QtQml/qqmlextensionplugin.h>
 #include <QAccessible>
 #include <QDir>
 #include <QQmlApplicationEngine>
@@ -16,7 +17,6 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QtQml/qqmlextensionplugin.h>
 
 #include "tests/ui/library/libraryfixture.h"
 #include "tests/ui/support/scriptedmodel.h"
@@ -38,7 +38,8 @@ QString accessibleName(QQuickItem* item) {
 }
 
 bool isName(const QString& name) {
-    static const QRegularExpression word(QStringLiteral("\\w"), QRegularExpression::UseUnicodePropertiesOption);
+    static const QRegularExpression word(QStringLiteral("\\w"),
+                                         QRegularExpression::UseUnicodePropertiesOption);
     return name.contains(word);
 }
 
@@ -116,7 +117,9 @@ class LibraryViewTest : public QObject {
             qWarning().noquote() << where << "- controls without an accessible name:\n  " << out.join("\n  ");
         return out;
     }
-    QQuickItem* item(const char* name) const { return findShown(m_window->contentItem(), QString::fromLatin1(name)); }
+    QQuickItem* item(const char* name) const {
+        return findShown(m_window->contentItem(), QString::fromLatin1(name));
+    }
     void showTab(int tab) {
         m_root->findChild<QObject*>(QStringLiteral("view"))->setProperty("currentTab", tab);
         QTest::qWait(150);
@@ -151,12 +154,13 @@ private slots:
 
         m_engine.addImportPath(QStringLiteral("qrc:/"));
         QQmlComponent component(&m_engine);
-        component.setData("import QtQuick\nimport QtQuick.Controls\nimport Lantern\n"
-                          "ApplicationWindow { width: 1100; height: 1400; visible: true\n"
-                          "  Column { anchors.fill: parent\n"
-                          "    LibraryView { objectName: \"view\"; width: parent.width; height: 900 }\n"
-                          "    LibrarySettingsPage { objectName: \"settingsPage\"; width: parent.width } } }",
-                          QUrl(QStringLiteral("qrc:/libraryviewtest.qml")));
+        component.setData(
+            "import QtQuick\nimport QtQuick.Controls\nimport Lantern\n"
+            "ApplicationWindow { width: 1100; height: 1400; visible: true\n"
+            "  Column { anchors.fill: parent\n"
+            "    LibraryView { objectName: \"view\"; width: parent.width; height: 900 }\n"
+            "    LibrarySettingsPage { objectName: \"settingsPage\"; width: parent.width } } }",
+            QUrl(QStringLiteral("qrc:/libraryviewtest.qml")));
         m_root.reset(component.create());
         QVERIFY2(m_root, qPrintable(component.errorString()));
         m_window = qobject_cast<QQuickWindow*>(m_root.get());
@@ -218,8 +222,9 @@ private slots:
         showTab(1);
         QTRY_VERIFY_WITH_TIMEOUT(item("pauseButton"), 5000);
         missing << unnamed("downloads", checked);
-        m_library->pause(m_library->downloads()->data(m_library->downloads()->index(0),
-                                                       DownloadsModel::JobIdRole).toString());
+        m_library->pause(m_library->downloads()
+                             ->data(m_library->downloads()->index(0), DownloadsModel::JobIdRole)
+                             .toString());
         QTRY_VERIFY_WITH_TIMEOUT(item("resumeButton"), 5000);
         missing << unnamed("downloads, paused", checked);
 
@@ -238,8 +243,9 @@ private slots:
         m_library->search(QStringLiteral("tiny"));
         QTRY_VERIFY_WITH_TIMEOUT(m_library->hubSearch()->rowCount() == 1, 5000);
         m_library->listFiles(QStringLiteral("test/Tiny-Chat-GGUF"));
-        QTRY_COMPARE_WITH_TIMEOUT(m_library->hubSearch()->data(m_library->hubSearch()->index(0),
-                                                               HubSearchModel::FilesStateRole).toString(),
+        QTRY_COMPARE_WITH_TIMEOUT(m_library->hubSearch()
+                                      ->data(m_library->hubSearch()->index(0), HubSearchModel::FilesStateRole)
+                                      .toString(),
                                   QStringLiteral("listed"), 5000);
         QTest::qWait(100);
         missing << unnamed("search the hub", checked);

@@ -1,11 +1,12 @@
 #pragma once
-// A tiny model hub on 127.0.0.1 for the library's UI tests and screenshots, speaking the part of the Hugging Face
-// API that HubClient and DownloadManager use: search (GET /api/models?search=), the file tree
-// (GET /api/models/{repo}/tree/{rev}), and files (HEAD and GET /{repo}/resolve/{rev}/{path}, with X-Linked-Etag =
+// A tiny model hub on 127.0.0.1 for the library's UI tests and screenshots, speaking the part of the Hugging
+// Face API that HubClient and DownloadManager use: search (GET /api/models?search=), the file tree (GET
+// /api/models/{repo}/tree/{rev}), and files (HEAD and GET /{repo}/resolve/{rev}/{path}, with X-Linked-Etag =
 // SHA-256, X-Linked-Size, ETag and byte ranges). Counts every request, so a test can show that offline makes
 // none; `bytesPerSecond` throttles file bodies (a download in progress for the screenshots).
-// tests/service/library/fakehub.py is the service tests' misbehaving hub (a separate Python process, random bytes
-// for files); this one runs in the test's own event loop and serves real GGUF files, so the UI tests need no Python.
+// tests/service/library/fakehub.py is the service tests' misbehaving hub (a separate Python process, random
+// bytes for files); this one runs in the test's own event loop and serves real GGUF files, so the UI tests
+// need no Python.
 #include <QCryptographicHash>
 #include <QHash>
 #include <QJsonArray>
@@ -110,11 +111,12 @@ private:
         if (r == m_repos.end())
             return out;
         for (const auto& [path, bytes] : r->second)
-            out.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("file")},
-                                   {QStringLiteral("path"), path},
-                                   {QStringLiteral("size"), qint64(bytes.size())},
-                                   {QStringLiteral("lfs"), QJsonObject{{QStringLiteral("oid"), sha256(bytes)},
-                                                                       {QStringLiteral("size"), qint64(bytes.size())}}}});
+            out.append(QJsonObject{
+                {QStringLiteral("type"), QStringLiteral("file")},
+                {QStringLiteral("path"), path},
+                {QStringLiteral("size"), qint64(bytes.size())},
+                {QStringLiteral("lfs"), QJsonObject{{QStringLiteral("oid"), sha256(bytes)},
+                                                    {QStringLiteral("size"), qint64(bytes.size())}}}});
         return out;
     }
 
@@ -132,8 +134,9 @@ private:
         const QByteArray sha = sha256(bytes).toLatin1();
         const qint64 size = bytes.size();
         from = std::clamp<qint64>(from, 0, size);
-        QByteArray head = from > 0 ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + QByteArray::number(from) +
-                                         "-" + QByteArray::number(size - 1) + "/" + QByteArray::number(size) + "\r\n"
+        QByteArray head = from > 0 ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " +
+                                         QByteArray::number(from) + "-" + QByteArray::number(size - 1) + "/" +
+                                         QByteArray::number(size) + "\r\n"
                                    : QByteArray("HTTP/1.1 200 OK\r\n");
         head += "Content-Type: application/octet-stream\r\nAccept-Ranges: bytes\r\nETag: \"" + sha +
                 "\"\r\nX-Linked-Etag: \"" + sha + "\"\r\nX-Linked-Size: " + QByteArray::number(size) +
