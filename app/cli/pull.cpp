@@ -1,8 +1,8 @@
 // lantern-cli pull: a model from the hub into the models folder, through the model library's DownloadManager
-// (service/library: the same queue, resume, SHA-256 check and rename the app uses). Typing `pull` is the user's
-// explicit request for the network; HF_HUB_OFFLINE=1 or LANTERN_OFFLINE=1 still refuse it before any request.
-// An interrupted pull (Ctrl+C, a kill, a lost connection) resumes from its partial file the next time the same
-// command runs.
+// (service/library: the same queue, resume, SHA-256 check and rename the app uses). Typing `pull` is the
+// user's explicit request for the network; HF_HUB_OFFLINE=1 or LANTERN_OFFLINE=1 still refuse it before any
+// request. An interrupted pull (Ctrl+C, a kill, a lost connection) resumes from its partial file the next
+// time the same command runs.
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -37,12 +37,14 @@ void onSignal(int) {
 }
 
 const char* kPullUsage =
-    "usage: lantern-cli pull <catalogue-id>[:QUANT] | <owner/repo>[:QUANT] | <owner/repo>/<file.gguf> [options]\n"
+    "usage: lantern-cli pull <catalogue-id>[:QUANT] | <owner/repo>[:QUANT] | <owner/repo>/<file.gguf> "
+    "[options]\n"
     "  --models DIR     where models go (default: the app's models folder)\n"
     "  --endpoint URL   the hub (default: $HF_ENDPOINT, else https://huggingface.co)\n"
     "  --list           list the repository's GGUF models (quantization, size) and exit\n"
     "A repository without :QUANT gets Q4_K_M. HF_TOKEN is sent to the hub (never to its CDN) for gated\n"
-    "repositories. HF_HUB_OFFLINE=1 or LANTERN_OFFLINE=1 refuses any request. Ctrl+C pauses; the same command\n"
+    "repositories. HF_HUB_OFFLINE=1 or LANTERN_OFFLINE=1 refuses any request. Ctrl+C pauses; the same "
+    "command\n"
     "resumes.\n";
 
 void out(const QString& text) {
@@ -71,8 +73,9 @@ QString duration(int seconds) {
     if (seconds >= 3600) {
         return QStringLiteral("%1h %2m").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'));
     }
-    return seconds >= 60 ? QStringLiteral("%1m %2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'))
-                         : QStringLiteral("%1s").arg(seconds);
+    return seconds >= 60
+               ? QStringLiteral("%1m %2s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'))
+               : QStringLiteral("%1s").arg(seconds);
 }
 
 // The app's own models folder: the Settings value (QSettings "model/folder", as ui/settings/appsettings.cpp
@@ -87,7 +90,7 @@ struct Target {
     QString repo;
     QString revision = QStringLiteral("main");
     QString quant;
-    QString file;            // <owner/repo>/<file.gguf>: that file
+    QString file;             // <owner/repo>/<file.gguf>: that file
     DownloadRequest request;  // filled once resolved
 };
 
@@ -106,8 +109,8 @@ QString pick(Target& t, const std::vector<HubFile>& files) {
         return QStringLiteral("%1 has no GGUF model files.").arg(t.repo);
     }
     for (const HubModelFiles& m : models) {
-        const bool match = !t.file.isEmpty() ? m.paths.contains(t.file)
-                                             : m.quant.compare(t.quant, Qt::CaseInsensitive) == 0;
+        const bool match =
+            !t.file.isEmpty() ? m.paths.contains(t.file) : m.quant.compare(t.quant, Qt::CaseInsensitive) == 0;
         if (match) {
             t.request.files = m.paths;
             t.request.expectedBytes = m.totalSize;
@@ -123,21 +126,25 @@ QString pick(Target& t, const std::vector<HubFile>& files) {
         }
     }
     if (!t.file.isEmpty()) {
-        return QStringLiteral("%1 has no GGUF file %2 (a split set needs all its parts).").arg(t.repo, t.file);
+        return QStringLiteral("%1 has no GGUF file %2 (a split set needs all its parts).")
+            .arg(t.repo, t.file);
     }
-    return QStringLiteral("%1 has no %2 model; it has: %3. Name one as %1:QUANT.").arg(t.repo, t.quant,
-                                                                                       quantList(models));
+    return QStringLiteral("%1 has no %2 model; it has: %3. Name one as %1:QUANT.")
+        .arg(t.repo, t.quant, quantList(models));
 }
 
 void printListing(const QString& repo, const std::vector<HubFile>& files) {
     const std::vector<HubModelFiles> models = groupGgufFiles(files);
     out(QStringLiteral("%1: %2 GGUF model(s)\n").arg(repo).arg(models.size()));
     for (const HubModelFiles& m : models) {
-        const QString size = m.totalSize >= 0 ? QStringLiteral("%1 MB").arg(mb(m.totalSize)) : QStringLiteral("?");
-        const QString what = m.paths.size() == 1 ? m.paths.first()
-                                                 : QStringLiteral("%1 (+%2 parts)").arg(m.paths.first()).arg(
-                                                       m.paths.size() - 1);
-        out(QStringLiteral("  %1  %2  %3\n").arg(m.quant.isEmpty() ? QStringLiteral("?") : m.quant, -10)
+        const QString size =
+            m.totalSize >= 0 ? QStringLiteral("%1 MB").arg(mb(m.totalSize)) : QStringLiteral("?");
+        const QString what =
+            m.paths.size() == 1
+                ? m.paths.first()
+                : QStringLiteral("%1 (+%2 parts)").arg(m.paths.first()).arg(m.paths.size() - 1);
+        out(QStringLiteral("  %1  %2  %3\n")
+                .arg(m.quant.isEmpty() ? QStringLiteral("?") : m.quant, -10)
                 .arg(size, 12)
                 .arg(what));
     }
@@ -157,8 +164,9 @@ public:
         m_state = s.state;
         QString line;
         if (s.state == DownloadState::Checking || s.state == DownloadState::Queued) {
-            line = s.bytesDone > 0 ? QStringLiteral("checking the %1 MB already downloaded").arg(mb(s.bytesDone))
-                                   : QStringLiteral("asking the hub about %1").arg(s.name);
+            line = s.bytesDone > 0
+                       ? QStringLiteral("checking the %1 MB already downloaded").arg(mb(s.bytesDone))
+                       : QStringLiteral("asking the hub about %1").arg(s.name);
         } else {
             const double fraction = s.bytesTotal > 0 ? double(s.bytesDone) / double(s.bytesTotal) : 0.0;
             QString bar;
@@ -243,24 +251,26 @@ int download(const HubConfig& config, const QString& modelsDir, const DownloadRe
         out(QStringLiteral("Fetched %1 MB in %2 s (%3 MB/s).\n")
                 .arg(mb(s->bytesTransferred), QString::number(seconds, 'f', 1),
                      mb(qint64(double(s->bytesTransferred) / seconds))));
-        out(QStringLiteral("%1\n%2\n").arg(path, s->verified ? QStringLiteral("verified (SHA-256)")
-                                                             : QStringLiteral("not verified: the hub gave no "
-                                                                              "SHA-256, only the size matched")));
+        out(QStringLiteral("%1\n%2\n")
+                .arg(path, s->verified ? QStringLiteral("verified (SHA-256)")
+                                       : QStringLiteral("not verified: the hub gave no "
+                                                        "SHA-256, only the size matched")));
         QCoreApplication::exit(0);
     });
-    QObject::connect(&manager, &DownloadManager::failed, [&](const QString& failedId, const QString& sentence) {
-        if (failedId != id) {
-            return;
-        }
-        progress.endLine();
-        const DownloadStatus* s = manager.job(id);
-        code = fail(sentence);
-        if (s && s->bytesDone > 0) {
-            std::fprintf(stderr, "The partial download is kept; run `%s` again to resume.\n",
-                         retryCommand.toLocal8Bit().constData());
-        }
-        QCoreApplication::exit(code);
-    });
+    QObject::connect(&manager, &DownloadManager::failed,
+                     [&](const QString& failedId, const QString& sentence) {
+                         if (failedId != id) {
+                             return;
+                         }
+                         progress.endLine();
+                         const DownloadStatus* s = manager.job(id);
+                         code = fail(sentence);
+                         if (s && s->bytesDone > 0) {
+                             std::fprintf(stderr, "The partial download is kept; run `%s` again to resume.\n",
+                                          retryCommand.toLocal8Bit().constData());
+                         }
+                         QCoreApplication::exit(code);
+                     });
     // Ctrl+C pauses: the partial file and its sidecar stay, and the next run resumes from them. The handler
     // only sets a flag; the event loop looks at it.
     std::signal(SIGINT, onSignal);
@@ -274,10 +284,11 @@ int download(const HubConfig& config, const QString& modelsDir, const DownloadRe
         manager.pause(id);
         progress.endLine();
         const DownloadStatus* s = manager.job(id);
-        std::fprintf(stderr, "Paused at %s of %s MB; the partial download is kept. Run `%s` again to resume.\n",
-                     mb(s ? s->bytesDone : 0).toLocal8Bit().constData(),
-                     (s && s->bytesTotal >= 0 ? mb(s->bytesTotal) : QStringLiteral("?")).toLocal8Bit().constData(),
-                     retryCommand.toLocal8Bit().constData());
+        std::fprintf(
+            stderr, "Paused at %s of %s MB; the partial download is kept. Run `%s` again to resume.\n",
+            mb(s ? s->bytesDone : 0).toLocal8Bit().constData(),
+            (s && s->bytesTotal >= 0 ? mb(s->bytesTotal) : QStringLiteral("?")).toLocal8Bit().constData(),
+            retryCommand.toLocal8Bit().constData());
         QCoreApplication::exit(130);
     });
     interrupt.start(100);
@@ -322,14 +333,16 @@ int pull(std::span<char*> args) {
     QCoreApplication::setApplicationVersion(QStringLiteral(LANTERN_VERSION));
 
     if (envOn("HF_HUB_OFFLINE") || envOn("LANTERN_OFFLINE")) {
-        return fail(QStringLiteral("HF_HUB_OFFLINE or LANTERN_OFFLINE is set, so lantern-cli pull makes no network "
-                                   "request. Unset it to download."));
+        return fail(
+            QStringLiteral("HF_HUB_OFFLINE or LANTERN_OFFLINE is set, so lantern-cli pull makes no network "
+                           "request. Unset it to download."));
     }
     HubConfig config;
     config.networkAllowed = true;  // typing `pull` is the request for the network
     config.endpoint = QUrl(endpoint.isEmpty() ? HubSettings::defaultEndpoint() : endpoint);
     if (!config.endpoint.isValid() || config.endpoint.host().isEmpty() ||
-        (config.endpoint.scheme() != QLatin1String("http") && config.endpoint.scheme() != QLatin1String("https"))) {
+        (config.endpoint.scheme() != QLatin1String("http") &&
+         config.endpoint.scheme() != QLatin1String("https"))) {
         return fail(QStringLiteral("\"%1\" is not an http:// or https:// address for the hub.")
                         .arg(config.endpoint.toString()));
     }
@@ -362,9 +375,10 @@ int pull(std::span<char*> args) {
                 for (const CatalogueEntry& c : catalogue.entries) {
                     ids << c.id;
                 }
-                return fail(QStringLiteral("\"%1\" is not in Lantern's catalogue (%2). Name a hub repository as "
-                                           "owner/repo instead.")
-                                .arg(rest, ids.isEmpty() ? QStringLiteral("it is empty") : ids.join(", ")));
+                return fail(
+                    QStringLiteral("\"%1\" is not in Lantern's catalogue (%2). Name a hub repository as "
+                                   "owner/repo instead.")
+                        .arg(rest, ids.isEmpty() ? QStringLiteral("it is empty") : ids.join(", ")));
             }
             t.repo = e->repo;
             t.revision = e->revision.isEmpty() ? t.revision : e->revision;
@@ -411,7 +425,8 @@ int pull(std::span<char*> args) {
     return download(config, modelsDir, t.request, retry);
 }
 
-const Registrar kPull{{"pull", "download a model from the hub (catalogue id, owner/repo[:QUANT] or a file), resumable", pull}};
+const Registrar kPull{
+    {"pull", "download a model from the hub (catalogue id, owner/repo[:QUANT] or a file), resumable", pull}};
 
 }  // namespace
 

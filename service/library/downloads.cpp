@@ -52,15 +52,15 @@ constexpr qint64 kMinMargin = qint64(1) << 30;
 
 // One file of a job as the manager knows it; the sidecar holds the same, so a restart knows it too.
 struct FileState {
-    QString path;          // in the repository
+    QString path;  // in the repository
     qint64 size = -1;
     QString sha256;
-    QString etag;          // the metadata's ETag
-    QString servedEtag;    // the byte server's validator (If-Range)
+    QString etag;        // the metadata's ETag
+    QString servedEtag;  // the byte server's validator (If-Range)
     QString servedLastModified;
     QString url;
-    qint64 onDisk = 0;     // bytes in the .part file
-    bool verified = false; // complete and its SHA-256 matched (or none was known and the size did)
+    qint64 onDisk = 0;      // bytes in the .part file
+    bool verified = false;  // complete and its SHA-256 matched (or none was known and the size did)
     bool hashChecked = false;
 };
 
@@ -69,8 +69,8 @@ struct Job {
     DownloadRequest request;
     std::vector<FileState> files;
     detail::FileTransfer* transfer = nullptr;
-    int generation = 0;    // bumped when the job stops, so answers to its old requests are ignored
-    bool dirty = false;    // progress not yet announced
+    int generation = 0;  // bumped when the job stops, so answers to its old requests are ignored
+    bool dirty = false;  // progress not yet announced
     std::deque<std::pair<qint64, qint64>> samples;  // (ms, bytesTransferred), for the speed
 };
 
@@ -92,7 +92,9 @@ struct DownloadManager::Private {
     qint64 availableOverride = -1;
 
     QString partDir() const { return modelsDir + QStringLiteral("/.downloads"); }
-    QString partPath(const QString& path) const { return partDir() + QLatin1Char('/') + localName(path) + ".part"; }
+    QString partPath(const QString& path) const {
+        return partDir() + QLatin1Char('/') + localName(path) + ".part";
+    }
     QString sidecarPath(const QString& path) const { return partPath(path) + QStringLiteral(".json"); }
     QString finalPath(const QString& path) const { return modelsDir + QLatin1Char('/') + localName(path); }
 
@@ -141,7 +143,8 @@ struct DownloadManager::Private {
         }
         const qint64 dt = now - j->samples.front().first;
         if (dt >= 300) {
-            j->s.bytesPerSecond = double(j->s.bytesTransferred - j->samples.front().second) * 1000.0 / double(dt);
+            j->s.bytesPerSecond =
+                double(j->s.bytesTransferred - j->samples.front().second) * 1000.0 / double(dt);
         }
         j->s.secondsLeft = j->s.bytesPerSecond > 0 && j->s.bytesTotal >= 0
                                ? int(double(j->s.bytesTotal - j->s.bytesDone) / j->s.bytesPerSecond)
@@ -154,7 +157,8 @@ struct DownloadManager::Private {
         j->s.secondsLeft = -1;
     }
 
-    // ---- sidecars -------------------------------------------------------------------------------------------
+    // ---- sidecars
+    // -------------------------------------------------------------------------------------------
 
     bool saveSidecar(Job* j, const FileState& f, QString* error = nullptr) {
         QJsonObject o;
@@ -251,7 +255,8 @@ struct DownloadManager::Private {
                 f.servedLastModified = o.value(QStringLiteral("servedLastModified")).toString();
                 f.onDisk = QFileInfo(partPath(path)).size();
                 // A verified part is trusted only while its size still matches.
-                f.verified = o.value(QStringLiteral("verified")).toBool() && f.size >= 0 && f.onDisk == f.size;
+                f.verified =
+                    o.value(QStringLiteral("verified")).toBool() && f.size >= 0 && f.onDisk == f.size;
                 f.hashChecked = f.verified && o.value(QStringLiteral("hashChecked")).toBool();
             }
         }
@@ -260,7 +265,8 @@ struct DownloadManager::Private {
         }
     }
 
-    // ---- the queue ------------------------------------------------------------------------------------------
+    // ---- the queue
+    // ------------------------------------------------------------------------------------------
 
     void pump() {
         if (!config.networkAllowed) {
@@ -335,18 +341,20 @@ struct DownloadManager::Private {
         QString sha = meta.sha256;
         const QString pinned = j->files.size() == 1 ? j->request.sha256.toLower() : QString();
         if (!pinned.isEmpty() && !sha.isEmpty() && pinned != sha) {
-            failJob(j, tr("The hub's %1 has SHA-256 %2, but Lantern expected %3: the file on the hub is not the "
-                          "one the catalogue names, so it was not downloaded.")
-                           .arg(localName(f.path), sha, pinned));
+            failJob(j,
+                    tr("The hub's %1 has SHA-256 %2, but Lantern expected %3: the file on the hub is not the "
+                       "one the catalogue names, so it was not downloaded.")
+                        .arg(localName(f.path), sha, pinned));
             return false;
         }
         if (sha.isEmpty()) {
             sha = pinned;
         }
         // A partial file of a different file (the hub's copy changed since it was begun) is worth nothing.
-        const bool changed = (!f.sha256.isEmpty() && !sha.isEmpty() && f.sha256 != sha) ||
-                             (f.size >= 0 && meta.size >= 0 && f.size != meta.size) ||
-                             (f.sha256.isEmpty() && sha.isEmpty() && !f.etag.isEmpty() && f.etag != meta.etag);
+        const bool changed =
+            (!f.sha256.isEmpty() && !sha.isEmpty() && f.sha256 != sha) ||
+            (f.size >= 0 && meta.size >= 0 && f.size != meta.size) ||
+            (f.sha256.isEmpty() && sha.isEmpty() && !f.etag.isEmpty() && f.etag != meta.etag);
         if (changed) {
             QFile::remove(partPath(f.path));
             f.onDisk = 0;
@@ -377,10 +385,11 @@ struct DownloadManager::Private {
         const qint64 margin = std::max(kMinMargin, needed / 20);
         const qint64 available = availableBytes();
         if (j->s.bytesTotal >= 0 && available >= 0 && available < needed + margin) {
-            failJob(j, tr("There is not enough free space for %1 in %2: it needs %3 more, plus %4 to spare, and "
-                          "%5 is free. Free some space or choose another models folder, then resume.")
-                           .arg(j->s.name, modelsDir, detail::formatBytes(needed), detail::formatBytes(margin),
-                                detail::formatBytes(available)));
+            failJob(j,
+                    tr("There is not enough free space for %1 in %2: it needs %3 more, plus %4 to spare, and "
+                       "%5 is free. Free some space or choose another models folder, then resume.")
+                        .arg(j->s.name, modelsDir, detail::formatBytes(needed), detail::formatBytes(margin),
+                             detail::formatBytes(available)));
             return;
         }
         // Every file's sidecar now, so a restart knows the whole job (and its total) from any one of them.
@@ -437,9 +446,9 @@ struct DownloadManager::Private {
             saveSidecar(j, j->files[i]);
         });
         QObject::connect(t, &detail::FileTransfer::finished, q,
-                [this, j, i](bool ok, const QByteArray& hex, const QString& error) {
-                    onFileDone(j, i, ok, QString::fromLatin1(hex), error);
-                });
+                         [this, j, i](bool ok, const QByteArray& hex, const QString& error) {
+                             onFileDone(j, i, ok, QString::fromLatin1(hex), error);
+                         });
         t->start();
     }
 
@@ -478,25 +487,29 @@ struct DownloadManager::Private {
         // Refuse to replace anything already in the models folder: the user's file wins.
         for (const FileState& f : j->files) {
             if (QFileInfo::exists(finalPath(f.path))) {
-                failJob(j, tr("%1 already exists in the models folder %2; move it away and resume the download.")
-                               .arg(localName(f.path), modelsDir));
+                failJob(j,
+                        tr("%1 already exists in the models folder %2; move it away and resume the download.")
+                            .arg(localName(f.path), modelsDir));
                 return;
             }
         }
         QString moved;
         for (const FileState& f : j->files) {
-            // Same folder tree, same file system: the rename is atomic, and a model appears whole or not at all.
+            // Same folder tree, same file system: the rename is atomic, and a model appears whole or not at
+            // all.
             if (!QFile::rename(partPath(f.path), finalPath(f.path))) {
-                failJob(j, tr("Lantern could not move %1 into the models folder %2. Check that it is writable, "
-                              "then resume.")
-                               .arg(localName(f.path), modelsDir));
+                failJob(j,
+                        tr("Lantern could not move %1 into the models folder %2. Check that it is writable, "
+                           "then resume.")
+                            .arg(localName(f.path), modelsDir));
                 return;
             }
             QFile::remove(sidecarPath(f.path));
         }
         QDir().rmdir(partDir());
         j->s.state = DownloadState::Done;
-        j->s.verified = std::all_of(j->files.begin(), j->files.end(), [](const FileState& f) { return f.hashChecked; });
+        j->s.verified =
+            std::all_of(j->files.begin(), j->files.end(), [](const FileState& f) { return f.hashChecked; });
         j->s.finalPath = finalPath(j->files.front().path);
         j->s.error.clear();
         resetSpeed(j);
@@ -509,7 +522,8 @@ struct DownloadManager::Private {
     }
 };
 
-DownloadManager::DownloadManager(HubConfig config, QString modelsDir, QNetworkAccessManager* nam, QObject* parent)
+DownloadManager::DownloadManager(HubConfig config, QString modelsDir, QNetworkAccessManager* nam,
+                                 QObject* parent)
     : QObject(parent), d(new Private) {
     detail::useSystemProxyOnce();
     d->q = this;
@@ -579,7 +593,8 @@ QString DownloadManager::enqueue(const DownloadRequest& request, QString* error)
     }
     for (const QString& path : request.files) {
         const QString name = localName(path);
-        if (!name.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) || name.startsWith(QLatin1Char('.'))) {
+        if (!name.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) ||
+            name.startsWith(QLatin1Char('.'))) {
             return refuse(tr("%1 is not a GGUF model file; Lantern downloads only .gguf files.").arg(path));
         }
         if (QFileInfo::exists(d->finalPath(path))) {
@@ -591,8 +606,9 @@ QString DownloadManager::enqueue(const DownloadRequest& request, QString* error)
             }
             for (const FileState& f : j->files) {
                 if (localName(f.path) == name) {
-                    return refuse(tr("%1 is already in the download list (%2); resume or cancel that download.")
-                                      .arg(name, j->s.name));
+                    return refuse(
+                        tr("%1 is already in the download list (%2); resume or cancel that download.")
+                            .arg(name, j->s.name));
                 }
             }
         }

@@ -186,7 +186,8 @@ void FileTransfer::onHeaders() {
     if (m_status == 206) {
         ContentRange range;
         if (!parseContentRange(m_reply->rawHeader("Content-Range"), &range) || range.first != m_offset ||
-            (m_spec.size >= 0 && range.total != m_spec.size) || (known && length != range.last - range.first + 1)) {
+            (m_spec.size >= 0 && range.total != m_spec.size) ||
+            (known && length != range.last - range.first + 1)) {
             m_problem = tr("the server answered the request for %1 from byte %2 with the range \"%3\" of a "
                            "file of a different size")
                             .arg(m_spec.displayName)
@@ -201,7 +202,8 @@ void FileTransfer::onHeaders() {
         }
     } else {
         if (m_offset > 0) {
-            truncateTo(0);  // the range was not honoured (or If-Range saw a changed file): this body is all of it
+            truncateTo(
+                0);  // the range was not honoured (or If-Range saw a changed file): this body is all of it
         }
         if (known && m_spec.size >= 0 && length != m_spec.size) {
             m_problem = tr("the server announced %1 bytes for %2, but the hub said %3")
@@ -248,7 +250,8 @@ void FileTransfer::onData() {
         QByteArray chunk = m_reply->read(std::min(kChunk, m_reply->bytesAvailable()));
         if (m_spec.size >= 0 && m_offset + chunk.size() > m_spec.size) {
             chunk.truncate(int(m_spec.size - m_offset));
-            m_problem = tr("the server sent more than the %1 bytes of %2").arg(m_spec.size).arg(m_spec.displayName);
+            m_problem =
+                tr("the server sent more than the %1 bytes of %2").arg(m_spec.size).arg(m_spec.displayName);
             m_problemOutcome = Outcome::Retry;
         }
         if (m_file.write(chunk) != chunk.size()) {
@@ -322,15 +325,18 @@ void FileTransfer::onReplyFinished() {
     }
     const QUrl next = redirectTarget(reply);
     if (next.isValid()) {
-        const bool downgrade = m_url.scheme() == QLatin1String("https") && next.scheme() != QLatin1String("https");
-        if (downgrade || (next.scheme() != QLatin1String("http") && next.scheme() != QLatin1String("https"))) {
+        const bool downgrade =
+            m_url.scheme() == QLatin1String("https") && next.scheme() != QLatin1String("https");
+        if (downgrade ||
+            (next.scheme() != QLatin1String("http") && next.scheme() != QLatin1String("https"))) {
             handle(Outcome::Fail, tr("%1 redirected the download of %2 to an insecure address (%3); Lantern "
                                      "did not follow.")
                                       .arg(host, m_spec.displayName, next.toDisplayString()));
             return;
         }
         if (++m_hops > kMaxRedirects) {
-            handle(Outcome::Fail, tr("%1 redirected the download of %2 too many times.").arg(host, m_spec.displayName));
+            handle(Outcome::Fail,
+                   tr("%1 redirected the download of %2 too many times.").arg(host, m_spec.displayName));
             return;
         }
         m_url = next;
@@ -349,8 +355,8 @@ void FileTransfer::onReplyFinished() {
             handle(Outcome::Complete, {});  // no size was known: the server's end of the body is the end
             return;
         }
-        const QString why = reply->error() == QNetworkReply::NoError ? tr("the answer ended early")
-                                                                      : reply->errorString();
+        const QString why =
+            reply->error() == QNetworkReply::NoError ? tr("the answer ended early") : reply->errorString();
         handle(Outcome::Retry, tr("the connection to %1 broke after %2 of %3 (%4)")
                                    .arg(host, formatBytes(m_offset), m_spec.displayName, why));
         return;
@@ -375,7 +381,8 @@ void FileTransfer::handle(Outcome outcome, const QString& reason) {
             return;
         case Outcome::RestartOnce:
             if (m_restartedOnce || m_offset == 0) {
-                finish(false, tr("The download of %1 could not be resumed: %2.").arg(m_spec.displayName, reason));
+                finish(false,
+                       tr("The download of %1 could not be resumed: %2.").arg(m_spec.displayName, reason));
                 return;
             }
             m_restartedOnce = true;

@@ -5,7 +5,8 @@
 //     thread, so a multi-gigabyte prefix never blocks the GUI thread.
 //   - Every attempt starts at the hub's resolve URL and follows redirects by hand (hubRequest: the token only
 //     to the endpoint's origin), so a CDN's signed, expiring URL is never reused.
-//   - "Range: bytes=N-" with "If-Range" naming the validator of the server that sent the earlier bytes; only a
+//   - "Range: bytes=N-" with "If-Range" naming the validator of the server that sent the earlier bytes; only
+//   a
 //     206 whose Content-Range starts at N and names the expected total is appended to. A 200 (the range was
 //     ignored or the file changed) restarts from 0 with that body; a 416 or a different total restarts from 0
 //     once, then fails.
@@ -30,11 +31,11 @@ class QNetworkAccessManager;
 namespace lantern::service::detail {
 
 struct TransferSpec {
-    QUrl url;            // the hub's resolve URL
-    QString partPath;    // <models>/.downloads/<file>.part
-    QString displayName; // the file's name, for sentences
-    qint64 size = -1;    // expected bytes; -1 unknown (then the server's total is taken)
-    QString servedEtag;  // the byte server's ETag from an earlier attempt ("" = none): If-Range names it
+    QUrl url;             // the hub's resolve URL
+    QString partPath;     // <models>/.downloads/<file>.part
+    QString displayName;  // the file's name, for sentences
+    qint64 size = -1;     // expected bytes; -1 unknown (then the server's total is taken)
+    QString servedEtag;   // the byte server's ETag from an earlier attempt ("" = none): If-Range names it
     QString servedLastModified;  // its Last-Modified, If-Range's fallback when the ETag is weak
 };
 
@@ -53,12 +54,12 @@ public:
     const TransferSpec& spec() const { return m_spec; }
 
 signals:
-    void hashing();                            // re-reading the bytes already on disk
-    void downloading();                        // the first request of the transfer is out
+    void hashing();                                      // re-reading the bytes already on disk
+    void downloading();                                  // the first request of the transfer is out
     void progress(qint64 bytesOnDisk, qint64 newBytes);  // newBytes: arrived over the network since last time
-    void validatorChanged();                   // spec().servedEtag / servedLastModified changed: save them
-    // ok: every byte is in the .part file and sha256Hex is its hash. Else error is the sentence; the .part file
-    // stays (resumable).
+    void validatorChanged();  // spec().servedEtag / servedLastModified changed: save them
+    // ok: every byte is in the .part file and sha256Hex is its hash. Else error is the sentence; the .part
+    // file stays (resumable).
     void finished(bool ok, const QByteArray& sha256Hex, const QString& error);
 
 private:
@@ -80,22 +81,22 @@ private:
     TransferSpec m_spec;
     QFile m_file;
     std::shared_ptr<QCryptographicHash> m_hash;
-    qint64 m_offset = 0;          // bytes on disk, all hashed
-    QUrl m_url;                   // this attempt's current hop
+    qint64 m_offset = 0;  // bytes on disk, all hashed
+    QUrl m_url;           // this attempt's current hop
     int m_hops = 0;
     QNetworkReply* m_reply = nullptr;
-    int m_status = 0;             // this attempt's HTTP status once headers arrived
-    bool m_accepting = false;     // this attempt's body goes to the file
-    QString m_problem;            // why this attempt's answer was refused (set before aborting it)
+    int m_status = 0;          // this attempt's HTTP status once headers arrived
+    bool m_accepting = false;  // this attempt's body goes to the file
+    QString m_problem;         // why this attempt's answer was refused (set before aborting it)
     Outcome m_problemOutcome = Outcome::Retry;
     bool m_stalled = false;
-    qint64 m_attemptBytes = 0;    // bytes this attempt brought
-    int m_failedAttempts = 0;     // in a row, without a byte
+    qint64 m_attemptBytes = 0;  // bytes this attempt brought
+    int m_failedAttempts = 0;   // in a row, without a byte
     bool m_restartedOnce = false;
     bool m_done = false;
     QTimer m_stallTimer;
     QTimer m_retryTimer;
-    QByteArray m_errorBody;       // a refused answer's body, for the server's message
+    QByteArray m_errorBody;  // a refused answer's body, for the server's message
     std::thread m_hasher;
     std::atomic<bool> m_cancel{false};
 };

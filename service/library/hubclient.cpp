@@ -23,12 +23,13 @@ namespace {
 const QRegularExpression kSplit(QStringLiteral("^(.+)-(\\d{5})-of-(\\d{5})\\.gguf$"),
                                 QRegularExpression::CaseInsensitiveOption);
 
-// Quantization labels as GGUF repositories name them: Q4_K_M, Q8_0, IQ4_XS, Q4_0_4_4, TQ1_0, F16, BF16, MXFP4,
-// with Unsloth's "UD-" prefix kept (its dynamic quants are a different file from the plain Q4_K_XL). Bounded by
-// a separator on both sides so "Qwen3" or "Q8B" never match.
+// Quantization labels as GGUF repositories name them: Q4_K_M, Q8_0, IQ4_XS, Q4_0_4_4, TQ1_0, F16, BF16,
+// MXFP4, with Unsloth's "UD-" prefix kept (its dynamic quants are a different file from the plain Q4_K_XL).
+// Bounded by a separator on both sides so "Qwen3" or "Q8B" never match.
 const QRegularExpression kQuant(
-    QStringLiteral("(?:^|[-_.])((?:UD-)?(?:I?Q[1-8](?:_[A-Z0-9]{1,2}){0,3}|TQ[12]_[0-9]|BF16|F16|F32|FP16|FP32|"
-                   "MXFP4(?:_MOE)?))(?=$|[-_.])"),
+    QStringLiteral(
+        "(?:^|[-_.])((?:UD-)?(?:I?Q[1-8](?:_[A-Z0-9]{1,2}){0,3}|TQ[12]_[0-9]|BF16|F16|F32|FP16|FP32|"
+        "MXFP4(?:_MOE)?))(?=$|[-_.])"),
     QRegularExpression::CaseInsensitiveOption);
 
 // "\"abc\"" or "W/\"abc\"" -> "abc".
@@ -172,10 +173,12 @@ struct HubClient::Private {
                 return;
             }
             if (hops >= detail::kMaxRedirects) {
-                done(reply, body, tr("%1 redirected too many times while fetching %2.").arg(url.host(), what));
+                done(reply, body,
+                     tr("%1 redirected too many times while fetching %2.").arg(url.host(), what));
                 return;
             }
-            // Never from https down to http, nor to another scheme: the next hop would be readable on the way.
+            // Never from https down to http, nor to another scheme: the next hop would be readable on the
+            // way.
             const QString scheme = next.scheme();
             if ((scheme != QLatin1String("https") && scheme != QLatin1String("http")) ||
                 (url.scheme() == QLatin1String("https") && scheme == QLatin1String("http"))) {
@@ -201,45 +204,46 @@ struct HubClient::Private {
     void listPage(const QUrl& url, const QString& what, std::shared_ptr<std::vector<HubFile>> files,
                   std::function<void(const std::vector<HubFile>&, const QString&)> done) {
         auto next = std::make_shared<QUrl>();
-        send("GET", url, what, 0, [next](QNetworkReply* hop) { *next = nextPage(hop); },
-             [=, this](QNetworkReply*, const QByteArray& body, const QString& error) {
-                 if (!error.isEmpty()) {
-                     done({}, error);
-                     return;
-                 }
-                 const QJsonDocument doc = QJsonDocument::fromJson(body);
-                 if (!doc.isArray()) {
-                     done({}, tr("The hub's answer for %1 is not a file list; is the address a Hugging Face "
-                                 "compatible hub?")
-                                  .arg(what));
-                     return;
-                 }
-                 for (const QJsonValue& v : doc.array()) {
-                     const QJsonObject o = v.toObject();
-                     if (o.value(QStringLiteral("type")).toString() != QLatin1String("file")) {
-                         continue;
-                     }
-                     HubFile f;
-                     f.path = o.value(QStringLiteral("path")).toString();
-                     f.size = o.value(QStringLiteral("size")).toInteger(-1);
-                     const QJsonObject lfs = o.value(QStringLiteral("lfs")).toObject();
-                     if (!lfs.isEmpty()) {
-                         // The entry's own size is the pointer's for LFS files on some mirrors; lfs.size is
-                         // the file's.
-                         f.size = lfs.value(QStringLiteral("size")).toInteger(f.size);
-                         const QString oid = lfs.value(QStringLiteral("oid")).toString().toLower();
-                         f.sha256 = isSha256(oid) ? oid : QString();
-                     }
-                     if (!f.path.isEmpty()) {
-                         files->push_back(std::move(f));
-                     }
-                 }
-                 if (next->isValid() && detail::sameOrigin(*next, config.endpoint)) {
-                     listPage(*next, what, files, done);
-                     return;
-                 }
-                 done(*files, {});
-             });
+        send(
+            "GET", url, what, 0, [next](QNetworkReply* hop) { *next = nextPage(hop); },
+            [=, this](QNetworkReply*, const QByteArray& body, const QString& error) {
+                if (!error.isEmpty()) {
+                    done({}, error);
+                    return;
+                }
+                const QJsonDocument doc = QJsonDocument::fromJson(body);
+                if (!doc.isArray()) {
+                    done({}, tr("The hub's answer for %1 is not a file list; is the address a Hugging Face "
+                                "compatible hub?")
+                                 .arg(what));
+                    return;
+                }
+                for (const QJsonValue& v : doc.array()) {
+                    const QJsonObject o = v.toObject();
+                    if (o.value(QStringLiteral("type")).toString() != QLatin1String("file")) {
+                        continue;
+                    }
+                    HubFile f;
+                    f.path = o.value(QStringLiteral("path")).toString();
+                    f.size = o.value(QStringLiteral("size")).toInteger(-1);
+                    const QJsonObject lfs = o.value(QStringLiteral("lfs")).toObject();
+                    if (!lfs.isEmpty()) {
+                        // The entry's own size is the pointer's for LFS files on some mirrors; lfs.size is
+                        // the file's.
+                        f.size = lfs.value(QStringLiteral("size")).toInteger(f.size);
+                        const QString oid = lfs.value(QStringLiteral("oid")).toString().toLower();
+                        f.sha256 = isSha256(oid) ? oid : QString();
+                    }
+                    if (!f.path.isEmpty()) {
+                        files->push_back(std::move(f));
+                    }
+                }
+                if (next->isValid() && detail::sameOrigin(*next, config.endpoint)) {
+                    listPage(*next, what, files, done);
+                    return;
+                }
+                done(*files, {});
+            });
     }
 };
 
@@ -282,43 +286,45 @@ void HubClient::search(const QString& query, int limit,
     if (d->refuseOffline([done](const QString& e) { done({}, e); })) {
         return;
     }
-    const QUrl url = QUrl::fromEncoded(d->config.endpoint.toEncoded(QUrl::StripTrailingSlash) +
-                                       "/api/models?search=" + QUrl::toPercentEncoding(query) +
-                                       "&filter=gguf&sort=downloads&limit=" +
-                                       QByteArray::number(limit > 0 ? limit : 20));
+    const QUrl url =
+        QUrl::fromEncoded(d->config.endpoint.toEncoded(QUrl::StripTrailingSlash) +
+                          "/api/models?search=" + QUrl::toPercentEncoding(query) +
+                          "&filter=gguf&sort=downloads&limit=" + QByteArray::number(limit > 0 ? limit : 20));
     const QString what = tr("the search for \"%1\"").arg(query);
-    d->send("GET", url, what, 0, {}, [done, what](QNetworkReply*, const QByteArray& body, const QString& error) {
-        if (!error.isEmpty()) {
-            done({}, error);
-            return;
-        }
-        const QJsonDocument doc = QJsonDocument::fromJson(body);
-        if (!doc.isArray()) {
-            done({}, tr("The hub's answer to %1 is not a list of repositories; is the address a Hugging Face "
+    d->send(
+        "GET", url, what, 0, {}, [done, what](QNetworkReply*, const QByteArray& body, const QString& error) {
+            if (!error.isEmpty()) {
+                done({}, error);
+                return;
+            }
+            const QJsonDocument doc = QJsonDocument::fromJson(body);
+            if (!doc.isArray()) {
+                done({},
+                     tr("The hub's answer to %1 is not a list of repositories; is the address a Hugging Face "
                         "compatible hub?")
                          .arg(what));
-            return;
-        }
-        std::vector<HubRepo> repos;
-        for (const QJsonValue& v : doc.array()) {
-            const QJsonObject o = v.toObject();
-            HubRepo r;
-            r.id = o.value(QStringLiteral("id")).toString();
-            if (r.id.isEmpty()) {
-                r.id = o.value(QStringLiteral("modelId")).toString();
+                return;
             }
-            r.downloads = o.value(QStringLiteral("downloads")).toInteger();
-            r.likes = o.value(QStringLiteral("likes")).toInteger();
-            r.lastModified = o.value(QStringLiteral("lastModified")).toString();
-            for (const QJsonValue& t : o.value(QStringLiteral("tags")).toArray()) {
-                r.tags.append(t.toString());
+            std::vector<HubRepo> repos;
+            for (const QJsonValue& v : doc.array()) {
+                const QJsonObject o = v.toObject();
+                HubRepo r;
+                r.id = o.value(QStringLiteral("id")).toString();
+                if (r.id.isEmpty()) {
+                    r.id = o.value(QStringLiteral("modelId")).toString();
+                }
+                r.downloads = o.value(QStringLiteral("downloads")).toInteger();
+                r.likes = o.value(QStringLiteral("likes")).toInteger();
+                r.lastModified = o.value(QStringLiteral("lastModified")).toString();
+                for (const QJsonValue& t : o.value(QStringLiteral("tags")).toArray()) {
+                    r.tags.append(t.toString());
+                }
+                if (!r.id.isEmpty()) {
+                    repos.push_back(std::move(r));
+                }
             }
-            if (!r.id.isEmpty()) {
-                repos.push_back(std::move(r));
-            }
-        }
-        done(repos, {});
-    });
+            done(repos, {});
+        });
 }
 
 void HubClient::listFiles(const QString& repo, const QString& revision,
@@ -341,8 +347,8 @@ void HubClient::fileMetadata(const QString& repo, const QString& revision, const
     if (d->refuseOffline([done](const QString& e) { done({}, e); })) {
         return;
     }
-    // The hub's own hop (the 302 to the CDN) carries X-Linked-Etag and X-Linked-Size; the last hop (the server
-    // that sends the bytes) gives the ETag that If-Range must name and whether it serves ranges.
+    // The hub's own hop (the 302 to the CDN) carries X-Linked-Etag and X-Linked-Size; the last hop (the
+    // server that sends the bytes) gives the ETag that If-Range must name and whether it serves ranges.
     auto meta = std::make_shared<HubFileMeta>();
     auto onHop = [meta](QNetworkReply* hop) {
         const QString linked = unquoteEtag(hop->rawHeader("X-Linked-Etag")).toLower();
@@ -360,8 +366,8 @@ void HubClient::fileMetadata(const QString& repo, const QString& revision, const
             [meta, done, endpoint = d->config.endpoint](QNetworkReply* last, const QByteArray&,
                                                         const QString& error) {
                 if (!error.isEmpty()) {
-                    // Some CDNs sign their URLs for GET only and refuse a HEAD; what the hub itself said (size,
-                    // SHA-256) is then enough, and the download's own GET finds the bytes' validator.
+                    // Some CDNs sign their URLs for GET only and refuse a HEAD; what the hub itself said
+                    // (size, SHA-256) is then enough, and the download's own GET finds the bytes' validator.
                     if (meta->size >= 0 && !detail::sameOrigin(last->url(), endpoint) &&
                         last->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() >= 400) {
                         meta->url = last->url();

@@ -45,8 +45,9 @@ QString validateEndpoint(const QString& text) {
 }  // namespace
 
 QString offlineSentence() {
-    return tr("Lantern is not allowed to use the network for the model library. Allow it in Settings → Model "
-              "library (or with the library's \"Allow network\" button) to search and download models.");
+    return tr(
+        "Lantern is not allowed to use the network for the model library. Allow it in Settings → Model "
+        "library (or with the library's \"Allow network\" button) to search and download models.");
 }
 
 struct HubSettings::Private {
@@ -65,16 +66,17 @@ HubSettings::HubSettings(const QString& settingsFile, const QString& keychainSer
                                          : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat);
     d->keychainService = keychainService;
     // The keychain answers later; until then config() carries no token, which only matters for gated repos.
-    runKeychainJob(this, KeychainOp::Read, d->keychainService, kTokenEntry, {}, [this](const KeychainResult& r) {
-        if (r.ok || r.notFound) {
-            d->token = r.text;
-            d->tokenKnown = true;
-            emit tokenLoaded();
-            emit changed();
-        } else {
-            emit keychainFailed(r.sentence);
-        }
-    });
+    runKeychainJob(this, KeychainOp::Read, d->keychainService, kTokenEntry, {},
+                   [this](const KeychainResult& r) {
+                       if (r.ok || r.notFound) {
+                           d->token = r.text;
+                           d->tokenKnown = true;
+                           emit tokenLoaded();
+                           emit changed();
+                       } else {
+                           emit keychainFailed(r.sentence);
+                       }
+                   });
 }
 
 HubSettings::~HubSettings() {

@@ -1,6 +1,6 @@
 // DownloadManager against fakehub.py on 127.0.0.1: every case ends in a verified file in the models folder or
-// a clear sentence, never in a bad file there. The server's own log is the witness for what went over the wire
-// (Range headers, bytes sent, where the token went).
+// a clear sentence, never in a bad file there. The server's own log is the witness for what went over the
+// wire (Range headers, bytes sent, where the token went).
 #include <QCryptographicHash>
 #include <QDir>
 #include <QElapsedTimer>
@@ -38,12 +38,13 @@ const char* dump(const QJsonArray& requests) {
     text.clear();
     for (const QJsonValue& v : requests) {
         const QJsonObject r = v.toObject();
-        text += QStringLiteral("\n  %1 %2 %3 range=%4 if-range=%5 -> %6, %7 bytes")
-                    .arg(r.value("server").toString(), r.value("method").toString(), r.value("path").toString(),
-                         r.value("range").toString(), r.value("if_range").toString())
-                    .arg(r.value("status").toInt())
-                    .arg(r.value("bytes").toInteger())
-                    .toUtf8();
+        text +=
+            QStringLiteral("\n  %1 %2 %3 range=%4 if-range=%5 -> %6, %7 bytes")
+                .arg(r.value("server").toString(), r.value("method").toString(), r.value("path").toString(),
+                     r.value("range").toString(), r.value("if_range").toString())
+                .arg(r.value("status").toInt())
+                .arg(r.value("bytes").toInteger())
+                .toUtf8();
     }
     return text.constData();
 }
@@ -72,7 +73,9 @@ class DownloadTest : public QObject {
         return c;
     }
     QString models() const { return m_models->path(); }
-    QString part() const { return models() + QStringLiteral("/.downloads/") + kFile + QStringLiteral(".part"); }
+    QString part() const {
+        return models() + QStringLiteral("/.downloads/") + kFile + QStringLiteral(".part");
+    }
 
     DownloadRequest single() const {
         DownloadRequest r;
@@ -107,15 +110,17 @@ class DownloadTest : public QObject {
 private slots:
     void initTestCase() {
         // Loopback only, and never through a proxy the environment may name.
-        for (const char* v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+        for (const char* v :
+             {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
             qunsetenv(v);
         }
         m_hub = std::make_unique<FakeHub>();
         QVERIFY2(m_hub->ok(), qPrintable(m_hub->error()));
         m_sha = m_hub->addFile(kRepo, kFile, kSize, 1);
         for (int i = 1; i <= 3; ++i) {
-            m_partSha << m_hub->addFile(kRepo, QStringLiteral("Q8_0/Tiny-Q8_0-%1-of-00003.gguf").arg(i, 5, 10, QLatin1Char('0')),
-                                        kPartSize + i * 1000, 10 + i);
+            m_partSha << m_hub->addFile(
+                kRepo, QStringLiteral("Q8_0/Tiny-Q8_0-%1-of-00003.gguf").arg(i, 5, 10, QLatin1Char('0')),
+                kPartSize + i * 1000, 10 + i);
         }
         QVERIFY(!m_sha.isEmpty());
     }
@@ -237,7 +242,8 @@ private slots:
     }
 
     void ignoredRangeRestartsFromZero() {
-        m_hub->control({{"faults", QJsonArray{QJsonObject{{"mode", "cut"}}, QJsonObject{{"mode", "ignore_range"}}}}});
+        m_hub->control(
+            {{"faults", QJsonArray{QJsonObject{{"mode", "cut"}}, QJsonObject{{"mode", "ignore_range"}}}}});
         DownloadManager m(config(), models());
         const QString id = m.enqueue(single());
         verifyDone(runToEnd(m, id));

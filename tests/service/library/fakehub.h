@@ -1,6 +1,6 @@
 #pragma once
-// Test helper: runs fakehub.py (the fake Hugging Face hub on 127.0.0.1, see its docstring) for a test file, and
-// makes the model-like files it serves. The test's folder of repositories is ROOT/{owner}/{name}/{file}.
+// Test helper: runs fakehub.py (the fake Hugging Face hub on 127.0.0.1, see its docstring) for a test file,
+// and makes the model-like files it serves. The test's folder of repositories is ROOT/{owner}/{name}/{file}.
 #include <QByteArray>
 #include <QCryptographicHash>
 #include <QDir>
@@ -55,8 +55,8 @@ public:
     int cdnPort() const { return m_cdn; }
     QUrl endpoint() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_hub)); }
 
-    // Writes a model-like file of `bytes` bytes (GGUF magic, then random bytes from seed) into a repository and
-    // returns its SHA-256 (hex).
+    // Writes a model-like file of `bytes` bytes (GGUF magic, then random bytes from seed) into a repository
+    // and returns its SHA-256 (hex).
     QString addFile(const QString& repo, const QString& path, qint64 bytes, quint32 seed) {
         const QString full = root() + QLatin1Char('/') + repo + QLatin1Char('/') + path;
         QDir().mkpath(QFileInfo(full).absolutePath());
@@ -115,7 +115,9 @@ private:
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         return wait(m_nam.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)));
     }
-    QJsonObject get(const QString& path) { return wait(m_nam.get(QNetworkRequest(QUrl(endpoint().toString() + path)))); }
+    QJsonObject get(const QString& path) {
+        return wait(m_nam.get(QNetworkRequest(QUrl(endpoint().toString() + path))));
+    }
 
     QTemporaryDir m_root;
     QProcess m_process;

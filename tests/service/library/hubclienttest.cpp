@@ -1,6 +1,6 @@
 // HubClient (search, tree listing, file metadata) against fakehub.py on 127.0.0.1; the file-name rules (split
-// sets, quantization labels, grouping) as plain unit cases; and HubSettings (network switch, endpoint, the token
-// never in a file).
+// sets, quantization labels, grouping) as plain unit cases; and HubSettings (network switch, endpoint, the
+// token never in a file).
 #include <QFile>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -29,7 +29,8 @@ class HubClientTest : public QObject {
 
 private slots:
     void initTestCase() {
-        for (const char* v : {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+        for (const char* v :
+             {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
             qunsetenv(v);
         }
         m_hub = std::make_unique<FakeHub>();
@@ -51,15 +52,24 @@ private slots:
         QTest::addColumn<QString>("base");
         QTest::addColumn<int>("index");
         QTest::addColumn<int>("count");
-        QTest::newRow("first") << "Qwen3-235B-Q4_K_M-00001-of-00003.gguf" << "Qwen3-235B-Q4_K_M" << 1 << 3;
-        QTest::newRow("last") << "x-00003-of-00003.gguf" << "x" << 3 << 3;
-        QTest::newRow("folder") << "Q8_0/x-00002-of-00002.gguf" << "Q8_0/x" << 2 << 2;
-        QTest::newRow("upper case") << "X-00001-OF-00002.GGUF" << "X" << 1 << 2;
-        QTest::newRow("single") << "Qwen3-8B-Q4_K_M.gguf" << "" << 0 << 0;
-        QTest::newRow("index past count") << "x-00004-of-00003.gguf" << "" << 0 << 0;
-        QTest::newRow("index zero") << "x-00000-of-00003.gguf" << "" << 0 << 0;
-        QTest::newRow("four digits") << "x-0001-of-0003.gguf" << "" << 0 << 0;
-        QTest::newRow("not gguf") << "x-00001-of-00003.bin" << "" << 0 << 0;
+        QTest::newRow("first") << "Qwen3-235B-Q4_K_M-00001-of-00003.gguf"
+                               << "Qwen3-235B-Q4_K_M" << 1 << 3;
+        QTest::newRow("last") << "x-00003-of-00003.gguf"
+                              << "x" << 3 << 3;
+        QTest::newRow("folder") << "Q8_0/x-00002-of-00002.gguf"
+                                << "Q8_0/x" << 2 << 2;
+        QTest::newRow("upper case") << "X-00001-OF-00002.GGUF"
+                                    << "X" << 1 << 2;
+        QTest::newRow("single") << "Qwen3-8B-Q4_K_M.gguf"
+                                << "" << 0 << 0;
+        QTest::newRow("index past count") << "x-00004-of-00003.gguf"
+                                          << "" << 0 << 0;
+        QTest::newRow("index zero") << "x-00000-of-00003.gguf"
+                                    << "" << 0 << 0;
+        QTest::newRow("four digits") << "x-0001-of-0003.gguf"
+                                     << "" << 0 << 0;
+        QTest::newRow("not gguf") << "x-00001-of-00003.bin"
+                                  << "" << 0 << 0;
     }
     void splitNames() {
         QFETCH(QString, name);
@@ -75,20 +85,34 @@ private slots:
     void quants_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("quant");
-        QTest::newRow("k quant") << "Qwen3-8B-Q4_K_M.gguf" << "Q4_K_M";
-        QTest::newRow("lower case") << "qwen3-8b-q5_k_s.gguf" << "Q5_K_S";
-        QTest::newRow("dot") << "Meta-Llama-3.1-8B-Instruct.Q8_0.gguf" << "Q8_0";
-        QTest::newRow("i quant") << "Llama-3.2-1B-Instruct-IQ4_XS.gguf" << "IQ4_XS";
-        QTest::newRow("f16") << "gemma-3-4b-it-f16.gguf" << "F16";
-        QTest::newRow("bf16") << "Widget-BF16.gguf" << "BF16";
-        QTest::newRow("unsloth dynamic") << "Qwen3-30B-A3B-UD-Q4_K_XL.gguf" << "UD-Q4_K_XL";
-        QTest::newRow("split") << "DeepSeek-R1-Q2_K-00001-of-00005.gguf" << "Q2_K";
-        QTest::newRow("from the folder") << "Q8_0/model-00001-of-00002.gguf" << "Q8_0";
-        QTest::newRow("arm repack") << "model-Q4_0_4_4.gguf" << "Q4_0_4_4";
-        QTest::newRow("ternary") << "bitnet-TQ1_0.gguf" << "TQ1_0";
-        QTest::newRow("mxfp4") << "gpt-oss-20b-MXFP4.gguf" << "MXFP4";
-        QTest::newRow("none") << "Qwen3-8B.gguf" << "";
-        QTest::newRow("not a size") << "Q8B-model.gguf" << "";
+        QTest::newRow("k quant") << "Qwen3-8B-Q4_K_M.gguf"
+                                 << "Q4_K_M";
+        QTest::newRow("lower case") << "qwen3-8b-q5_k_s.gguf"
+                                    << "Q5_K_S";
+        QTest::newRow("dot") << "Meta-Llama-3.1-8B-Instruct.Q8_0.gguf"
+                             << "Q8_0";
+        QTest::newRow("i quant") << "Llama-3.2-1B-Instruct-IQ4_XS.gguf"
+                                 << "IQ4_XS";
+        QTest::newRow("f16") << "gemma-3-4b-it-f16.gguf"
+                             << "F16";
+        QTest::newRow("bf16") << "Widget-BF16.gguf"
+                              << "BF16";
+        QTest::newRow("unsloth dynamic") << "Qwen3-30B-A3B-UD-Q4_K_XL.gguf"
+                                         << "UD-Q4_K_XL";
+        QTest::newRow("split") << "DeepSeek-R1-Q2_K-00001-of-00005.gguf"
+                               << "Q2_K";
+        QTest::newRow("from the folder") << "Q8_0/model-00001-of-00002.gguf"
+                                         << "Q8_0";
+        QTest::newRow("arm repack") << "model-Q4_0_4_4.gguf"
+                                    << "Q4_0_4_4";
+        QTest::newRow("ternary") << "bitnet-TQ1_0.gguf"
+                                 << "TQ1_0";
+        QTest::newRow("mxfp4") << "gpt-oss-20b-MXFP4.gguf"
+                               << "MXFP4";
+        QTest::newRow("none") << "Qwen3-8B.gguf"
+                              << "";
+        QTest::newRow("not a size") << "Q8B-model.gguf"
+                                    << "";
     }
     void quants() {
         QFETCH(QString, name);
@@ -127,7 +151,8 @@ private slots:
                  m_hub->endpoint().toString() + "/acme/Widget/resolve/refs%2Fpr%2F1/x.gguf");
     }
 
-    // ---- against the fake hub -------------------------------------------------------------------------------
+    // ---- against the fake hub
+    // -------------------------------------------------------------------------------
 
     void search() {
         HubClient client(config());
@@ -158,7 +183,8 @@ private slots:
         });
         QTRY_VERIFY(error != "pending");
         QCOMPARE(error, QString());
-        QCOMPARE(files.size(), size_t(5));  // the folder itself is not a file; its files are listed (recursive)
+        QCOMPARE(files.size(),
+                 size_t(5));  // the folder itself is not a file; its files are listed (recursive)
         auto find = [&](const QString& path) -> const HubFile* {
             for (const HubFile& f : files) {
                 if (f.path == path) {
@@ -235,10 +261,11 @@ private slots:
         HubClient client(config());
         QString error;
         bool done = false;
-        client.fileMetadata("acme/Widget-8B-GGUF", "main", "Nope.gguf", [&](const HubFileMeta&, const QString& e) {
-            error = e;
-            done = true;
-        });
+        client.fileMetadata("acme/Widget-8B-GGUF", "main", "Nope.gguf",
+                            [&](const HubFileMeta&, const QString& e) {
+                                error = e;
+                                done = true;
+                            });
         QTRY_VERIFY(done);
         QVERIFY2(error.contains("HTTP 404") && error.contains("Nope.gguf"), qPrintable(error));
     }
