@@ -294,6 +294,32 @@ private slots:
         QCOMPARE(second.job(id)->bytesTransferred, kSize - onDisk);
     }
 
+    void fileChangedOnTheHubStartsOver() {
+        const QString file = QStringLiteral("Changing-Q5_K_M.gguf");
+        m_hub->addFile(kRepo, file, kSize, 100);
+        DownloadRequest r = single();
+        r.files = {file};
+        m_hub->control({{"throttle", 4 << 20}});
+        QString id;
+        {
+            DownloadManager first(config(), models());
+            id = first.enqueue(r);
+            QTRY_VERIFY_WITH_TIMEOUT(first.job(id)->bytesDone >= kSize / 4, 10000);
+        }
+        // A new revision of the file while the download was paused: its partial bytes are worth nothing.
+        const QString sha = m_hub->addFile(kRepo, file, kSize - 4096, 200);
+        m_hub->control({{"throttle", 0}});
+        m_hub->reset();
+        DownloadManager second(config(), models());
+        QVERIFY(second.resume(id));
+        const DownloadStatus s = runToEnd(second, id);
+        QVERIFY2(s.state == DownloadState::Done && s.verified, qPrintable(s.error));
+        QCOMPARE(sha256Of(s.finalPath), sha);
+        const QJsonArray gets = m_hub->cdnGets();
+        QVERIFY2(gets.size() == 1 && gets[0].toObject().value("range").toString().isEmpty(), dump(gets));
+        QCOMPARE(s.bytesTransferred, kSize - 4096);
+    }
+
     void offlineMakesNoRequest() {
         HubConfig c = config();
         c.networkAllowed = false;
