@@ -2,7 +2,8 @@
 // against the independent reference: llama.cpp (llama-cpp-python, the ref-cpu environment scripts/compare
 // installs) loads each set from its first part and continues a prompt greedily exactly as it continues the file the
 // set was split from, with the same weights loaded; without a part it refuses the set. So the writer, and the reader
-// that the split tests check against the writer, follow llama.cpp's gguf-split format, not only each other.
+// that the split tests check against the writer, follow llama.cpp's gguf-split format, not only each other. And the
+// reader opens the sets gguf-py (the converters' writer, in the same environment) writes.
 // The reference: LANTERN_REF_PYTHON, else <XDG data>/lantern/ref-cpu/bin/python; absent, the test skips.
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,6 +13,7 @@
 #include <QtTest>
 
 #include <cstdlib>
+#include <cstring>
 
 #include "inference/gguf/file.h"
 #include "tests/support/ggufwriter.h"
@@ -133,6 +135,42 @@ private slots:
         fs::remove(set->back());
         const Continuation c = llamaCpp(set->front(), prompt, 1);
         QVERIFY2(!c.ok, "llama.cpp loaded a set with a part missing");
+    }
+
+    // The other way round: sets written by gguf-py (the converters' writer, an implementation of its own) open in
+    // Lantern as the file they were split from, every key and every tensor's bytes the same.
+    void readsSetsGgufPyWrites_data() {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("tiny-qwen3moe-q4_k_m") << QString("tiny-qwen3moe-q4_k_m");
+        QTest::newRow("tiny-llama-q4_k_m") << QString("tiny-llama-q4_k_m");
+    }
+    void readsSetsGgufPyWrites() {
+        QFETCH(QString, model);
+        const fs::path whole = test::dataDir() / "models" / (model.toStdString() + ".gguf");
+        const fs::path prefix = dir() / (model.toStdString() + "-ggufpy");
+        QProcess p;
+        p.start(QString::fromStdString(referencePython().string()),
+                {QStringLiteral(LANTERN_SOURCE_DIR "/tests/inference/gguf/ggufpy_split.py"),
+                 QString::fromStdString(whole.string()), QString::fromStdString(prefix.string() + ".gguf"), "8"});
+        QVERIFY(p.waitForFinished(120000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().right(1500).constData());
+        auto original = gguf::File::open(whole);
+        QVERIFY(original.has_value());
+        const auto count = uint32_t((original->tensors().size() + 7) / 8);
+        auto set = gguf::File::open(test::GgufWriter::splitPath(prefix, 0, count));
+        QVERIFY2(set.has_value(), set ? "" : set.error().detail.c_str());
+        QCOMPARE(set->parts().size(), size_t(count));
+        for (std::string_view k : original->keys()) {
+            QCOMPARE(set->describe(k), original->describe(k));
+        }
+        QCOMPARE(set->tensors().size(), original->tensors().size());
+        for (const gguf::TensorInfo& a : original->tensors()) {
+            const gguf::TensorInfo* b = set->tensor(a.name);
+            QVERIFY2(b, a.name.c_str());
+            QCOMPARE(b->type, a.type);
+            QCOMPARE(b->ne, a.ne);
+            QVERIFY(b->bytes == a.bytes && std::memcmp(b->data.data(), a.data.data(), a.bytes) == 0);
+        }
     }
 };
 
