@@ -206,6 +206,55 @@ private:
     DownloadState m_state = DownloadState::Queued;
 };
 
+// Reads the command line's model: <catalogue-id>[:QUANT], <owner/repo>[:QUANT] or <owner/repo>/<file.gguf>.
+// "" when understood (the catalogue may already name the files), else the sentence.
+QString resolve(const QString& spec, bool list, Target* out) {
+    Target& t = *out;
+    QString rest = spec;
+    if (rest.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && rest.count(QLatin1Char('/')) >= 2) {
+        t.repo = rest.section(QLatin1Char('/'), 0, 1);
+        t.file = rest.section(QLatin1Char('/'), 2);
+    } else {
+        const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
+        if (colon > 0) {
+            t.quant = rest.mid(colon + 1).toUpper();
+            rest = rest.left(colon);
+        }
+        if (rest.contains(QLatin1Char('/'))) {
+            t.repo = rest;
+        } else {
+            const Catalogue catalogue = Catalogue::builtIn();
+            const CatalogueEntry* e = catalogue.find(rest.toLower());
+            if (!e) {
+                QStringList ids;
+                for (const CatalogueEntry& c : catalogue.entries) {
+                    ids << c.id;
+                }
+                return QStringLiteral(
+                           "\"%1\" is not in Lantern's catalogue (%2). Name a hub repository as "
+                           "owner/repo instead.")
+                    .arg(rest, ids.isEmpty() ? QStringLiteral("it is empty") : ids.join(", "));
+            }
+            t.repo = e->repo;
+            t.revision = e->revision.isEmpty() ? t.revision : e->revision;
+            if (t.quant.isEmpty()) {
+                t.quant = e->recommendedQuant;
+            }
+            for (const CatalogueQuant& q : e->quants) {
+                if (!list && q.quant.compare(t.quant, Qt::CaseInsensitive) == 0) {
+                    t.request.files = q.files;
+                    t.request.expectedBytes = q.approxBytes;
+                    t.request.name = QStringLiteral("%1 · %2").arg(e->name, q.quant);
+                }
+            }
+        }
+    }
+    if (t.quant.isEmpty()) {
+        t.quant = QStringLiteral("Q4_K_M");
+    }
+    return {};
+}
+
 // Downloads (or resumes) the resolved target; returns the exit code.
 int download(const HubConfig& config, const QString& modelsDir, const DownloadRequest& request,
              const QString& retryCommand) {
@@ -355,47 +404,8 @@ int pull(std::span<char*> args) {
     }
 
     Target t;
-    QString rest = spec;
-    if (rest.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive) && rest.count(QLatin1Char('/')) >= 2) {
-        t.repo = rest.section(QLatin1Char('/'), 0, 1);
-        t.file = rest.section(QLatin1Char('/'), 2);
-    } else {
-        const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
-        if (colon > 0) {
-            t.quant = rest.mid(colon + 1).toUpper();
-            rest = rest.left(colon);
-        }
-        if (rest.contains(QLatin1Char('/'))) {
-            t.repo = rest;
-        } else {
-            const Catalogue catalogue = Catalogue::builtIn();
-            const CatalogueEntry* e = catalogue.find(rest.toLower());
-            if (!e) {
-                QStringList ids;
-                for (const CatalogueEntry& c : catalogue.entries) {
-                    ids << c.id;
-                }
-                return fail(
-                    QStringLiteral("\"%1\" is not in Lantern's catalogue (%2). Name a hub repository as "
-                                   "owner/repo instead.")
-                        .arg(rest, ids.isEmpty() ? QStringLiteral("it is empty") : ids.join(", ")));
-            }
-            t.repo = e->repo;
-            t.revision = e->revision.isEmpty() ? t.revision : e->revision;
-            if (t.quant.isEmpty()) {
-                t.quant = e->recommendedQuant;
-            }
-            for (const CatalogueQuant& q : e->quants) {
-                if (!list && q.quant.compare(t.quant, Qt::CaseInsensitive) == 0) {
-                    t.request.files = q.files;
-                    t.request.expectedBytes = q.approxBytes;
-                    t.request.name = QStringLiteral("%1 · %2").arg(e->name, q.quant);
-                }
-            }
-        }
-    }
-    if (t.quant.isEmpty()) {
-        t.quant = QStringLiteral("Q4_K_M");
+    if (const QString problem = resolve(spec, list, &t); !problem.isEmpty()) {
+        return fail(problem);
     }
     t.request.repo = t.repo;
     t.request.revision = t.revision;
