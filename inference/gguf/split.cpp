@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kSuffixLength = 20;  // "-00001-of-00003.gguf"
 
-std::string shown(const std::filesystem::path& p) { return p.filename().string(); }
+std::string shown(const std::filesystem::path& p) {
+    return p.filename().string();
+}
 
 // "-00002-of-00003.gguf" for part 1 (0-based) of 3.
 std::string splitSuffix(uint32_t no, uint32_t count) {
@@ -29,9 +31,10 @@ Result<std::optional<int64_t>> splitKey(const File& f, const char* key, ValueTyp
         return std::optional<int64_t>{};
     }
     if (*t != type) {
-        return fail(Errc::GgufInvalid,
-                    lantern::format("{}: metadata '{}' is {}, not the {} that llama.cpp's gguf-split writes",
-                                    shown(f.path()), key, f.describe(key), type == ValueType::U16 ? "u16" : "i32"));
+        return fail(
+            Errc::GgufInvalid,
+            lantern::format("{}: metadata '{}' is {}, not the {} that llama.cpp's gguf-split writes",
+                            shown(f.path()), key, f.describe(key), type == ValueType::U16 ? "u16" : "i32"));
     }
     return f.sint(key);
 }
@@ -44,7 +47,8 @@ struct SetFacts {
     std::string_view arch;
 };
 
-// Part `no` of the set: it says it is that part, of a set of the same size and tensor count, of the same model.
+// Part `no` of the set: it says it is that part, of a set of the same size and tensor count, of the same
+// model.
 Result<void> checkPart(const File& part, uint32_t no, const SetFacts& set) {
     const std::string name = shown(part.path());
     auto partNo = splitKey(part, kSplitNo, ValueType::U16);
@@ -56,31 +60,36 @@ Result<void> checkPart(const File& part, uint32_t no, const SetFacts& set) {
         }
     }
     if (!*partNo || !*count) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: this file has no split.no or split.count, so it is not a "
-                                                       "part of the split model {}; download that part again",
-                                                       name, set.firstName));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: this file has no split.no or split.count, so it is not a "
+                                    "part of the split model {}; download that part again",
+                                    name, set.firstName));
     }
     if (**count != set.count) {
-        return fail(Errc::GgufInvalid,
-                    lantern::format("{}: split.count says the model has {} parts, but {} says {}; the parts come "
-                                    "from different downloads (download them again)",
-                                    name, **count, set.firstName, set.count));
+        return fail(
+            Errc::GgufInvalid,
+            lantern::format("{}: split.count says the model has {} parts, but {} says {}; the parts come "
+                            "from different downloads (download them again)",
+                            name, **count, set.firstName, set.count));
     }
     if (**partNo != no) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: split.no says this is part {}, but its name says part {}; "
-                                                       "the parts were renamed (give them back their names)",
-                                                       name, **partNo + 1, no + 1));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: split.no says this is part {}, but its name says part {}; "
+                                    "the parts were renamed (give them back their names)",
+                                    name, **partNo + 1, no + 1));
     }
     if (*tensors && **tensors != set.tensors) {
         return fail(Errc::GgufInvalid,
-                    lantern::format("{}: split.tensors.count says the model has {} tensors, but {} says {}; this part "
-                                    "belongs to another model (download it again)",
-                                    name, **tensors, set.firstName, set.tensors));
+                    lantern::format(
+                        "{}: split.tensors.count says the model has {} tensors, but {} says {}; this part "
+                        "belongs to another model (download it again)",
+                        name, **tensors, set.firstName, set.tensors));
     }
     // Parts after the first carry no model metadata when gguf-split wrote them; one that does must agree.
     if (const auto arch = part.str("general.architecture"); no > 0 && arch && *arch != set.arch) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: this part belongs to a {} model, but {} to a {} model",
-                                                       name, *arch, set.firstName, set.arch));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: this part belongs to a {} model, but {} to a {} model", name, *arch,
+                                    set.firstName, set.arch));
     }
     return {};
 }
@@ -112,8 +121,8 @@ std::optional<SplitName> parseSplitName(const std::filesystem::path& path) {
         return true;
     };
     const auto no = digits(at + 1), count = digits(at + 10);
-    if (!literal(at, "-") || !literal(at + 6, "-of-") || !literal(at + 15, ".gguf") || !no || !count || *no == 0 ||
-        *no > *count) {
+    if (!literal(at, "-") || !literal(at + 6, "-of-") || !literal(at + 15, ".gguf") || !no || !count ||
+        *no == 0 || *no > *count) {
         return std::nullopt;
     }
     return SplitName{std::filesystem::path(n.substr(0, at)), *no - 1, *count};
@@ -144,21 +153,24 @@ Result<File> File::open(const std::filesystem::path& path) {
         return std::unexpected(no.error());
     }
     if (!*no || **no >= n) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: split.count says this is one of {} parts, but split.no is {}",
-                                                       name, n, *no ? std::to_string(**no) : std::string("missing")));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: split.count says this is one of {} parts, but split.no is {}", name,
+                                    n, *no ? std::to_string(**no) : std::string("missing")));
     }
     const auto split = parseSplitName(path);
     if (!split) {
-        return fail(Errc::GgufInvalid,
-                    lantern::format("{} is part {} of a model split in {} parts, but its name does not end in "
-                                    "\"{}\", so Lantern cannot find the other parts; give the parts back the names "
-                                    "the split tool gave them",
-                                    name, **no + 1, n, splitSuffix(uint32_t(**no), n)));
+        return fail(
+            Errc::GgufInvalid,
+            lantern::format("{} is part {} of a model split in {} parts, but its name does not end in "
+                            "\"{}\", so Lantern cannot find the other parts; give the parts back the names "
+                            "the split tool gave them",
+                            name, **no + 1, n, splitSuffix(uint32_t(**no), n)));
     }
     if (split->no != **no || split->count != n) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: its name says part {} of {}, but its metadata says part {} "
-                                                       "of {}; the file was renamed or belongs to another model",
-                                                       name, split->no + 1, split->count, **no + 1, n));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: its name says part {} of {}, but its metadata says part {} "
+                                    "of {}; the file was renamed or belongs to another model",
+                                    name, split->no + 1, split->count, **no + 1, n));
     }
     // The first part holds the metadata: the set is read from it, whichever part was named.
     const auto missing = [&](uint32_t part) {
@@ -166,10 +178,11 @@ Result<File> File::open(const std::filesystem::path& path) {
         std::error_code ec;
         return std::filesystem::exists(p, ec)
                    ? std::optional<Error>{}
-                   : std::optional<Error>{Error{Errc::FileNotFound,
-                                                lantern::format("{}: part {} of {} of this model, {}, is missing; "
-                                                                "download it into the same folder as the others",
-                                                                name, part + 1, n, shown(p))}};
+                   : std::optional<Error>{
+                         Error{Errc::FileNotFound,
+                               lantern::format("{}: part {} of {} of this model, {}, is missing; "
+                                               "download it into the same folder as the others",
+                                               name, part + 1, n, shown(p))}};
     };
     if (**no != 0) {
         if (auto e = missing(0)) {
@@ -187,8 +200,10 @@ Result<File> File::open(const std::filesystem::path& path) {
     }
     const SetFacts set{shown(first.path()), n, tensors->value_or(-1), first.arch()};
     if (!*tensors) {
-        return fail(Errc::GgufInvalid, lantern::format("{}: split.tensors.count is missing from the first part of "
-                                                       "this split model", set.firstName));
+        return fail(Errc::GgufInvalid,
+                    lantern::format("{}: split.tensors.count is missing from the first part of "
+                                    "this split model",
+                                    set.firstName));
     }
     if (auto r = checkPart(first, 0, set); !r) {
         return std::unexpected(r.error());
@@ -211,9 +226,10 @@ Result<File> File::open(const std::filesystem::path& path) {
     }
     if (int64_t(first.tensors().size()) != set.tensors) {
         return fail(Errc::GgufInvalid,
-                    lantern::format("{}: the {} parts hold {} tensors, but split.tensors.count says {}; a part is from "
-                                    "another model or damaged (download the parts again)",
-                                    set.firstName, n, first.tensors().size(), set.tensors));
+                    lantern::format(
+                        "{}: the {} parts hold {} tensors, but split.tensors.count says {}; a part is from "
+                        "another model or damaged (download the parts again)",
+                        set.firstName, n, first.tensors().size(), set.tensors));
     }
     return first;
 }

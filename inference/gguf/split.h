@@ -1,9 +1,9 @@
 #pragma once
-// llama.cpp's split GGUF sets (tools/gguf-split), the convention File::open follows: a model too large for one
-// file (or one download) is written as prefix-00001-of-00003.gguf, prefix-00002-of-00003.gguf, ... Every part is a
-// complete GGUF file with split.no (u16, 0-based), split.count (u16) and split.tensors.count (i32, the tensors of
-// the whole set); the first part also holds all of the model's metadata, and each part holds its own tensors with
-// offsets from its own data section.
+// llama.cpp's split GGUF sets (tools/gguf-split), the convention File::open follows: a model too large for
+// one file (or one download) is written as prefix-00001-of-00003.gguf, prefix-00002-of-00003.gguf, ... Every
+// part is a complete GGUF file with split.no (u16, 0-based), split.count (u16) and split.tensors.count (i32,
+// the tensors of the whole set); the first part also holds all of the model's metadata, and each part holds
+// its own tensors with offsets from its own data section.
 #include <cstdint>
 #include <filesystem>
 #include <optional>

@@ -101,7 +101,8 @@ void addAttention(Layout& out, const ModelConfig& c, const std::string& p) {
         out.add(p + "attn_output.weight", {h * c.headDimVMla, e});
         return;
     }
-    const uint64_t qd = h * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim, vd = uint64_t(c.nHeadKv) * c.headDimV;
+    const uint64_t qd = h * c.headDim, kd = uint64_t(c.nHeadKv) * c.headDim,
+                   vd = uint64_t(c.nHeadKv) * c.headDimV;
     out.add(p + "attn_q.weight", {e, qd});
     out.add(p + "attn_k.weight", {e, kd});
     out.add(p + "attn_v.weight", {e, vd});
@@ -142,11 +143,12 @@ void addFfn(Layout& out, const ModelConfig& c, const std::string& p, uint32_t il
 }
 
 Error shapeError(const ModelShape& s, std::string_view what) {
-    return Error{Errc::ModelInvalid,
-                 lantern::format("The {} model's shape is incomplete or inconsistent ({}: layers {}, embedding {}, "
-                                 "heads {}/{}, vocabulary {}, FFN {}, experts {} of {} with FFN {}, file {} bytes).",
-                                 s.architecture, what, s.layers, s.embd, s.heads, s.kvHeads, s.vocab, s.ff,
-                                 s.expertsUsed, s.experts, s.expertFf, s.fileBytes)};
+    return Error{
+        Errc::ModelInvalid,
+        lantern::format("The {} model's shape is incomplete or inconsistent ({}: layers {}, embedding {}, "
+                        "heads {}/{}, vocabulary {}, FFN {}, experts {} of {} with FFN {}, file {} bytes).",
+                        s.architecture, what, s.layers, s.embd, s.heads, s.kvHeads, s.vocab, s.ff,
+                        s.expertsUsed, s.experts, s.expertFf, s.fileBytes)};
 }
 
 }  // namespace
@@ -159,9 +161,10 @@ Result<ModelConfig> shapeConfig(const ModelShape& s) {
         }
     }
     if (!a) {
-        return fail(Errc::ModelUnsupported,
-                    lantern::format("Lantern cannot run {} models yet; it runs {}.",
-                                    s.architecture.empty() ? "(unnamed)" : s.architecture, supportedArchitectures()));
+        return fail(
+            Errc::ModelUnsupported,
+            lantern::format("Lantern cannot run {} models yet; it runs {}.",
+                            s.architecture.empty() ? "(unnamed)" : s.architecture, supportedArchitectures()));
     }
     ModelConfig c;
     c.arch = a->arch;
@@ -196,7 +199,8 @@ Result<ModelConfig> shapeConfig(const ModelShape& s) {
         return std::unexpected(shapeError(s, "the FFN width is zero"));
     }
     if (c.arch == Arch::DeepSeek2) {
-        // Absorbed latent attention, as readConfig sets it up: one KV head of the compressed KV and the rope key.
+        // Absorbed latent attention, as readConfig sets it up: one KV head of the compressed KV and the rope
+        // key.
         c.mla = true;
         c.qLoraRank = s.qLoraRank;
         c.kvLoraRank = s.kvLoraRank ? s.kvLoraRank : kDeepSeekKvLoraRank;
@@ -222,9 +226,9 @@ Result<ModelConfig> shapeConfig(const ModelShape& s) {
 }
 
 uint64_t metadataBytesEstimate(const ModelConfig& c) {
-    // Per token its text (an 8-byte length and a few bytes) and type, and a score (SentencePiece: about 23 bytes a
-    // token in all) or a BPE merge (about 40); plus the keys and the chat template. Next to a real model's tensors
-    // it is a fraction of a percent either way.
+    // Per token its text (an 8-byte length and a few bytes) and type, and a score (SentencePiece: about 23
+    // bytes a token in all) or a BPE merge (about 40); plus the keys and the chat template. Next to a real
+    // model's tensors it is a fraction of a percent either way.
     return uint64_t(c.nVocab) * 32 + (4u << 10);
 }
 
@@ -245,10 +249,11 @@ Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& c, uint64_
     }
     const uint64_t metadata = metadataBytesEstimate(c);
     if (fileBytes <= metadata || !out.scaleTo(fileBytes - metadata)) {
-        return fail(Errc::ModelInvalid,
-                    lantern::format("A {} file of {} bytes is too small for its shape: its f32 tensors alone take {} "
-                                    "bytes.",
-                                    c.archName, fileBytes, out.f32Bytes()));
+        return fail(
+            Errc::ModelInvalid,
+            lantern::format("A {} file of {} bytes is too small for its shape: its f32 tensors alone take {} "
+                            "bytes.",
+                            c.archName, fileBytes, out.f32Bytes()));
     }
     return out.take();
 }

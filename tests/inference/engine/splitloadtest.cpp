@@ -1,8 +1,8 @@
 // Split GGUF sets through the engine (gguf-split's layout, inference/gguf/split.cpp): a model split in parts
-// computes exactly what the file it was split from computes, bit for bit, on the CPU backend and on Vulkan; the
-// facade loads, inspects and plans the set from its first part (or any part) with the sizes of all parts, and a
-// broken set is an error, not a crash. Models: a synthetic llama written by the test writer, and llama.cpp's own
-// Q4_K_M files of the MoE families (tests/data/models) split by the writer.
+// computes exactly what the file it was split from computes, bit for bit, on the CPU backend and on Vulkan;
+// the facade loads, inspects and plans the set from its first part (or any part) with the sizes of all parts,
+// and a broken set is an error, not a crash. Models: a synthetic llama written by the test writer, and
+// llama.cpp's own Q4_K_M files of the MoE families (tests/data/models) split by the writer.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -85,7 +85,8 @@ private slots:
         QVERIFY(parts.has_value());
         m_models["llama"] = {whole, *parts};
         // llama.cpp's files as they are, against the writer's split of them.
-        for (auto [name, count] : {std::pair{"tiny-qwen3moe-q4_k_m", 3u}, std::pair{"tiny-deepseek3-q4_k_m", 4u}}) {
+        for (auto [name, count] :
+             {std::pair{"tiny-qwen3moe-q4_k_m", 3u}, std::pair{"tiny-deepseek3-q4_k_m", 4u}}) {
             const fs::path file = test::dataDir() / "models" / (std::string(name) + ".gguf");
             auto f = gguf::File::open(file);
             QVERIFY2(f.has_value(), f ? "" : f.error().detail.c_str());
@@ -153,7 +154,8 @@ private slots:
             std::string text;
             std::atomic<bool> cancel{false};
             const std::vector<ChatMessage> msgs{{"user", "abc def"}};
-            auto stats = session->generate(msgs, o, [&](std::string_view p) { text += p; }, cancel);
+            auto stats = session->generate(
+                msgs, o, [&](std::string_view p) { text += p; }, cancel);
             if (!stats) {
                 qFatal("%s", stats.error().detail.c_str());
             }

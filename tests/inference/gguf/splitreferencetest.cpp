@@ -1,10 +1,11 @@
-// The split sets the test writer makes (tests/support/ggufwriter.h, the layout inference/gguf/split.cpp reads)
-// against the independent reference: llama.cpp (llama-cpp-python, the ref-cpu environment scripts/compare
-// installs) loads each set from its first part and continues a prompt greedily exactly as it continues the file the
-// set was split from, with the same weights loaded; without a part it refuses the set. So the writer, and the reader
-// that the split tests check against the writer, follow llama.cpp's gguf-split format, not only each other. And the
-// reader opens the sets gguf-py (the converters' writer, in the same environment) writes.
-// The reference: LANTERN_REF_PYTHON, else <XDG data>/lantern/ref-cpu/bin/python; absent, the test skips.
+// The split sets the test writer makes (tests/support/ggufwriter.h, the layout inference/gguf/split.cpp
+// reads) against the independent reference: llama.cpp (llama-cpp-python, the ref-cpu environment
+// scripts/compare installs) loads each set from its first part and continues a prompt greedily exactly as it
+// continues the file the set was split from, with the same weights loaded; without a part it refuses the set.
+// So the writer, and the reader that the split tests check against the writer, follow llama.cpp's gguf-split
+// format, not only each other. And the reader opens the sets gguf-py (the converters' writer, in the same
+// environment) writes. The reference: LANTERN_REF_PYTHON, else <XDG data>/lantern/ref-cpu/bin/python; absent,
+// the test skips.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -53,7 +54,9 @@ Continuation llamaCpp(const fs::path& model, const std::vector<int32_t>& prompt,
              QString::fromStdString(model.string()), QString::number(n), ids.join(',')});
     Continuation c;
     if (!p.waitForFinished(120000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-        c.error = QStringLiteral("exit %1: %2").arg(p.exitCode()).arg(QString::fromUtf8(p.readAllStandardError()).right(1500));
+        c.error = QStringLiteral("exit %1: %2")
+                      .arg(p.exitCode())
+                      .arg(QString::fromUtf8(p.readAllStandardError()).right(1500));
         return c;
     }
     const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput().trimmed()).object();
@@ -77,7 +80,8 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         if (!fs::exists(referencePython())) {
-            const std::string why = "the reference (llama-cpp-python) is not installed at " + referencePython().string() +
+            const std::string why = "the reference (llama-cpp-python) is not installed at " +
+                                    referencePython().string() +
                                     "; ./scripts/compare installs it, or set LANTERN_REF_PYTHON";
             test::skipAll(why.c_str());
         }
@@ -86,8 +90,8 @@ private slots:
     void llamaCppReadsTheSetAsTheFile_data() {
         QTest::addColumn<QString>("model");
         QTest::addColumn<int>("parts");
-        // Written whole and split by the test writer: a dense llama (SentencePiece vocabulary) in Q8_0 and qwen3
-        // in F16; llama.cpp's own quantized MoE files, split by the writer.
+        // Written whole and split by the test writer: a dense llama (SentencePiece vocabulary) in Q8_0 and
+        // qwen3 in F16; llama.cpp's own quantized MoE files, split by the writer.
         QTest::newRow("synthetic llama q8_0, 3 parts") << QString("llama") << 3;
         QTest::newRow("synthetic qwen3 f16, 2 parts") << QString("qwen3") << 2;
         QTest::newRow("tiny-qwen3moe-q4_k_m, 3 parts") << QString("tiny-qwen3moe-q4_k_m") << 3;
@@ -137,8 +141,8 @@ private slots:
         QVERIFY2(!c.ok, "llama.cpp loaded a set with a part missing");
     }
 
-    // The other way round: sets written by gguf-py (the converters' writer, an implementation of its own) open in
-    // Lantern as the file they were split from, every key and every tensor's bytes the same.
+    // The other way round: sets written by gguf-py (the converters' writer, an implementation of its own)
+    // open in Lantern as the file they were split from, every key and every tensor's bytes the same.
     void readsSetsGgufPyWrites_data() {
         QTest::addColumn<QString>("model");
         QTest::newRow("tiny-qwen3moe-q4_k_m") << QString("tiny-qwen3moe-q4_k_m");
@@ -149,9 +153,10 @@ private slots:
         const fs::path whole = test::dataDir() / "models" / (model.toStdString() + ".gguf");
         const fs::path prefix = dir() / (model.toStdString() + "-ggufpy");
         QProcess p;
-        p.start(QString::fromStdString(referencePython().string()),
-                {QStringLiteral(LANTERN_SOURCE_DIR "/tests/inference/gguf/ggufpy_split.py"),
-                 QString::fromStdString(whole.string()), QString::fromStdString(prefix.string() + ".gguf"), "8"});
+        p.start(
+            QString::fromStdString(referencePython().string()),
+            {QStringLiteral(LANTERN_SOURCE_DIR "/tests/inference/gguf/ggufpy_split.py"),
+             QString::fromStdString(whole.string()), QString::fromStdString(prefix.string() + ".gguf"), "8"});
         QVERIFY(p.waitForFinished(120000));
         QVERIFY2(p.exitCode() == 0, p.readAllStandardError().right(1500).constData());
         auto original = gguf::File::open(whole);

@@ -1,7 +1,8 @@
-// gguf::File on split sets (inference/gguf/split.cpp), written by the test writer the way llama.cpp's gguf-split
-// writes them: the set opens as the single file it was split from (same metadata, same tensors, byte for byte),
-// from any of its parts; names follow gguf-split's; and a broken set (a part missing, renamed, truncated, from
-// another model, a tensor twice, split keys of the wrong type or count) gives an error naming the file at fault.
+// gguf::File on split sets (inference/gguf/split.cpp), written by the test writer the way llama.cpp's
+// gguf-split writes them: the set opens as the single file it was split from (same metadata, same tensors,
+// byte for byte), from any of its parts; names follow gguf-split's; and a broken set (a part missing,
+// renamed, truncated, from another model, a tensor twice, split keys of the wrong type or count) gives an
+// error naming the file at fault.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -27,7 +28,9 @@ test::GgufWriter model(uint32_t layers = 2) {
     return test::syntheticModel(spec);
 }
 
-bool mentions(const Error& e, const std::string& what) { return e.detail.find(what) != std::string::npos; }
+bool mentions(const Error& e, const std::string& what) {
+    return e.detail.find(what) != std::string::npos;
+}
 
 }  // namespace
 
@@ -48,14 +51,17 @@ class SplitTest : public QObject {
         }
         return paths;
     }
-    std::vector<fs::path> writeSet(const std::string& prefix) { return writeSet(prefix, model().splitParts(3)); }
+    std::vector<fs::path> writeSet(const std::string& prefix) {
+        return writeSet(prefix, model().splitParts(3));
+    }
 
     void expectError(const fs::path& open, std::initializer_list<std::string> mentioned) {
         auto f = gguf::File::open(open);
         QVERIFY2(!f.has_value(), "a broken set opened");
         qInfo("%s", f.error().detail.c_str());
         for (const std::string& m : mentioned) {
-            QVERIFY2(mentions(f.error(), m), (f.error().detail + "  (expected to mention: " + m + ")").c_str());
+            QVERIFY2(mentions(f.error(), m),
+                     (f.error().detail + "  (expected to mention: " + m + ")").c_str());
         }
     }
 
@@ -136,8 +142,9 @@ private slots:
         QCOMPARE(n->prefix, fs::path("/m/Qwen3-235B-Q4_K_M"));
         QCOMPARE(n->no, 1u);
         QCOMPARE(n->count, 5u);
-        for (const char* other : {"/m/model.gguf", "/m/model-00000-of-00003.gguf", "/m/model-00004-of-00003.gguf",
-                                  "/m/model-0001-of-00003.gguf", "/m/model-00001-of-00003.bin", "-00001-of-00003.gguf"}) {
+        for (const char* other :
+             {"/m/model.gguf", "/m/model-00000-of-00003.gguf", "/m/model-00004-of-00003.gguf",
+              "/m/model-0001-of-00003.gguf", "/m/model-00001-of-00003.bin", "-00001-of-00003.gguf"}) {
             QVERIFY2(!gguf::parseSplitName(other), other);
         }
     }
@@ -172,7 +179,8 @@ private slots:
         // The first part's count against the names: part 1 says 2, its name says 3.
         parts = model().splitParts(3);
         parts[0].set("split.count", uint16_t(2));
-        expectError(writeSet("count1", parts)[0], {"count1-00001-of-00003.gguf", "part 1 of 3", "part 1 of 2"});
+        expectError(writeSet("count1", parts)[0],
+                    {"count1-00001-of-00003.gguf", "part 1 of 3", "part 1 of 2"});
     }
 
     void duplicateTensorAcrossParts() {
@@ -205,7 +213,8 @@ private slots:
         stranger.addRawTensor("blk.7.ffn_up.weight", {64, 128}, gguf::GgmlType::Q8_0,
                               std::vector<std::byte>(128 * 2 * 34));
         parts[1] = stranger;
-        expectError(writeSet("mix2", parts)[0], {"mix2-00001-of-00003.gguf", "split.tensors.count says", "another model"});
+        expectError(writeSet("mix2", parts)[0],
+                    {"mix2-00001-of-00003.gguf", "split.tensors.count says", "another model"});
     }
 
     void renamedParts() {
@@ -219,11 +228,12 @@ private slots:
         // A first part that lost its name: its siblings cannot be found.
         const auto again = writeSet("lost");
         fs::rename(again[0], dir() / "lost.gguf");
-        expectError(dir() / "lost.gguf", {"lost.gguf", "-00001-of-00003.gguf", "cannot find the other parts"});
+        expectError(dir() / "lost.gguf",
+                    {"lost.gguf", "-00001-of-00003.gguf", "cannot find the other parts"});
     }
 
-    // The split keys as gguf-split types them (llama.cpp reads them typed): u16, u16, i32; the tensor count is
-    // required in the first part.
+    // The split keys as gguf-split types them (llama.cpp reads them typed): u16, u16, i32; the tensor count
+    // is required in the first part.
     void splitKeyTypes() {
         auto parts = model().splitParts(3);
         parts[0].set("split.count", uint32_t(3));
@@ -233,7 +243,8 @@ private slots:
         expectError(writeSet("type2", parts)[0], {"type2-00003-of-00003.gguf", "split.tensors.count", "i32"});
         parts = model().splitParts(3);
         parts[0].erase("split.tensors.count");
-        expectError(writeSet("type3", parts)[0], {"type3-00001-of-00003.gguf", "split.tensors.count is missing"});
+        expectError(writeSet("type3", parts)[0],
+                    {"type3-00001-of-00003.gguf", "split.tensors.count is missing"});
     }
 };
 

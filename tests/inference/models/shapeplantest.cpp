@@ -1,9 +1,10 @@
 // Engine::planShapes (inference/models/shapeplan.cpp) against Engine::plan on real files: for the committed
-// llama.cpp-quantized models of every family (dense, tied, MoE, latent attention) and a synthetic gemma3, the plan
-// from the shape the file's metadata describes at the file's size decides what the plan from the file's own tensors
-// decides (fits, offloads experts), for budgets where everything fits, where a mixture of experts must keep its
-// experts in host memory (computed by the CPU, or read by the GPU) and where nothing fits; its device memory within 3%
-// and its offloaded bytes within 5% of the file's. Unknown architectures and incomplete shapes are errors.
+// llama.cpp-quantized models of every family (dense, tied, MoE, latent attention) and a synthetic gemma3, the
+// plan from the shape the file's metadata describes at the file's size decides what the plan from the file's
+// own tensors decides (fits, offloads experts), for budgets where everything fits, where a mixture of experts
+// must keep its experts in host memory (computed by the CPU, or read by the GPU) and where nothing fits; its
+// device memory within 3% and its offloaded bytes within 5% of the file's. Unknown architectures and
+// incomplete shapes are errors.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,7 +49,9 @@ ModelShape shapeOf(const gguf::File& file, const models::ModelConfig& c) {
     return s;
 }
 
-double relative(double a, double b) { return std::abs(a - b) / std::max(b, 1.0); }
+double relative(double a, double b) {
+    return std::abs(a - b) / std::max(b, 1.0);
+}
 
 }  // namespace
 
@@ -75,13 +78,14 @@ private slots:
     void decidesAsTheFile_data() {
         QTest::addColumn<QString>("model");
         QTest::addColumn<QString>("experts");  // LoadOptions::expertCompute
-        for (const char* m : {"tiny-llama-q4_k_m", "tiny-qwen2-q4_k_m", "tiny-qwen3-q8_0", "gemma3",
-                              "tiny-qwen3moe-q4_k_m", "tiny-qwen3moe-q8_0", "tiny-deepseek2-lite-q4_k_m",
-                              "tiny-deepseek3-q4_k_m"}) {
+        for (const char* m :
+             {"tiny-llama-q4_k_m", "tiny-qwen2-q4_k_m", "tiny-qwen3-q8_0", "gemma3", "tiny-qwen3moe-q4_k_m",
+              "tiny-qwen3moe-q8_0", "tiny-deepseek2-lite-q4_k_m", "tiny-deepseek3-q4_k_m"}) {
             QTest::newRow(m) << QString(m) << QString();
         }
         for (const char* m : {"tiny-qwen3moe-q4_k_m", "tiny-deepseek3-q4_k_m"}) {
-            QTest::newRow(qPrintable(QString(m) + ", experts read by the GPU")) << QString(m) << QString("gpu");
+            QTest::newRow(qPrintable(QString(m) + ", experts read by the GPU"))
+                << QString(m) << QString("gpu");
         }
     }
     void decidesAsTheFile() {
@@ -97,8 +101,8 @@ private slots:
         QVERIFY2(config.has_value(), config ? "" : config.error().detail.c_str());
         const ModelShape shape = shapeOf(*file, *config);
 
-        // The budgets, from the file's own plan: everything, the non-expert part plus 3% of the experts (a mixture
-        // of experts must keep all of them in host memory), half the non-expert part (nothing fits).
+        // The budgets, from the file's own plan: everything, the non-expert part plus 3% of the experts (a
+        // mixture of experts must keep all of them in host memory), half the non-expert part (nothing fits).
         const uint32_t context = std::min<uint32_t>(config->trainedContext, 8192);
         const models::MemoryPlan all = models::planMemory(*file, *config, context, UINT64_MAX);
         uint64_t expertBytes = 0;
@@ -106,7 +110,8 @@ private slots:
             expertBytes += t.name.ends_with("_exps.weight") ? t.bytes : 0;
         }
         const uint64_t rest = all.deviceBytes() - expertBytes;
-        std::vector<uint64_t> budgets = {uint64_t(1) << 40, all.deviceBytes() + all.deviceBytes() / 20, rest / 2};
+        std::vector<uint64_t> budgets = {uint64_t(1) << 40, all.deviceBytes() + all.deviceBytes() / 20,
+                                         rest / 2};
         if (config->isMoe()) {
             budgets.push_back(rest + expertBytes * 3 / 100);
         }
@@ -123,8 +128,8 @@ private slots:
             QVERIFY2(fromShape[0].has_value(), fromShape[0] ? "" : fromShape[0].error().detail.c_str());
             const MemoryPlanInfo& f = *fromFile[0];
             const MemoryPlanInfo& s = *fromShape[0];
-            const QByteArray what = QByteArray::number(qulonglong(budget)) + " bytes: file '" + f.text.c_str() +
-                                    "', shape '" + s.text.c_str() + "'";
+            const QByteArray what = QByteArray::number(qulonglong(budget)) + " bytes: file '" +
+                                    f.text.c_str() + "', shape '" + s.text.c_str() + "'";
             QVERIFY2(s.fits == f.fits, what.constData());
             QVERIFY2(s.offloaded == f.offloaded, what.constData());
             QCOMPARE(s.contextLength, f.contextLength);
@@ -144,7 +149,8 @@ private slots:
             qInfo("budget %llu: device %.2f%% off, weights on the device %.2f%% off, offloaded %.2f%% off",
                   (unsigned long long)budget, 100 * relative(double(s.deviceBytes), double(f.deviceBytes)),
                   100 * onDevice, 100 * relative(double(ps.offloadedBytes), double(pf.offloadedBytes)));
-            QVERIFY2(relative(double(ps.offloadedBytes), double(pf.offloadedBytes)) <= 0.05, what.constData());
+            QVERIFY2(relative(double(ps.offloadedBytes), double(pf.offloadedBytes)) <= 0.05,
+                     what.constData());
             QVERIFY2(relative(double(ps.weightBytes), double(pf.weightBytes)) <= 0.01, what.constData());
         }
         // The decisions these budgets were chosen for did happen (the comparisons above are not vacuous).
@@ -166,7 +172,8 @@ private slots:
         LoadOptions lo;
         lo.device = "cpu";
         const auto fromFile = Engine::plan(std::vector<fs::path>{path}, lo);
-        const auto fromShape = Engine::planShapes(std::vector<ModelShape>{shapeOf(*file, *models::readConfig(*file))}, lo);
+        const auto fromShape =
+            Engine::planShapes(std::vector<ModelShape>{shapeOf(*file, *models::readConfig(*file))}, lo);
         QVERIFY(fromFile[0].has_value() && fromShape[0].has_value());
         QVERIFY(fromShape[0]->cpuBackend && fromShape[0]->fits == fromFile[0]->fits);
         QVERIFY(relative(double(fromShape[0]->deviceBytes), double(fromFile[0]->deviceBytes)) <= 0.03);
@@ -199,7 +206,8 @@ private slots:
         good.layers = 28;
         LoadOptions lo;
         lo.device = "cpu";
-        const auto plans = Engine::planShapes(std::vector<ModelShape>{mamba, noLayers, moeWithoutExperts, tooSmall, good}, lo);
+        const auto plans = Engine::planShapes(
+            std::vector<ModelShape>{mamba, noLayers, moeWithoutExperts, tooSmall, good}, lo);
         QCOMPARE(plans.size(), size_t(5));
         QVERIFY(!plans[0]);
         QCOMPARE(plans[0].error().code, Errc::ModelUnsupported);
