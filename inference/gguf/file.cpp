@@ -149,8 +149,10 @@ uint32_t ArrayView::u32(size_t i) const { return uint32_t(i32(i)); }
 
 namespace {
 // A file as messages name it: its file name, or the whole name given to fromMemory when that has none.
+// As UTF-8 (path::string() throws on Windows for a name outside the ANSI code page).
 std::string shownName(const std::filesystem::path& p) {
-    return p.filename().string().empty() ? p.string() : p.filename().string();
+    const std::u8string name = p.filename().empty() ? p.u8string() : p.filename().u8string();
+    return {name.begin(), name.end()};
 }
 }  // namespace
 

@@ -13,8 +13,10 @@ namespace {
 
 constexpr size_t kSuffixLength = 20;  // "-00001-of-00003.gguf"
 
+// As UTF-8 (path::string() throws on Windows for a name outside the ANSI code page).
 std::string shown(const std::filesystem::path& p) {
-    return p.filename().string();
+    const std::u8string name = p.filename().u8string();
+    return {name.begin(), name.end()};
 }
 
 // "-00002-of-00003.gguf" for part 1 (0-based) of 3.
