@@ -136,21 +136,21 @@ std::filesystem::path splitPath(const std::filesystem::path& prefix, uint32_t no
     return p;
 }
 
-Result<File> File::open(const std::filesystem::path& path) {
-    auto given = openPart(path);
-    if (!given) {
-        return given;
-    }
-    auto count = splitKey(*given, kSplitCount, ValueType::U16);
+namespace {
+
+// The set the part opened from `path` belongs to, its name checked against its split keys; nullopt for a
+// single file (gguf-split gives a model that needs no splitting split.count 1).
+Result<std::optional<SplitName>> setOf(const File& part, const std::filesystem::path& path) {
+    auto count = splitKey(part, kSplitCount, ValueType::U16);
     if (!count) {
         return std::unexpected(count.error());
     }
     if (!*count || **count <= 1) {
-        return given;  // one file (gguf-split gives a model that needs no splitting split.count 1)
+        return std::optional<SplitName>{};
     }
     const std::string name = shown(path);
     const auto n = uint32_t(**count);
-    auto no = splitKey(*given, kSplitNo, ValueType::U16);
+    auto no = splitKey(part, kSplitNo, ValueType::U16);
     if (!no) {
         return std::unexpected(no.error());
     }
@@ -174,9 +174,29 @@ Result<File> File::open(const std::filesystem::path& path) {
                                     "of {}; the file was renamed or belongs to another model",
                                     name, split->no + 1, split->count, **no + 1, n));
     }
+    return split;
+}
+
+}  // namespace
+
+Result<File> File::open(const std::filesystem::path& path) {
+    auto given = openPart(path);
+    if (!given) {
+        return given;
+    }
+    auto located = setOf(*given, path);
+    if (!located) {
+        return std::unexpected(located.error());
+    }
+    if (!*located) {
+        return given;
+    }
+    const SplitName& split = **located;
+    const uint32_t n = split.count;
+    const std::string name = shown(path);
     // The first part holds the metadata: the set is read from it, whichever part was named.
     const auto missing = [&](uint32_t part) {
-        const std::filesystem::path p = splitPath(split->prefix, part, n);
+        const std::filesystem::path p = splitPath(split.prefix, part, n);
         std::error_code ec;
         return std::filesystem::exists(p, ec)
                    ? std::optional<Error>{}
@@ -186,11 +206,11 @@ Result<File> File::open(const std::filesystem::path& path) {
                                                "download it into the same folder as the others",
                                                name, part + 1, n, shown(p))}};
     };
-    if (**no != 0) {
+    if (split.no != 0) {
         if (auto e = missing(0)) {
             return std::unexpected(*e);
         }
-        given = openPart(splitPath(split->prefix, 0, n));
+        given = openPart(splitPath(split.prefix, 0, n));
         if (!given) {
             return given;
         }
@@ -214,7 +234,7 @@ Result<File> File::open(const std::filesystem::path& path) {
         if (auto e = missing(i)) {
             return std::unexpected(*e);
         }
-        auto part = openPart(splitPath(split->prefix, i, n));
+        auto part = openPart(splitPath(split.prefix, i, n));
         if (!part) {
             return part;
         }
