@@ -126,17 +126,23 @@ Item {
             ToolTip.text: fitText.text
             HoverHandler { id: fitHover }
         }
+        // Two lines whatever the text, so that neighbouring cards line up.
         Label {
-            horizontalAlignment: Text.AlignLeft
             id: fitText
             Layout.fillWidth: true
-            visible: text.length > 0
+            Layout.minimumHeight: 2 * fitMetrics.lineSpacing
+            horizontalAlignment: Text.AlignLeft
+            verticalAlignment: Text.AlignTop
             text: !card.supported ? card.unsupportedReason : card.quant ? card.quant.fitText : ""
             color: Theme.mutedText
             font.pixelSize: Theme.fontSize - 3
             wrapMode: Text.Wrap
             maximumLineCount: 2
             elide: Text.ElideRight
+            FontMetrics {
+                id: fitMetrics
+                font: fitText.font
+            }
         }
     }
 }

@@ -38,9 +38,10 @@ Rectangle {
             RowLayout {
                 Layout.fillWidth: true
                 spacing: 8
+                // The name takes what it needs (eliding when long); the marks follow it, on either side.
                 Label {
+                    Layout.maximumWidth: parent.width - 120
                     horizontalAlignment: Text.AlignLeft
-                    Layout.fillWidth: true
                     text: row.name
                     font.bold: true
                     color: Theme.text
@@ -59,6 +60,7 @@ Rectangle {
                     color: Theme.mutedText
                     font.pixelSize: Theme.fontSize - 2
                 }
+                Item { Layout.fillWidth: true }
             }
             Label {
                 horizontalAlignment: Text.AlignLeft

@@ -150,9 +150,8 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
             else if (state == QLatin1String("offloaded"))
                 badge = tr("Experts in system memory");
             else if (state == QLatin1String("too-big"))
-                badge = fit->deviceBytes > 0
-                            ? tr("Too big: needs %1").arg(libraryformat::bytes(fit->deviceBytes))
-                            : tr("Too big for %1").arg(shortDeviceName(fit->deviceName));
+                // The numbers (what it needs, what is free) are in the fit's text, in the engine's own units.
+                badge = tr("Too big for %1").arg(shortDeviceName(fit->deviceName));
             else if (state == QLatin1String("unsupported"))
                 badge = tr("Not supported yet");
             else

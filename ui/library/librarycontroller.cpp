@@ -34,6 +34,7 @@ LibraryController::LibraryController(ModelManager* models, AppSettings* settings
       m_models(models),
       m_settings(settings),
       m_configOverride(std::move(setup.hubConfig)),
+      m_planBudgetBytes(setup.planBudgetBytes),
       m_hub(setup.hubSettingsFile.isEmpty()
                 ? std::make_unique<service::HubSettings>()
                 : std::make_unique<service::HubSettings>(setup.hubSettingsFile, setup.keychainService)),
@@ -174,6 +175,7 @@ void LibraryController::planFits() {
     LoadOptions options;
     options.device = m_settings->device().toStdString();
     options.contextLength = uint32_t(std::max(0, m_settings->contextSize()));
+    options.vramBudgetBytes = m_planBudgetBytes;
     const service::Catalogue catalogue = m_catalogue.catalogue();
     inBackground([catalogue, options] { return service::planCatalogue(catalogue, options); },
                  [this, generation](const std::vector<service::CatalogueFit>& fits) {

@@ -41,6 +41,9 @@ struct LibrarySetup {
     // Endpoint (when not empty) and timings for the network classes; networkAllowed and the token still come
     // from the hub settings.
     std::optional<service::HubConfig> hubConfig;
+    // Plan the catalogue as if a graphics device had this much memory (LoadOptions::vramBudgetBytes; 0 = what it
+    // reports): the screenshots show every badge on any machine.
+    uint64_t planBudgetBytes = 0;
 };
 
 class LibraryController : public QObject {
@@ -175,6 +178,7 @@ private:
     ModelManager* m_models;
     AppSettings* m_settings;
     std::optional<service::HubConfig> m_configOverride;
+    uint64_t m_planBudgetBytes = 0;
     std::unique_ptr<service::HubSettings> m_hub;
     QNetworkAccessManager m_nam;
     service::HubClient m_client;

@@ -51,8 +51,8 @@ GridLayout {
         onEditingFinished: endpointError.text = LibraryController.setHubEndpoint(text)
     }
     Label {
-        horizontalAlignment: Text.AlignLeft
         id: endpointError
+        horizontalAlignment: Text.AlignLeft
         Layout.columnSpan: 2
         Layout.fillWidth: true
         wrapMode: Text.Wrap

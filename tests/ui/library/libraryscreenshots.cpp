@@ -134,6 +134,7 @@ int main(int argc, char* argv[]) {
     hub.bytesPerSecond = 3 << 20;
 
     LibrarySetup setup;  // the shipped catalogue
+    setup.planBudgetBytes = 8ull << 30;  // only GPU plans use it (the dark catalogue shot)
     setup.hubSettingsFile = home.filePath(QStringLiteral("hub.ini"));
     setup.keychainService = QStringLiteral("lantern-library-screenshots");
     service::HubConfig config;
@@ -172,13 +173,22 @@ int main(int argc, char* argv[]) {
     shot(window, out, QStringLiteral("library-allow-network-light"));
     if (QObject* dialog = window->findChild<QObject*>(QStringLiteral("networkDialog")))
         QMetaObject::invokeMethod(dialog, "accept");
-    // Further down: a mixture of experts, an unsupported architecture, one without a stated size.
+    // Further down, planned for a graphics device with 8 GiB (the Vulkan device, with the budget below): a
+    // mixture of experts with experts in system memory, too big, an unsupported architecture, no stated size.
     settings->setTheme(QStringLiteral("dark"));
-    QTest::qWait(300);  // the offline banner has gone: the grid is taller
+    {
+        QSignalSpy planned(&library, &LibraryController::fitsPlanned);
+        settings->setDevice(QStringLiteral("vulkan"));
+        (void)planned.wait(60000);
+    }
+    window->resize(1100, 1140);  // four rows: entries 6 to 13
+    QTest::qWait(300);
     if (QObject* grid = window->findChild<QObject*>(QStringLiteral("catalogueGrid")))
-        grid->setProperty("contentY", 6 * grid->property("cellHeight").toInt());  // row 6: entries 12 and 13
+        grid->setProperty("contentY", 3 * grid->property("cellHeight").toInt());  // from entry 6, Qwen3 30B-A3B
     shot(window, out, QStringLiteral("library-catalogue-dark"));
+    window->resize(1100, 760);
     settings->setTheme(QStringLiteral("light"));
+    settings->setDevice(QString());
 
     // Downloads: one paused at a third, one in progress, one waiting behind it.
     library.search(QStringLiteral("demo"));
