@@ -40,7 +40,8 @@ Rectangle {
                 spacing: 8
                 // The name takes what it needs (eliding when long); the marks follow it, on either side.
                 Label {
-                    Layout.maximumWidth: parent.width - 120
+                    Layout.fillWidth: true
+                    Layout.maximumWidth: Math.ceil(implicitWidth) + 1
                     horizontalAlignment: Text.AlignLeft
                     text: row.name
                     font.bold: true
