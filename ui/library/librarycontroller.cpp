@@ -341,6 +341,20 @@ void LibraryController::reveal(const QString& path) {
     QDesktopServices::openUrl(QUrl::fromLocalFile(folder));
 }
 
+// Progress of the busy operation, reported from the worker thread and shown on this one.
+service::ProgressFn LibraryController::busyProgressReporter() {
+    return [this](qint64 done, qint64 total) {
+        const double p = total > 0 ? double(done) / double(total) : -1;
+        QMetaObject::invokeMethod(
+            this,
+            [this, p] {
+                if (busy())
+                    setBusy(m_busyText, p);
+            },
+            Qt::QueuedConnection);
+    };
+}
+
 void LibraryController::importModel(const QUrl& file, bool link) {
     if (busy())
         return;
@@ -351,16 +365,7 @@ void LibraryController::importModel(const QUrl& file, bool link) {
                  : tr("Copying %1…").arg(QFileInfo(source).fileName()),
             link ? -1 : 0);
     const service::ImportMode mode = link ? service::ImportMode::Link : service::ImportMode::Copy;
-    const service::ProgressFn progress = [this](qint64 done, qint64 total) {
-        const double p = total > 0 ? double(done) / double(total) : -1;
-        QMetaObject::invokeMethod(
-            this,
-            [this, p] {
-                if (busy())
-                    setBusy(m_busyText, p);
-            },
-            Qt::QueuedConnection);
-    };
+    const service::ProgressFn progress = busyProgressReporter();
     inBackground(
         [this, source, dir, mode, progress] {
             QString imported;
@@ -389,16 +394,7 @@ void LibraryController::moveModelsFolder(const QUrl& folder) {
     // The queue's partial files move too: stop its transfers first (they resume from the new folder).
     m_downloadsModel.setManager(nullptr);
     m_downloadManager.reset();
-    const service::ProgressFn progress = [this](qint64 done, qint64 total) {
-        const double p = total > 0 ? double(done) / double(total) : -1;
-        QMetaObject::invokeMethod(
-            this,
-            [this, p] {
-                if (busy())
-                    setBusy(m_busyText, p);
-            },
-            Qt::QueuedConnection);
-    };
+    const service::ProgressFn progress = busyProgressReporter();
     inBackground(
         [this, from, to, progress] { return service::moveModelsFolder(from, to, progress, &m_cancelBusy); },
         [this, from, to](const QString& error) {

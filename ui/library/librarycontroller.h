@@ -169,6 +169,7 @@ private:
     void planFits();
     void setStatus(const QString& text, bool error);
     void setBusy(const QString& text, double progress);
+    service::ProgressFn busyProgressReporter();
     bool enqueue(const service::DownloadRequest& request);
     void onModelsFolderChanged();
     // Runs work() on the worker thread, then done(result) here (dropped when this object is gone).
