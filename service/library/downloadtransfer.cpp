@@ -1,5 +1,6 @@
 #include "service/library/downloadtransfer.h"
 
+#include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QRegularExpression>
 
@@ -10,6 +11,9 @@
 namespace lantern::service::detail {
 
 namespace {
+
+// QT_LOGGING_RULES="lantern.downloads.debug=true" traces every request, header block and end of a reply.
+Q_LOGGING_CATEGORY(lcTransfer, "lantern.downloads", QtWarningMsg)
 
 constexpr qint64 kChunk = 4 << 20;
 // Qt keeps at most this much of a body in memory before it stops reading the socket.
@@ -164,6 +168,7 @@ void FileTransfer::sendRequest() {
         }
     }
     m_reply = m_nam->get(request);
+    qCDebug(lcTransfer) << "GET" << m_url.path() << "from" << m_offset << "reply" << static_cast<void*>(m_reply);
     m_reply->setParent(this);
     m_reply->setReadBufferSize(kReadBuffer);
     connect(m_reply, &QNetworkReply::metaDataChanged, this, &FileTransfer::onHeaders);
@@ -173,11 +178,26 @@ void FileTransfer::sendRequest() {
 }
 
 void FileTransfer::onHeaders() {
-    if (m_status != 0 || !m_reply) {
+    if (!m_reply) {
+        return;
+    }
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    qCDebug(lcTransfer) << "headers" << status << "reply" << static_cast<void*>(m_reply) << "after"
+                        << m_attemptBytes << "bytes of this attempt";
+    if (m_status != 0) {
+        // A second header block in one reply: Qt's HTTP layer sent the request again by itself (it does so
+        // for a GET whose connection closed under it) and the body starts over from the request's first
+        // byte, not from where the file on disk stands. Not one of those bytes may be written after the ones
+        // already there: this attempt ends, and the next asks for the range still missing.
+        if (m_problem.isEmpty() && m_accepting) {
+            m_problem = tr("the answer from %1 for %2 started over").arg(m_url.host(), m_spec.displayName);
+            m_problemOutcome = Outcome::Retry;
+            abortReply();
+        }
         return;
     }
     m_stallTimer.start();
-    m_status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    m_status = status;
     if (m_status != 200 && m_status != 206) {
         return;  // a redirect or an error: onReplyFinished decides
     }
@@ -293,6 +313,8 @@ void FileTransfer::onReplyFinished() {
     if (m_accepting && m_problem.isEmpty() && !m_stalled) {
         onData();  // whatever is still buffered
     }
+    qCDebug(lcTransfer) << "finished" << reply->error() << "reply" << static_cast<void*>(reply) << "offset"
+                        << m_offset << "problem" << m_problem;
     m_reply = nullptr;
     reply->deleteLater();
     if (m_done) {

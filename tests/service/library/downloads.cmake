@@ -1,6 +1,10 @@
 # The hub client, the download manager and `lantern-cli pull`, against fakehub.py: a fake hub and CDN on
 # 127.0.0.1 that misbehave on request (cut connections, stalls, wrong lengths, corrupted bytes, 416, 500, ignored
 # ranges, changed ETags). No other network. fakehub.py needs only Python 3's standard library.
+# One file's transfer against scripted replies (no socket): an answer that starts over inside one reply.
+lantern_add_test(SOURCE transferrestarttest.cpp LIBS lantern_service Qt6::Network LABELS unit LIGHT TIMEOUT 60)
+set_target_properties(service_library_transferrestarttest PROPERTIES AUTOMOC ON)
+
 if(LANTERN_PYTHON)
   set(_lantern_fakehub_python ${LANTERN_PYTHON})
 else()

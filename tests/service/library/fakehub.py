@@ -137,6 +137,7 @@ class Handler(BaseHTTPRequestHandler):
             "host": self.headers.get("Host", ""),
             "status": status,
             "bytes": 0,
+            "client_port": self.client_address[1],  # which connection: tells a resend on a new one apart
         }
         if not entry["path"].startswith("/_"):
             with self.state.lock:
