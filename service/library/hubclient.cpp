@@ -10,18 +10,16 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 
+#include "inference/gguf/split.h"
 #include "service/library/downloadnet.h"
 
 namespace lantern::service {
 
 namespace {
-
-// llama.cpp's and the hub's convention for split GGUF sets.
-const QRegularExpression kSplit(QStringLiteral("^(.+)-(\\d{5})-of-(\\d{5})\\.gguf$"),
-                                QRegularExpression::CaseInsensitiveOption);
 
 // Quantization labels as GGUF repositories name them: Q4_K_M, Q8_0, IQ4_XS, Q4_0_4_4, TQ1_0, F16, BF16,
 // MXFP4, with Unsloth's "UD-" prefix kept (its dynamic quants are a different file from the plain Q4_K_XL).
@@ -60,16 +58,18 @@ QUrl nextPage(QNetworkReply* reply) {
 }  // namespace
 
 SplitName parseSplitName(const QString& fileName) {
-    const QRegularExpressionMatch m = kSplit.match(fileName);
-    if (!m.hasMatch()) {
+    // The loader's grammar (inference/gguf/split.h), so a set offered here is a set the engine opens.
+    const auto split = gguf::parseSplitName(std::filesystem::path(fileName.toStdU16String()));
+    if (!split) {
         return {};
     }
-    const int index = m.captured(2).toInt();
-    const int count = m.captured(3).toInt();
-    if (count < 1 || index < 1 || index > count) {
-        return {};
-    }
-    return {m.captured(1), index, count};
+    return {QString::fromStdU16String(split->prefix.u16string()), int(split->no) + 1, int(split->count)};
+}
+
+QString splitPartName(const QString& base, int index, int count) {
+    const std::filesystem::path p =
+        gguf::splitPath(std::filesystem::path(base.toStdU16String()), uint32_t(index - 1), uint32_t(count));
+    return QString::fromStdU16String(p.u16string());
 }
 
 QString quantFromFileName(const QString& fileName) {

@@ -43,7 +43,9 @@ struct SplitName {
     int index = 0;
     int count = 0;
 };
-SplitName parseSplitName(const QString& fileName);
+SplitName parseSplitName(const QString& fileName);  // the loader's grammar: five digits, lower-case "-of-", ".gguf"
+// "name", 2, 3 → "name-00002-of-00003.gguf".
+QString splitPartName(const QString& base, int index, int count);
 // The GGUF files of a listing grouped into models: a single file, or a complete split set (all parts, in order).
 // A split set with a part missing is left out. quant: the quantization label read from the name ("Q4_K_M").
 struct HubModelFiles {

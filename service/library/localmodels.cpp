@@ -7,7 +7,6 @@
 #include <QFileInfo>
 #include <QLocale>
 #include <QMap>
-#include <QRegularExpression>
 #include <QSettings>
 #include <QStorageInfo>
 
@@ -18,6 +17,7 @@
 
 #include "inference/engine.h"
 #include "service/errortext.h"
+#include "service/library/hubclient.h"
 
 namespace lantern::service {
 
@@ -44,34 +44,6 @@ bool present(const QString& path) {
 
 bool cancelled(const std::atomic<bool>* cancel) {
     return cancel && cancel->load();
-}
-
-// llama.cpp's gguf-split naming: "<base>-00001-of-00003.gguf", parts counted from 1.
-struct SplitName {
-    QString base;
-    int part = 0;
-    int count = 0;
-};
-
-std::optional<SplitName> splitName(const QString& fileName) {
-    static const QRegularExpression pattern(QStringLiteral("^(.*)-(\\d{5})-of-(\\d{5})\\.gguf$"));
-    const QRegularExpressionMatch m = pattern.match(fileName);
-    if (!m.hasMatch()) {
-        return std::nullopt;
-    }
-    SplitName s{m.captured(1), m.captured(2).toInt(), m.captured(3).toInt()};
-    // "-00000-of-00002" or "-00003-of-00002" is not a part of anything: a plain file with an odd name.
-    if (s.part < 1 || s.part > s.count) {
-        return std::nullopt;
-    }
-    return s;
-}
-
-QString partName(const QString& base, int part, int count) {
-    return QStringLiteral("%1-%2-of-%3.gguf")
-        .arg(base)
-        .arg(part, 5, 10, QLatin1Char('0'))
-        .arg(count, 5, 10, QLatin1Char('0'));
 }
 
 // QStorageInfo of a folder that may not exist yet: the nearest existing folder above it is on the same
@@ -194,11 +166,11 @@ std::vector<LocalModel> scanModels(const QString& dir, QSettings* settings) {
     std::vector<LocalModel> models;
     for (const QFileInfo& info : infos) {
         const QString path = info.absoluteFilePath();
-        if (auto s = splitName(info.fileName())) {
-            SplitSet& set = sets[s->base + QLatin1Char('/') + QString::number(s->count)];
-            set.base = s->base;
-            set.count = s->count;
-            set.parts.insert(s->part, path);
+        if (const SplitName s = parseSplitName(info.fileName()); s.count > 0) {
+            SplitSet& set = sets[s.base + QLatin1Char('/') + QString::number(s.count)];
+            set.base = s.base;
+            set.count = s.count;
+            set.parts.insert(s.index, path);
             continue;
         }
         QString stem = info.fileName();
@@ -209,7 +181,7 @@ std::vector<LocalModel> scanModels(const QString& dir, QSettings* settings) {
         QStringList missing;
         for (int part = 1; part <= set.count; ++part) {
             if (!set.parts.contains(part)) {
-                missing << partName(set.base, part, set.count);
+                missing << splitPartName(set.base, part, set.count);
             }
         }
         const QString error =
@@ -274,22 +246,22 @@ QString sourceParts(const QString& source, QStringList* parts) {
     if (!src.isFile()) {
         return tr("%1 is not a file.").arg(QDir::toNativeSeparators(source));
     }
-    const auto split = splitName(src.fileName());
-    if (!split) {
+    const SplitName split = parseSplitName(src.fileName());
+    if (split.count == 0) {
         *parts = {src.absoluteFilePath()};
         return {};
     }
-    for (int part = 1; part <= split->count; ++part) {
-        const QString p = src.dir().absoluteFilePath(partName(split->base, part, split->count));
+    for (int part = 1; part <= split.count; ++part) {
+        const QString p = src.dir().absoluteFilePath(splitPartName(split.base, part, split.count));
         if (!QFileInfo(p).isFile()) {
             return tr("%1 is part %2 of a split model, but its part %3 (%4) is not beside it. Put all %5 "
                       "parts in "
                       "one folder and import again.")
                 .arg(src.fileName())
-                .arg(split->part)
+                .arg(split.index)
                 .arg(part)
                 .arg(QFileInfo(p).fileName())
-                .arg(split->count);
+                .arg(split.count);
         }
         *parts << p;
     }
