@@ -75,6 +75,13 @@ public:
 
     uint64_t f32Bytes() const { return m_f32Bytes; }
     std::vector<gguf::TensorInfo> take() { return std::move(m_tensors); }
+    std::vector<ShapeTensor> layout() const {
+        std::vector<ShapeTensor> out;
+        for (size_t i = 0; i < m_tensors.size(); ++i) {
+            out.push_back({m_tensors[i], m_f32[i]});
+        }
+        return out;
+    }
 
 private:
     std::vector<gguf::TensorInfo> m_tensors;
@@ -232,7 +239,9 @@ uint64_t metadataBytesEstimate(const ModelConfig& c) {
     return uint64_t(c.nVocab) * 32 + (4u << 10);
 }
 
-Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& c, uint64_t fileBytes) {
+namespace {
+
+Layout layoutOf(const ModelConfig& c) {
     Layout out;
     const uint64_t e = c.nEmbd;
     out.add("token_embd.weight", {e, c.nVocab});
@@ -247,6 +256,13 @@ Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& c, uint64_
     if (!c.tiedOutput) {
         out.add("output.weight", {e, c.nVocab});
     }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& c, uint64_t fileBytes) {
+    Layout out = layoutOf(c);
     const uint64_t metadata = metadataBytesEstimate(c);
     if (fileBytes <= metadata || !out.scaleTo(fileBytes - metadata)) {
         return fail(
@@ -256,6 +272,10 @@ Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& c, uint64_
                             c.archName, fileBytes, out.f32Bytes()));
     }
     return out.take();
+}
+
+std::vector<ShapeTensor> shapeLayout(const ModelConfig& c) {
+    return layoutOf(c).layout();
 }
 
 }  // namespace lantern::models

@@ -24,6 +24,14 @@ Result<ModelConfig> shapeConfig(const ModelShape& shape);
 // to fileBytes. Only name, nDims, ne, elements and bytes are set (the weight types are unknown).
 Result<std::vector<gguf::TensorInfo>> shapeTensors(const ModelConfig& config, uint64_t fileBytes);
 
+// The tensors of a model of `config` before any size is known: each one's name and element counts, and whether
+// llama.cpp keeps it in f32 whatever the quantization (vectors, the MoE router). What a size estimate weighs.
+struct ShapeTensor {
+    gguf::TensorInfo info;  // bytes unset
+    bool f32 = false;
+};
+std::vector<ShapeTensor> shapeLayout(const ModelConfig& config);
+
 // The bytes of a GGUF file's metadata besides its tensors, estimated from the vocabulary that dominates it.
 uint64_t metadataBytesEstimate(const ModelConfig& config);
 

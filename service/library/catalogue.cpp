@@ -13,6 +13,8 @@
 #include <limits>
 #include <mutex>
 
+#include "service/library/sizeestimate.h"
+
 // The resource lives in an object library that qt_add_resources links into every consumer of lantern_service;
 // calling its initializer by name (rcc --name lantern_catalogue) keeps it registered even where a linker
 // would otherwise drop an unreferenced object. Q_INIT_RESOURCE must be used outside any namespace.
@@ -343,6 +345,13 @@ Catalogue Catalogue::parse(const QByteArray& json) {
             catalogue.entries.clear();
             return catalogue;
         }
+        if (e.hasShape) {
+            for (CatalogueQuant& q : e.quants) {
+                if (q.approxBytes < 0) {
+                    q.estimatedBytes = estimateFileBytes(e.shape, q.quant);
+                }
+            }
+        }
         ids.insert(e.id);
         catalogue.entries.push_back(std::move(e));
     }
@@ -380,7 +389,9 @@ std::vector<CatalogueFit> planCatalogue(const Catalogue& catalogue, const LoadOp
             CatalogueFit fit;
             fit.id = e.id;
             fit.quant = q.quant;
-            const qint64 bytes = exactBytes.value(e.id + QLatin1Char('/') + q.quant, q.approxBytes);
+            const QString key = e.id + QLatin1Char('/') + q.quant;
+            fit.estimated = !exactBytes.contains(key) && q.approxBytes < 0 && q.estimatedBytes > 0;
+            const qint64 bytes = exactBytes.value(key, fit.estimated ? q.estimatedBytes : q.approxBytes);
             if (!e.supported) {
                 fit.state = QStringLiteral("unsupported");
                 fit.text = e.unsupportedReason;
@@ -425,6 +436,9 @@ std::vector<CatalogueFit> planCatalogue(const Catalogue& catalogue, const LoadOp
                         : plan.offloaded ? QStringLiteral("offloaded")
                                          : QStringLiteral("fits");
             fit.text = QString::fromStdString(plan.text);
+            if (fit.estimated) {
+                fit.text = tr("Size estimated from the model's shape: %1").arg(fit.text);
+            }
             fit.deviceName = QString::fromStdString(plan.deviceName);
             fit.deviceBytes = qint64(plan.deviceBytes);
         }

@@ -20,6 +20,8 @@ struct CatalogueQuant {
     QString quant;          // "Q4_K_M"
     QStringList files;      // paths in the repository; a split set's parts in order
     qint64 approxBytes = -1;  // all files together, as the source states it (rounded); -1 when not stated
+    // When no source states the size: the estimate from the entry's shape (sizeestimate.h); -1 when none.
+    qint64 estimatedBytes = -1;
 };
 
 struct CatalogueEntry {
@@ -69,10 +71,11 @@ struct CatalogueFit {
     QString text;           // one line with the numbers (the engine's plan summary or its refusal), or why not
     QString deviceName;
     qint64 deviceBytes = 0;
+    bool estimated = false;  // planned with CatalogueQuant::estimatedBytes (the text says so)
 };
 
 // Plans every entry × quantization with one device query (Engine::planShapes, the options' device and context;
-// the file size is approxBytes, or `exactBytes` for "id/quant" keys when known from the hub). Blocking (opens no
+// the file size is approxBytes or else the estimate, or `exactBytes` for "id/quant" keys when known from the hub). Blocking (opens no
 // device, but may enumerate Vulkan devices): call from a worker thread.
 std::vector<CatalogueFit> planCatalogue(const Catalogue& catalogue, const LoadOptions& options,
                                         const QHash<QString, qint64>& exactBytes = {});

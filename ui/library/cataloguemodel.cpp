@@ -127,12 +127,20 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
         QVariantMap m;
         m[QStringLiteral("quant")] = q.quant;
         m[QStringLiteral("bytes")] = q.approxBytes;
-        m[QStringLiteral("sizeText")] = q.approxBytes < 0
-                                            ? tr("size not stated")
-                                            : tr("about %1").arg(libraryformat::bytes(q.approxBytes));
-        // For the closed quantization box, which has room for little.
-        m[QStringLiteral("shortText")] =
-            q.approxBytes < 0 ? q.quant : tr("%1 · ~%2").arg(q.quant, libraryformat::bytes(q.approxBytes));
+        m[QStringLiteral("estimatedBytes")] = q.estimatedBytes;
+        // For the closed quantization box, which has room for little; an estimate is marked as one.
+        if (q.approxBytes >= 0) {
+            m[QStringLiteral("sizeText")] = tr("about %1").arg(libraryformat::bytes(q.approxBytes));
+            m[QStringLiteral("shortText")] = tr("%1 · ~%2").arg(q.quant, libraryformat::bytes(q.approxBytes));
+        } else if (q.estimatedBytes > 0) {
+            m[QStringLiteral("sizeText")] =
+                tr("about %1 (estimated from the model's shape)").arg(libraryformat::bytes(q.estimatedBytes));
+            m[QStringLiteral("shortText")] =
+                tr("%1 · ~%2 (est.)").arg(q.quant, libraryformat::bytes(q.estimatedBytes));
+        } else {
+            m[QStringLiteral("sizeText")] = tr("size not stated");
+            m[QStringLiteral("shortText")] = q.quant;
+        }
         const auto fit = m_fits.constFind(fitKey(e.id, q.quant));
         QString state, badge, text;
         if (!supported) {

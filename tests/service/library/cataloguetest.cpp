@@ -10,6 +10,7 @@
 #include <functional>
 
 #include "service/library/catalogue.h"
+#include "service/library/sizeestimate.h"
 
 using namespace lantern;
 using namespace lantern::service;
@@ -129,7 +130,30 @@ private slots:
     void planUnknownWithoutShapeOrSize();
     void planUnsupported();
     void planUsesExactBytes();
+    void estimatesMatchStatedSizes();
 };
+
+// Every built-in size a source states, against the estimate from the same entry's shape: the bits-per-weight
+// table (exact for Q8_0, an average for llama.cpp's Q4_K_M mix) holds within 5 % of real files (Q8_0 and Q6_K within 0.2 %).
+void CatalogueTest::estimatesMatchStatedSizes() {
+    const Catalogue c = Catalogue::builtIn();
+    QCOMPARE(c.error, QString());
+    int checked = 0;
+    for (const CatalogueEntry& e : c.entries) {
+        for (const CatalogueQuant& q : e.quants) {
+            if (!e.hasShape || q.approxBytes <= 0 || bitsPerWeight(q.quant) <= 0) {
+                continue;
+            }
+            const qint64 estimate = estimateFileBytes(e.shape, q.quant);
+            const double ratio = double(estimate) / double(q.approxBytes);
+            qInfo("%s %s: stated %lld, estimated %lld (%.3f)", qPrintable(e.id), qPrintable(q.quant),
+                  q.approxBytes, estimate, ratio);
+            QVERIFY2(ratio > 0.95 && ratio < 1.05, qPrintable(e.id + QLatin1Char(' ') + q.quant));
+            ++checked;
+        }
+    }
+    QVERIFY2(checked >= 10, qPrintable(QString::number(checked)));
+}
 
 void CatalogueTest::parsesEveryField() {
     const Catalogue c = Catalogue::parse(document(QJsonArray{fullEntry(), fullEntry("other")}));
@@ -424,8 +448,24 @@ void CatalogueTest::planUnknownWithoutShapeOrSize() {
     cpu.device = "cpu";
     const std::vector<CatalogueFit> fits = planCatalogue(c, cpu);
     QCOMPARE(fits.size(), size_t(4));
-    // Q8_0 states no size: unknown, not a guess.
-    const CatalogueFit* noSize = fitFor(fits, "tiny-1b", "Q8_0");
+    // Q8_0 states no size: planned with the estimate from the shape (8.5 bits a weight), and said so.
+    const CatalogueEntry* tiny = c.find(QStringLiteral("tiny-1b"));
+    QVERIFY(tiny);
+    QCOMPARE(tiny->quants[1].approxBytes, qint64(-1));
+    QCOMPARE(tiny->quants[1].estimatedBytes, estimateFileBytes(tiny->shape, QStringLiteral("Q8_0")));
+    QVERIFY(tiny->quants[1].estimatedBytes > 0);
+    QCOMPARE(tiny->quants[0].estimatedBytes, qint64(-1));  // a stated size is not estimated
+    const CatalogueFit* estimated = fitFor(fits, "tiny-1b", "Q8_0");
+    QVERIFY(estimated);
+    QVERIFY(estimated->estimated);
+    QCOMPARE(estimated->state, QStringLiteral("fits"));
+    QVERIFY2(estimated->text.startsWith(QStringLiteral("Size estimated")), qPrintable(estimated->text));
+    QVERIFY(!fitFor(fits, "tiny-1b", "Q4_K_M")->estimated);
+    // A quantization with no bits-per-weight figure and no stated size: unknown, not a guess.
+    QJsonObject oddQuant = fullEntry("odd");
+    setPath(oddQuant, {"quants", "1", "quant"}, "IQ2_XXS");
+    const std::vector<CatalogueFit> oddFits = planCatalogue(Catalogue::parse(document(QJsonArray{oddQuant})), cpu);
+    const CatalogueFit* noSize = fitFor(oddFits, "odd", "IQ2_XXS");
     QVERIFY(noSize);
     QCOMPARE(noSize->state, QStringLiteral("unknown"));
     QVERIFY(noSize->text.contains(QStringLiteral("size")));
