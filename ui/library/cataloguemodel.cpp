@@ -128,7 +128,8 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
         m[QStringLiteral("quant")] = q.quant;
         m[QStringLiteral("bytes")] = q.approxBytes;
         m[QStringLiteral("estimatedBytes")] = q.estimatedBytes;
-        // For the closed quantization box, which has room for little; an estimate is marked as one.
+        // For the closed quantization box, which has room for little: "~" a stated size, "≈" an estimate (the fit
+        // text below says so in words).
         if (q.approxBytes >= 0) {
             m[QStringLiteral("sizeText")] = tr("about %1").arg(libraryformat::bytes(q.approxBytes));
             m[QStringLiteral("shortText")] = tr("%1 · ~%2").arg(q.quant, libraryformat::bytes(q.approxBytes));
@@ -136,7 +137,7 @@ QVariantList CatalogueModel::quants(const service::CatalogueEntry& e) const {
             m[QStringLiteral("sizeText")] =
                 tr("about %1 (estimated from the model's shape)").arg(libraryformat::bytes(q.estimatedBytes));
             m[QStringLiteral("shortText")] =
-                tr("%1 · ~%2 (est.)").arg(q.quant, libraryformat::bytes(q.estimatedBytes));
+                tr("%1 · ≈%2").arg(q.quant, libraryformat::bytes(q.estimatedBytes));
         } else {
             m[QStringLiteral("sizeText")] = tr("size not stated");
             m[QStringLiteral("shortText")] = q.quant;
