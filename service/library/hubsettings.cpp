@@ -1,6 +1,7 @@
 #include "service/library/hubsettings.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QSettings>
 
 #include <memory>
@@ -48,6 +49,25 @@ QString offlineSentence() {
     return tr(
         "Lantern is not allowed to use the network for the model library. Allow it in Settings → Model "
         "library (or with the library's \"Allow network\" button) to search and download models.");
+}
+
+QString sandboxNetworkSentence(const QString& infoPath) {
+    if (!QFileInfo::exists(infoPath)) {
+        return {};
+    }
+    // An ini file: [Application] name=..., [Context] shared=ipc;network; (docs.flatpak.org, "sandbox-permissions").
+    QSettings info(infoPath, QSettings::IniFormat);
+    const QString app = info.value(QStringLiteral("Application/name")).toString();
+    const QVariant shared = info.value(QStringLiteral("Context/shared"));
+    // QSettings reads "ipc;network;" as one string, or as a list when it holds a comma.
+    const QStringList permissions = shared.toString().split(QLatin1Char(';'), Qt::SkipEmptyParts) + shared.toStringList();
+    if (permissions.contains(QLatin1String("network"))) {
+        return {};
+    }
+    return tr("This Flatpak of Lantern has no network permission, so the model library cannot search or download. "
+              "Download a GGUF file with your browser and import it (On this computer → Import…), or give "
+              "Lantern the permission: flatpak override --user --share=network %1")
+        .arg(app.isEmpty() ? QStringLiteral("io.github.lanternapp.Lantern") : app);
 }
 
 struct HubSettings::Private {

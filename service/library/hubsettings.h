@@ -31,6 +31,11 @@ struct HubConfig {
 // The sentence every network feature of the library shows while networkAllowed is false.
 QString offlineSentence();
 
+// Inside a Flatpak sandbox without the network permission no request can leave, whatever networkAllowed says:
+// the sentence that says so and how to change it; "" anywhere else. infoPath: the sandbox's description
+// (Flatpak writes /.flatpak-info; tests pass their own file).
+QString sandboxNetworkSentence(const QString& infoPath = QStringLiteral("/.flatpak-info"));
+
 class HubSettings : public QObject {
     Q_OBJECT
     Q_PROPERTY(bool networkAllowed READ networkAllowed WRITE setNetworkAllowed NOTIFY changed)

@@ -70,9 +70,19 @@ Pane {
         }
 
         Banner {
+            objectName: "sandboxBanner"
+            Layout.fillWidth: true
+            visible: LibraryController.sandboxText.length > 0 && tabs.currentIndex !== 2 && !view.offlineDismissed
+            error: false
+            onDismissed: view.offlineDismissed = true
+            title: qsTr("No network in this sandbox")
+            text: LibraryController.sandboxText
+        }
+        Banner {
             objectName: "offlineBanner"
             Layout.fillWidth: true
-            visible: !LibraryController.networkAllowed && tabs.currentIndex !== 2 && !view.offlineDismissed
+            visible: !LibraryController.networkAllowed && LibraryController.sandboxText.length === 0
+                     && tabs.currentIndex !== 2 && !view.offlineDismissed
             error: false
             onDismissed: view.offlineDismissed = true
             title: qsTr("Offline")

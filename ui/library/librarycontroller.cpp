@@ -132,6 +132,10 @@ void LibraryController::setNetworkAllowed(bool allowed) {
 QString LibraryController::offlineText() const {
     return service::offlineSentence();
 }
+QString LibraryController::sandboxText() const {
+    static const QString text = service::sandboxNetworkSentence();
+    return text;
+}
 QString LibraryController::hubEndpoint() const {
     return m_hub->endpoint();
 }

@@ -58,6 +58,8 @@ class LibraryController : public QObject {
     // The hub (Settings → Model library and the offline banner).
     Q_PROPERTY(bool networkAllowed READ networkAllowed WRITE setNetworkAllowed NOTIFY hubChanged)
     Q_PROPERTY(QString offlineText READ offlineText CONSTANT)
+    // A Flatpak without the network permission: why no setting can help, and what can ("" elsewhere).
+    Q_PROPERTY(QString sandboxText READ sandboxText CONSTANT)
     Q_PROPERTY(QString hubEndpoint READ hubEndpoint NOTIFY hubChanged)  // "" = the default
     Q_PROPERTY(QString defaultEndpoint READ defaultEndpoint CONSTANT)
     Q_PROPERTY(QString effectiveEndpoint READ effectiveEndpoint NOTIFY hubChanged)
@@ -103,6 +105,7 @@ public:
     bool networkAllowed() const;
     void setNetworkAllowed(bool allowed);
     QString offlineText() const;
+    QString sandboxText() const;
     QString hubEndpoint() const;
     QString defaultEndpoint() const;
     QString effectiveEndpoint() const;

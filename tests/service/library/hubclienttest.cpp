@@ -28,6 +28,28 @@ class HubClientTest : public QObject {
     }
 
 private slots:
+    // Flatpak's /.flatpak-info, as the sandbox writes it: no network permission, the library says so and how.
+    void sandboxWithoutNetwork() {
+        QTemporaryDir dir;
+        const QString info = dir.filePath(QStringLiteral("flatpak-info"));
+        QCOMPARE(sandboxNetworkSentence(info), QString());  // no file: not in a sandbox
+        const auto write = [&](const QByteArray& shared) {
+            QFile f(info);
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("[Application]\nname=io.example.Lantern\nruntime=runtime/org.kde.Platform/x86_64/6.8\n\n"
+                    "[Context]\nshared=" + shared + "\nsockets=wayland;x11;\n");
+        };
+        write("ipc;");
+        const QString sentence = sandboxNetworkSentence(info);
+        QVERIFY2(sentence.contains(QStringLiteral("no network permission")), qPrintable(sentence));
+        QVERIFY2(sentence.contains(QStringLiteral("flatpak override --user --share=network io.example.Lantern")),
+                 qPrintable(sentence));
+        write("network;ipc;");
+        QCOMPARE(sandboxNetworkSentence(info), QString());
+        write("ipc;network;");
+        QCOMPARE(sandboxNetworkSentence(info), QString());
+    }
+
     void initTestCase() {
         for (const char* v :
              {"http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
