@@ -96,7 +96,8 @@ HubSettings::HubSettings(const QString& settingsFile, const QString& keychainSer
                        } else {
                            emit keychainFailed(r.sentence);
                        }
-                   });
+                   },
+                   KeychainSecret::HubToken);
 }
 
 HubSettings::~HubSettings() {
@@ -176,7 +177,7 @@ void HubSettings::setToken(const QString& token) {
         } else {
             emit keychainFailed(r.sentence);
         }
-    });
+    }, KeychainSecret::HubToken);
 }
 
 HubConfig HubSettings::config() const {

@@ -10,6 +10,8 @@
 namespace lantern::service {
 
 enum class KeychainOp { Write, Read, Delete };
+// What the secret is, for the sentences: a remote endpoint's API key or the model hub's access token.
+enum class KeychainSecret { ApiKey, HubToken };
 
 struct KeychainResult {
     bool ok = false;
@@ -21,6 +23,7 @@ struct KeychainResult {
 // done is called once, later, from the event loop (never before this returns), unless context is destroyed
 // first.
 void runKeychainJob(QObject* context, KeychainOp op, const QString& service, const QString& entry,
-                    const QString& secret, std::function<void(const KeychainResult&)> done);
+                    const QString& secret, std::function<void(const KeychainResult&)> done,
+                    KeychainSecret kind = KeychainSecret::ApiKey);
 
 }  // namespace lantern::service

@@ -356,6 +356,12 @@ private slots:
             QSignalSpy failed(&s, &HubSettings::keychainFailed);
             s.setToken("hf_secret_value");
             QTRY_VERIFY_WITH_TIMEOUT(saved.size() + failed.size() >= 1, 10000);
+            if (!failed.isEmpty()) {
+                // The refusal names the hub token, not an endpoint's API key.
+                const QString sentence = failed.first().first().toString();
+                QVERIFY2(sentence.contains(QStringLiteral("hub token")), qPrintable(sentence));
+                QVERIFY2(!sentence.contains(QStringLiteral("API key")), qPrintable(sentence));
+            }
             if (!saved.isEmpty()) {
                 s.setToken(QString());  // leave the test keychain clean
                 QTRY_VERIFY_WITH_TIMEOUT(saved.size() + failed.size() >= 2, 10000);
