@@ -314,18 +314,28 @@ struct DownloadManager::Private {
         fetchMeta(j, 0, ++j->generation);
     }
 
-    // Metadata for every file first: sizes summed for the space check, SHA-256s to verify against.
-    void fetchMeta(Job* j, size_t i, int generation) {
+    // Metadata for every file first: sizes summed for the space check, SHA-256s to verify against. A broken
+    // connection or a failing hub is tried again with the transfers' back-off; a refusal (404, 401) is final.
+    void fetchMeta(Job* j, size_t i, int generation, int attempt = 0) {
         if (i == j->files.size()) {
             afterMeta(j);
             return;
         }
         const QString id = j->s.id;
         hub->fileMetadata(j->request.repo, j->request.revision, j->files[i].path,
-                          [this, id, i, generation](const HubFileMeta& meta, const QString& error) {
+                          [this, id, i, generation, attempt](const HubFileMeta& meta, const QString& error) {
                               Job* job = find(id);
                               if (!job || job->generation != generation) {
                                   return;  // paused, cancelled or restarted meanwhile
+                              }
+                              if (!error.isEmpty() && meta.retryable && attempt < config.maxRetries) {
+                                  const int delay = config.retryDelayMs * (1 << std::min(attempt, 6));
+                                  QTimer::singleShot(delay, q, [this, id, i, generation, attempt] {
+                                      if (Job* again = find(id); again && again->generation == generation) {
+                                          fetchMeta(again, i, generation, attempt + 1);
+                                      }
+                                  });
+                                  return;
                               }
                               if (!error.isEmpty()) {
                                   failJob(job, error);

@@ -374,7 +374,10 @@ void HubClient::fileMetadata(const QString& repo, const QString& revision, const
                         done(*meta, {});
                         return;
                     }
-                    done({}, error);
+                    HubFileMeta failed;
+                    const int status = last->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                    failed.retryable = status == 0 || status >= 500 || status == 429 || status == 408;
+                    done(failed, error);
                     return;
                 }
                 meta->url = last->url();

@@ -62,6 +62,8 @@ struct HubFileMeta {
     QString sha256;      // "" when unknown
     QString etag;        // for If-Range
     bool acceptsRanges = false;
+    // With an error: worth another try (a broken connection, or the server busy or failing: 408, 429, 5xx).
+    bool retryable = false;
 };
 
 class HubClient : public QObject {

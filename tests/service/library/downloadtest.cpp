@@ -229,6 +229,27 @@ private slots:
         QCOMPARE(m_hub->cdnGets().size(), 3);
     }
 
+    // The metadata request (HEAD at the hub) failing twice is tried again, as a download is; a 404 is not.
+    void metadataErrorThenOk() {
+        m_hub->fault({{"mode", "500"}, {"where", "hub"}, {"method", "HEAD"}, {"count", 2}});
+        DownloadManager m(config(), models());
+        const QString id = m.enqueue(single());
+        verifyDone(runToEnd(m, id));
+        int heads = 0;
+        for (const QJsonValue& r : m_hub->requests()) {
+            heads += r.toObject().value("method").toString() == QLatin1String("HEAD") &&
+                     r.toObject().value("server").toString() == QLatin1String("hub");
+        }
+        QCOMPARE(heads, 3);  // two 500s, then the answer
+        m_hub->fault({{"mode", "500"}, {"where", "hub"}, {"method", "HEAD"}, {"count", 4}});
+        DownloadRequest again = single();
+        again.files = {QStringLiteral("Q8_0/Tiny-Q8_0-00001-of-00003.gguf")};
+        const QString second = m.enqueue(again);
+        const DownloadStatus s = runToEnd(m, second);
+        QCOMPARE(s.state, DownloadState::Failed);  // maxRetries 3: four attempts in all
+        QVERIFY2(s.error.contains("500"), qPrintable(s.error));
+    }
+
     void serverErrorsExhaustRetries() {
         m_hub->fault({{"mode", "500"}, {"count", 4}});  // maxRetries 3: four attempts in all
         DownloadManager m(config(), models());

@@ -217,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         return not need or self.headers.get("Authorization", "") == "Bearer " + need
 
     def resolve(self, repo, rev, path):
-        fault = self.state.take_fault("hub", repo + "/" + path) if self.command == "GET" else None
+        fault = self.state.take_fault("hub", repo + "/" + path, method=self.command)
         if fault and fault["mode"] in ("500", "416"):
             return self.reply(int(fault["mode"]), {"error": "fault " + fault["mode"]})
         if not self.token_ok():
