@@ -29,7 +29,7 @@ endforeach()
 if(TARGET lantern-cli AND TARGET lantern_service AND NOT WIN32)
   add_test(NAME service_library_pulltest
     COMMAND ${_lantern_fakehub_python} ${CMAKE_CURRENT_SOURCE_DIR}/pulltest.py $<TARGET_FILE:lantern-cli>
-      ${_lantern_fakehub})
+      ${_lantern_fakehub} ${PROJECT_SOURCE_DIR}/tests/data/models/tiny-deepseek2-lite-q4_k_m.gguf)
   set_tests_properties(service_library_pulltest PROPERTIES LABELS unit TIMEOUT 120
     ENVIRONMENT "${LANTERN_TEST_ENV}")
 endif()

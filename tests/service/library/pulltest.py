@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """`lantern-cli pull` against fakehub.py on 127.0.0.1 (no other network).
 
-  pulltest.py LANTERN_CLI FAKEHUB_PY
+  pulltest.py LANTERN_CLI FAKEHUB_PY [REAL_MODEL_GGUF]
 
 The central case: a pull killed with SIGKILL at ~40 % (the fake CDN is throttled so the moment is certain) and
 run again resumes from the partial file: the file ends complete and verified, and the server's log shows that
 the second run asked for "Range: bytes=K-" and was sent only the missing bytes. Also: HF_HUB_OFFLINE and
 LANTERN_OFFLINE refuse with no request at all, --list, the quant choice, and Ctrl+C (SIGINT) pausing.
+
+With REAL_MODEL_GGUF (a small model the engine runs), the issue's "network cable": the hub dies at ~40 % of
+that model, the app is killed and started again, the hub comes back at another address (the endpoint setting),
+the pull resumes with only the missing bytes, and the downloaded model answers exactly as the original file does.
 """
+import shutil
 import hashlib
 import json
 import os
@@ -19,6 +24,7 @@ import time
 import urllib.request
 
 CLI, FAKEHUB = sys.argv[1], sys.argv[2]
+REAL_MODEL = sys.argv[3] if len(sys.argv) > 3 else None
 REPO = "lantern-test/Tiny-GGUF"
 SIZE = 4 << 20
 failures = []
@@ -72,6 +78,57 @@ class Hub:
     def close(self):
         self.proc.stdin.close()
         self.proc.wait(5)
+
+
+def wait_for_part(proc, part, size):
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        if os.path.exists(part) and os.path.getsize(part) >= size:
+            return True
+        time.sleep(0.02)  # polling a file another process writes: there is no signal to wait for
+    return False
+
+
+def network_cable(env, models, tmp):
+    repo, name = "lantern-test/Real-GGUF", "Real-Q4_K_M.gguf"
+    root = os.path.join(tmp, "hub-real")
+    os.makedirs(os.path.join(root, repo))
+    shutil.copyfile(REAL_MODEL, os.path.join(root, repo, name))
+    size, sha = os.path.getsize(REAL_MODEL), sha256_of(REAL_MODEL)
+    part = os.path.join(models, ".downloads", name + ".part")
+    hub = Hub(root)
+    hub.post("/_control", {"throttle": size // 8})  # ~8 s for all of it: 40 % comes at a certain moment
+    pull = subprocess.Popen([CLI, "pull", repo + ":Q4_K_M", "--endpoint", hub.url, "--models", models], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(wait_for_part(pull, part, size * 2 // 5), "cable: 40 % of the real model arrived")
+    hub.proc.kill()  # the cable is pulled: the server is gone mid-body
+    hub.proc.wait(5)
+    time.sleep(1.5)  # the pull sees the cut and the refused reconnects
+    check(pull.poll() is None, "cable: the pull keeps retrying while the hub is gone")
+    pull.send_signal(signal.SIGKILL)  # and the app is closed the hard way
+    pull.communicate(timeout=10)
+    kept = os.path.getsize(part)
+    check(size // 3 < kept < size, "cable: %d of %d bytes kept" % (kept, size))
+
+    hub = Hub(root)  # back, at another port: the endpoint setting points the restarted app to it
+    try:
+        r = subprocess.run([CLI, "pull", repo + ":Q4_K_M", "--endpoint", hub.url, "--models", models], env=env,
+                           capture_output=True, text=True, timeout=60)
+        final = os.path.join(models, name)
+        check(r.returncode == 0 and "Resuming" in r.stdout and "verified (SHA-256)" in r.stdout,
+              "cable: the restarted pull resumed and verified: " + (r.stderr.strip() or "ok"))
+        check(os.path.exists(final) and sha256_of(final) == sha, "cable: the model's SHA-256 matches")
+        gets = hub.cdn_gets()
+        check(len(gets) == 1 and gets[0]["range"] == "bytes=%d-" % kept and gets[0]["bytes"] == size - kept,
+              "cable: only the missing %d bytes came (%s)" % (size - kept, [(g["range"], g["bytes"]) for g in gets]))
+    finally:
+        hub.close()
+    # The model loads and answers, token for token as the original file does.
+    answer = [CLI, "run", "-p", "The library", "--raw", "--greedy", "-n", "8", "--device", "cpu", "-m"]
+    got = subprocess.run(answer + [final], env=env, capture_output=True, text=True, timeout=120)
+    want = subprocess.run(answer + [REAL_MODEL], env=env, capture_output=True, text=True, timeout=120)
+    check(got.returncode == 0 and got.stdout.strip() != "" and got.stdout == want.stdout,
+          "cable: the downloaded model answers as the original does: %r (%s)" % (got.stdout, got.stderr.strip()[-200:]))
 
 
 def main():
@@ -176,6 +233,8 @@ def main():
         r = run([REPO + ":Q8_0"])
         check(r.returncode == 0 and sha256_of(os.path.join(models, "Tiny-Q8_0.gguf")) == sha8,
               "the paused pull finishes: " + (r.stderr.strip() or "ok"))
+        if REAL_MODEL:
+            network_cable(env, models, tmp)
     finally:
         hub.close()
     if failures:
