@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <optional>
 #include "base/strformat.h"
 
@@ -60,8 +61,23 @@ ModelInfo describe(const gguf::File& file) {
     if (auto ft = file.u32("general.file_type")) {
         info.quantization = fileTypeLabel(*ft);
     }
+    std::map<uint32_t, uint64_t> matrixBytes;  // per type: what the matrices hold
     for (const gguf::TensorInfo& t : file.tensors()) {
         info.parameters += t.elements;
+        if (t.nDims >= 2) {
+            matrixBytes[uint32_t(t.type)] += t.bytes;
+        }
+    }
+    if (info.quantization.empty() && !matrixBytes.empty()) {
+        // No general.file_type (files some converters write): the type most of the matrices' bytes are in.
+        const auto most = std::max_element(matrixBytes.begin(), matrixBytes.end(),
+                                           [](const auto& a, const auto& b) { return a.second < b.second; });
+        if (const auto traits = gguf::typeTraits(most->first)) {
+            std::string label(traits->name);
+            std::transform(label.begin(), label.end(), label.begin(),
+                           [](unsigned char c) { return char(std::toupper(c)); });
+            info.quantization = label;
+        }
     }
     const std::string a = info.architecture;
     info.trainedContext = file.u32(a + ".context_length").value_or(0);

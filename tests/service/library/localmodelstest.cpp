@@ -133,6 +133,7 @@ class LocalModelsTest : public QObject {
     Q_OBJECT
 
 private slots:
+    void quantizationFromTensorsWithoutFileType();
     void scanGroupsSplitSetsAndListsBrokenFiles();
     void lastUse();
     void deleteRemovesEveryPart();
@@ -150,6 +151,31 @@ private slots:
 private:
     void checkMoved(const QString& from, const QString& to, const QHash<QString, QByteArray>& before);
 };
+
+// A file without general.file_type (some converters write none) is named by the type its matrices are in.
+void LocalModelsTest::quantizationFromTensorsWithoutFileType() {
+    QTemporaryDir tmp;
+    for (const auto& [type, label] :
+         {std::pair{gguf::GgmlType::F32, "F32"}, std::pair{gguf::GgmlType::Q8_0, "Q8_0"}}) {
+        test::SyntheticModel spec;
+        spec.nEmbd = 64;
+        spec.nFf = 128;
+        spec.nLayer = 1;
+        spec.nVocab = 300;
+        spec.type = type;
+        const QString path = tmp.filePath(QStringLiteral("m-%1.gguf").arg(QLatin1String(label)));
+        QVERIFY(test::syntheticModel(spec).write(path.toStdString()));
+    }
+    const std::vector<LocalModel> models = scanModels(tmp.path(), nullptr);
+    QCOMPARE(models.size(), size_t(2));
+    QStringList labels;
+    for (const LocalModel& m : models) {
+        QVERIFY2(m.error.isEmpty(), qPrintable(m.error));
+        labels << m.quantization;
+    }
+    labels.sort();
+    QCOMPARE(labels, (QStringList{"F32", "Q8_0"}));
+}
 
 void LocalModelsTest::scanGroupsSplitSetsAndListsBrokenFiles() {
     QTemporaryDir tmp;
