@@ -4,7 +4,8 @@ import QtQuick.Layouts
 import Lantern
 
 // The model library over the main window (the sidebar's "Model library", the model menu's "Get more models…",
-// Ctrl+L). Closes with Escape or its Close button.
+// Ctrl+L). Closes with Escape, its Close button or Ctrl+L again (the window's own Ctrl+L is blocked while this
+// modal dialog is open, so the dialog holds its own).
 Dialog {
     id: dialog
 
@@ -46,6 +47,12 @@ Dialog {
     }
 
     onAboutToShow: view.offlineDismissed = false
+
+    Shortcut {
+        sequence: "Ctrl+L"
+        enabled: dialog.opened
+        onActivated: dialog.close()
+    }
 
     LibraryView {
         id: view

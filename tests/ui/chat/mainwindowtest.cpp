@@ -277,6 +277,22 @@ private slots:
         QTRY_COMPARE(m_window->property("mode").toInt(), 0);
     }
 
+    void libraryOpensWithCtrlL() {
+        // Ctrl+L from the chat window opens the model library, whose controls are named too; Ctrl+L again closes.
+        QObject* dialog = find("libraryDialog");
+        QVERIFY(dialog);
+        QVERIFY(!dialog->property("opened").toBool());
+        QTest::keyClick(m_window, Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(dialog->property("opened").toBool());
+        QTest::qWait(300);
+        int checked = 0;
+        const QStringList unnamed = unnamedControls("model library", checked);
+        QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(", ")));
+        QVERIFY(checked > 5);
+        QTest::keyClick(m_window, Qt::Key_L, Qt::ControlModifier);
+        QTRY_VERIFY(!dialog->property("visible").toBool());
+    }
+
     void cleanupTestCase() {
         m_engine.reset();
         m_controller.reset();
