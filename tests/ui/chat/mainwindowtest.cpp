@@ -23,6 +23,7 @@
 
 #include "storage/conversationstore.h"
 #include "tests/ui/support/sampleanswers.h"
+#include "tests/ui/support/accessiblecontrols.h"
 #include "tests/ui/support/scriptedmodel.h"
 #include "tests/ui/support/userdirs.h"
 #include "ui/chat/chatcontroller.h"
@@ -33,63 +34,10 @@ Q_IMPORT_QML_PLUGIN(LanternPlugin)
 
 using namespace lantern;
 using namespace lantern::ui;
-
-namespace {
-
-// What a screen reader announces for the item.
-QString accessibleName(QQuickItem* item) {
-    QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(item);
-    return iface ? iface->text(QAccessible::Name).trimmed() : QString();
-}
-
-// A name says something in words: a glyph such as "⚙" or "☾" alone is not one.
-bool isName(const QString& name) {
-    static const QRegularExpression word(QStringLiteral("\\w"), QRegularExpression::UseUnicodePropertiesOption);
-    return name.contains(word);
-}
-
-bool shown(const QQuickItem* item) {
-    for (const QQuickItem* i = item; i; i = i->parentItem())
-        if (!i->isVisible() || i->opacity() <= 0.0)
-            return false;
-    return item->width() > 0 && item->height() > 0;
-}
-
-// Something a user operates: buttons of every kind, combo boxes, spin boxes, sliders, and editable text.
-bool isControl(const QQuickItem* item) {
-    if (item->inherits("QQuickAbstractButton") || item->inherits("QQuickComboBox") ||
-        item->inherits("QQuickSpinBox") || item->inherits("QQuickSlider"))
-        return true;
-    if (item->inherits("QQuickTextInput") || item->inherits("QQuickTextEdit")) {
-        // The editor inside a spin box or combo box is named by its control.
-        for (const QQuickItem* p = item->parentItem(); p; p = p->parentItem())
-            if (p->inherits("QQuickSpinBox") || p->inherits("QQuickComboBox"))
-                return false;
-        return !item->property("readOnly").toBool();
-    }
-    return false;
-}
-
-QString describe(const QQuickItem* item) {
-    QStringList path;
-    for (const QQuickItem* i = item; i; i = i->parentItem())
-        if (!i->objectName().isEmpty())
-            path.prepend(i->objectName());
-    const QString text = item->property("text").toString().left(30);
-    return QStringLiteral("%1 \"%2\" in %3")
-        .arg(QString::fromLatin1(item->metaObject()->className()), text, path.join(QLatin1Char('/')));
-}
-
-void collect(QQuickItem* item, QList<QQuickItem*>& out) {
-    if (!item)
-        return;
-    if (shown(item) && isControl(item))
-        out.append(item);
-    for (QQuickItem* child : item->childItems())
-        collect(child, out);
-}
-
-}  // namespace
+using lantern::test::accessibleName;
+using lantern::test::collectControls;
+using lantern::test::describe;
+using lantern::test::isName;
 
 class MainWindowTest : public QObject {
     Q_OBJECT
@@ -105,7 +53,7 @@ class MainWindowTest : public QObject {
     // The shown controls without a name (described), counting those checked into `checked`.
     QStringList unnamedControls(const char* where, int& checked) {
         QList<QQuickItem*> controls;
-        collect(m_window->contentItem(), controls);
+        collectControls(m_window->contentItem(), controls);
         checked += int(controls.size());
         QStringList unnamed;
         for (QQuickItem* c : controls)

@@ -19,6 +19,7 @@
 #include <QTest>
 
 #include "tests/ui/library/libraryfixture.h"
+#include "tests/ui/support/accessiblecontrols.h"
 #include "tests/ui/support/scriptedmodel.h"
 #include "tests/ui/support/userdirs.h"
 #include "ui/library/librarycontroller.h"
@@ -29,48 +30,13 @@ Q_IMPORT_QML_PLUGIN(LanternPlugin)
 
 using namespace lantern;
 using namespace lantern::ui;
+using lantern::test::accessibleName;
+using lantern::test::collectControls;
+using lantern::test::describe;
+using lantern::test::isName;
+using lantern::test::shown;
 
 namespace {
-
-QString accessibleName(QQuickItem* item) {
-    QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(item);
-    return iface ? iface->text(QAccessible::Name).trimmed() : QString();
-}
-
-bool isName(const QString& name) {
-    static const QRegularExpression word(QStringLiteral("\\w"),
-                                         QRegularExpression::UseUnicodePropertiesOption);
-    return name.contains(word);
-}
-
-bool shown(const QQuickItem* item) {
-    for (const QQuickItem* i = item; i; i = i->parentItem())
-        if (!i->isVisible() || i->opacity() <= 0.0)
-            return false;
-    return item->width() > 0 && item->height() > 0;
-}
-
-bool isControl(const QQuickItem* item) {
-    if (item->inherits("QQuickAbstractButton") || item->inherits("QQuickComboBox") ||
-        item->inherits("QQuickSpinBox") || item->inherits("QQuickSlider"))
-        return true;
-    if (item->inherits("QQuickTextInput") || item->inherits("QQuickTextEdit")) {
-        for (const QQuickItem* p = item->parentItem(); p; p = p->parentItem())
-            if (p->inherits("QQuickSpinBox") || p->inherits("QQuickComboBox"))
-                return false;
-        return !item->property("readOnly").toBool();
-    }
-    return false;
-}
-
-void collect(QQuickItem* item, QList<QQuickItem*>& out) {
-    if (!item)
-        return;
-    if (shown(item) && isControl(item))
-        out.append(item);
-    for (QQuickItem* child : item->childItems())
-        collect(child, out);
-}
 
 QQuickItem* findShown(QQuickItem* root, const QString& name) {
     if (root->objectName() == name && shown(root))
@@ -80,17 +46,6 @@ QQuickItem* findShown(QQuickItem* root, const QString& name) {
             return found;
     return nullptr;
 }
-
-QString describe(const QQuickItem* item) {
-    QStringList path;
-    for (const QQuickItem* i = item; i; i = i->parentItem())
-        if (!i->objectName().isEmpty())
-            path.prepend(i->objectName());
-    return QStringLiteral("%1 \"%2\" in %3")
-        .arg(QString::fromLatin1(item->metaObject()->className()), item->property("text").toString().left(30),
-             path.join(QLatin1Char('/')));
-}
-
 }  // namespace
 
 class LibraryViewTest : public QObject {
@@ -107,7 +62,7 @@ class LibraryViewTest : public QObject {
     // The shown controls of the window's current state without a name; counts them into `checked`.
     QStringList unnamed(const char* where, int& checked) {
         QList<QQuickItem*> controls;
-        collect(m_window->contentItem(), controls);  // the overlay (open dialogs) is inside it
+        collectControls(m_window->contentItem(), controls);  // the overlay (open dialogs) is inside it
         checked += int(controls.size());
         QStringList out;
         for (QQuickItem* c : controls)
