@@ -244,6 +244,7 @@ QString resolve(const QString& spec, bool list, Target* out) {
                 if (!list && q.quant.compare(t.quant, Qt::CaseInsensitive) == 0) {
                     t.request.files = q.files;
                     t.request.expectedBytes = q.approxBytes;
+                    t.request.quant = q.quant;
                     t.request.name = QStringLiteral("%1 · %2").arg(e->name, q.quant);
                 }
             }

@@ -70,6 +70,7 @@ struct Job {
     std::vector<FileState> files;
     detail::FileTransfer* transfer = nullptr;
     int generation = 0;  // bumped when the job stops, so answers to its old requests are ignored
+    bool relisted = false;  // the repository's file list was read once for a missing file (request.quant)
     bool dirty = false;  // progress not yet announced
     std::deque<std::pair<qint64, qint64>> samples;  // (ms, bytesTransferred), for the speed
 };
@@ -337,6 +338,11 @@ struct DownloadManager::Private {
                                   });
                                   return;
                               }
+                              if (!error.isEmpty() && meta.notFound && !job->request.quant.isEmpty() &&
+                                  !job->relisted) {
+                                  relist(job, generation, error);
+                                  return;
+                              }
                               if (!error.isEmpty()) {
                                   failJob(job, error);
                                   return;
@@ -345,6 +351,49 @@ struct DownloadManager::Private {
                                   fetchMeta(job, i + 1, generation);
                               }
                           });
+    }
+
+    // A catalogue file the hub does not have: the repository's one model of the same quantization instead (its
+    // files renamed since the catalogue was written), or the original refusal when there is not exactly one.
+    void relist(Job* j, int generation, const QString& notFound) {
+        j->relisted = true;
+        const QString id = j->s.id;
+        hub->listFiles(j->request.repo, j->request.revision,
+                       [this, id, generation, notFound](const std::vector<HubFile>& files, const QString& error) {
+                           Job* job = find(id);
+                           if (!job || job->generation != generation) {
+                               return;
+                           }
+                           std::vector<HubModelFiles> same;
+                           for (HubModelFiles& m : groupGgufFiles(files)) {
+                               if (m.quant.compare(job->request.quant, Qt::CaseInsensitive) == 0) {
+                                   same.push_back(std::move(m));
+                               }
+                           }
+                           if (!error.isEmpty() || same.size() != 1 || same[0].paths == job->request.files) {
+                               failJob(job, notFound);
+                               return;
+                           }
+                           for (const QString& path : same[0].paths) {
+                               if (QFileInfo::exists(finalPath(path))) {
+                                   failJob(job, tr("%1 is already in the models folder (%2).")
+                                                    .arg(localName(path), modelsDir));
+                                   return;
+                               }
+                           }
+                           job->request.files = same[0].paths;
+                           job->request.expectedBytes = same[0].totalSize;  // the hub's, not the old name's
+                           job->s.files = same[0].paths;
+                           job->s.bytesTotal = same[0].totalSize;
+                           job->files.clear();
+                           for (const QString& path : same[0].paths) {
+                               FileState f;
+                               f.path = path;
+                               job->files.push_back(f);
+                           }
+                           announce(job);
+                           fetchMeta(job, 0, generation);
+                       });
     }
 
     bool takeMeta(Job* j, FileState& f, const HubFileMeta& meta) {

@@ -44,6 +44,9 @@ struct DownloadRequest {
     // differ only if the catalogue gave none. -1 / "" = unknown.
     qint64 expectedBytes = -1;
     QString sha256;             // single-file jobs only
+    // A catalogue download's quantization ("Q4_K_M"): when a named file is not on the hub (renamed since the
+    // catalogue was written), the repository's one model of this quantization is fetched instead. "" = none.
+    QString quant;
 };
 
 enum class DownloadState { Queued, Checking, Downloading, Verifying, Paused, Done, Failed };

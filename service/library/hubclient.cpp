@@ -377,6 +377,7 @@ void HubClient::fileMetadata(const QString& repo, const QString& revision, const
                     HubFileMeta failed;
                     const int status = last->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                     failed.retryable = status == 0 || status >= 500 || status == 429 || status == 408;
+                    failed.notFound = status == 404;
                     done(failed, error);
                     return;
                 }

@@ -64,6 +64,7 @@ struct HubFileMeta {
     bool acceptsRanges = false;
     // With an error: worth another try (a broken connection, or the server busy or failing: 408, 429, 5xx).
     bool retryable = false;
+    bool notFound = false;  // with an error: the hub has no such file (404)
 };
 
 class HubClient : public QObject {

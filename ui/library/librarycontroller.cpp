@@ -206,6 +206,7 @@ bool LibraryController::download(const QString& entryId, const QString& quant) {
         request.files = q.files;
         request.name = tr("%1 · %2").arg(entry->name, q.quant);
         request.expectedBytes = q.approxBytes;
+        request.quant = q.quant;
         return enqueue(request);
     }
     return false;

@@ -503,6 +503,33 @@ private slots:
         QVERIFY2(s.error.contains("HTTP 404"), qPrintable(s.error));
     }
 
+    // A catalogue file renamed on the hub since: the repository's one model of the same quantization is fetched
+    // instead (a split set included); without a quantization, or with none of it, the 404 stands.
+    void renamedCatalogueFileIsFoundByQuant() {
+        DownloadRequest r = single();
+        r.files = {QStringLiteral("Tiny-Q4_K_M-renamed-since.gguf")};
+        r.quant = QStringLiteral("Q4_K_M");
+        DownloadManager m(config(), models());
+        const DownloadStatus s = runToEnd(m, m.enqueue(r));
+        QVERIFY2(s.state == DownloadState::Done, qPrintable(s.error));
+        QVERIFY(s.verified);
+        QCOMPARE(s.finalPath, models() + QLatin1Char('/') + kFile);
+        QCOMPARE(sha256Of(s.finalPath), m_sha);
+
+        r.files = {QStringLiteral("Q8_0/Tiny-Q8_0.gguf")};
+        r.quant = QStringLiteral("q8_0");
+        const DownloadStatus split = runToEnd(m, m.enqueue(r));
+        QVERIFY2(split.state == DownloadState::Done, qPrintable(split.error));
+        QCOMPARE(split.files.size(), 3);
+        QCOMPARE(split.finalPath, models() + QStringLiteral("/Tiny-Q8_0-00001-of-00003.gguf"));
+
+        r.files = {QStringLiteral("Tiny-IQ1_S.gguf")};
+        r.quant = QStringLiteral("IQ1_S");
+        const DownloadStatus none = runToEnd(m, m.enqueue(r));
+        QCOMPARE(none.state, DownloadState::Failed);
+        QVERIFY2(none.error.contains("HTTP 404"), qPrintable(none.error));
+    }
+
     void withoutShaIsNotVerified() {
         m_hub->control({{"no_sha", true}});
         DownloadManager m(config(), models());
