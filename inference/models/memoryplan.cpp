@@ -15,8 +15,9 @@ std::string oneDecimal(double v, const char* unit) {
     return buf;
 }
 std::string mib(uint64_t bytes) { return oneDecimal(double(bytes) / double(1 << 20), "MiB"); }
+// Binary units, as the plan's summary (mib) and the library's sizes (GiB) use: one sentence never mixes the two.
 std::string gb(uint64_t bytes) {
-    return bytes >= 1000000000ull ? oneDecimal(double(bytes) / 1e9, "GB") : oneDecimal(double(bytes) / 1e6, "MB");
+    return bytes >= (1ull << 30) ? oneDecimal(double(bytes) / double(1ull << 30), "GiB") : mib(bytes);
 }
 
 bool isExpertTensor(const std::string& name) { return name.ends_with("_exps.weight"); }
