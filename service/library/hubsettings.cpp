@@ -1,7 +1,7 @@
 #include "service/library/hubsettings.h"
 
 #include <QCoreApplication>
-#include <QFileInfo>
+#include <QFile>
 #include <QSettings>
 
 #include <memory>
@@ -52,16 +52,32 @@ QString offlineSentence() {
 }
 
 QString sandboxNetworkSentence(const QString& infoPath) {
-    if (!QFileInfo::exists(infoPath)) {
-        return {};
+    QFile file(infoPath);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+        return {};  // not in a Flatpak sandbox
     }
-    // An ini file: [Application] name=..., [Context] shared=ipc;network; (docs.flatpak.org, "sandbox-permissions").
-    QSettings info(infoPath, QSettings::IniFormat);
-    const QString app = info.value(QStringLiteral("Application/name")).toString();
-    const QVariant shared = info.value(QStringLiteral("Context/shared"));
-    // QSettings reads "ipc;network;" as one string, or as a list when it holds a comma.
-    const QStringList permissions = shared.toString().split(QLatin1Char(';'), Qt::SkipEmptyParts) + shared.toStringList();
-    if (permissions.contains(QLatin1String("network"))) {
+    // A GKeyFile ("[Context]" then "shared=ipc;network;"; docs.flatpak.org, "Sandbox Permissions"). Not
+    // QSettings: its INI reader takes ';' for the start of a comment and would see "ipc" alone.
+    QString section, app;
+    QStringList shared;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.startsWith(QLatin1Char('[')) && line.endsWith(QLatin1Char(']'))) {
+            section = line.mid(1, line.size() - 2);
+            continue;
+        }
+        const qsizetype eq = line.indexOf(QLatin1Char('='));
+        if (line.startsWith(QLatin1Char('#')) || eq <= 0) {
+            continue;
+        }
+        const QString key = line.left(eq).trimmed(), value = line.mid(eq + 1).trimmed();
+        if (section == QLatin1String("Application") && key == QLatin1String("name")) {
+            app = value;
+        } else if (section == QLatin1String("Context") && key == QLatin1String("shared")) {
+            shared = value.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        }
+    }
+    if (shared.contains(QLatin1String("network"))) {
         return {};
     }
     return tr("This Flatpak of Lantern has no network permission, so the model library cannot search or download. "
