@@ -437,8 +437,23 @@ private slots:
         for (int i = 0; i < 3; ++i) {
             QCOMPARE(sha256Of(models() + QLatin1Char('/') + files[i]), m_partSha[i]);
         }
-        const QJsonArray gets = m_hub->cdnGets();
-        QVERIFY2(gets.size() == 4, QJsonDocument(gets).toJson().constData());  // one cut on the second part
+        // One cut on the second part, then one request for exactly the bytes it left missing. Qt's HTTP layer
+        // may send the cut GET once more by itself on a new connection (its reconnect attempt); that copy has
+        // no Range and its answer starts over, which FileTransfer refuses (transferrestarttest): it is allowed
+        // here once, and nothing else is.
+        QJsonArray gets = m_hub->cdnGets();
+        const auto part2 = [](const QJsonValue& g) {
+            return g.toObject().value("path").toString().contains("00002-of");
+        };
+        if (gets.size() == 5 && part2(gets[2]) && gets[2].toObject().value("range").toString().isEmpty() &&
+            gets[2].toObject().value("client_port") != gets[1].toObject().value("client_port")) {
+            gets.removeAt(2);  // Qt's own resend
+        }
+        QVERIFY2(gets.size() == 4, QJsonDocument(gets).toJson(QJsonDocument::Compact).constData());
+        QVERIFY(part2(gets[1]) && part2(gets[2]));
+        const qint64 cut = gets[1].toObject().value("bytes").toInteger();
+        QCOMPARE(gets[2].toObject().value("range").toString(), QStringLiteral("bytes=%1-").arg(cut));
+        QCOMPARE(gets[2].toObject().value("bytes").toInteger(), kPartSize + 2000 - cut);
     }
 
     void pauseAndResume() {
