@@ -16,6 +16,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/sockettrace.h"
 #include "tests/support/testenv.h"
 
 namespace {
@@ -173,23 +174,14 @@ private slots:
     }
 
     void opensNoNetworkSocket() {
-        const QString strace = QStandardPaths::findExecutable("strace");
-        QVERIFY2(!strace.isEmpty(), "strace is not installed (scripts/lib/setup.sh installs it)");
-        const QString log = m_dir.filePath("socket.log");
-        const Run r = runCli({"-f", "-e", "trace=socket,connect", "-o", log, LANTERN_CLI, "translate", "--to", "de",
-                              "--from", "en", "-m", modelPath(), "-o", m_dir.filePath("p.md"), e2e("guide.md")},
-                             {}, strace);
-        QVERIFY2(r.exitCode == 0 || r.exitCode == 3, qPrintable(r.err));
-        const QStringList calls = readAll(log).split('\n', Qt::SkipEmptyParts);
-        int sockets = 0;
-        for (const QString& line : calls) {
-            if (!line.contains("socket(") && !line.contains("connect("))
-                continue;
-            if (line.contains("socket("))
-                ++sockets;
-            QVERIFY2(line.contains("AF_UNIX") || line.contains("resumed>") || line.contains("+++"), qPrintable(line));
-        }
-        qInfo("%d socket() calls during the translation, all AF_UNIX", sockets);
+        const lantern::test::SocketTrace t = lantern::test::traceSockets(
+            QStringLiteral(LANTERN_CLI),
+            {"translate", "--to", "de", "--from", "en", "-m", modelPath(), "-o", m_dir.filePath("p.md"), e2e("guide.md")},
+            m_dir.filePath("socket.log"));
+        QVERIFY2(t.error.isEmpty(), qPrintable(t.error));
+        QVERIFY2(t.exitCode == 0 || t.exitCode == 3, qPrintable(t.err));
+        QVERIFY2(t.violations.isEmpty(), qPrintable(t.violations.join('\n')));
+        qInfo().noquote() << "the translation of a Markdown file:" << t.summary();
     }
 };
 
