@@ -28,6 +28,8 @@ public:
     RawSqlite(const RawSqlite&) = delete;
     RawSqlite& operator=(const RawSqlite&) = delete;
 
+    const QString& connectionName() const { return m_name; }
+
     // Runs one statement; returns the first column of the first row (invalid when none).
     QVariant scalar(const QString& sql, const QVariantList& binds = {}) {
         QSqlQuery q(m_db);
