@@ -128,8 +128,10 @@ Result<std::unique_ptr<ConversationStore>> ConversationStore::open(const QString
     }
     if (options.recoverStreaming && !options.readOnly) {
         // Answers the app was writing when it died: keep their text, mark them interrupted.
+        // On a full disk this small write may not fit: the conversations must still open (to read, and
+        // to write again once space is freed), so those answers stay marked until the next open.
         auto r = (*db)->run(QStringLiteral("UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'"));
-        if (!r) {
+        if (!r && r.error().code != Errc::DiskFull) {
             return std::unexpected(r.error());
         }
     }
