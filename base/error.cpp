@@ -12,6 +12,7 @@ const char* errcName(Errc code) {
     case Errc::ModelInvalid: return "model-invalid";
     case Errc::NoDevice: return "no-device";
     case Errc::DeviceLost: return "device-lost";
+    case Errc::EngineStopped: return "engine-stopped";
     case Errc::OutOfDeviceMemory: return "out-of-device-memory";
     case Errc::OutOfHostMemory: return "out-of-host-memory";
     case Errc::VulkanError: return "vulkan-error";

@@ -20,6 +20,7 @@ enum class Errc : int {
     DeviceLost = 201,
     OutOfDeviceMemory = 202,
     OutOfHostMemory = 203,
+    EngineStopped = 204,     // the engine process crashed, hung, was killed or lost its device; it is restarted
     VulkanError = 210,
     ShaderMissing = 211,
     // 3xx: text

@@ -15,6 +15,7 @@ QString errorAdvice(Errc code) {
     case Errc::NoDevice: return QCoreApplication::translate("ErrorText", "No graphics device that can run models was found. Install a Vulkan driver for your graphics card.");
     case Errc::DeviceLost: return QCoreApplication::translate("ErrorText", "The graphics device stopped responding. Load the model again; if this repeats, try a smaller model.");
     case Errc::OutOfDeviceMemory: return QCoreApplication::translate("ErrorText", "There is not enough graphics memory for this model. Try a smaller quantization or a shorter context in Settings.");
+    case Errc::EngineStopped: return QCoreApplication::translate("ErrorText", "Lantern restarted the engine. Retry?");
     case Errc::OutOfHostMemory: return QCoreApplication::translate("ErrorText", "There is not enough memory for this model. Close other programs or try a smaller model.");
     case Errc::VulkanError:
     case Errc::ShaderMissing: return QCoreApplication::translate("ErrorText", "The graphics driver reported a problem. Update the driver or choose another device in Settings.");
@@ -35,6 +36,9 @@ QString errorAdvice(Errc code) {
 }
 
 QString describeError(const Error& error) {
+    // The engine process's stops read as one message: what happened, then that the engine is back.
+    if (error.code == Errc::EngineStopped)
+        return QString::fromStdString(error.detail) + QLatin1Char(' ') + errorAdvice(error.code);
     QString text = errorAdvice(error.code);
     if (!error.detail.empty() && error.code != Errc::Cancelled)
         text += QStringLiteral(" (") + QString::fromStdString(error.detail) + QStringLiteral(")");

@@ -132,6 +132,10 @@ void InferenceWorker::generate(quint64 requestId, const std::vector<ChatMessage>
             emit generationFinished(requestId, cancelled);
             return;
         }
+        if (stats.error().code == Errc::EngineStopped) {
+            emit generationInterrupted(requestId, describeError(stats.error()));
+            return;
+        }
         emit generationFailed(requestId, describeError(stats.error()));
         return;
     }

@@ -4,7 +4,7 @@
 // destroyed on that thread. The GUI talks to it only with queued signals carrying values:
 //   requests in:  loadModel, unloadModel, generate, countTokens   (invoke with Qt::QueuedConnection)
 //   results out:  loadProgress, modelLoaded, modelLoadFailed, textArrived (batched ~16 ms),
-//                 generationFinished, generationFailed, tokensCounted
+//                 generationFinished, generationFailed, generationInterrupted, tokensCounted
 // cancelGeneration()/cancelLoad() are the only direct calls: they set atomics the engine polls between
 // tokens, so Stop takes effect without waiting for the worker's event loop.
 #include <QElapsedTimer>
@@ -74,6 +74,9 @@ signals:
     void textArrived(quint64 requestId, const QString& text);
     void generationFinished(quint64 requestId, const lantern::GenerateStats& stats);
     void generationFailed(quint64 requestId, const QString& message);
+    // The engine process stopped during the answer (crash, device lost, hang, killed) and was restarted: the text
+    // that arrived is the answer so far; the next request waits for the model to be loaded again.
+    void generationInterrupted(quint64 requestId, const QString& message);
     // tokens < 0: no model loaded, so the count is unknown.
     void tokensCounted(quint64 requestId, int tokens);
 
