@@ -132,21 +132,54 @@ private slots:
         QCOMPARE(raw.scalar(QStringLiteral("PRAGMA user_version")).toInt(), ConversationStore::schemaVersion());
     }
 
+    void newerDatabaseIsRefusedUntouched_data() {
+        QTest::addColumn<bool>("wal");
+        QTest::newRow("rollback journal") << false;
+        QTest::newRow("write-ahead log") << true;  // reading it needs -shm/-wal: they must not stay behind
+    }
+
     void newerDatabaseIsRefusedUntouched() {
+        QFETCH(bool, wal);
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("future.sqlite3"));
         {
             test::RawSqlite raw(path);
             QVERIFY(raw.exec(QStringLiteral("CREATE TABLE from_the_future (x)")));
+            QVERIFY(raw.exec(QStringLiteral("INSERT INTO from_the_future VALUES ('kept')")));
             QVERIFY(raw.exec(QStringLiteral("PRAGMA user_version = %1").arg(ConversationStore::schemaVersion() + 1)));
+            if (wal) {
+                QVERIFY(raw.exec(QStringLiteral("PRAGMA journal_mode = WAL")));
+            }
         }
+        // An old mtime, so that any write at all (even within the same second) shows.
+        const QDateTime old = QDateTime::currentDateTimeUtc().addDays(-3);
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(old, QFileDevice::FileModificationTime));
+        }
+        const QStringList filesBefore = QDir(dir.path()).entryList(QDir::Files | QDir::Hidden);
+        QCOMPARE(filesBefore, QStringList{QStringLiteral("future.sqlite3")});
         const QByteArray before = fileHash(path);
-        auto store = ConversationStore::open(path);
-        QVERIFY(!store.has_value());
-        QCOMPARE(store.error().code, Errc::StorageTooNew);
-        QVERIFY(QString::fromStdString(store.error().detail).contains(QStringLiteral("newer version of Lantern")));
+        const QDateTime mtime = QFileInfo(path).lastModified();
+        const qint64 size = QFileInfo(path).size();
+        for (int attempt = 0; attempt < 2; ++attempt) {  // refused the same way every time
+            auto store = ConversationStore::open(path);
+            QVERIFY(!store.has_value());
+            QCOMPARE(store.error().code, Errc::StorageTooNew);
+            const QString sentence = QString::fromStdString(store.error().detail);
+            QVERIFY2(sentence.contains(QStringLiteral("was written by a newer version of Lantern")) &&
+                         sentence.contains(QStringLiteral("It was left untouched; update Lantern to open it.")) &&
+                         sentence.contains(path),
+                     qPrintable(sentence));
+        }
         QCOMPARE(fileHash(path), before);
-        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.bak")}).size(), 0);
+        QCOMPARE(QFileInfo(path).size(), size);
+        QCOMPARE(QFileInfo(path).lastModified(), mtime);
+        // No backup, no -wal, no -shm, no journal left next to it.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), filesBefore);
+        test::RawSqlite raw(path);
+        QCOMPARE(raw.scalar(QStringLiteral("SELECT x FROM from_the_future")).toString(), QStringLiteral("kept"));
     }
 
     void failingStepRollsBackAndStops() {
