@@ -1,9 +1,34 @@
 // MessageFormatter: splitting into prose / code / think segments, and the safety of the rich text.
+#include <QTextBlock>
+#include <QTextDocument>
 #include <QtTest>
 
 #include "ui/chat/messageformatter.h"
 
 using lantern::ui::MessageFormatter;
+
+namespace {
+
+// Images in rich text as Qt's own HTML reader finds them (the reader QML's Text uses), not as a regex sees them.
+QStringList imagesIn(const QString& html) {
+    QTextDocument doc;
+    doc.setHtml(html);
+    QStringList names;
+    for (QTextBlock b = doc.begin(); b.isValid(); b = b.next())
+        for (auto it = b.begin(); !it.atEnd(); ++it)
+            if (it.fragment().charFormat().isImageFormat())
+                names << it.fragment().charFormat().toImageFormat().name();
+    return names;
+}
+
+// The visible text of rich text.
+QString plainOf(const QString& html) {
+    QTextDocument doc;
+    doc.setHtml(html);
+    return doc.toPlainText();
+}
+
+}  // namespace
 
 class MessageFormatterTest : public QObject {
     Q_OBJECT
@@ -53,6 +78,74 @@ private slots:
         QVERIFY(html.contains(QStringLiteral("href=\"https://example.com\"")));
         QVERIFY(html.contains(QStringLiteral("cat")));
         QVERIFY(!html.contains(QStringLiteral("<body")));
+    }
+
+    void remoteImagesBecomeText_data() {
+        QTest::addColumn<QString>("markdown");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("http") << "![cat](http://example.com/cat.png)" << "[image: cat] (http://example.com/cat.png)";
+        QTest::newRow("https") << "See ![a map](https://x.org/m.png \"title\") here"
+                               << "See [image: a map] (https://x.org/m.png) here";
+        QTest::newRow("ftp") << "![f](ftp://x.org/f.png)" << "[image: f] (ftp://x.org/f.png)";
+        QTest::newRow("protocol-relative") << "![p](//cdn.x.org/p.png)" << "[image: p] (//cdn.x.org/p.png)";
+        QTest::newRow("file") << "![f](file:///etc/passwd)" << "[image: f] (file:///etc/passwd)";
+        QTest::newRow("relative") << "![r](img/r.png)" << "[image: r] (img/r.png)";
+        // Qt's Markdown reader drops an image without alt text altogether: nothing to show, nothing fetched.
+        QTest::newRow("no alt") << "Before ![](http://x.org/n.png) after" << "Before after";
+        QTest::newRow("reference") << "![ref][1]\n\n[1]: http://x.org/ref.png" << "[image: ref] (http://x.org/ref.png)";
+        QTest::newRow("two in a row") << "![a](http://x/a.png)![b](http://x/b.png)"
+                                      << "[image: a] (http://x/a.png)[image: b] (http://x/b.png)";
+        QTest::newRow("raw img") << "Look: <img src=\"http://x.org/i.png\" alt=\"pic\">"
+                                 << "Look: [image: pic] (http://x.org/i.png)";
+        QTest::newRow("raw IMG unquoted") << "<IMG SRC=https://x.org/u.png>" << "[image] (https://x.org/u.png)";
+        QTest::newRow("raw img single quotes") << "<img alt='q' src='//x.org/q.png'/>" << "[image: q] (//x.org/q.png)";
+        QTest::newRow("data") << "![d](data:image/png;base64,iVBORw0KGgo=)" << "[image: d] (data:image/png;base64,iVBORw0KGgo=)";
+    }
+
+    void remoteImagesBecomeText() {
+        QFETCH(QString, markdown);
+        QFETCH(QString, shown);
+        const QString html = MessageFormatter::markdownToHtml(markdown);
+        QVERIFY2(imagesIn(html).isEmpty(), qPrintable(html));
+        QVERIFY2(!html.contains(QStringLiteral("<img"), Qt::CaseInsensitive), qPrintable(html));
+        QVERIFY2(plainOf(html).contains(shown), qPrintable(plainOf(html)));
+    }
+
+    void imageSourceIsALinkOnlyForTheWeb() {
+        // An http(s) source is a link, opened only when clicked; others are plain text. An image inside a link
+        // (a badge) becomes text too (Qt's Markdown reader keeps no link around an image).
+        const QString html = MessageFormatter::markdownToHtml(
+            QStringLiteral("[![badge](http://x.org/b.svg)](https://site.org) ![f](ftp://x.org/f.png)"));
+        QVERIFY2(imagesIn(html).isEmpty(), qPrintable(html));
+        QVERIFY2(html.contains(QStringLiteral("<a href=\"http://x.org/b.svg\">")), qPrintable(html));
+        QVERIFY2(!html.contains(QStringLiteral("href=\"ftp:")), qPrintable(html));
+        QVERIFY(plainOf(html).contains(QStringLiteral("[image: badge] (http://x.org/b.svg)")));
+    }
+
+    void appImagesStay() {
+        // The app's own resources are not a fetch: a qrc: image stays an image.
+        const QString html = MessageFormatter::markdownToHtml(QStringLiteral("![logo](qrc:/icons/lantern.png)"));
+        QCOMPARE(imagesIn(html), QStringList{QStringLiteral("qrc:/icons/lantern.png")});
+    }
+
+    void codeIsLeftAlone() {
+        // Inside code an image is text to show as written (the old "![" -> "[" rewrite changed it).
+        const QString html = MessageFormatter::markdownToHtml(
+            QStringLiteral("Write `![x](http://a/x.png)` or `<img src=\"http://a/y.png\">`.\n\n    <img src=\"http://a/z.png\">\n"));
+        QVERIFY2(imagesIn(html).isEmpty(), qPrintable(html));
+        const QString plain = plainOf(html);
+        QVERIFY2(plain.contains(QStringLiteral("![x](http://a/x.png)")), qPrintable(plain));
+        QVERIFY2(plain.contains(QStringLiteral("<img src=\"http://a/y.png\">")), qPrintable(plain));
+        QVERIFY2(plain.contains(QStringLiteral("<img src=\"http://a/z.png\">")), qPrintable(plain));
+    }
+
+    void halfWrittenImagesAreText() {
+        // While an answer streams, every prefix of an image is rendered with no image in it.
+        const QString full = QStringLiteral("Hi ![cat](http://example.com/cat.png) and <img src=\"http://x/i.png\" alt=\"i\"> bye");
+        for (qsizetype n = 0; n <= full.size(); ++n) {
+            const QString html = MessageFormatter::markdownToHtml(full.left(n));
+            QVERIFY2(imagesIn(html).isEmpty(), qPrintable(full.left(n)));
+        }
     }
 
     void markdownStructures() {

@@ -1,0 +1,67 @@
+// Privacy, proven, for the app: lantern-privacy-driver (the real Main.qml, ChatController, translator and
+// engine thread on the real default model, offscreen; see privacydriver.cpp) goes through a two-turn chat
+// and a translation
+//  - under `strace -f -e trace=socket,connect`: every socket() the process or any of its threads creates is
+//    AF_UNIX and every connect() goes to an AF_UNIX address; the sockets seen are printed by family;
+//  - in an empty network namespace (`unshare -n`: no interface but a downed loopback, so any connection
+//    attempt fails): the same flow still completes.
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "tests/support/sockettrace.h"
+#include "tests/support/testenv.h"
+
+namespace {
+
+QString modelPath() {
+    return QString::fromStdString(lantern::test::requireModel("gemma-3-270m-q4_k_m.gguf").string());
+}
+
+QProcessEnvironment offscreen() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return env;
+}
+
+}  // namespace
+
+class AppPrivacyTest : public QObject {
+    Q_OBJECT
+    QTemporaryDir m_dir;
+
+private slots:
+    void chatAndTranslationOpenNoNetworkSocket() {
+        const lantern::test::SocketTrace t =
+            lantern::test::traceSockets(QStringLiteral(LANTERN_PRIVACY_DRIVER), {modelPath()},
+                                        m_dir.filePath(QStringLiteral("app.log")), {}, 540000, offscreen());
+        QVERIFY2(t.error.isEmpty(), qPrintable(t.error));
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        qInfo().noquote() << t.out.trimmed();
+        qInfo().noquote() << "the app, a two-turn chat and a translation:" << t.summary();
+        QVERIFY2(t.violations.isEmpty(), qPrintable(t.violations.join(QLatin1Char('\n'))));
+    }
+
+    void chatAndTranslationCompleteWithoutANetwork() {
+        const QString unshare = QStandardPaths::findExecutable(QStringLiteral("unshare"));
+        if (unshare.isEmpty())
+            QSKIP("unshare (util-linux) is not installed, so there is no empty network namespace to run in.");
+        // As root -n alone; otherwise an unprivileged user namespace (-r maps the user to root inside).
+        const QStringList how = QProcess::execute(unshare, {QStringLiteral("-n"), QStringLiteral("true")}) == 0
+                                    ? QStringList{QStringLiteral("-n")}
+                                    : QStringList{QStringLiteral("-r"), QStringLiteral("-n")};
+        if (QProcess::execute(unshare, how + QStringList{QStringLiteral("true")}) != 0)
+            QSKIP("This machine lets neither root nor a user namespace create a network namespace (unshare -n fails).");
+        QProcess p;
+        p.setProcessEnvironment(offscreen());
+        p.start(unshare, how + QStringList{QStringLiteral("--"), QStringLiteral(LANTERN_PRIVACY_DRIVER), modelPath()});
+        QVERIFY2(p.waitForFinished(540000), "the app did not finish in the empty network namespace");
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, qPrintable(err));
+        qInfo().noquote() << "without a network:" << p.readAllStandardOutput().trimmed();
+    }
+};
+
+QTEST_GUILESS_MAIN(AppPrivacyTest)
+#include "appprivacytest.moc"
