@@ -4,6 +4,7 @@
 #include "storage/conversationsearch.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "storage/privatefiles.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -116,6 +117,12 @@ Result<std::unique_ptr<ConversationStore>> ConversationStore::open(const QString
     }
     if (auto w = (*db)->useWal(); !w) {
         return std::unexpected(w.error());
+    }
+    if (!options.readOnly) {
+        // Files made by an older Lantern (or by SQLite's defaults) become the owner's only.
+        for (const QString& suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
+            makeOwnerOnly(path + suffix);
+        }
     }
     if (options.sizeLimitBytes > 0) {
         // Per connection; the page size is fixed once the file exists. Numbers only, no user text.

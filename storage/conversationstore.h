@@ -132,6 +132,9 @@ public:
     Result<QByteArray> exportJson(const QList<qint64>& ids = {}) const;
     // Markdown of one conversation's active path (title, metadata, one section per message).
     Result<QString> exportMarkdown(qint64 conversationId) const;
+    // The same, written to file atomically and readable by the owner only (0600, whatever the umask).
+    Result<void> exportJsonToFile(const QString& file, const QList<qint64>& ids = {}) const;
+    Result<void> exportMarkdownToFile(const QString& file, qint64 conversationId) const;
     // Validates the whole document first; on any problem returns InvalidArgument and changes
     // nothing. Otherwise adds every conversation as a NEW conversation (never overwrites) in one
     // transaction and returns the new ids in document order.

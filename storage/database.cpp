@@ -1,7 +1,10 @@
 #include "storage/database.h"
 
+#include "storage/privatefiles.h"
+
 #include <QAtomicInteger>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QThread>
@@ -63,6 +66,12 @@ Result<std::unique_ptr<Database>> Database::open(const QString& path, bool readO
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
         return fail(Errc::StorageError, "The Qt SQLite driver (QSQLITE) is not installed, so conversations "
                                         "cannot be stored. Install the Qt 6 SQLite plugin.");
+    }
+    if (!readOnly && !QFileInfo::exists(path)) {
+        // Created by us, owner-only from the first byte (SQLite would make it 0644 minus the umask);
+        // its -wal and -shm take the same mode. An empty file is a valid empty database.
+        createPrivateFolder(QFileInfo(path).absolutePath());
+        createPrivateFile(path);
     }
     std::unique_ptr<Database> d(new Database(path, uniqueConnectionName(), readOnly));
     d->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), d->m_connectionName);

@@ -2,6 +2,8 @@
 
 #include <QDateTime>
 #include <QFile>
+
+#include "storage/privatefiles.h"
 #include <QSqlError>
 
 namespace lantern::storage {
@@ -176,9 +178,11 @@ Result<void> backupDatabase(Database& db, const QString& destination) {
     // the file. The C backup API on the driver's handle would assume Lantern and the driver link one
     // libsqlite3, which official Qt builds for Windows and macOS break (their driver carries its own).
     // It refuses an existing file, and writes a consistent, compacted copy with user_version kept.
-    if (QFile::exists(destination)) {
+    // VACUUM INTO fills an empty file; creating it first (exclusively) makes the copy owner-only.
+    if (!createPrivateFile(destination)) {
         return fail(Errc::StorageError, QStringLiteral("Backing up %1 to %2 before upgrading it failed: the "
-                                                       "backup file already exists; the database was not changed.")
+                                                       "backup file already exists or cannot be created; the database was not "
+                                                       "changed.")
                                             .arg(db.path(), destination)
                                             .toStdString());
     }

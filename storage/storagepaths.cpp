@@ -1,5 +1,7 @@
 #include "storage/storagepaths.h"
 
+#include "storage/privatefiles.h"
+
 #include <QDir>
 #include <QStandardPaths>
 
@@ -9,7 +11,8 @@ QString dataDir() {
     // GenericDataLocation + "lantern" so the set-up scripts (which know only XDG_DATA_HOME) agree.
     const QString base = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
     const QString dir = base + QStringLiteral("/lantern");
-    QDir().mkpath(dir);
+    createPrivateFolder(dir);
+    makeOwnerOnly(dir);  // Lantern's own folder: the conversations in it are nobody else's business
     return dir;
 }
 

@@ -1,13 +1,14 @@
 // A real full disk: the database lives on a small tmpfs that a filler file fills up. The mount is made
 // in a private mount namespace (this executable re-runs itself under `unshare -m`, or `unshare -rm`
 // when not root), so it vanishes with the test process and touches nothing else. Where no namespace
-// or mount is allowed, every case is skipped with the reason.
+// or mount is allowed, the test is skipped (ctest skip) with the reason.
 //
 // What must hold: a write on the full disk fails with Errc::DiskFull and the sentence saying so;
 // nothing stored before is damaged (integrity_check, every message, the streamed answer up to its last
 // committed append); once the filler is gone, the SAME open store writes again.
 #include "storage/conversationstore.h"
 #include "tests/storage/rawsqlite.h"
+#include "tests/support/testenv.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -274,7 +275,7 @@ int main(int argc, char** argv) {
     if (r >= 0) {
         return r;
     }
-    return QTest::qExec(&test, argc, argv);  // every case skips with g_skipReason
+    test::skipAll(qPrintable(g_skipReason));  // ctest reports the whole test as skipped, with the reason
 }
 
 #include "fulldisktest.moc"
