@@ -3,6 +3,7 @@
 #include <QMetaType>
 #include <QThread>
 
+#include "service/engine/engineprocess.h"
 #include "service/errortext.h"
 
 namespace lantern::service {
@@ -40,7 +41,7 @@ InferenceWorker::InferenceWorker(ModelLoader loader, QObject* parent)
     : QObject(parent), m_loader(std::move(loader)) {
     registerTypes();
     if (!m_loader)
-        m_loader = [](const std::filesystem::path& path, const LoadOptions& options) { return Engine::load(path, options); };
+        m_loader = defaultModelLoader();  // the engine process beside the app, else this process
 }
 
 // The session borrows the model; destroy it first.

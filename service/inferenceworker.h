@@ -21,7 +21,8 @@
 
 namespace lantern::service {
 
-// How the worker obtains a model: Engine::load in the app; tests substitute a scripted test double.
+// How the worker obtains a model: by default defaultModelLoader() (engine/engineprocess.h: the lantern-engine
+// process installed beside the app, else Engine::load in this process); tests substitute a scripted test double.
 using ModelLoader =
     std::function<Result<std::unique_ptr<Model>>(const std::filesystem::path& path, const LoadOptions& options)>;
 

@@ -25,6 +25,8 @@ FocusScope {
 
     readonly property bool isUser: author === "user"
     readonly property bool streaming: messageState === "streaming"
+    // Interrupted by the engine process stopping (errorText says how), not by Lantern closing.
+    readonly property bool engineStopped: messageState === "interrupted" && errorText.length > 0
     readonly property bool isLast: index === ListView.view.count - 1
     property bool editing: false
 
@@ -113,16 +115,33 @@ FocusScope {
             }
         }
 
-        Label {
+        RowLayout {
             Layout.fillWidth: true
             visible: message.messageState === "error" || message.messageState === "cancelled"
                      || message.messageState === "interrupted"
-            wrapMode: Text.Wrap
-            color: message.messageState === "error" ? Theme.danger : Theme.mutedText
-            font.pixelSize: Theme.fontSize - 2
-            text: message.messageState === "error" ? message.errorText
-                : message.messageState === "cancelled" ? qsTr("Stopped.")
-                : qsTr("This answer was interrupted when Lantern closed.")
+            spacing: 8
+            Label {
+                id: stateLabel
+                objectName: "messageStateText"
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                color: message.messageState === "error" ? Theme.danger
+                    : message.engineStopped ? Theme.warning : Theme.mutedText
+                font.pixelSize: Theme.fontSize - 2
+                text: message.messageState === "error" ? message.errorText
+                    : message.messageState === "cancelled" ? qsTr("Stopped.")
+                    : message.engineStopped ? message.errorText
+                    : qsTr("This answer was interrupted when Lantern closed.")
+            }
+            // The engine stopped under this answer and is back: answer again beside it (the partial one is kept).
+            Button {
+                objectName: "retryButton"
+                visible: message.engineStopped
+                enabled: !ChatController.generating
+                text: qsTr("Retry")
+                Accessible.name: qsTr("Retry this answer")
+                onClicked: ChatController.regenerate(message.messageId)
+            }
         }
 
         // Who answered: this computer, or which endpoint (with the cost lens in the tooltip).

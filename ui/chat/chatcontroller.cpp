@@ -46,6 +46,7 @@ ChatController::ChatController(std::unique_ptr<storage::ConversationStore> store
     connect(worker, &InferenceWorker::textArrived, this, &ChatController::onText);
     connect(worker, &InferenceWorker::generationFinished, this, &ChatController::onFinished);
     connect(worker, &InferenceWorker::generationFailed, this, &ChatController::onFailed);
+    connect(worker, &InferenceWorker::generationInterrupted, this, &ChatController::onInterrupted);
     connect(worker, &InferenceWorker::tokensCounted, this, &ChatController::onTokensCounted);
     connect(m_models, &ModelManager::stateChanged, this, [this] {
         emit contextLimitChanged();
@@ -338,6 +339,16 @@ void ChatController::onFailed(quint64 requestId, const QString& message) {
     const qint64 parent = m_active.parentId;
     finishActive(storage::MessageState::Error, {}, message);
     askAfterLocalFailure(parent, message);
+}
+
+// The engine process stopped under this answer and was restarted: the text so far is kept, marked interrupted, with
+// the sentence that says what happened and offers Retry (MessageDelegate.qml).
+void ChatController::onInterrupted(quint64 requestId, const QString& message) {
+    if (requestId != m_active.requestId || requestId == 0 || m_active.remote)
+        return;
+    storage::MessageStats s;
+    s.device = m_models->deviceName();
+    finishActive(storage::MessageState::Interrupted, s, message);
 }
 
 void ChatController::stop() {

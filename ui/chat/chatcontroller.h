@@ -204,6 +204,7 @@ private:
     void pushStreamingText();
     void onFinished(quint64 requestId, const GenerateStats& stats);
     void onFailed(quint64 requestId, const QString& message);
+    void onInterrupted(quint64 requestId, const QString& message);
     void finishActive(storage::MessageState state, const storage::MessageStats& stats, const QString& error);
     void countDraft();
     void onTokensCounted(quint64 requestId, int tokens);

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include "inference/vulkan/gpu.h"
+#include "service/engine/engineprocess.h"
 #include "storage/conversationstore.h"
 #include "tests/support/testenv.h"
 #include "tests/ui/support/queuedspy.h"
@@ -46,6 +47,7 @@ class ChatControllerTest : public QObject {
     AppSettings* m_settings = nullptr;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
     bool m_failLoad = false;
+    ModelLoader m_loader;  // instead of the scripted model when set
 
     QString dbPath() const { return m_dir.filePath(QStringLiteral("conversations.sqlite3")); }
 
@@ -58,7 +60,8 @@ class ChatControllerTest : public QObject {
         const bool failLoad = m_failLoad;
         m_controller = std::make_unique<ChatController>(
             std::move(*store), QString(), m_settings,
-            [script, failLoad](const std::filesystem::path& p, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
+            m_loader ? m_loader
+            : [script, failLoad](const std::filesystem::path& p, const LoadOptions&) -> Result<std::unique_ptr<Model>> {
                 if (failLoad)
                     return fail(Errc::OutOfDeviceMemory, "Loading " + p.filename().string() + " needs 6.1 GB; 3.8 GB are free.");
                 return std::make_unique<test::ScriptedTestModel>(script);
@@ -68,9 +71,15 @@ class ChatControllerTest : public QObject {
         m_testers.push_back(std::make_unique<QAbstractItemModelTester>(m_controller->conversations(), Mode::QtTest));
         m_testers.push_back(std::make_unique<QAbstractItemModelTester>(m_controller->searchResults(), Mode::QtTest));
         const QString modelFile = m_dir.filePath(QStringLiteral("scripted.gguf"));
-        QFile f(modelFile);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.close();
+        QFile::remove(modelFile);
+        if (m_loader) {  // a real engine: a real model file under the same name
+            QVERIFY(QFile::copy(QString::fromStdString((test::dataDir() / "models" / "tiny-llama-q8_0.gguf").string()),
+                                modelFile));
+        } else {
+            QFile f(modelFile);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.close();
+        }
         m_controller->models()->load(modelFile);
         QTRY_VERIFY_WITH_TIMEOUT(m_controller->models()->state() != QLatin1String("loading"), 5000);
     }
@@ -101,6 +110,7 @@ private slots:
         delete m_settings;
         m_settings = nullptr;
         m_failLoad = false;
+        m_loader = {};
         QFile::remove(dbPath());
         QFile::remove(dbPath() + QStringLiteral("-wal"));
         QFile::remove(dbPath() + QStringLiteral("-shm"));
@@ -176,6 +186,46 @@ private slots:
         QVERIFY(!partial.isEmpty());
         QVERIFY(joined(script.pieces).startsWith(partial));
         QVERIFY(partial.size() < joined(script.pieces).size());
+    }
+
+    // The engine process stops under an answer (a lost device, injected into the real lantern-engine): the chat
+    // keeps what streamed, marks it interrupted with the sentence, and Retry (regenerate) answers beside it from
+    // the restarted engine.
+    void engineStopKeepsTheAnswerAndRetryWorks() {
+        m_loader = [](const std::filesystem::path& path, const LoadOptions& options) {
+            LoadOptions cpu = options;
+            cpu.device = "cpu";
+            cpu.threads = 1;
+            service::EngineProcessOptions process;
+            process.program = QStringLiteral(LANTERN_ENGINE_PROGRAM);
+            process.fault = QStringLiteral("device-lost:3");
+            return service::loadInEngineProcess(path, cpu, process);
+        };
+        makeController({});
+        QCOMPARE(m_controller->models()->state(), QStringLiteral("ready"));
+        m_settings->setMaxAnswerTokens(12);
+        QVERIFY(sendAndWait(QStringLiteral("Hello")));
+        QCOMPARE(rowData(1, MessageModel::StateRole).toString(), QStringLiteral("interrupted"));
+        const QString sentence = rowData(1, MessageModel::ErrorTextRole).toString();
+        QVERIFY2(sentence.startsWith(QStringLiteral("The GPU driver stopped responding")) &&
+                     sentence.endsWith(QStringLiteral("Lantern restarted the engine. Retry?")),
+                 qPrintable(sentence));
+        const QString partial = rowContent(1);
+        QVERIFY(!partial.isEmpty());
+        const qint64 interrupted = rowData(1, MessageModel::MessageIdRole).toLongLong();
+        auto stored = m_controller->store()->message(interrupted);
+        QCOMPARE(stored->state, storage::MessageState::Interrupted);
+        QCOMPARE(stored->content, partial);
+        QCOMPARE(stored->errorText, sentence);
+        QVERIFY(!m_controller->generating());
+
+        QSignalSpy done(m_controller.get(), &ChatController::answerFinished);
+        m_controller->regenerate(interrupted);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(rowData(1, MessageModel::StateRole).toString(), QStringLiteral("complete"));
+        QVERIFY(!rowContent(1).isEmpty());
+        QCOMPARE(rowData(1, MessageModel::SiblingCountRole).toInt(), 2);
+        QCOMPARE(m_controller->store()->message(interrupted)->content, partial);  // the interrupted one is kept
     }
 
     void regenerateAndEditMakeBranches() {
