@@ -4,7 +4,7 @@
 #
 #   Lantern.app/Contents/
 #     Info.plist                       macos/Info.plist.in, version from project()
-#     MacOS/Lantern, MacOS/lantern-cli
+#     MacOS/Lantern, MacOS/lantern-cli, MacOS/lantern-engine
 #     Frameworks/                      Qt (macdeployqt, via Qt's deploy script), libvulkan.1.dylib, libMoltenVK.dylib
 #     PlugIns/, Resources/qml/         Qt plugins and QML modules (macdeployqt)
 #     Resources/lantern.icns
@@ -45,9 +45,11 @@ set_target_properties(lantern PROPERTIES
   MACOSX_BUNDLE_SHORT_VERSION_STRING ${PROJECT_VERSION}
   MACOSX_BUNDLE_ICON_FILE lantern.icns
   INSTALL_RPATH "@executable_path/../Frameworks")
-if(TARGET lantern-cli)
-  set_target_properties(lantern-cli PROPERTIES INSTALL_RPATH "@executable_path/../Frameworks")
-endif()
+foreach(tool lantern-cli lantern-engine)
+  if(TARGET ${tool})
+    set_target_properties(${tool} PROPERTIES INSTALL_RPATH "@executable_path/../Frameworks")
+  endif()
+endforeach()
 
 # Qt frameworks, plugins and QML modules into the bundle (macdeployqt). The deploy API takes this form from
 # Qt 6.5 on (OUTPUT_SCRIPT); the macOS job builds with Homebrew's Qt, which is newer. The qmldir option makes

@@ -4,10 +4,11 @@
 #  1. Contents/Frameworks gets the Vulkan loader and MoltenVK (real files, not the symlinks).
 #  2. Contents/Resources/vulkan/icd.d/MoltenVK_icd.json, with library_path relative to the json itself:
 #     the loader looks there first inside a bundle, so the app never depends on a system-wide Vulkan.
-#  3. lantern-cli moves from <prefix>/bin into Contents/MacOS (until app/CMakeLists.txt installs it there).
+#  3. lantern-cli and lantern-engine (the engine process the app starts from its own folder) move from
+#     <prefix>/bin into Contents/MacOS.
 #  4. Every executable and library in the bundle refers to non-system libraries by @rpath or
 #     @executable_path/@loader_path only: references into /opt/homebrew or /usr/local that macdeployqt left
-#     (lantern-cli, which it does not see) are pointed at the copy in Frameworks; one without a copy fails.
+#     (lantern-cli and lantern-engine, which it does not see) are pointed at the copy in Frameworks; one without a copy fails.
 cmake_minimum_required(VERSION 3.25)
 foreach(v APP VULKAN_LOADER MOLTENVK MOLTENVK_ICD)
   if(NOT EXISTS "${${v}}")
@@ -33,14 +34,16 @@ file(READ ${MOLTENVK_ICD} icd)
 string(JSON icd SET "${icd}" ICD library_path "\"../../../Frameworks/libMoltenVK.dylib\"")
 file(WRITE ${APP}/Contents/Resources/vulkan/icd.d/MoltenVK_icd.json "${icd}\n")
 
-# 3. The command-line tool inside the bundle.
+# 3. The command-line tool and the engine process inside the bundle.
 get_filename_component(prefix ${APP} DIRECTORY)
-if(EXISTS ${prefix}/bin/lantern-cli)
-  file(RENAME ${prefix}/bin/lantern-cli ${APP}/Contents/MacOS/lantern-cli)
-  file(GLOB left ${prefix}/bin/*)
-  if(NOT left)
-    file(REMOVE_RECURSE ${prefix}/bin)
+foreach(tool lantern-cli lantern-engine)
+  if(EXISTS ${prefix}/bin/${tool})
+    file(RENAME ${prefix}/bin/${tool} ${APP}/Contents/MacOS/${tool})
   endif()
+endforeach()
+file(GLOB left ${prefix}/bin/*)
+if(EXISTS ${prefix}/bin AND NOT left)
+  file(REMOVE_RECURSE ${prefix}/bin)
 endif()
 
 # 4. Rewrite and audit the references of every Mach-O file in the bundle.
