@@ -62,7 +62,9 @@ Database::~Database() {
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-Result<std::unique_ptr<Database>> Database::open(const QString& path, bool readOnly) {
+bool Database::isDamage(int sqliteCode) { return sqliteCode == kSqliteCorrupt || sqliteCode == kSqliteNotADb; }
+
+Result<std::unique_ptr<Database>> Database::open(const QString& path, bool readOnly, int* sqliteCode) {
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE"))) {
         return fail(Errc::StorageError, "The Qt SQLite driver (QSQLITE) is not installed, so conversations "
                                         "cannot be stored. Install the Qt 6 SQLite plugin.");
@@ -81,16 +83,22 @@ Result<std::unique_ptr<Database>> Database::open(const QString& path, bool readO
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
     }
     d->m_db.setConnectOptions(options);
+    auto failed = [&](const Error& e) {
+        if (sqliteCode) {
+            *sqliteCode = d->m_lastCode;
+        }
+        return std::unexpected(e);
+    };
     if (!d->m_db.open()) {
-        return std::unexpected(d->error(d->m_db.lastError(), QStringLiteral("opening the database")));
+        return failed(d->error(d->m_db.lastError(), QStringLiteral("opening the database")));
     }
     // Reading the schema first turns a file that is not SQLite into a clear error before any pragma
     // could try to write to it.
     if (auto probe = d->run(QStringLiteral("SELECT count(*) FROM sqlite_schema")); !probe) {
-        return std::unexpected(probe.error());
+        return failed(probe.error());
     }
     if (auto fk = d->run(QStringLiteral("PRAGMA foreign_keys=ON")); !fk) {
-        return std::unexpected(fk.error());
+        return failed(fk.error());
     }
     return d;
 }
@@ -189,6 +197,7 @@ Error Database::error(const QSqlError& e, const QString& what) const {
                                                                           e.driverText() + QStringLiteral(")");
     QString sentence;
     Errc errc = Errc::StorageError;
+    m_lastCode = ok ? code : -1;
     switch (ok ? code : -1) {
     case kSqliteFull:
         errc = Errc::DiskFull;

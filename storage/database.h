@@ -17,7 +17,8 @@ class Database {
 public:
     // Opens path with foreign keys on and a busy timeout, and checks that it is an SQLite file.
     // Writes nothing, so a file that is then refused (too new) stays byte-for-byte untouched.
-    static Result<std::unique_ptr<Database>> open(const QString& path, bool readOnly);
+    // sqliteCode, when given, receives the primary SQLite result code of a failure (0: none).
+    static Result<std::unique_ptr<Database>> open(const QString& path, bool readOnly, int* sqliteCode = nullptr);
     // Switches to write-ahead logging with synchronous=NORMAL (a write; skipped when read-only).
     Result<void> useWal();
     ~Database();
@@ -66,6 +67,10 @@ public:
     // A complete sentence for a failed statement: what was being done, on which file, and why,
     // with the code a caller can act on (DiskFull, StorageError).
     Error error(const class QSqlError& e, const QString& what) const;
+    // The primary SQLite result code of the last error() (0: none yet).
+    int lastSqliteCode() const { return m_lastCode; }
+    // SQLITE_CORRUPT or SQLITE_NOTADB: the file is damaged or not a database.
+    static bool isDamage(int sqliteCode);
 
 private:
     Database(QString path, QString connectionName, bool readOnly);
@@ -73,6 +78,7 @@ private:
     QString m_path;
     QString m_connectionName;
     bool m_readOnly = false;
+    mutable int m_lastCode = 0;
     QSqlDatabase m_db;
 };
 

@@ -3,6 +3,7 @@
 #include "storage/conversationstore.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
+#include "storage/recovery.h"
 #include "tests/storage/rawsqlite.h"
 #include "tests/support/testenv.h"
 
@@ -163,8 +164,13 @@ private slots:
         const QByteArray before = fileHash(path);
         const QDateTime mtime = QFileInfo(path).lastModified();
         const qint64 size = QFileInfo(path).size();
-        for (int attempt = 0; attempt < 2; ++attempt) {  // refused the same way every time
-            auto store = ConversationStore::open(path);
+        for (int attempt = 0; attempt < 2; ++attempt) {  // refused the same way every time, by both opens
+            auto store = attempt == 0 ? ConversationStore::open(path) : Result<std::unique_ptr<ConversationStore>>();
+            if (attempt == 1) {  // the app's open: checks for damage first, read-only
+                auto recovering = openRecovering(path);
+                QVERIFY(!recovering.has_value());
+                store = std::unexpected(recovering.error());
+            }
             QVERIFY(!store.has_value());
             QCOMPARE(store.error().code, Errc::StorageTooNew);
             const QString sentence = QString::fromStdString(store.error().detail);
