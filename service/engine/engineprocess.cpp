@@ -54,6 +54,14 @@ public:
         }
     }
 
+    // Whether the process still runs and its socket is open (a kill while idle shows here).
+    bool alive() {
+        if (m_socket)
+            m_socket->waitForReadyRead(0);  // lets the socket notice a closed peer
+        return m_process.state() == QProcess::Running && m_socket &&
+               m_socket->state() == QLocalSocket::ConnectedState;
+    }
+
     void send(const QCborMap& m) {
         if (m_socket && m_socket->state() == QLocalSocket::ConnectedState) {
             m_socket->write(encodeFrame(m));
@@ -206,6 +214,9 @@ public:
     // The running engine with the model loaded, starting one or waiting for a reload as needed. A cancel while
     // waiting gives Errc::Cancelled and lets the reload go on.
     Result<Connection*> ready(const std::atomic<bool>& cancel) {
+        // Gone while nobody was asking (killed by the system while idle): start again quietly, no answer was lost.
+        if (m_connection && !m_loading && !m_connection->alive())
+            m_connection.reset();
         if (!m_connection)
             if (auto r = launch(restartFault()); !r)
                 return std::unexpected(r.error());

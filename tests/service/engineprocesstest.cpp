@@ -3,6 +3,8 @@
 // lost device, a hang, a kill) must end only the child, keep what was streamed, say what happened, and leave a
 // restarted engine that answers the next request as if nothing had happened.
 #include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -60,6 +62,23 @@ Answer ask(Session& session, const std::vector<ChatMessage>& messages, const Gen
     return a;
 }
 
+// The running lantern-engine processes started by this test (Linux: from /proc).
+QStringList engineChildren() {
+    QStringList found;
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QString line = QString::fromLatin1(stat.readAll());
+        const QStringList fields = line.mid(line.lastIndexOf(QLatin1Char(')')) + 2).split(QLatin1Char(' '));
+        if (fields.size() > 1 && fields[1] == self && line.contains(QLatin1String("(lantern-engine)")) &&
+            fields[0] != QLatin1String("Z"))
+            found << pid;
+    }
+    return found;
+}
+
 }  // namespace
 
 class EngineProcessTest : public QObject {
@@ -110,6 +129,45 @@ private slots:
         const Answer c = ask(*other, kQuestion);
         QCOMPARE(c.text, m_reference.text);
         QCOMPARE(c.stats->reusedTokens, 0u);
+    }
+
+    // The real default model (Gemma 3 270M) through the engine process: the same greedy answer as in this
+    // process, and what the process costs per answer (wall time of the same request both ways, printed).
+    void realModelAnswersTheSame() {
+        const std::filesystem::path gemma = test::requireModel("gemma-3-270m-q4_k_m.gguf");
+        LoadOptions options = cpuOptions();
+        options.threads = 0;
+        options.contextLength = 1024;
+        // A plain continuation (the base model's own kind of prompt), so the answer runs its full length.
+        const std::vector<ChatMessage> question{{"user", "The history of the lighthouse begins"}};
+        GenerateOptions continuation = greedy(48);
+        continuation.rawPrompt = true;
+        const auto timed = [&](Model& model) {
+            auto session = model.newSession();
+            Answer a;
+            double best = 1e300;
+            for (int run = 0; run < 3; ++run) {  // the fastest of three: these machines are noisy
+                session->reset();
+                QElapsedTimer t;
+                t.start();
+                a = ask(*session, question, continuation);
+                best = std::min(best, t.nsecsElapsed() / 1e6);
+            }
+            return std::pair{std::move(a), best};
+        };
+        auto inProcess = Engine::load(gemma, options);
+        QVERIFY(inProcess.has_value());
+        auto [local, localMs] = timed(**inProcess);
+        inProcess->reset();
+        auto viaProcess = loadInEngineProcess(gemma, options, processOptions());
+        QVERIFY2(viaProcess.has_value(), viaProcess ? "" : viaProcess.error().detail.c_str());
+        auto [remote, remoteMs] = timed(**viaProcess);
+        QVERIFY(local.stats.has_value() && remote.stats.has_value());
+        QCOMPARE(local.stats->generatedTokens, 48u);
+        QCOMPARE(remote.text, local.text);
+        QCOMPARE(remote.stats->generatedTokens, local.stats->generatedTokens);
+        qInfo("Gemma 3 270M, %u tokens: %.1f ms in this process, %.1f ms through lantern-engine (%.3fx)",
+              local.stats->generatedTokens, localMs, remoteMs, remoteMs / localMs);
     }
 
     void faultEndsOnlyTheEngine_data() {
@@ -164,6 +222,28 @@ private slots:
         QCOMPARE(fourth.stats.error().code, Errc::DeviceLost);
     }
 
+    // Killed while idle (the system's out-of-memory killer picks the biggest process): the next request starts
+    // a new engine and is answered, with no error, since no answer was in flight.
+    void killedWhileIdleRestartsQuietly() {
+#ifndef Q_OS_LINUX
+        QSKIP("finds the engine's pid in /proc (Linux only)");
+#endif
+        auto model = loadInEngineProcess(modelPath(), cpuOptions(), processOptions());
+        QVERIFY(model.has_value());
+        auto session = (*model)->newSession();
+        QCOMPARE(ask(*session, kQuestion).text, m_reference.text);
+        const QStringList engines = engineChildren();
+        QCOMPARE(engines.size(), 1);
+        QVERIFY(QProcess::execute(QStringLiteral("kill"), {QStringLiteral("-9"), engines.first()}) == 0);
+        QTest::qWait(100);
+        const Answer after = ask(*session, kQuestion);
+        QVERIFY2(after.stats.has_value(), after.stats ? "" : after.stats.error().detail.c_str());
+        QCOMPARE(after.text, m_reference.text);
+        const QStringList now = engineChildren();
+        QCOMPARE(now.size(), 1);
+        QVERIFY(now.first() != engines.first());
+    }
+
     void stopReachesTheEngineMidAnswer() {
         auto model = loadInEngineProcess(modelPath(), cpuOptions(), processOptions());
         QVERIFY(model.has_value());
@@ -212,18 +292,7 @@ private slots:
     void cleanupTestCase() {
 #ifdef Q_OS_LINUX
         // No engine process outlives its model: none of this test's children is left.
-        const QString self = QString::number(QCoreApplication::applicationPid());
-        QStringList left;
-        for (const QString& pid : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-            QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-            if (!stat.open(QIODevice::ReadOnly))
-                continue;
-            const QString line = QString::fromLatin1(stat.readAll());
-            const QStringList fields = line.mid(line.lastIndexOf(QLatin1Char(')')) + 2).split(QLatin1Char(' '));
-            if (fields.size() > 1 && fields[1] == self && line.contains(QLatin1String("(lantern-engine)")) &&
-                fields[0] != QLatin1String("Z"))
-                left << pid;
-        }
+        const QStringList left = engineChildren();
         QVERIFY2(left.isEmpty(), qPrintable(QStringLiteral("engine processes left running: ") + left.join(u' ')));
 #endif
     }
