@@ -1,6 +1,6 @@
 #pragma once
-// Runs a program under `strace -f -e trace=socket,connect` (it and every thread and child it starts) and reads
-// back each socket() and connect() it made: the sockets by address family, and every call that was not
+// Runs a program under `strace -f -e trace=socket,connect,execve` (it and every thread and child it starts)
+// and reads back each socket() and connect() it made, and the programs it ran: the sockets by address family, and every call that was not
 // AF_UNIX (a socket of another family, or a connect to another family's address). The privacy tests assert
 // that a whole chat or translation leaves `violations` empty: only local IPC, never the network.
 #include <QFile>
@@ -21,6 +21,7 @@ struct SocketTrace {
     std::map<QString, int> socketsByFamily;  // socket() calls by family ("AF_UNIX" -> 3)
     int connects = 0;                    // connect() calls, any family
     QStringList violations;              // the strace lines of every non-AF_UNIX socket() or connect()
+    QStringList programs;                // every program executed (the traced one first, then its children)
 
     int sockets() const {
         int n = 0;
@@ -40,16 +41,19 @@ struct SocketTrace {
     }
 };
 
-// Reads a strace log written with -f -e trace=socket,connect (pid prefixes, <unfinished ...> and
+// Reads a strace log written with -f -e trace=socket,connect,execve (pid prefixes, <unfinished ...> and
 // <... resumed> lines allowed: the family is always in the first half of a split call).
 inline void readSocketLog(const QString& text, SocketTrace& trace) {
     static const QRegularExpression socketCall(QStringLiteral(R"(\bsocket\(\s*([A-Z_0-9]+))"));
+    static const QRegularExpression execCall(QStringLiteral("\\bexecve\\(\"([^\"]+)\".*= 0$"));
     static const QRegularExpression connectCall(QStringLiteral(R"(\bconnect\(\d+,\s*(\{sa_family=([A-Z_0-9]+))?)"));
     for (const QString& line : text.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
         if (line.contains(QLatin1String("resumed>")) || line.contains(QLatin1String("+++")) ||
             line.contains(QLatin1String("---")))
             continue;
-        if (const auto m = socketCall.match(line); m.hasMatch()) {
+        if (const auto e = execCall.match(line); e.hasMatch()) {
+            trace.programs << e.captured(1);
+        } else if (const auto m = socketCall.match(line); m.hasMatch()) {
             QString family = m.captured(1);
             family.replace(QStringLiteral("PF_"), QStringLiteral("AF_"));
             family = family == QLatin1String("AF_LOCAL") ? QStringLiteral("AF_UNIX") : family;
@@ -77,7 +81,7 @@ inline SocketTrace traceSockets(const QString& program, const QStringList& args,
     }
     QProcess p;
     p.setProcessEnvironment(env);
-    p.start(strace, QStringList{QStringLiteral("-f"), QStringLiteral("-e"), QStringLiteral("trace=socket,connect"),
+    p.start(strace, QStringList{QStringLiteral("-f"), QStringLiteral("-e"), QStringLiteral("trace=socket,connect,execve"),
                                 QStringLiteral("-o"), logPath, program} + args);
     if (!input.isEmpty())
         p.write(input);
