@@ -1,6 +1,6 @@
 // Markdown never fetches a remote image: the real Main.qml (ChatView, MessageDelegate) with the real controller,
 // store (temp dir) and inference thread shows an answer (from the scripted test double) full of images, as
-// Markdown and as raw <img> tags, whose URLs all point at an HTTP server this test runs on 127.0.0.1; after
+// Markdown, as raw <img> tags, in the reasoning section and inside a highlighted code block, whose URLs all point at an HTTP server this test runs on 127.0.0.1; after
 // the answer has streamed, finished and been drawn for a while, the server has accepted no connection, and
 // the images are on screen as "[image: alt] (url)" text. The control: a rich-text Text item in the same QML
 // engine given one of those <img> tags does connect, so a fetch would have been counted.
@@ -73,11 +73,12 @@ private slots:
         });
 
         const QString answer =
-            QStringLiteral("Here is a cat: ![cat](%1) and a map ![map](%2 \"Map\").\n\n"
+            QStringLiteral("<think>\nI could show ![thought](%9).\n</think>\n\nHere is a cat: ![cat](%1) and a map ![map](%2 \"Map\").\n\n"
                            "Raw: <img src=\"%3\" alt=\"pixel\"> and <IMG SRC=%4>\n\n"
-                           "| a | b |\n|---|---|\n| ![cell](%5) | x |\n\n- item ![item](%6)\n\n![ref][1]\n\n[1]: %7\n")
+                           "| a | b |\n|---|---|\n| ![cell](%5) | x |\n\n- item ![item](%6)\n\n![ref][1]\n\n[1]: %7\n\n"
+                           "```html\n<img src=\"%8\">\n```\n")
                 .arg(url("cat.png"), url("map.png"), url("pixel.gif"), url("upper.png"), url("cell.png"),
-                     url("item.png"), url("ref.png"));
+                     url("item.png"), url("ref.png"), url("code.png"), url("think.png"));
         test::Script script;
         const std::string text = answer.toStdString();
         script.pieces = test::chop(text.c_str(), 7);
@@ -121,6 +122,10 @@ private slots:
         QVERIFY2(all.contains(QStringLiteral("[image: cat] (")), "the answer is not on screen");
         QVERIFY(all.contains(QStringLiteral("[image: pixel] (")));
         QVERIFY(all.contains(QStringLiteral("[image: ref] (")));
+        QVERIFY2(all.contains(QStringLiteral("[image: thought] (")), "the reasoning section is not on screen");
+        QVERIFY2(all.contains(url("code.png")), "the code block is not on screen");
+        qInfo("code blocks highlighted (rich text): %s",
+              m_controller->highlighter()->property("available").toBool() ? "yes" : "no, shown as plain text");
     }
 
     void aRichTextImageWouldConnect() {
