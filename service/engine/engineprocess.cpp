@@ -397,7 +397,7 @@ private:
             if (kind == QLatin1String("failed")) {
                 Error e = errorFrom(answer->value(QStringLiteral("error")).toMap());
                 if (e.code == Errc::DeviceLost)  // the device is gone for this process; a new one gets a new device
-                    return std::unexpected(m_model.fault("The GPU driver stopped responding (" + e.detail + ")."));
+                    return std::unexpected(m_model.fault("The GPU driver stopped responding. " + e.detail));
                 return std::unexpected(std::move(e));
             }
             if (kind == QLatin1String("done") || kind == QLatin1String("counted")) {

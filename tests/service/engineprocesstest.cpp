@@ -174,7 +174,7 @@ private slots:
         QTest::addColumn<QString>("fault");
         QTest::addColumn<QString>("says");
         QTest::newRow("crash") << "crash:3" << "The engine crashed (signal 11";
-        QTest::newRow("device lost") << "device-lost:3" << "The GPU driver stopped responding (";
+        QTest::newRow("device lost") << "device-lost:3" << "The GPU driver stopped responding. The device was lost during the answer";
         QTest::newRow("hang") << "hang:3" << "The GPU driver stopped responding: the engine gave no sign of life for 2 s";
         QTest::newRow("out of memory kill") << "kill:3" << "The system stopped the engine (signal 9), usually because memory ran out.";
     }
