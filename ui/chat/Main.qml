@@ -194,6 +194,9 @@ ApplicationWindow {
         id: libraryDialog
         objectName: "libraryDialog"
     }
+    DatabaseRecovery {
+        objectName: "databaseRecovery"
+    }
 
     Shortcut {
         sequence: "Ctrl+N"

@@ -8,8 +8,10 @@
 #include <QQmlEngine>
 #include <QUrl>
 
+#include "storage/recovery.h"
 #include "storage/storagepaths.h"
 #include "service/errortext.h"
+#include "ui/chat/databaserecovery.h"
 #include "ui/chat/messageformatter.h"
 #include "ui/settings/appsettings.h"
 
@@ -85,12 +87,19 @@ void ChatController::setInstance(ChatController* controller) {
 }
 
 std::unique_ptr<ChatController> ChatController::createDefault() {
-    auto store = storage::ConversationStore::open(storage::databasePath());
+    // A damaged database is moved aside and replaced by an empty one; DatabaseRecovery offers the
+    // last good copy (see storage/recovery.h).
+    const QString path = storage::databasePath();
+    auto opened = storage::openRecovering(path);
     QString error;
-    if (!store)
-        error = describeError(store.error());
-    return std::make_unique<ChatController>(store ? std::move(*store) : nullptr, error, AppSettings::instance(),
-                                            ModelLoader{});
+    std::unique_ptr<storage::ConversationStore> store;
+    if (opened) {
+        store = std::move(opened->store);
+        DatabaseRecovery::instance()->setReport(path, opened->report);
+    } else {
+        error = describeError(opened.error());
+    }
+    return std::make_unique<ChatController>(std::move(store), error, AppSettings::instance(), ModelLoader{});
 }
 
 ChatController* ChatController::create(QQmlEngine*, QJSEngine*) {
