@@ -1,5 +1,6 @@
 #include "inference/text/templateinterpreter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <unordered_map>
 
@@ -206,6 +207,19 @@ private:
 
     Value eval(const Expr& e) {
         step(e.line, e.column);
+        // Nested evaluations of all macro calls together: each macro's expressions are bounded by the parser,
+        // but a recursive macro multiplies them; past this the template fails instead of overflowing the stack.
+        constexpr int kMaxEvalDepth = 2000;
+        if (m_evalDepth >= kMaxEvalDepth) {
+            throw PositionedError{"the template's expressions nest more than " + std::to_string(kMaxEvalDepth) +
+                                      " levels deep (with its macro calls)",
+                                  e.line, e.column};
+        }
+        ++m_evalDepth;
+        struct Leave {
+            int& depth;
+            ~Leave() { --depth; }
+        } leave{m_evalDepth};
         try {
             return evalInner(e);
         } catch (const EvalError& err) {
@@ -230,8 +244,8 @@ private:
         case Expr::Kind::Attr: return member(eval(*e.children[0]), Value(e.name));
         case Expr::Kind::Index: return member(eval(*e.children[0]), eval(*e.children[1]));
         case Expr::Kind::Slice: return slice(e);
-        case Expr::Kind::Call: return call(e);
-        case Expr::Kind::Filter: return applyFilter(e.name, eval(*e.children[0]), evalArgs(e, 1));
+        case Expr::Kind::Call: return checkedSize(call(e));
+        case Expr::Kind::Filter: return checkedSize(applyFilter(e.name, eval(*e.children[0]), evalArgs(e, 1)));
         case Expr::Kind::Test: {
             const Value subject = e.name == "defined" || e.name == "undefined" ? evalLenient(*e.children[0]) : eval(*e.children[0]);
             return Value(applyTest(e.name, subject, evalArgs(e, 1)) != e.negate);
@@ -327,6 +341,27 @@ private:
         return std::move(*r);
     }
 
+    // A string built by the template (~, +, *) is bounded like the output: doubling a string in a loop ends
+    // with an error, not with the memory exhausted.
+    std::string bounded(std::string s) const {
+        if (s.size() > m_limits.maxOutput) {
+            throw EvalError{"a string the template builds is larger than " + std::to_string(m_limits.maxOutput) + " bytes"};
+        }
+        return s;
+    }
+
+    // The same bound on what a filter or a call returns (tojson of tojson of ... grows without end).
+    Value checkedSize(Value v) const {
+        if (v.isString()) {
+            if (v.asString().size() > m_limits.maxOutput) {
+                throw EvalError{"a string the template builds is larger than " + std::to_string(m_limits.maxOutput) + " bytes"};
+            }
+        } else if (v.isList() && v.list().size() > m_limits.maxOutput / 16) {
+            throw EvalError{"a list grows past " + std::to_string(m_limits.maxOutput / 16) + " items"};
+        }
+        return v;
+    }
+
     Value binaryOp(const Expr& e) {
         const std::string& op = e.name;
         const Value l = eval(*e.children[0]);
@@ -335,7 +370,7 @@ private:
         const Value r = eval(*e.children[1]);
         if (op == "==") return Value(l == r);
         if (op == "!=") return Value(!(l == r));
-        if (op == "~") return Value(l.str() + r.str());
+        if (op == "~") return Value(bounded(l.str() + r.str()));
         if (op == "in" || op == "not in") {
             bool found = false;
             if (r.isString()) found = r.asString().find(l.str()) != std::string::npos;
@@ -352,8 +387,11 @@ private:
             return Value(op == "<" ? c < 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : c >= 0);
         }
         if (op == "+") {
-            if (l.isString() && r.isString()) return Value(l.asString() + r.asString());
+            if (l.isString() && r.isString()) return Value(bounded(l.asString() + r.asString()));
             if (l.isList() && r.isList()) {
+                if (l.list().size() + r.list().size() > m_limits.maxOutput / 16) {
+                    throw EvalError{"a list grows past " + std::to_string(m_limits.maxOutput / 16) + " items"};
+                }
                 ValueList joined = l.list();
                 joined.insert(joined.end(), r.list().begin(), r.list().end());
                 return Value(std::move(joined));
@@ -362,7 +400,7 @@ private:
         if (op == "*" && l.isString() && r.kind() == Value::Kind::Int) {
             std::string s;
             for (int64_t i = 0; i < r.asInt() && s.size() <= m_limits.maxOutput; ++i) s += l.asString();
-            return Value(std::move(s));
+            return Value(bounded(std::move(s)));
         }
         return arithmetic(op, l, r);
     }
@@ -407,6 +445,7 @@ private:
     std::vector<Scope> m_scopes;
     uint64_t m_steps = 0;
     int m_depth = 0;
+    int m_evalDepth = 0;
 };
 
 }  // namespace

@@ -213,6 +213,13 @@ private:
 };
 
 
+// How deep a template may nest: blocks inside blocks and parentheses, lists or unary operators inside each other
+// (the parser recurses on each), and how tall one expression tree may grow ("a ~ b ~ c ..." chains, ".x.y.z"
+// lookups; the interpreter recurses on each level). Real chat templates stay under ten; a hostile one that
+// nests deeper is a syntax error instead of a stack overflow.
+constexpr int kMaxNesting = 100;
+constexpr int kMaxHeight = 256;
+
 class Parser {
 public:
     explicit Parser(std::vector<Token> tokens) : m_t(std::move(tokens)) {}
@@ -229,6 +236,33 @@ private:
     const Token& next() { return m_t[std::min(m_i++, m_t.size() - 1)]; }
     [[noreturn]] void error(const std::string& message) const {
         throw SyntaxError{message, peek().line, peek().column};
+    }
+    // One level of the parser's recursion, refused past kMaxNesting.
+    struct Nested {
+        explicit Nested(Parser& p) : parser(p) {
+            if (++parser.m_nesting > kMaxNesting) {
+                parser.error("the template nests more than " + std::to_string(kMaxNesting) + " levels deep");
+            }
+        }
+        ~Nested() { --parser.m_nesting; }
+        Nested(const Nested&) = delete;
+        Nested& operator=(const Nested&) = delete;
+        Parser& parser;
+    };
+    // Sets e's height from its children, refused past kMaxHeight.
+    ExprPtr measured(ExprPtr e) const {
+        int h = 0;
+        for (const ExprPtr& c : e->children) {
+            if (c) h = std::max(h, c->height);
+        }
+        for (const auto& kw : e->kwargs) {
+            if (kw.second) h = std::max(h, kw.second->height);
+        }
+        e->height = h + 1;
+        if (e->height > kMaxHeight) {
+            error("an expression is more than " + std::to_string(kMaxHeight) + " levels deep");
+        }
+        return e;
     }
     bool isOp(std::string_view op, size_t ahead = 0) const {
         return peek(ahead).type == Token::Type::Op && peek(ahead).value == op;
@@ -263,6 +297,7 @@ private:
 
     // Parses nodes until a block tag named in `ends` (left unconsumed after its name) or the end.
     Body parseBody(std::initializer_list<std::string_view> ends, std::string& endFound) {
+        const Nested nested(*this);
         Body body;
         while (true) {
             const Token& t = peek();
@@ -399,12 +434,13 @@ private:
         e->name = std::move(op);
         e->children.push_back(std::move(l));
         e->children.push_back(std::move(r));
-        return e;
+        return measured(std::move(e));
     }
 
     ExprPtr parseExpr() {
+        const Nested nested(*this);
         ExprPtr value = parseOr();
-        if (!isName("if")) return value;
+        if (!isName("if")) return measured(std::move(value));
         ++m_i;
         auto e = make<Expr>(Expr::Kind::Cond);
         e->children.push_back(std::move(value));
@@ -413,7 +449,7 @@ private:
             ++m_i;
             e->children.push_back(parseExpr());
         }
-        return e;
+        return measured(std::move(e));
     }
     ExprPtr parseOr() {
         ExprPtr l = parseAnd();
@@ -433,11 +469,12 @@ private:
     }
     ExprPtr parseNot() {
         if (!isName("not")) return parseCompare();
+        const Nested nested(*this);
         auto e = make<Expr>(Expr::Kind::Unary);
         ++m_i;
         e->name = "not";
         e->children.push_back(parseNot());
-        return e;
+        return measured(std::move(e));
     }
     ExprPtr parseCompare() {
         ExprPtr l = parseMath1();
@@ -492,6 +529,7 @@ private:
     ExprPtr parseUnary(bool withFilter) {
         ExprPtr e;
         if (isOp("-") || isOp("+")) {
+            const Nested nested(*this);
             e = make<Expr>(Expr::Kind::Unary);
             e->name = next().value;
             e->children.push_back(parseUnary(false));
@@ -499,7 +537,7 @@ private:
             e = parsePostfix(parsePrimary());
         }
         if (withFilter) e = parseFilters(std::move(e));
-        return e;
+        return measured(std::move(e));
     }
 
     ExprPtr parsePrimary() {
@@ -589,7 +627,7 @@ private:
                 auto a = make<Expr>(Expr::Kind::Attr);
                 a->name = name();
                 a->children.push_back(std::move(e));
-                e = std::move(a);
+                e = measured(std::move(a));
             } else if (isOp("[")) {
                 ++m_i;
                 auto s = make<Expr>(Expr::Kind::Index);
@@ -608,12 +646,12 @@ private:
                 ++m_i;
                 for (int i = 0; i < (s->kind == Expr::Kind::Slice ? 3 : 1); ++i) s->children.push_back(std::move(parts[i]));
                 if (s->kind == Expr::Kind::Index && !s->children[1]) error("empty subscript");
-                e = std::move(s);
+                e = measured(std::move(s));
             } else if (isOp("(")) {
                 auto c = make<Expr>(Expr::Kind::Call);
                 c->children.push_back(std::move(e));
                 parseCallArgs(*c);
-                e = std::move(c);
+                e = measured(std::move(c));
             } else {
                 return e;
             }
@@ -628,7 +666,7 @@ private:
                 f->name = name();
                 f->children.push_back(std::move(e));
                 if (isOp("(")) parseCallArgs(*f);
-                e = std::move(f);
+                e = measured(std::move(f));
             } else if (isName("is")) {
                 ++m_i;
                 auto t = make<Expr>(Expr::Kind::Test);
@@ -644,7 +682,7 @@ private:
                            isName("none") || isName("true") || isName("false")) {
                     t->children.push_back(parsePrimary());
                 }
-                e = std::move(t);
+                e = measured(std::move(t));
             } else {
                 return e;
             }
@@ -653,6 +691,7 @@ private:
 
     std::vector<Token> m_t;
     size_t m_i = 0;
+    int m_nesting = 0;
 };
 
 }  // namespace

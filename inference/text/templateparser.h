@@ -38,6 +38,7 @@ struct Expr {
     std::vector<ExprPtr> children;
     std::vector<std::pair<std::string, ExprPtr>> kwargs;
     int line = 0;
+    int height = 1;    // levels of this tree (bounded by the parser, so evaluating and freeing it cannot overflow the stack)
     int column = 0;
 };
 

@@ -34,32 +34,39 @@ std::vector<uint8_t> mutate(const std::vector<uint8_t>& seed, Rng& rng) {
     const int edits = 1 + int(rng.below(4));
     for (int e = 0; e < edits && !m.empty(); ++e) {
         switch (rng.below(5)) {
-        case 0:  // flip bits in one byte
-            m[rng.below(m.size())] ^= uint8_t(1u << rng.below(8));
-            break;
-        case 1:  // truncate
-            m.resize(rng.below(m.size()));
-            break;
-        case 2: {  // a length or count field set to an extreme value (fields are 4 or 8 bytes, little-endian)
-            static const uint64_t extremes[] = {0, 1, 0x7FFFFFFFull, 0xFFFFFFFFull, 0x100000000ull,
-                                                0x7FFFFFFFFFFFFFFFull, 0xFFFFFFFFFFFFFFFFull, 0xFFFFFFF0ull};
-            const uint64_t v = extremes[rng.below(std::size(extremes))];
-            const size_t at = rng.below(m.size()) & ~size_t(3);
-            const size_t width = rng.below(2) ? 8 : 4;
-            for (size_t i = 0; i < width && at + i < m.size(); ++i) {
-                m[at + i] = uint8_t(v >> (8 * i));
+            case 0:  // flip bits in one byte
+                m[rng.below(m.size())] ^= uint8_t(1u << rng.below(8));
+                break;
+            case 1:  // truncate
+                m.resize(rng.below(m.size()));
+                break;
+            case 2: {  // a length or count field set to an extreme value (fields are 4 or 8 bytes,
+                       // little-endian)
+                static const uint64_t extremes[] = {0,
+                                                    1,
+                                                    0x7FFFFFFFull,
+                                                    0xFFFFFFFFull,
+                                                    0x100000000ull,
+                                                    0x7FFFFFFFFFFFFFFFull,
+                                                    0xFFFFFFFFFFFFFFFFull,
+                                                    0xFFFFFFF0ull};
+                const uint64_t v = extremes[rng.below(std::size(extremes))];
+                const size_t at = rng.below(m.size()) & ~size_t(3);
+                const size_t width = rng.below(2) ? 8 : 4;
+                for (size_t i = 0; i < width && at + i < m.size(); ++i) {
+                    m[at + i] = uint8_t(v >> (8 * i));
+                }
+                break;
             }
-            break;
-        }
-        case 3: {  // copy a run of bytes elsewhere
-            const size_t from = rng.below(m.size()), to = rng.below(m.size());
-            const size_t n = std::min({size_t(1 + rng.below(32)), m.size() - from, m.size() - to});
-            std::memmove(m.data() + to, m.data() + from, n);
-            break;
-        }
-        default:  // random byte
-            m[rng.below(m.size())] = uint8_t(rng.next());
-            break;
+            case 3: {  // copy a run of bytes elsewhere
+                const size_t from = rng.below(m.size()), to = rng.below(m.size());
+                const size_t n = std::min({size_t(1 + rng.below(32)), m.size() - from, m.size() - to});
+                std::memmove(m.data() + to, m.data() + from, n);
+                break;
+            }
+            default:  // random byte
+                m[rng.below(m.size())] = uint8_t(rng.next());
+                break;
         }
     }
     return m;
@@ -73,8 +80,9 @@ int main() {
     std::vector<std::pair<std::string, std::vector<uint8_t>>> seeds;
     for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
         std::ifstream in(entry.path(), std::ios::binary);
-        seeds.emplace_back(entry.path().filename().string(),
-                           std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
+        seeds.emplace_back(
+            entry.path().filename().string(),
+            std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
     }
     std::sort(seeds.begin(), seeds.end());
     int failures = 0, valid = 0, bad = 0;
@@ -109,7 +117,7 @@ int main() {
             ++runs;
         }
     }
-    std::printf("%zu seeds (%d valid, %d bad), %zu mutants: %zu parsed, %zu rejected cleanly\n", seeds.size(), valid,
-                bad, runs, parsedMutants, runs - parsedMutants);
+    std::printf("%zu seeds (%d valid, %d bad), %zu mutants: %zu parsed, %zu rejected cleanly\n", seeds.size(),
+                valid, bad, runs, parsedMutants, runs - parsedMutants);
     return failures == 0 ? 0 : 1;
 }

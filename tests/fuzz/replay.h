@@ -138,8 +138,8 @@ inline int replay(const char* name, const char* corpus, Entry entry, int mutants
     const char* last = std::getenv("LANTERN_FUZZ_LAST");
     const auto keep = [last](const std::vector<uint8_t>& bytes) {
         if (last) {
-            std::ofstream(last, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                        std::streamsize(bytes.size()));
+            std::ofstream(last, std::ios::binary)
+                .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
         }
     };
     const auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,2 @@
+ts
+<?xml version="1.0" encoding="utf-8"?><!DOCTYPE TS><TS version="2.1" language="de"><context><name>Main</name><message numerus="yes"><source>%n files</source><translation type="unfinished"><numerusform></numerusform></translation></message><message><source>&lt;b&gt;Save&lt;/b&gt;</source><comment>c</comment><translation type="obsolete">x</translation></message></context></TS>
