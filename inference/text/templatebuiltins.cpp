@@ -4,6 +4,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 
 #include "base/platform.h"
@@ -283,8 +284,9 @@ Value applyFilter(std::string_view name, const Value& v, const CallArgs& args) {
         return useDefault ? (def ? *def : Value(std::string())) : v;
     }
     if (auto r = sequenceFilter(name, v, args)) return *r;
-    if (name == "int") return v.isString() ? Value(static_cast<int64_t>(std::atoll(v.asString().c_str()))) : Value(v.asInt());
+    if (name == "int") return v.isString() ? Value(static_cast<int64_t>(std::strtoll(v.asString().c_str(), nullptr, 10))) : Value(v.asInt());
     if (name == "float") return v.isString() ? Value(std::atof(v.asString().c_str())) : Value(v.asFloat());
+    if (name == "abs" && v.kind() == Value::Kind::Int && v.asInt() == INT64_MIN) throw EvalError{"integer overflow in abs"};
     if (name == "abs") return v.kind() == Value::Kind::Int ? Value(static_cast<int64_t>(std::llabs(v.asInt()))) : Value(std::fabs(v.asFloat()));
     if (name == "indent") {
         const Value* width = args.get(0, "width");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <unordered_map>
 
 #include "inference/text/templatebuiltins.h"
@@ -209,7 +210,7 @@ private:
         step(e.line, e.column);
         // Nested evaluations of all macro calls together: each macro's expressions are bounded by the parser,
         // but a recursive macro multiplies them; past this the template fails instead of overflowing the stack.
-        constexpr int kMaxEvalDepth = 2000;
+        constexpr int kMaxEvalDepth = 400;
         if (m_evalDepth >= kMaxEvalDepth) {
             throw PositionedError{"the template's expressions nest more than " + std::to_string(kMaxEvalDepth) +
                                       " levels deep (with its macro calls)",
@@ -255,6 +256,7 @@ private:
             if (e.name == "not") return Value(!v.truthy());
             if (!v.isNumber()) throw EvalError{"unary " + e.name + " needs a number"};
             if (e.name == "+") return v;
+            if (v.kind() == Value::Kind::Int && v.asInt() == INT64_MIN) throw EvalError{"integer overflow in -"};
             return v.kind() == Value::Kind::Int ? Value(-v.asInt()) : Value(-v.asFloat());
         }
         case Expr::Kind::Binary: return binaryOp(e);
@@ -419,6 +421,7 @@ private:
             if (b.asFloat() == 0) throw EvalError{"division by zero"};
             if (ints) {
                 const int64_t x = a.asInt(), y = b.asInt();
+                if (x == INT64_MIN && y == -1) throw EvalError{"integer overflow in " + op};
                 int64_t q = x / y;
                 if ((x % y != 0) && ((x < 0) != (y < 0))) --q;  // Python floors
                 return op == "//" ? Value(q) : Value(x - q * y);
@@ -427,13 +430,22 @@ private:
             return op == "//" ? Value(q) : Value(a.asFloat() - q * b.asFloat());
         }
         if (op == "**") {
-            if (ints && b.asInt() >= 0) return Value(static_cast<int64_t>(std::pow(a.asFloat(), b.asFloat())));
+            if (ints && b.asInt() >= 0) {
+                const double p = std::pow(a.asFloat(), b.asFloat());
+                if (!(p >= -9.2e18 && p <= 9.2e18)) throw EvalError{"integer overflow in **"};
+                return Value(static_cast<int64_t>(p));
+            }
             return Value(std::pow(a.asFloat(), b.asFloat()));
         }
         if (ints) {
-            if (op == "+") return Value(a.asInt() + b.asInt());
-            if (op == "-") return Value(a.asInt() - b.asInt());
-            if (op == "*") return Value(a.asInt() * b.asInt());
+            // Python's integers do not overflow; these do, and say so instead of wrapping (undefined in C++).
+            int64_t v = 0;
+            bool overflow = false;
+            if (op == "+") overflow = __builtin_add_overflow(a.asInt(), b.asInt(), &v);
+            else if (op == "-") overflow = __builtin_sub_overflow(a.asInt(), b.asInt(), &v);
+            else if (op == "*") overflow = __builtin_mul_overflow(a.asInt(), b.asInt(), &v);
+            if (overflow) throw EvalError{"integer overflow in " + op};
+            if (op == "+" || op == "-" || op == "*") return Value(v);
         }
         if (op == "+") return Value(a.asFloat() + b.asFloat());
         if (op == "-") return Value(a.asFloat() - b.asFloat());

@@ -57,7 +57,14 @@ public:
     bool isNamespace() const { return m_kind == Kind::Dict && m_namespace; }
 
     bool asBool() const { return m_bool; }
-    int64_t asInt() const { return m_kind == Kind::Float ? static_cast<int64_t>(m_float) : m_int; }
+    // A float outside int64's range (inf, 1e300) saturates and NaN gives 0: converting them is undefined in C++.
+    int64_t asInt() const {
+        if (m_kind != Kind::Float) return m_int;
+        if (!(m_float == m_float)) return 0;
+        if (m_float >= 9.2e18) return INT64_MAX;
+        if (m_float <= -9.2e18) return INT64_MIN;
+        return static_cast<int64_t>(m_float);
+    }
     double asFloat() const { return m_kind == Kind::Int ? static_cast<double>(m_int) : m_float; }
     const std::string& asString() const { return m_string; }
     // Lists and dicts are shared, like Python references (namespace attributes change in place).
